@@ -1,0 +1,64 @@
+"""Project-wide views: the home page, the health probe and error pages."""
+
+from __future__ import annotations
+
+import logging
+
+import redis
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from opds.models import Opd
+
+logger = logging.getLogger(__name__)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The landing page for citizens, OPD admins and Dinkominfo alike."""
+    return render(request, "home.html", {"opd_count": Opd.objects.current().count()})
+
+
+def _database_status() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Health check: the database is unreachable")
+        return "error"
+    return "ok"
+
+
+def _broker_status() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "eager"
+    client = redis.Redis.from_url(
+        settings.CELERY_BROKER_URL, socket_connect_timeout=2, socket_timeout=2
+    )
+    try:
+        client.ping()
+    except redis.RedisError:
+        logger.exception("Health check: the broker is unreachable")
+        return "error"
+    finally:
+        client.close()
+    return "ok"
+
+
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """200 when the database and broker answer, 503 when either does not."""
+    status = {"database": _database_status(), "broker": _broker_status()}
+    healthy = "error" not in status.values()
+    return JsonResponse(status, status=200 if healthy else 503)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """API clients get JSON, everyone else the HTML page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return render(request, "404.html", status=404)

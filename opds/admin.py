@@ -1,0 +1,66 @@
+"""Django admin for the OPD registry and users."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from opds.forms import URL_FORMFIELD_OVERRIDES
+from opds.models import Opd, User
+
+
+@admin.register(Opd)
+class OpdAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FORMFIELD_OVERRIDES
+    list_display = ["name", "short_name", "kind", "parent", "is_active", "valid_to"]
+    list_filter = ["kind", "is_active"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "short_name", "slug"]
+    prepopulated_fields = {"slug": ["short_name"]}
+    autocomplete_fields = ["parent", "predecessors"]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "slug", "kind", "parent"]}),
+        (
+            _("Contacts"),
+            {
+                "fields": [
+                    "website",
+                    "email",
+                    "phone",
+                    "address",
+                    "head_name",
+                    "head_title",
+                ]
+            },
+        ),
+        (
+            _("PPID Pelaksana"),
+            {
+                "fields": [
+                    "ppid_contact_name",
+                    "ppid_contact_email",
+                    "ppid_contact_phone",
+                ]
+            },
+        ),
+        (
+            _("Validity"),
+            {"fields": ["is_active", "valid_from", "valid_to", "predecessors"]},
+        ),
+    ]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "first_name", "last_name", "role", "opd", "is_active"]
+    list_filter = ["role", "is_active", "is_superuser"]
+    list_select_related = ["opd"]
+    search_fields = ["username", "first_name", "last_name", "email", "opd__name"]
+    autocomplete_fields = ["opd"]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        (_("Portal role"), {"fields": ["role", "opd"]}),
+    ]
+    add_fieldsets = [
+        *BaseUserAdmin.add_fieldsets,
+        (_("Portal role"), {"fields": ["role", "opd"]}),
+    ]

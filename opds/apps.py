@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpdsConfig(AppConfig):
+    """The OPD registry, users and their roles."""
+
+    name = "opds"
+    verbose_name = _("Regional agencies")

@@ -1,0 +1,30 @@
+"""Forms of the opds app."""
+
+from typing import Any
+
+from django import forms
+from django.db import models
+
+from opds.models import Opd
+from opds.services import PROFILE_FIELDS
+
+# Government sites are served over HTTPS; a bare domain typed in a form
+# should become https://, which is also Django 6's default.
+URL_FORMFIELD_OVERRIDES: dict[type[models.Field], dict[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
+
+
+def https_formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """Build a model field's form field with the overrides above."""
+    return field.formfield(**{**URL_FORMFIELD_OVERRIDES.get(type(field), {}), **kwargs})
+
+
+class OpdProfileForm(forms.ModelForm):
+    """What an OPD admin keeps up to date about the OPD."""
+
+    class Meta:
+        model = Opd
+        fields = PROFILE_FIELDS
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+        formfield_callback = https_formfield

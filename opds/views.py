@@ -1,0 +1,92 @@
+"""Public OPD pages and the staff dashboard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, TemplateView
+
+from opds import selectors
+from opds.forms import OpdProfileForm
+from opds.models import Opd
+from opds.permissions import (
+    OpdProfileEditorRequiredMixin,
+    StaffRequiredMixin,
+    can_change_opd_profile,
+    opds_visible_to,
+)
+from opds.services import update_opd_profile
+
+
+def opd_list(request: HttpRequest) -> HttpResponse:
+    """All current OPDs, searchable; htmx asks for the results only."""
+    filterset = selectors.opd_list(filters=request.GET)
+    template = (
+        "opds/_opd_results.html"
+        if request.headers.get("HX-Request")
+        else "opds/opd_list.html"
+    )
+    return render(request, template, {"filterset": filterset, "opds": filterset.qs})
+
+
+class OpdDetailView(DetailView):
+    """An OPD's public profile, merged OPDs included."""
+
+    template_name = "opds/opd_detail.html"
+    context_object_name = "opd"
+
+    def get_queryset(self) -> QuerySet[Opd]:
+        return selectors.opd_detail_queryset()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["can_edit"] = can_change_opd_profile(self.request.user, self.object)
+        return context
+
+
+class OpdProfileUpdateView(OpdProfileEditorRequiredMixin, TemplateView):
+    """The OPD admin's form for the OPD's contacts and PPID details."""
+
+    template_name = "opds/opd_form.html"
+
+    def get_opd(self) -> Opd:
+        if not hasattr(self, "opd"):
+            self.opd = get_object_or_404(Opd, slug=self.kwargs["slug"])
+        return self.opd
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = OpdProfileForm(instance=self.get_opd())
+        return self.render_to_response({"form": form, "opd": self.get_opd()})
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        opd = self.get_opd()
+        # Validate on a copy so a rejected form leaves the OPD untouched.
+        form = OpdProfileForm(request.POST, instance=Opd.objects.get(pk=opd.pk))
+        if not form.is_valid():
+            return self.render_to_response({"form": form, "opd": opd}, status=400)
+        update_opd_profile(
+            opd=opd,
+            by=request.user,
+            data={field: form.cleaned_data[field] for field in form.Meta.fields},
+        )
+        messages.success(request, _("The OPD profile was saved."))
+        return redirect(opd)
+
+
+class DashboardView(StaffRequiredMixin, TemplateView):
+    """The staff home: the OPDs this account works on."""
+
+    template_name = "opds/dashboard.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        opds = opds_visible_to(user, Opd.objects.current().select_related("parent"))
+        context["opds"] = opds.order_by("kind", "name")
+        context["own_opd"] = user.opd if user.opd_id else None
+        return context

@@ -1,0 +1,39 @@
+"""Every model has an admin page that opens."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.functional import Promise
+
+PROJECT_APPS = ["opds", "ppid", "socialposts", "evaluations"]
+MODELS = [
+    model for label in PROJECT_APPS for model in apps.get_app_config(label).get_models()
+]
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
+def test_every_model_is_registered(model):
+    assert admin.site.is_registered(model)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
+def test_changelist_add_and_search_open(client, superuser, model, opd, opd_admin):
+    client.force_login(superuser)
+    info = (model._meta.app_label, model._meta.model_name)
+    changelist = reverse("admin:{}_{}_changelist".format(*info))
+    assert client.get(changelist).status_code == 200
+    assert client.get(changelist, {"q": "dinas"}).status_code == 200
+    assert client.get(reverse("admin:{}_{}_add".format(*info))).status_code == 200
+
+
+def test_every_model_and_field_has_a_translatable_verbose_name():
+    # A name Django derived itself is a plain str; ours are lazy gettext.
+    for model in MODELS:
+        assert isinstance(model._meta.verbose_name, Promise), model
+        for field in model._meta.get_fields():
+            if field.auto_created or not field.concrete:
+                continue
+            assert isinstance(field.verbose_name, Promise), (model, field.name)

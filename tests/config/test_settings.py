@@ -1,0 +1,150 @@
+"""Settings come from the environment and refuse bad values by name."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config.env import (
+    EnvError,
+    env_bool,
+    env_database,
+    env_int,
+    env_list,
+    env_redis_url,
+    env_str,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_KEY = "k" * 30 + "-production-secret-key-0123456789"
+
+
+def test_env_bool_accepts_common_spellings_and_refuses_the_rest():
+    assert env_bool("DEBUG", False, environ={"DEBUG": "True"}) is True
+    assert env_bool("DEBUG", True, environ={"DEBUG": "off"}) is False
+    assert env_bool("DEBUG", True, environ={}) is True
+    with pytest.raises(EnvError, match="^DEBUG"):
+        env_bool("DEBUG", False, environ={"DEBUG": "maybe"})
+
+
+def test_env_int_refuses_words_and_values_below_minimum():
+    assert env_int("PORT", 1, environ={"PORT": "8000"}) == 8000
+    with pytest.raises(EnvError, match="^CONN_MAX_AGE"):
+        env_int("CONN_MAX_AGE", 0, environ={"CONN_MAX_AGE": "sixty"})
+    with pytest.raises(EnvError, match="^CONN_MAX_AGE"):
+        env_int("CONN_MAX_AGE", 0, minimum=0, environ={"CONN_MAX_AGE": "-1"})
+
+
+def test_env_list_splits_on_commas_and_refuses_empty_entries():
+    assert env_list("ALLOWED_HOSTS", [], environ={"ALLOWED_HOSTS": "a.go.id, b"}) == [
+        "a.go.id",
+        "b",
+    ]
+    with pytest.raises(EnvError, match="^ALLOWED_HOSTS"):
+        env_list("ALLOWED_HOSTS", [], environ={"ALLOWED_HOSTS": "a,,b"})
+
+
+def test_env_str_required_names_the_variable():
+    with pytest.raises(EnvError, match="^SECRET_KEY"):
+        env_str("SECRET_KEY", required=True, environ={"SECRET_KEY": "  "})
+
+
+def test_database_url_parses_postgres_and_sqlite_and_refuses_others():
+    pg = env_database(
+        "DATABASE_URL", "", environ={"DATABASE_URL": "postgres://u@db:5432/portal"}
+    )
+    assert (pg["ENGINE"], pg["HOST"], pg["NAME"]) == (
+        "django.db.backends.postgresql",
+        "db",
+        "portal",
+    )
+    lite = env_database("DATABASE_URL", "sqlite:////tmp/x.sqlite3", environ={})
+    assert lite["NAME"] == "/tmp/x.sqlite3"
+    for bad in ["nonsense", "mysql://u@h/db", "postgres://u@h:5432/"]:
+        with pytest.raises(EnvError, match="^DATABASE_URL"):
+            env_database("DATABASE_URL", "", environ={"DATABASE_URL": bad})
+
+
+def test_redis_url_must_be_redis():
+    assert env_redis_url("REDIS_URL", environ={}) is None
+    with pytest.raises(EnvError, match="^REDIS_URL"):
+        env_redis_url("REDIS_URL", environ={"REDIS_URL": "localhost:6379"})
+
+
+def test_defaults_use_sqlite_under_var_jakarta_time_and_indonesian():
+    script = (
+        "from django.conf import settings as s;"
+        "print(s.DATABASES['default']['NAME'], s.TIME_ZONE, s.LANGUAGE_CODE,"
+        " s.CELERY_TASK_ALWAYS_EAGER)"
+    )
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "VAR_DIR"}
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**env, "DEBUG": "True", "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == [
+        str(ROOT / "var" / "portal.sqlite3"),
+        "Asia/Jakarta",
+        "id",
+        "True",
+    ], result.stderr
+
+
+def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    base = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"DEBUG": "False", "ALLOWED_HOSTS": "portal.go.id"}, "SECRET_KEY"),
+        ({"DEBUG": "False", "SECRET_KEY": "short", "ALLOWED_HOSTS": "x"}, "SECRET_KEY"),
+        ({"DEBUG": "False", "SECRET_KEY": GOOD_KEY}, "ALLOWED_HOSTS"),
+        ({"DEBUG": "perhaps"}, "DEBUG"),
+        ({"DEBUG": "True", "DATABASE_URL": "mysql://x@y/z"}, "DATABASE_URL"),
+        ({"DEBUG": "True", "REDIS_URL": "127.0.0.1:6379"}, "REDIS_URL"),
+        ({"DEBUG": "True", "CONN_MAX_AGE": "lama"}, "CONN_MAX_AGE"),
+    ],
+)
+def test_bad_setting_stops_start_up_naming_the_variable(env, variable):
+    result = _start(env)
+    assert result.returncode != 0
+    assert variable in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_production_values_start_cleanly():
+    result = _start(
+        {"DEBUG": "False", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "portal.go.id"}
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.needs_postgres
+def test_database_url_points_the_suite_at_postgresql():
+    from django.db import connection
+
+    assert connection.vendor == "postgresql"
