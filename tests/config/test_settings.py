@@ -148,3 +148,36 @@ def test_database_url_points_the_suite_at_postgresql():
     from django.db import connection
 
     assert connection.vendor == "postgresql"
+
+
+def test_every_environment_variable_is_documented_in_env_example():
+    import re
+
+    read = set(
+        re.findall(
+            r'env_\w+\(\s*"([A-Z_]+)"', (ROOT / "config" / "settings.py").read_text()
+        )
+    )
+    documented = set(
+        re.findall(r"^#?\s*([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M)
+    )
+    assert read, "no variables found: the pattern is out of date"
+    assert read - documented == set()
+
+
+def test_env_example_values_pass_the_deployment_check():
+    values = {}
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        if line and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            values[key] = value
+    base = {k: v for k, v in os.environ.items() if k not in values}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**base, **values, "SECRET_KEY": GOOD_KEY},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
