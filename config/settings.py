@@ -108,6 +108,9 @@ TEMPLATES = [
 DATABASES = {
     "default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # SQLite cannot create the folder of its file; a fresh clone has none.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60, minimum=0)
 
 # CACHES and CELERY
