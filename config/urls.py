@@ -10,6 +10,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from config import views
 
 handler404 = views.page_not_found
+handler500 = views.server_error
 
 urlpatterns = [
     path("", views.home, name="home"),

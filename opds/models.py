@@ -27,6 +27,17 @@ class OpdQuerySet(models.QuerySet["Opd"]):
         """OPDs that exist today (Asia/Jakarta)."""
         return self.valid_on(timezone.localdate())
 
+    def in_registry_order(self) -> OpdQuerySet:
+        """Secretariats first, kelurahan last: the order of the Perda."""
+        rank = models.Case(
+            *(
+                models.When(kind=kind, then=models.Value(position))
+                for position, kind in enumerate(Opd.Kind.values)
+            ),
+            output_field=models.IntegerField(),
+        )
+        return self.order_by(rank, "name")
+
     def active(self) -> OpdQuerySet:
         """OPDs that exist today and take part in the portal."""
         return self.current().filter(is_active=True)
@@ -107,7 +118,7 @@ class Opd(models.Model):
     class Meta:
         verbose_name = _("OPD")
         verbose_name_plural = _("OPDs")
-        ordering = ["kind", "name"]
+        ordering = ["name"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_from__isnull=True)

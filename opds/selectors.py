@@ -13,7 +13,7 @@ from opds.models import Opd
 
 def opd_list(*, filters: Mapping[str, Any] | None = None) -> OpdFilterSet:
     """The public OPD list, filtered; returns the FilterSet for its form."""
-    queryset = Opd.objects.select_related("parent").order_by("kind", "name")
+    queryset = Opd.objects.select_related("parent").in_registry_order()
     return OpdFilterSet(filters or {}, queryset=queryset)
 
 

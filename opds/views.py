@@ -87,6 +87,6 @@ class DashboardView(StaffRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         opds = opds_visible_to(user, Opd.objects.current().select_related("parent"))
-        context["opds"] = opds.order_by("kind", "name")
+        context["opds"] = opds.in_registry_order()
         context["own_opd"] = user.opd if user.opd_id else None
         return context

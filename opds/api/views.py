@@ -25,7 +25,7 @@ class OpdViewSet(
 ):
     """Public list and profile of OPDs; an OPD's admin may PATCH its contacts."""
 
-    queryset = Opd.objects.select_related("parent").order_by("kind", "name")
+    queryset = Opd.objects.select_related("parent").in_registry_order()
     lookup_field = "slug"
     filterset_class = OpdFilterSet
     permission_classes = [IsOpdAdminOrReadOnly]

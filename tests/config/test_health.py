@@ -35,8 +35,8 @@ def test_health_is_503_when_the_broker_is_unreachable(client, settings):
 
 
 def test_health_is_503_when_the_database_is_unreachable(tmp_path):
-    # A real unreachable database, in a separate process: a SQLite file in a
-    # directory that does not exist cannot be opened.
+    # A real unreachable database, in a separate process: SQLite cannot open
+    # a directory as its database file.
     script = (
         "import django, json; django.setup();"
         "from django.test.utils import setup_test_environment;"
@@ -48,7 +48,7 @@ def test_health_is_503_when_the_database_is_unreachable(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL"}}
     env.update(
         DEBUG="True",
-        DATABASE_URL="sqlite:///{}".format(tmp_path / "missing" / "db.sqlite3"),
+        DATABASE_URL="sqlite:///{}".format(tmp_path),
         DJANGO_SETTINGS_MODULE="config.settings",
     )
     result = subprocess.run(

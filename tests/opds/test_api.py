@@ -140,3 +140,11 @@ def test_put_and_delete_are_not_offered(api_client, opd, opd_admin):
     assert api_client.put(LIST_URL + "dinkes/", {}, format="json").status_code == 405
     assert api_client.delete(LIST_URL + "dinkes/").status_code == 405
     assert Opd.objects.filter(slug="dinkes").exists()
+
+
+def test_list_follows_the_registry_order(api_client):
+    OpdFactory(short_name="KEC-BUKATEJA", name="Kecamatan Bukateja", kind="kecamatan")
+    OpdFactory(short_name="DINKES", name="Dinas Kesehatan", kind="dinas")
+    OpdFactory(short_name="SETDA", name="Sekretariat Daerah", kind="sekretariat")
+    results = api_client.get(LIST_URL).json()["results"]
+    assert [o["kind"] for o in results] == ["sekretariat", "dinas", "kecamatan"]

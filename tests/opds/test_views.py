@@ -144,3 +144,23 @@ def test_demo_login_works_through_the_login_page(client, opd_admin):
     )
     assert response.status_code == 302
     assert response.url == reverse("opds:dashboard")
+
+
+def _make_kecamatan_with_kelurahan(n: int) -> Opd:
+    kecamatan = OpdFactory(short_name="KEC-PURBALINGGA", kind=Opd.Kind.KECAMATAN)
+    for i in range(n):
+        OpdFactory(
+            short_name="KEL-{}".format(i), kind=Opd.Kind.KELURAHAN, parent=kecamatan
+        )
+    return kecamatan
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_opd_pages_run_a_fixed_number_of_queries(
+    client, db, size, django_assert_max_num_queries
+):
+    kecamatan = _make_kecamatan_with_kelurahan(size)
+    with django_assert_max_num_queries(2):
+        assert client.get(reverse("opds:opd-list")).status_code == 200
+    with django_assert_max_num_queries(5):
+        assert client.get(kecamatan.get_absolute_url()).status_code == 200
