@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opds.forms import URL_FORMFIELD_OVERRIDES
 from opds.models import Opd, User
+from opds.services import CONTACT_FIELDS, PPID_CONTACT_FIELDS
 
 
 @admin.register(Opd)
@@ -19,29 +20,8 @@ class OpdAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent", "predecessors"]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "kind", "parent"]}),
-        (
-            _("Contacts"),
-            {
-                "fields": [
-                    "website",
-                    "email",
-                    "phone",
-                    "address",
-                    "head_name",
-                    "head_title",
-                ]
-            },
-        ),
-        (
-            _("PPID Pelaksana"),
-            {
-                "fields": [
-                    "ppid_contact_name",
-                    "ppid_contact_email",
-                    "ppid_contact_phone",
-                ]
-            },
-        ),
+        (_("Contacts"), {"fields": CONTACT_FIELDS}),
+        (_("PPID Pelaksana"), {"fields": PPID_CONTACT_FIELDS}),
         (
             _("Validity"),
             {"fields": ["is_active", "valid_from", "valid_to", "predecessors"]},

@@ -19,17 +19,9 @@ from opds.permissions import can_change_opd_profile, can_change_registry
 REGISTRY_CSV = Path(__file__).resolve().parent / "data" / "purbalingga_opd.csv"
 
 # Fields an OPD admin keeps up to date; the rest is the legal structure.
-PROFILE_FIELDS = (
-    "website",
-    "email",
-    "phone",
-    "address",
-    "head_name",
-    "head_title",
-    "ppid_contact_name",
-    "ppid_contact_email",
-    "ppid_contact_phone",
-)
+CONTACT_FIELDS = ("website", "email", "phone", "address", "head_name", "head_title")
+PPID_CONTACT_FIELDS = ("ppid_contact_name", "ppid_contact_email", "ppid_contact_phone")
+PROFILE_FIELDS = CONTACT_FIELDS + PPID_CONTACT_FIELDS
 
 
 @dataclass(frozen=True)
