@@ -22,7 +22,8 @@ COPY --chown=portal:portal . .
 # collectstatic needs settings that load; these values live only in this step.
 RUN DEBUG=False SECRET_KEY=collectstatic-only-not-a-real-secret-key-0123456789abcdef \
     ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
-    && mkdir -p /app/var/media && chown -R portal:portal /app/var /app/staticfiles
+    && mkdir -p /app/var/media /app/var/beat \
+    && chown -R portal:portal /app/var /app/staticfiles
 USER portal
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

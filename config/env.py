@@ -87,6 +87,25 @@ def env_int(
     return number
 
 
+def env_choice(
+    name: str,
+    default: str,
+    choices: list[str],
+    *,
+    environ: Mapping[str, str] | None = None,
+) -> str:
+    """Return one of ``choices``, compared without regard to case."""
+    value = _raw(name, environ)
+    if value is None:
+        return default
+    if value.upper() not in choices:
+        raise EnvError(
+            name,
+            "harus salah satu dari {}, bukan {!r}".format(", ".join(choices), value),
+        )
+    return value.upper()
+
+
 def env_list(
     name: str, default: list[str], *, environ: Mapping[str, str] | None = None
 ) -> list[str]:

@@ -6,11 +6,26 @@ from django.utils.translation import gettext_lazy as _
 
 from opds.forms import URL_FORMFIELD_OVERRIDES
 from opds.models import Opd, User
+from opds.permissions import can_change_registry
 from opds.services import CONTACT_FIELDS, PPID_CONTACT_FIELDS
 
 
+class RegistryAdminMixin:
+    """The registry and accounts are the superuser's, whatever Django
+    model permissions a staff account has been given."""
+
+    def has_add_permission(self, request, *args) -> bool:
+        return can_change_registry(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return can_change_registry(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return can_change_registry(request.user)
+
+
 @admin.register(Opd)
-class OpdAdmin(admin.ModelAdmin):
+class OpdAdmin(RegistryAdminMixin, admin.ModelAdmin):
     formfield_overrides = URL_FORMFIELD_OVERRIDES
     list_display = ["name", "short_name", "kind", "parent", "is_active", "valid_to"]
     list_filter = ["kind", "is_active"]
@@ -30,7 +45,7 @@ class OpdAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(RegistryAdminMixin, BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "opd", "is_active"]
     list_filter = ["role", "is_active", "is_superuser"]
     list_select_related = ["opd"]

@@ -20,11 +20,20 @@ def https_formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
     return field.formfield(**{**URL_FORMFIELD_OVERRIDES.get(type(field), {}), **kwargs})
 
 
-class OpdProfileForm(forms.ModelForm):
-    """What an OPD admin keeps up to date about the OPD."""
+class OpdProfileForm(forms.Form):
+    """What an OPD admin keeps up to date about the OPD.
 
-    class Meta:
-        model = Opd
-        fields = PROFILE_FIELDS
-        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
-        formfield_callback = https_formfield
+    A plain form over the model's fields: the OPD's structure (kind,
+    parent) is not the admin's to fix, so it must not block this form.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(
+            forms.fields_for_model(
+                Opd,
+                fields=PROFILE_FIELDS,
+                widgets={"address": forms.Textarea(attrs={"rows": 3})},
+                formfield_callback=https_formfield,
+            )
+        )

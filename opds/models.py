@@ -150,6 +150,14 @@ class Opd(models.Model):
                 )
         elif self.parent is not None and self.kind == self.Kind.KECAMATAN:
             raise ValidationError({"parent": _("A kecamatan has no parent OPD.")})
+        if (
+            self.pk
+            and self.kind != self.Kind.KECAMATAN
+            and self.children.filter(kind=self.Kind.KELURAHAN).exists()
+        ):
+            raise ValidationError(
+                {"kind": _("This OPD has kelurahan under it, so it stays a kecamatan.")}
+            )
 
     def is_valid_on(self, day: datetime.date) -> bool:
         """Whether the OPD legally existed on ``day``."""

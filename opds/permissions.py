@@ -26,17 +26,21 @@ Role = User.Role
 KABUPATEN_ROLES = frozenset({Role.DINKOMINFO, Role.PPID_UTAMA, Role.ATASAN_PPID})
 
 
+def _active(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def _superuser(user: AnyUser) -> bool:
+    return _active(user) and user.is_superuser
+
+
 def _role(user: AnyUser) -> str | None:
-    if not user.is_authenticated or not user.is_active:
-        return None
-    return user.role or None
+    return (user.role or None) if _active(user) else None
 
 
 def is_staff_user(user: AnyUser) -> bool:
     """Whether the account has any portal role (the staff side of the portal)."""
-    return bool(user.is_authenticated and user.is_active) and (
-        user.is_superuser or _role(user) is not None
-    )
+    return _superuser(user) or _role(user) is not None
 
 
 def is_opd_admin_of(user: AnyUser, opd: Opd) -> bool:
@@ -46,37 +50,28 @@ def is_opd_admin_of(user: AnyUser, opd: Opd) -> bool:
 
 def can_view_opd_internals(user: AnyUser, opd: Opd) -> bool:
     """Staff pages of an OPD: kabupaten roles see all, an OPD admin its own."""
-    if not is_staff_user(user):
-        return False
     return (
-        user.is_superuser
-        or _role(user) in KABUPATEN_ROLES
-        or is_opd_admin_of(user, opd)
+        _superuser(user) or _role(user) in KABUPATEN_ROLES or is_opd_admin_of(user, opd)
     )
 
 
-def can_change_opd_profile(user: AnyUser, opd: Opd) -> bool:
-    """Contacts, head and PPID Pelaksana details: that OPD's admin only."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return user.is_superuser or is_opd_admin_of(user, opd)
-
-
 def can_manage_opd_data(user: AnyUser, opd: Opd) -> bool:
-    """Filing PPID items and keeping social-media accounts of ``opd``."""
-    return can_change_opd_profile(user, opd) and opd.is_active
+    """The OPD's profile, PPID items and social-media accounts.
+
+    Only that OPD's admin, and only while the OPD exists: a merged OPD is
+    history and takes no new data.
+    """
+    return _superuser(user) or (is_opd_admin_of(user, opd) and opd.is_active)
 
 
 def can_change_registry(user: AnyUser) -> bool:
     """Creating, merging and renaming OPDs changes the legal structure."""
-    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+    return _superuser(user)
 
 
 def can_publish_ppid_items(user: AnyUser) -> bool:
     """PPID Utama reviews and publishes the PPID items of every OPD."""
-    return bool(user.is_authenticated and user.is_superuser) or (
-        _role(user) == Role.PPID_UTAMA
-    )
+    return _superuser(user) or _role(user) == Role.PPID_UTAMA
 
 
 def can_route_requests(user: AnyUser) -> bool:
@@ -86,16 +81,12 @@ def can_route_requests(user: AnyUser) -> bool:
 
 def can_decide_objections(user: AnyUser) -> bool:
     """Objections (keberatan) are decided by the Atasan PPID."""
-    return bool(user.is_authenticated and user.is_superuser) or (
-        _role(user) == Role.ATASAN_PPID
-    )
+    return _superuser(user) or _role(user) == Role.ATASAN_PPID
 
 
 def can_score_evaluations(user: AnyUser) -> bool:
     """Dinkominfo's evaluation team scores OPDs and builds the reports."""
-    return bool(user.is_authenticated and user.is_superuser) or (
-        _role(user) == Role.DINKOMINFO
-    )
+    return _superuser(user) or _role(user) == Role.DINKOMINFO
 
 
 def opds_visible_to(
@@ -103,11 +94,11 @@ def opds_visible_to(
 ) -> QuerySet[Opd]:
     """OPDs whose internal pages ``user`` may open (the dashboard's scope)."""
     queryset = Opd.objects.all() if queryset is None else queryset
-    if not is_staff_user(user):
-        return queryset.none()
-    if user.is_superuser or _role(user) in KABUPATEN_ROLES:
+    if _superuser(user) or _role(user) in KABUPATEN_ROLES:
         return queryset
-    return queryset.filter(pk=user.opd_id)
+    if _role(user) == Role.OPD_ADMIN:
+        return queryset.filter(pk=user.opd_id)
+    return queryset.none()
 
 
 class StaffRequiredMixin(AccessMixin):
@@ -127,7 +118,7 @@ class OpdProfileEditorRequiredMixin(AccessMixin):
     """
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        if not can_change_opd_profile(request.user, self.get_opd()):
+        if not can_manage_opd_data(request.user, self.get_opd()):
             return self.handle_no_permission()
         return super().dispatch(request, *args, **kwargs)
 
@@ -146,4 +137,4 @@ class IsOpdAdminOrReadOnly(permissions.BasePermission):
     def has_object_permission(self, request: Any, view: Any, obj: Opd) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return True
-        return can_change_opd_profile(request.user, obj)
+        return can_manage_opd_data(request.user, obj)

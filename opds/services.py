@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from opds.models import Opd, User
-from opds.permissions import can_change_opd_profile, can_change_registry
+from opds.permissions import can_change_registry, can_manage_opd_data
 
 REGISTRY_CSV = Path(__file__).resolve().parent / "data" / "purbalingga_opd.csv"
 
@@ -32,10 +32,31 @@ class ImportResult:
     updated: int
 
 
+REGISTRY_COLUMNS = {"short_name", "name", "kind"}
+
+
 def read_registry_csv(path: Path = REGISTRY_CSV) -> list[dict[str, str]]:
-    """Read an OPD registry CSV (short_name, name, kind, website[, parent])."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    """Read an OPD registry CSV (short_name, name, kind[, website, parent]).
+
+    Spreadsheet programs write a byte-order mark; ``utf-8-sig`` drops it.
+    """
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            rows = list(reader)
+            columns = set(reader.fieldnames or [])
+    except UnicodeDecodeError:
+        raise ValidationError(_("The file is not UTF-8 text.")) from None
+    except csv.Error as exc:
+        raise ValidationError(
+            _("The file is not a valid CSV: %(error)s") % {"error": exc}
+        ) from None
+    missing = REGISTRY_COLUMNS - columns
+    if missing:
+        raise ValidationError(
+            _("Missing columns: %(columns)s") % {"columns": ", ".join(sorted(missing))}
+        )
+    return rows
 
 
 def _row_error(line: int, error: ValidationError) -> ValidationError:
@@ -55,7 +76,8 @@ def import_opds(*, rows: Iterable[Mapping[str, str]]) -> ImportResult:
 
     The slug is the short name in lower case (``KEC-BUKATEJA`` becomes
     ``kec-bukateja``). An optional ``parent`` column names the parent's
-    short name, which must appear earlier or already exist.
+    short name, which must appear earlier or already exist. The website
+    only fills an empty one: after that it is the OPD admin's to keep.
     """
     created = updated = 0
     # Header row is line 1, so the first data row is line 2.
@@ -66,7 +88,6 @@ def import_opds(*, rows: Iterable[Mapping[str, str]]) -> ImportResult:
             "short_name": short_name,
             "name": (row.get("name") or "").strip(),
             "kind": (row.get("kind") or "").strip(),
-            "website": (row.get("website") or "").strip(),
         }
         parent_name = (row.get("parent") or "").strip()
         parent = None
@@ -85,6 +106,7 @@ def import_opds(*, rows: Iterable[Mapping[str, str]]) -> ImportResult:
             opd = Opd(slug=slug)
         for field, value in values.items():
             setattr(opd, field, value)
+        opd.website = opd.website or (row.get("website") or "").strip()
         opd.parent = parent
         try:
             opd.full_clean()
@@ -101,7 +123,7 @@ def import_opds(*, rows: Iterable[Mapping[str, str]]) -> ImportResult:
 @transaction.atomic
 def update_opd_profile(*, opd: Opd, by: User, data: Mapping[str, str]) -> Opd:
     """Change an OPD's contact and PPID details on behalf of ``by``."""
-    if not can_change_opd_profile(by, opd):
+    if not can_manage_opd_data(by, opd):
         raise PermissionDenied(_("You may not change this OPD."))
     unknown = set(data) - set(PROFILE_FIELDS)
     if unknown:
@@ -111,7 +133,9 @@ def update_opd_profile(*, opd: Opd, by: User, data: Mapping[str, str]) -> Opd:
         )
     for field, value in data.items():
         setattr(opd, field, value)
-    opd.full_clean()
+    # Only the fields being changed: an inconsistency elsewhere in the
+    # registry is the superuser's to fix and must not block a phone number.
+    opd.clean_fields(exclude=[f.name for f in Opd._meta.fields if f.name not in data])
     opd.save(update_fields=list(data))
     return opd
 

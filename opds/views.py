@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,10 +19,10 @@ from opds.models import Opd
 from opds.permissions import (
     OpdProfileEditorRequiredMixin,
     StaffRequiredMixin,
-    can_change_opd_profile,
+    can_manage_opd_data,
     opds_visible_to,
 )
-from opds.services import update_opd_profile
+from opds.services import PROFILE_FIELDS, update_opd_profile
 
 
 def opd_list(request: HttpRequest) -> HttpResponse:
@@ -45,7 +47,7 @@ class OpdDetailView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["can_edit"] = can_change_opd_profile(self.request.user, self.object)
+        context["can_edit"] = can_manage_opd_data(self.request.user, self.object)
         return context
 
 
@@ -60,22 +62,22 @@ class OpdProfileUpdateView(OpdProfileEditorRequiredMixin, TemplateView):
         return self.opd
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = OpdProfileForm(instance=self.get_opd())
-        return self.render_to_response({"form": form, "opd": self.get_opd()})
+        opd = self.get_opd()
+        form = OpdProfileForm(initial=model_to_dict(opd, fields=PROFILE_FIELDS))
+        return self.render_to_response({"form": form, "opd": opd})
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         opd = self.get_opd()
-        # Validate on a copy so a rejected form leaves the OPD untouched.
-        form = OpdProfileForm(request.POST, instance=Opd.objects.get(pk=opd.pk))
-        if not form.is_valid():
-            return self.render_to_response({"form": form, "opd": opd}, status=400)
-        update_opd_profile(
-            opd=opd,
-            by=request.user,
-            data={field: form.cleaned_data[field] for field in form.Meta.fields},
-        )
-        messages.success(request, _("The OPD profile was saved."))
-        return redirect(opd)
+        form = OpdProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                update_opd_profile(opd=opd, by=request.user, data=form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The OPD profile was saved."))
+                return redirect(opd)
+        return self.render_to_response({"form": form, "opd": opd}, status=400)
 
 
 class DashboardView(StaffRequiredMixin, TemplateView):

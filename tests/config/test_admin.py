@@ -37,3 +37,18 @@ def test_every_model_and_field_has_a_translatable_verbose_name():
             if field.auto_created or not field.concrete:
                 continue
             assert isinstance(field.verbose_name, Promise), (model, field.name)
+
+
+def test_staff_without_superuser_cannot_change_the_registry(client, opd):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    staff = UserFactory(role="dinkominfo", is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(codename__endswith="_opd"))
+    client.force_login(staff)
+    url = reverse("admin:opds_opd_change", args=[opd.pk])
+    response = client.post(url, {"name": "Diubah", "short_name": "X", "slug": "x"})
+    assert response.status_code == 403
+    opd.refresh_from_db()
+    assert opd.name == "Dinas Kesehatan"

@@ -127,6 +127,7 @@ def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         ({"DEBUG": "True", "DATABASE_URL": "mysql://x@y/z"}, "DATABASE_URL"),
         ({"DEBUG": "True", "REDIS_URL": "127.0.0.1:6379"}, "REDIS_URL"),
         ({"DEBUG": "True", "CONN_MAX_AGE": "lama"}, "CONN_MAX_AGE"),
+        ({"DEBUG": "True", "LOG_LEVEL": "verbose"}, "LOG_LEVEL"),
     ],
 )
 def test_bad_setting_stops_start_up_naming_the_variable(env, variable):

@@ -148,3 +148,33 @@ def test_list_follows_the_registry_order(api_client):
     OpdFactory(short_name="SETDA", name="Sekretariat Daerah", kind="sekretariat")
     results = api_client.get(LIST_URL).json()["results"]
     assert [o["kind"] for o in results] == ["sekretariat", "dinas", "kecamatan"]
+
+
+def test_invalid_url_is_a_400_naming_the_field(api_client, superuser, opd):
+    api_client.force_authenticate(superuser)
+    response = api_client.patch(
+        LIST_URL + "dinkes/", {"website": "bukan url"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "website" in response.json()
+    opd.refresh_from_db()
+    assert opd.website == "https://dinkes.purbalinggakab.go.id"
+
+
+def test_a_service_validation_error_becomes_a_400_by_field():
+    from django.core.exceptions import ValidationError
+
+    from config.exceptions import exception_handler
+
+    response = exception_handler(ValidationError({"phone": ["Salah."]}), {})
+    assert response.status_code == 400
+    assert response.data == {"phone": ["Salah."]}
+
+
+def test_malformed_json_is_answered_in_indonesian(api_client, opd_admin):
+    api_client.force_authenticate(opd_admin)
+    response = api_client.patch(
+        LIST_URL + "dinkes/", "[1, 2]", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "Data tidak valid" in str(response.json())

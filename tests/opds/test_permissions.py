@@ -50,14 +50,6 @@ EXPECTED = {
         "opd_admin": (True, False),
         "superuser": (True, True),
     },
-    "can_change_opd_profile": {
-        "anonymous": (False, False),
-        "dinkominfo": (False, False),
-        "ppid_utama": (False, False),
-        "atasan_ppid": (False, False),
-        "opd_admin": (True, False),
-        "superuser": (True, True),
-    },
     "can_manage_opd_data": {
         "anonymous": (False, False),
         "dinkominfo": (False, False),
@@ -131,17 +123,23 @@ def test_opds_visible_to_scopes_each_role(role, users, opd, other_opd):
     assert visible == expected
 
 
-def test_deactivated_account_loses_every_right(users, opd):
-    admin = users["opd_admin"]
-    admin.is_active = False
-    admin.save()
-    assert not perms.is_staff_user(admin)
-    assert not perms.can_change_opd_profile(admin, opd)
-    assert not perms.opds_visible_to(admin).exists()
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_deactivated_account_loses_every_right(role, users, opd, other_opd):
+    user = users[role]
+    user.is_active = False
+    user.save()
+    for predicate, answers in EXPECTED.items():
+        check = getattr(perms, predicate)
+        if isinstance(answers[role], tuple):
+            assert (check(user, opd), check(user, other_opd)) == (False, False)
+        else:
+            assert check(user) is False, predicate
+    assert not perms.opds_visible_to(user).exists()
 
 
-def test_opd_admin_may_not_manage_data_of_an_inactive_opd(users, opd):
+def test_opd_admin_may_not_manage_a_merged_opd(users, opd):
     Opd.objects.filter(pk=opd.pk).update(is_active=False)
     opd.refresh_from_db()
-    assert perms.can_change_opd_profile(users["opd_admin"], opd)
+    assert perms.can_view_opd_internals(users["opd_admin"], opd)
     assert not perms.can_manage_opd_data(users["opd_admin"], opd)
+    assert perms.can_manage_opd_data(users["superuser"], opd)

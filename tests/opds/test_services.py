@@ -115,3 +115,58 @@ def test_merge_of_an_opd_that_already_ended_is_refused(opd, superuser):
         )
     assert "predecessors" in excinfo.value.message_dict
     assert not Opd.objects.filter(slug="dinbaru").exists()
+
+
+def test_reimport_keeps_the_website_an_opd_admin_set(opd_admin):
+    import_opds(rows=ROWS)
+    kec = Opd.objects.get(slug="kec-purbalingga")
+    kec.website = "https://kecamatanpurbalingga.purbalinggakab.go.id"
+    kec.save()
+    import_opds(rows=[dict(ROWS[0], website="https://lama.example.go.id"), ROWS[1]])
+    kec.refresh_from_db()
+    assert kec.website == "https://kecamatanpurbalingga.purbalinggakab.go.id"
+
+
+def test_a_kecamatan_with_kelurahan_cannot_change_kind():
+    import_opds(rows=ROWS)
+    with pytest.raises(ValidationError) as excinfo:
+        import_opds(rows=[dict(ROWS[0], kind="dinas")])
+    assert "kind" in " ".join(excinfo.value.messages)
+    assert Opd.objects.get(slug="kec-purbalingga").kind == "kecamatan"
+
+
+def test_profile_update_works_even_when_the_structure_is_inconsistent(superuser):
+    import_opds(rows=ROWS)
+    # A superuser's raw fix-up can leave a kelurahan under a non-kecamatan.
+    Opd.objects.filter(slug="kec-purbalingga").update(kind="dinas")
+    kelurahan = Opd.objects.get(slug="kel-bojong")
+    update_opd_profile(opd=kelurahan, by=superuser, data={"phone": "(0281) 1"})
+    kelurahan.refresh_from_db()
+    assert kelurahan.phone == "(0281) 1"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xef\xbb\xbfshort_name,name,kind\nDINKES,Dinas Kesehatan,dinas\n", None),
+        (b"short_name,name\nDINKES,Dinas Kesehatan\n", "kind"),
+        (
+            "short_name,name,kind\nDINKES,Dinas Kesehatan,dinas\n".encode("utf-16"),
+            "UTF-8",
+        ),
+    ],
+)
+def test_import_command_reads_spreadsheet_csv_or_says_why_not(
+    tmp_path, capsys, content, message
+):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "opd.csv"
+    path.write_bytes(content)
+    if message is None:
+        call_command("import_opds", str(path))
+        assert Opd.objects.get(slug="dinkes").name == "Dinas Kesehatan"
+    else:
+        with pytest.raises(CommandError, match=message):
+            call_command("import_opds", str(path))
+        assert not Opd.objects.exists()

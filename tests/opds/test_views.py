@@ -18,7 +18,7 @@ def test_opd_list_shows_current_opds_in_indonesian(client, opd, other_opd):
     body = response.content.decode()
     assert "Dinas Kesehatan" in body and "Dinas Lingkungan Hidup" in body
     assert "Dinas Lama" not in body
-    assert "Perangkat Daerah" in body
+    assert "2 perangkat daerah ditemukan" in body
     assert '<html lang="id">' in body
 
 
@@ -125,15 +125,32 @@ def test_invalid_profile_names_the_field_and_saves_nothing(client, opd, opd_admi
 
 
 @pytest.mark.parametrize(
-    "name", ["home", "ppid:public-information", "ppid:request-guide", "login"]
+    ("name", "own_text"),
+    [
+        ("home", "Portal Informasi Publik Kabupaten Purbalingga"),
+        ("ppid:public-information", "Informasi yang dikecualikan"),
+        ("ppid:request-guide", "paling lambat 10 hari kerja"),
+        ("login", "Masuk petugas"),
+    ],
 )
-def test_public_pages_render_with_the_three_audiences(client, db, name):
+def test_public_pages_render_in_indonesian_with_the_navigation(
+    client, db, name, own_text
+):
     response = client.get(reverse(name))
     assert response.status_code == 200
     body = response.content.decode()
+    assert own_text in body
+    nav = body[body.index("<nav") : body.index("</nav>")]
     for label in ["Informasi Publik", "Permohonan Informasi", "Perangkat Daerah"]:
-        assert label in body
+        assert label in nav
+    assert "Dasbor" not in nav
     assert "cdn" not in body.lower()
+
+
+def test_staff_see_the_dashboard_in_the_navigation(client, opd_admin):
+    client.force_login(opd_admin)
+    body = client.get(reverse("home")).content.decode()
+    assert "Dasbor" in body[body.index("<nav") : body.index("</nav>")]
 
 
 def test_demo_login_works_through_the_login_page(client, opd_admin):
