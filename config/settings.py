@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
+    "django.contrib.sitemaps",
+    "django.contrib.syndication",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -175,6 +178,19 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# PPID
+# A periodic (berkala) item falls due this many months after its update
+# (UU 14/2008 Pasal 9(3): at least every six months).
+PPID_BERKALA_UPDATE_MONTHS = env_int("PPID_BERKALA_UPDATE_MONTHS", 6, minimum=1)
+# Staff are warned this many days before an item falls due.
+PPID_DUE_SOON_DAYS = env_int("PPID_DUE_SOON_DAYS", 30, minimum=0)
+PPID_UPLOAD_MAX_BYTES = env_int("PPID_UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
+# The law does not say whether cuti bersama counts; offices are closed, so
+# by default it does not (see README).
+WORKDAYS_CUTI_BERSAMA_IS_WORKING = env_bool("WORKDAYS_CUTI_BERSAMA_IS_WORKING", False)
+# Requests stream uploads to disk beyond this; the hard cap is above.
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 # EMAIL
 EMAIL_HOST = env_str("EMAIL_HOST")

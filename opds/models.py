@@ -87,6 +87,11 @@ class Opd(models.Model):
     ppid_contact_phone = models.CharField(
         _("PPID Pelaksana phone"), max_length=40, blank=True
     )
+    ppid_publishing_delegated = models.BooleanField(
+        _("may publish its own PPID items"),
+        default=False,
+        help_text=_("Set by PPID Utama: the OPD admin publishes without review."),
+    )
     is_active = models.BooleanField(
         _("active"),
         default=True,

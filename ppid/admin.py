@@ -1,0 +1,100 @@
+"""Django admin for the catalogue, its decisions and the calendar."""
+
+from django.contrib import admin
+
+from opds.forms import URL_FORMFIELD_OVERRIDES
+from ppid.models import (
+    CalendarOverride,
+    ExclusionDecision,
+    InformationFile,
+    InformationItem,
+    ItemChange,
+    Subtype,
+)
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_working_day", "reason", "source"]
+    list_filter = ["is_working_day"]
+    search_fields = ["reason", "source"]
+    date_hierarchy = "date"
+
+
+@admin.register(Subtype)
+class SubtypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "code", "position", "is_required", "is_active"]
+    list_filter = ["category", "is_required", "is_active"]
+    list_editable = ["position", "is_required", "is_active"]
+    search_fields = ["name", "code"]
+
+
+class InformationFileInline(admin.TabularInline):
+    model = InformationFile
+    extra = 0
+    fields = ["original_name", "content_type", "size", "is_redacted_version"]
+    readonly_fields = ["original_name", "content_type", "size"]
+    show_change_link = True
+
+
+class ItemChangeInline(admin.TabularInline):
+    model = ItemChange
+    extra = 0
+    fields = ["at", "action", "actor", "changes", "note"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        # The change log is written by the services only.
+        return False
+
+
+@admin.register(InformationItem)
+class InformationItemAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FORMFIELD_OVERRIDES
+    list_display = ["title", "opd", "category", "status", "year", "published_at"]
+    list_filter = ["category", "status", "year", "opd__kind"]
+    list_select_related = ["opd", "subtype"]
+    search_fields = ["title", "opd__name", "opd__short_name"]
+    autocomplete_fields = ["opd"]
+    raw_id_fields = ["subtype"]
+    date_hierarchy = "published_at"
+    readonly_fields = ["submitted_at", "published_at", "withdrawn_at", "created_at"]
+    inlines = [InformationFileInline, ItemChangeInline]
+
+
+@admin.register(InformationFile)
+class InformationFileAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "item", "content_type", "size", "uploaded_at"]
+    list_select_related = ["item"]
+    search_fields = ["original_name", "item__title"]
+    raw_id_fields = ["item", "uploaded_by"]
+    readonly_fields = ["sha256", "size", "content_type"]
+
+
+@admin.register(ItemChange)
+class ItemChangeAdmin(admin.ModelAdmin):
+    list_display = ["at", "item", "action", "actor"]
+    list_filter = ["action"]
+    list_select_related = ["item", "actor"]
+    search_fields = ["item__title", "actor__username"]
+    raw_id_fields = ["item", "actor"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ExclusionDecision)
+class ExclusionDecisionAdmin(admin.ModelAdmin):
+    list_display = [
+        "item",
+        "ground",
+        "scope",
+        "period_start",
+        "period_end",
+        "opened_at",
+    ]
+    list_filter = ["ground", "scope"]
+    list_select_related = ["item"]
+    search_fields = ["item__title", "legal_basis"]
+    raw_id_fields = ["item", "opened_by"]
