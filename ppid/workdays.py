@@ -93,8 +93,8 @@ class WorkingCalendar:
     def _load(self) -> None:
         """(Re)load holidays and overrides for the current range."""
         merged: dict[datetime.date, str] = {}
-        # The extra year guards against a holiday object placing a day of the
-        # next year (an observed or estimated date) outside its own year.
+        # One spare year past ``end`` as a safety margin; it costs almost
+        # nothing because each year's holidays are cached.
         for year in range(self._start.year, self._end.year + 2):
             merged.update(_national_holidays(year, self._categories))
         self._holidays = merged
