@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import (
@@ -141,7 +142,17 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "ppid-freshness-reminders": {
+        "task": "ppid.tasks.send_freshness_reminders_task",
+        # Monday morning, when OPD admins plan their week.
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
+    "ppid-exclusion-end-reminders": {
+        "task": "ppid.tasks.send_exclusion_end_reminders_task",
+        "schedule": crontab(minute=15, hour=7),
+    },
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # AUTH
@@ -189,6 +200,8 @@ PPID_UPLOAD_MAX_BYTES = env_int("PPID_UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 10
 # The law does not say whether cuti bersama counts; offices are closed, so
 # by default it does not (see README).
 WORKDAYS_CUTI_BERSAMA_IS_WORKING = env_bool("WORKDAYS_CUTI_BERSAMA_IS_WORKING", False)
+# Absolute links in e-mails and exports built outside a request.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Requests stream uploads to disk beyond this; the hard cap is above.
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 

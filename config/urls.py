@@ -1,13 +1,14 @@
 """URL configuration of the portal."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
 from config import views
+from ppid.sitemaps import InformationItemSitemap
 
 handler404 = views.page_not_found
 handler500 = views.server_error
@@ -23,6 +24,12 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("opds.urls")),
     path("", include("ppid.urls")),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"informasi": InformationItemSitemap}},
+        name="sitemap",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/v1/", include("config.api_router")),
@@ -33,8 +40,3 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -15,12 +15,31 @@ URL_FORMFIELD_OVERRIDES: dict[type[models.Field], dict[str, Any]] = {
 }
 
 
+class BootstrapFormMixin:
+    """Give every widget the Bootstrap class it needs to look like the site."""
+
+    def style_fields(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = " ".join(
+                filter(None, [widget.attrs.get("class"), css])
+            )
+
+
 def https_formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
     """Build a model field's form field with the overrides above."""
     return field.formfield(**{**URL_FORMFIELD_OVERRIDES.get(type(field), {}), **kwargs})
 
 
-class OpdProfileForm(forms.Form):
+class OpdProfileForm(BootstrapFormMixin, forms.Form):
     """What an OPD admin keeps up to date about the OPD.
 
     A plain form over the model's fields: the OPD's structure (kind,
@@ -37,3 +56,4 @@ class OpdProfileForm(forms.Form):
                 formfield_callback=https_formfield,
             )
         )
+        self.style_fields()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.mixins import AccessMixin
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from rest_framework import permissions
 
 from opds.models import Opd, User
@@ -99,6 +99,125 @@ def opds_visible_to(
     if _role(user) == Role.OPD_ADMIN:
         return queryset.filter(pk=user.opd_id)
     return queryset.none()
+
+
+# --- PPID items --------------------------------------------------------------
+# Items are imported lazily: ppid depends on opds, not the other way round.
+
+
+def _item_models():
+    from ppid.models import Category, InformationItem
+
+    return Category, InformationItem
+
+
+def items_visible_to(user: AnyUser, queryset: QuerySet | None = None) -> QuerySet:
+    """Items ``user`` may know exist: everything public, plus its own work.
+
+    Excluded items are never public as items: the public sees them only as
+    rows of the DIK register.
+    """
+    Category, InformationItem = _item_models()
+    queryset = InformationItem.objects.all() if queryset is None else queryset
+    public = Q(status=InformationItem.Status.PUBLISHED) & ~Q(
+        category=Category.DIKECUALIKAN
+    )
+    if _superuser(user) or _role(user) in KABUPATEN_ROLES:
+        return queryset
+    if _role(user) == Role.OPD_ADMIN:
+        return queryset.filter(public | Q(opd_id=user.opd_id))
+    return queryset.filter(public)
+
+
+def can_view_item(user: AnyUser, item: Any) -> bool:
+    """The per-object form of ``items_visible_to``."""
+    return (
+        item.is_public
+        or _superuser(user)
+        or _role(user) in KABUPATEN_ROLES
+        or is_opd_admin_of(user, item.opd)
+    )
+
+
+def can_view_file(user: AnyUser, file: Any) -> bool:
+    """A file follows its item, except the redacted public version of a
+    partly excluded item, which the public reads in the DIK register."""
+    item = file.item
+    if can_view_item(user, item):
+        return True
+    return (
+        file.is_redacted_version
+        and item.is_excluded
+        and item.status == item.Status.PUBLISHED
+        and getattr(getattr(item, "exclusion", None), "scope", None) == "partial"
+    )
+
+
+def can_create_item(user: AnyUser, opd: Opd) -> bool:
+    """Filing a new item for ``opd``."""
+    return can_manage_opd_data(user, opd)
+
+
+def can_edit_item(user: AnyUser, item: Any) -> bool:
+    """Drafts are their OPD's; published items may be kept current.
+
+    The OPD admin answers for its information in law, so it may update a
+    published item (every change is in the public change log). Published
+    excluded items change only by a new decision of PPID Utama.
+    """
+    Status = item.Status
+    if item.status == Status.DRAFT:
+        return can_manage_opd_data(user, item.opd)
+    if item.status == Status.PUBLISHED:
+        if item.is_excluded:
+            return can_publish_ppid_items(user)
+        return can_manage_opd_data(user, item.opd) or can_publish_ppid_items(user)
+    return False
+
+
+def can_delete_item(user: AnyUser, item: Any) -> bool:
+    """Only drafts are deleted; anything once submitted stays on record."""
+    return item.status == item.Status.DRAFT and can_manage_opd_data(user, item.opd)
+
+
+def can_submit_item(user: AnyUser, item: Any) -> bool:
+    """The OPD admin sends a draft to PPID Utama for review."""
+    return item.status == item.Status.DRAFT and can_manage_opd_data(user, item.opd)
+
+
+def can_publish_item(user: AnyUser, item: Any) -> bool:
+    """PPID Utama publishes what was submitted; a delegated OPD its own."""
+    Status = item.Status
+    if can_publish_ppid_items(user):
+        return item.status == Status.SUBMITTED
+    delegated = item.opd.ppid_publishing_delegated and can_manage_opd_data(
+        user, item.opd
+    )
+    return delegated and item.status in (Status.DRAFT, Status.SUBMITTED)
+
+
+def can_return_item(user: AnyUser, item: Any) -> bool:
+    """PPID Utama sends a submitted item back to its OPD as a draft."""
+    return item.status == item.Status.SUBMITTED and can_publish_ppid_items(user)
+
+
+def can_withdraw_item(user: AnyUser, item: Any) -> bool:
+    """Withdrawing is publishing undone: the same people may do it."""
+    if item.status != item.Status.PUBLISHED:
+        return False
+    return can_publish_ppid_items(user) or (
+        item.opd.ppid_publishing_delegated and can_manage_opd_data(user, item.opd)
+    )
+
+
+def can_open_excluded_item(user: AnyUser, item: Any) -> bool:
+    """Ending an exclusion is PPID Utama's recorded decision (PP 61/2010)."""
+    return item.is_excluded and can_publish_ppid_items(user)
+
+
+def can_delegate_publishing(user: AnyUser) -> bool:
+    """PPID Utama decides which OPDs publish without review."""
+    return can_publish_ppid_items(user)
 
 
 class StaffRequiredMixin(AccessMixin):

@@ -19,6 +19,7 @@ from opds.models import Opd
 from opds.permissions import (
     OpdProfileEditorRequiredMixin,
     StaffRequiredMixin,
+    can_delegate_publishing,
     can_manage_opd_data,
     opds_visible_to,
 )
@@ -48,6 +49,7 @@ class OpdDetailView(DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["can_edit"] = can_manage_opd_data(self.request.user, self.object)
+        context["can_delegate"] = can_delegate_publishing(self.request.user)
         return context
 
 

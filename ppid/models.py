@@ -365,6 +365,22 @@ class ItemChange(models.Model):
     def __str__(self) -> str:
         return "{} {}".format(self.get_action_display(), self.at.isoformat())
 
+    def changed_fields(self) -> list[str]:
+        """The names of what changed, for the public change log (no values)."""
+        labels = []
+        for key in self.changes:
+            model, name = InformationItem, key
+            if key.startswith("exclusion."):
+                model, name = ExclusionDecision, key.split(".", 1)[1]
+            elif key == "file":
+                labels.append(str(_("file")))
+                continue
+            try:
+                labels.append(str(model._meta.get_field(name).verbose_name))
+            except Exception:  # a field since removed still has its history
+                labels.append(key)
+        return labels
+
 
 class ExclusionDecision(models.Model):
     """The surat penetapan klasifikasi of an excluded item (PP 61/2010 Pasal 4).

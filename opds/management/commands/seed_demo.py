@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from opds.demo import seed_demo
 from opds.models import User
+from ppid.demo import seed_demo as seed_ppid_demo
 
 
 class Command(BaseCommand):
@@ -26,9 +27,12 @@ class Command(BaseCommand):
             logins = seed_demo(reset_passwords=options["reset_passwords"])
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from None
+        # Each app adds its own demo data on top of the registry and users.
+        items = seed_ppid_demo()
         opd_admins = [login for login in logins if login.role == "opd_admin"]
         others = [login for login in logins if login.role != "opd_admin"]
         self.stdout.write(self.style.SUCCESS(_("Demo data is ready.")))
+        self.stdout.write(_("%(count)s new catalogue items.") % {"count": items})
         self.stdout.write(
             _("Password of every demo account: %(password)s (DEMO_PASSWORD)")
             % {"password": settings.DEMO_PASSWORD}

@@ -1,0 +1,146 @@
+"""API representations of the catalogue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ppid.models import ExclusionDecision, InformationFile, InformationItem, Subtype
+from ppid.services import EXCLUSION_FIELDS, ITEM_FIELDS
+
+
+class OpdRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class FileSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InformationFile
+        fields = ["name", "size", "url"]
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, file: InformationFile) -> str:
+        return self.context["request"].build_absolute_uri(file.get_absolute_url())
+
+
+class InformationItemSerializer(serializers.ModelSerializer):
+    """An item as listed; excluded items reach only the staff allowed."""
+
+    subtype = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    opd = OpdRefSerializer(read_only=True)
+    next_update_due = serializers.DateField(read_only=True)
+    files = FileSerializer(many=True, read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InformationItem
+        fields = [
+            "id",
+            "title",
+            "summary",
+            "category",
+            "subtype",
+            "opd",
+            "year",
+            "status",
+            "published_at",
+            "last_updated_at",
+            "next_update_due",
+            "files",
+            "url",
+        ]
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, item: InformationItem) -> str:
+        return self.context["request"].build_absolute_uri(item.get_absolute_url())
+
+
+class ExclusionInputSerializer(serializers.Serializer):
+    """The exclusion decision sent with an excluded item."""
+
+    ground = serializers.ChoiceField(choices=ExclusionDecision.Ground.choices)
+    ground_point = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True
+    )
+    legal_basis = serializers.CharField()
+    consequence = serializers.CharField()
+    public_interest = serializers.CharField()
+    scope = serializers.ChoiceField(choices=ExclusionDecision.Scope.choices)
+    redacted_summary = serializers.CharField(required=False, allow_blank=True)
+    period_start = serializers.DateField()
+    period_end = serializers.DateField(required=False, allow_null=True)
+    review_date = serializers.DateField(required=False, allow_null=True)
+    decided_by = serializers.CharField(max_length=200)
+    approved_by = serializers.CharField(max_length=200)
+    decided_place = serializers.CharField(max_length=100)
+    decided_on = serializers.DateField()
+
+
+class InformationItemInputSerializer(serializers.ModelSerializer):
+    """What a client sends to create or change an item."""
+
+    subtype = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Subtype.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+    )
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, write_only=True
+    )
+    exclusion = ExclusionInputSerializer(required=False)
+
+    class Meta:
+        model = InformationItem
+        fields = [*ITEM_FIELDS, "files", "exclusion"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        allowed = set(self.fields)
+        refused = sorted(set(self.initial_data) - allowed)
+        if refused:
+            raise serializers.ValidationError(
+                {field: [_("This field cannot be set here.")] for field in refused}
+            )
+        return attrs
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = dict(self.validated_data)
+        exclusion = data.pop("exclusion", None)
+        files = data.pop("files", [])
+        if exclusion is not None:
+            exclusion = {
+                k: exclusion.get(k) for k in EXCLUSION_FIELDS if k in exclusion
+            }
+            exclusion.setdefault("redacted_summary", "")
+        return {"data": data, "files": files, "exclusion": exclusion}
+
+
+class ExclusionRegisterSerializer(serializers.ModelSerializer):
+    """A row of the public DIK: never the summary, content or files."""
+
+    title = serializers.CharField(source="item.title", read_only=True)
+    opd = OpdRefSerializer(source="item.opd", read_only=True)
+    legal_reference = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ExclusionDecision
+        fields = [
+            "id",
+            "title",
+            "opd",
+            "ground",
+            "legal_reference",
+            "legal_basis",
+            "consequence",
+            "scope",
+            "period_start",
+            "period_end",
+            "review_date",
+        ]

@@ -1,0 +1,115 @@
+"""The catalogue over the API: the same selectors, FilterSet and services as
+the HTML pages."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ppid import selectors, services
+from ppid.api.serializers import (
+    ExclusionRegisterSerializer,
+    InformationItemInputSerializer,
+    InformationItemSerializer,
+)
+from ppid.filters import InformationItemFilterSet
+from ppid.models import ExclusionDecision, InformationItem
+
+
+def _input(request: Request, partial: bool = False) -> InformationItemInputSerializer:
+    data = request.data
+    # Multipart cannot nest objects, so the decision arrives as JSON text.
+    if hasattr(data, "getlist"):
+        data = {key: data.get(key) for key in data if key != "files"}
+        data["files"] = request.data.getlist("files")
+        if isinstance(data.get("exclusion"), str):
+            try:
+                data["exclusion"] = json.loads(data["exclusion"])
+            except ValueError:
+                data["exclusion"] = "invalid"
+    serializer = InformationItemInputSerializer(data=data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    return serializer
+
+
+class InformationItemViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The catalogue: public items for everyone, its own work for staff."""
+
+    serializer_class = InformationItemSerializer
+    filterset_class = InformationItemFilterSet
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[InformationItem]:
+        return selectors.catalogue_queryset(self.request.user)
+
+    def _read(self, item: InformationItem, code: int = 200) -> Response:
+        fresh = self.get_queryset().get(pk=item.pk)
+        return Response(self.get_serializer(fresh).data, status=code)
+
+    @extend_schema(request=InformationItemInputSerializer)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        opd = request.user.opd
+        if opd is None:
+            raise PermissionDenied
+        serializer = _input(request)
+        item = services.create_item(
+            opd=opd, by=request.user, **serializer.service_arguments()
+        )
+        return self._read(item, status.HTTP_201_CREATED)
+
+    @extend_schema(request=InformationItemInputSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        item = self.get_object()
+        serializer = _input(request, partial=True)
+        services.update_item(
+            item=item, by=request.user, **serializer.service_arguments()
+        )
+        return self._read(item)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.partial_update(request, *args, **kwargs)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        services.delete_item(item=self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=InformationItemSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        item = services.submit_item(item=self.get_object(), by=request.user)
+        return self._read(item)
+
+    @extend_schema(request=None, responses=InformationItemSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str | None = None) -> Response:
+        item = services.publish_item(item=self.get_object(), by=request.user)
+        return self._read(item)
+
+
+class ExclusionViewSet(viewsets.ReadOnlyModelViewSet):
+    """The public register of excluded information (DIK)."""
+
+    serializer_class = ExclusionRegisterSerializer
+    permission_classes = [permissions.AllowAny]
+    queryset = ExclusionDecision.objects.none()
+
+    def get_queryset(self) -> QuerySet[ExclusionDecision]:
+        return selectors.exclusion_register()

@@ -1,0 +1,67 @@
+"""Scheduled catalogue jobs. Tasks take ids and call one service each."""
+
+from __future__ import annotations
+
+import datetime
+import smtplib
+
+from celery import shared_task
+from django.utils import timezone, translation
+
+
+@shared_task
+def send_freshness_reminders_task() -> int:
+    """Weekly: one reminder task per OPD that has due or overdue items."""
+    from django.conf import settings
+
+    from ppid.models import InformationItem
+
+    soon = timezone.localdate() + datetime.timedelta(days=settings.PPID_DUE_SOON_DAYS)
+    opd_ids = list(
+        InformationItem.objects.berkala_due_by(soon)
+        .order_by()
+        .values_list("opd_id", flat=True)
+        .distinct()
+    )
+    for opd_id in opd_ids:
+        send_opd_freshness_reminder_task.delay(opd_id)
+    return len(opd_ids)
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, ConnectionError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_opd_freshness_reminder_task(opd_id: int) -> int:
+    from opds.models import Opd
+    from ppid.services import send_freshness_reminder
+
+    with translation.override("id"):
+        return send_freshness_reminder(opd=Opd.objects.get(pk=opd_id))
+
+
+@shared_task
+def send_exclusion_end_reminders_task() -> int:
+    """Daily: remind PPID Utama 30 working days before an exclusion ends."""
+    from ppid.services import exclusions_needing_reminder
+
+    decisions = exclusions_needing_reminder()
+    for decision in decisions:
+        send_exclusion_end_reminder_task.delay(decision.pk)
+    return len(decisions)
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, ConnectionError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_exclusion_end_reminder_task(decision_id: int) -> bool:
+    from ppid.models import ExclusionDecision
+    from ppid.services import send_exclusion_end_reminder
+
+    with translation.override("id"):
+        return send_exclusion_end_reminder(
+            decision=ExclusionDecision.objects.get(pk=decision_id)
+        )
