@@ -102,7 +102,15 @@ def _refuse(allowed: bool, message: str) -> None:
 def _clean_uploads(uploads: Iterable[UploadedFile]) -> list[CleanUpload]:
     # All files are checked before anything is written, so one bad file
     # leaves the item exactly as it was.
-    return [clean_upload(upload) for upload in uploads]
+    cleaned, errors = [], []
+    for upload in uploads:
+        try:
+            cleaned.append(clean_upload(upload))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError({"files": errors})
+    return cleaned
 
 
 @contextmanager

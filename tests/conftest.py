@@ -43,6 +43,17 @@ def _fast_passwords(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path) -> None:
+    # Uploads of one test must not leak into the next, nor into var/.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def ppid_utama(db):
+    return UserFactory(username="ppid-utama", role="ppid_utama")
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()

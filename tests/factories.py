@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
 import factory
+from django.utils import timezone
 from django.utils.text import slugify
 
 from opds.models import Opd, User
+from ppid.models import Category, ExclusionDecision, InformationItem, Subtype
 
 PASSWORD = "kata-sandi-uji-2026"
 
@@ -34,3 +38,112 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name", locale="id_ID")
     email = factory.LazyAttribute(lambda o: "{}@purbalingga.test".format(o.username))
     password = factory.django.Password(PASSWORD)
+
+
+class InformationItemFactory(factory.django.DjangoModelFactory):
+    """A published periodic item; pass ``status`` or ``category`` to vary."""
+
+    class Meta:
+        model = InformationItem
+
+    opd = factory.SubFactory(OpdFactory)
+    title = factory.Sequence(lambda n: "Laporan Kinerja Nomor {}".format(n))
+    summary = factory.Faker("paragraph", locale="id_ID")
+    category = Category.BERKALA
+    subtype = factory.LazyAttribute(
+        lambda o: (
+            Subtype.objects.filter(category=o.category).first()
+            if o.category != Category.DIKECUALIKAN
+            else None
+        )
+    )
+    responsible_official = "Kepala Dinas"
+    made_on = datetime.date(2026, 1, 15)
+    made_at_place = "Purbalingga"
+    retention_period = "5 tahun"
+    year = 2026
+    status = InformationItem.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+    event_occurred_at = factory.LazyAttribute(
+        lambda o: (
+            timezone.now() - datetime.timedelta(hours=5)
+            if o.category == Category.SERTA_MERTA
+            else None
+        )
+    )
+
+
+class ExclusionDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExclusionDecision
+
+    item = factory.SubFactory(InformationItemFactory, category=Category.DIKECUALIKAN)
+    ground = "h"
+    ground_point = 2
+    legal_basis = "UU 14/2008 Pasal 17 huruf h angka 2"
+    consequence = "Mengungkap rahasia pribadi."
+    public_interest = "Perlindungan data pribadi lebih besar."
+    scope = ExclusionDecision.Scope.WHOLE
+    period_start = datetime.date(2026, 1, 2)
+    period_end = datetime.date(2030, 12, 31)
+    decided_by = "PPID Pelaksana"
+    approved_by = "Kepala Dinas"
+    decided_place = "Purbalingga"
+    decided_on = datetime.date(2026, 1, 2)
+
+
+def exclusion_data(**overrides: object) -> dict:
+    """A valid exclusion decision as services and the API take it."""
+    data = {
+        "ground": "h",
+        "ground_point": 2,
+        "legal_basis": "UU 14/2008 Pasal 17 huruf h angka 2",
+        "consequence": "Mengungkap rahasia pribadi pasien.",
+        "public_interest": "Perlindungan data pribadi lebih besar.",
+        "scope": "whole",
+        "redacted_summary": "",
+        "period_start": datetime.date(2026, 1, 2),
+        "period_end": datetime.date(2030, 12, 31),
+        "review_date": None,
+        "decided_by": "PPID Pelaksana Dinkes",
+        "approved_by": "Kepala Dinas Kesehatan",
+        "decided_place": "Purbalingga",
+        "decided_on": datetime.date(2026, 1, 2),
+    }
+    data.update(overrides)
+    return data
+
+
+def item_data(**overrides: object) -> dict:
+    """Valid item fields as services take them."""
+    data = {
+        "title": "Rencana Strategis Dinas Kesehatan 2021-2026",
+        "summary": "Visi, misi, tujuan dan sasaran pelayanan kesehatan.",
+        "category": Category.SETIAP_SAAT,
+        "subtype": Subtype.objects.get(code="setiap-saat-renstra"),
+        "responsible_official": "Kepala Dinas Kesehatan",
+        "made_on": datetime.date(2026, 1, 15),
+        "made_at_place": "Purbalingga",
+        "format": "softcopy",
+        "retention_period": "Permanen",
+        "year": 2026,
+        "period": "",
+        "external_url": "",
+        "event_occurred_at": None,
+    }
+    data.update(overrides)
+    return data
+
+
+def pdf_bytes(text: str = "Laporan") -> bytes:
+    """A small real PDF holding ``text``."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer)
+    pdf.drawString(72, 720, text)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()

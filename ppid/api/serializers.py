@@ -101,14 +101,22 @@ class InformationItemInputSerializer(serializers.ModelSerializer):
         model = InformationItem
         fields = [*ITEM_FIELDS, "files", "exclusion"]
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        allowed = set(self.fields)
-        refused = sorted(set(self.initial_data) - allowed)
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        # Fields a client may not set (opd, status, dates) would otherwise be
+        # dropped without a word; name them alongside any other error.
+        keys = set(data.keys()) if hasattr(data, "keys") else set()
+        refused = {
+            field: [_("This field cannot be set here.")]
+            for field in sorted(keys - set(self.fields))
+        }
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            detail = exc.detail if isinstance(exc.detail, dict) else {}
+            raise serializers.ValidationError({**detail, **refused}) from None
         if refused:
-            raise serializers.ValidationError(
-                {field: [_("This field cannot be set here.")] for field in refused}
-            )
-        return attrs
+            raise serializers.ValidationError(refused)
+        return value
 
     def service_arguments(self) -> dict[str, Any]:
         data = dict(self.validated_data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import struct
 import time
 import zipfile
@@ -364,6 +365,11 @@ def test_csv_with_bom_is_accepted():
     assert result.extracted_text.startswith("nama;jumlah")
 
 
+def test_extracted_text_is_capped():
+    result = clean_upload(upload("panjang.csv", b"kode,nama\n" * 30_000))
+    assert len(result.extracted_text) == 200_000
+
+
 def test_csv_that_looks_like_a_bitmap_signature_is_accepted():
     data = b"BMI,berat\n22,60\n"
     assert clean_upload(upload("bmi.csv", data)).extension == "csv"
@@ -526,6 +532,17 @@ def test_small_high_ratio_member_is_refused():
     refused("bom.docx", data, "zip_bomb")
 
 
+def test_zip_whose_total_size_is_too_large_is_refused(monkeypatch):
+    # Stored random bytes have no suspicious ratio; only the total can trip.
+    monkeypatch.setattr("ppid.uploads.MAX_ZIP_TOTAL", MB)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", DOCX_TYPES)
+        archive.writestr("word/document.xml", "<x/>")
+        archive.writestr("word/media/a.bin", os.urandom(MB))
+    refused("besar.docx", buffer.getvalue(), "zip_bomb")
+
+
 def test_zip_with_too_many_members_is_refused():
     members: dict[str, bytes | str] = {f"word/m{i}.xml": "" for i in range(2_001)}
     data = docx(["x"], **members)
@@ -570,6 +587,16 @@ def test_odt_with_basic_macros_is_refused():
         }
     )
     refused("makro.odt", data, "office_macros")
+
+
+def test_odf_presentation_is_refused():
+    data = zipped(
+        {
+            "mimetype": "application/vnd.oasis.opendocument.presentation",
+            "content.xml": ODF_CONTENT,
+        }
+    )
+    refused("paparan.odp", data, "unsupported_type")
 
 
 def test_plain_zip_is_refused():
