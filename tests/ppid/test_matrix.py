@@ -125,9 +125,10 @@ def test_html_edit_matrix(client, world, subject, obj):
 
 def test_api_list_is_scoped_per_role(api_client, world):
     users, items = world
-    ids = lambda: {
-        r["id"] for r in api_client.get("/api/v1/information/").json()["results"]
-    }  # noqa: E731
+    def ids():
+        results = api_client.get("/api/v1/information/").json()["results"]
+        return {r["id"] for r in results}
+
     assert ids() == {items["public_a"].pk}
     api_client.force_authenticate(users["admin_b"])
     assert ids() == {items["public_a"].pk}

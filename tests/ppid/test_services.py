@@ -228,7 +228,7 @@ def test_immediate_information_shows_time_to_announce(opd):
 
 
 def test_periodic_item_falls_due_six_months_after_update(opd, settings):
-    updated = timezone.make_aware(datetime.datetime(2026, 1, 10, 9, 0))
+    updated = datetime.datetime(2026, 1, 10, 9, 0, tzinfo=datetime.UTC)
     item = InformationItemFactory(opd=opd, last_updated_at=updated)
     assert item.next_update_due == datetime.date(2026, 7, 10)
     assert item.freshness(datetime.date(2026, 6, 1)) == "ok"
