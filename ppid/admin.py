@@ -11,6 +11,7 @@ from ppid.models import (
     ItemChange,
     Subtype,
 )
+from ppid.search import refresh_search_vectors
 
 
 @admin.register(CalendarOverride)
@@ -61,6 +62,11 @@ class InformationItemAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     readonly_fields = ["submitted_at", "published_at", "withdrawn_at", "created_at"]
     inlines = [InformationFileInline, ItemChangeInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        # Search reads the stored vector, which the services usually keep.
+        refresh_search_vectors(InformationItem.objects.filter(pk=obj.pk))
 
 
 @admin.register(InformationFile)

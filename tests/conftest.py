@@ -44,6 +44,19 @@ def _fast_passwords(settings: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _tasks_in_process():
+    # Tests call tasks in-process unless they start a real worker
+    # themselves; otherwise, with REDIS_URL set, messages would pile up
+    # in a queue nobody reads.
+    from config.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path) -> None:
     # Uploads of one test must not leak into the next, nor into var/.
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -10,6 +10,7 @@ from django.utils.text import slugify
 
 from opds.models import Opd, User
 from ppid.models import Category, ExclusionDecision, InformationItem, Subtype
+from ppid.search import refresh_search_vectors
 
 PASSWORD = "kata-sandi-uji-2026"
 
@@ -45,6 +46,8 @@ class InformationItemFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = InformationItem
+        # A save after the hook below would write the stale vector back.
+        skip_postgeneration_save = True
 
     opd = factory.SubFactory(OpdFactory)
     title = factory.Sequence(lambda n: "Laporan Kinerja Nomor {}".format(n))
@@ -71,6 +74,12 @@ class InformationItemFactory(factory.django.DjangoModelFactory):
             else None
         )
     )
+
+    @factory.post_generation
+    def index(obj, create, extracted, **kwargs):  # noqa: N805
+        # The services keep the search vector current; a factory row must too.
+        if create:
+            refresh_search_vectors(InformationItem.objects.filter(pk=obj.pk))
 
 
 class ExclusionDecisionFactory(factory.django.DjangoModelFactory):
@@ -142,7 +151,8 @@ def pdf_bytes(text: str = "Laporan") -> bytes:
     from reportlab.pdfgen import canvas
 
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer)
+    # Uncompressed, so the text can be found in the raw bytes.
+    pdf = canvas.Canvas(buffer, pageCompression=0)
     pdf.drawString(72, 720, text)
     pdf.showPage()
     pdf.save()

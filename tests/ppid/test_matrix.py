@@ -125,6 +125,7 @@ def test_html_edit_matrix(client, world, subject, obj):
 
 def test_api_list_is_scoped_per_role(api_client, world):
     users, items = world
+
     def ids():
         results = api_client.get("/api/v1/information/").json()["results"]
         return {r["id"] for r in results}
