@@ -89,6 +89,11 @@ class ExclusionDecisionForm(BootstrapFormMixin, forms.Form):
     """The surat penetapan klasifikasi of an excluded item."""
 
     prefix = "exclusion"
+    signed_sheet = forms.FileField(
+        label=_("Signed consequence-test sheet"),
+        required=False,
+        help_text=_("PDF or scan; seen by staff only."),
+    )
 
     def __init__(
         self, *args: Any, decision: ExclusionDecision | None = None, **kwargs: Any
@@ -96,8 +101,8 @@ class ExclusionDecisionForm(BootstrapFormMixin, forms.Form):
         if decision is not None and "initial" not in kwargs:
             kwargs["initial"] = model_to_dict(decision, fields=EXCLUSION_FIELDS)
         super().__init__(*args, **kwargs)
-        self.fields.update(
-            forms.fields_for_model(
+        self.fields = {
+            **forms.fields_for_model(
                 ExclusionDecision,
                 fields=EXCLUSION_FIELDS,
                 widgets={
@@ -110,8 +115,9 @@ class ExclusionDecisionForm(BootstrapFormMixin, forms.Form):
                     "review_date": DATE,
                     "decided_on": DATE,
                 },
-            )
-        )
+            ),
+            **self.fields,
+        }
         self.style_fields()
 
     def decision_data(self) -> dict[str, Any]:

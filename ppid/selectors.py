@@ -59,7 +59,7 @@ class Facet:
 
 
 def catalogue_facets(queryset: QuerySet[InformationItem]) -> list[Facet]:
-    """Counts by category, OPD, year and form over the filtered items."""
+    """Counts by category, OPD, sub-type, year and form over the filtered items."""
     base = queryset.order_by().values("pk")
     plain = InformationItem.objects.filter(pk__in=base).order_by()
     labels = dict(Category.choices)
@@ -73,6 +73,13 @@ def catalogue_facets(queryset: QuerySet[InformationItem]) -> list[Facet]:
         .annotate(n=Count("id"))
         .order_by("-n", "opd__short_name")[:15]
     ]
+    subtypes = [
+        (row["subtype__code"], row["subtype__name"], row["n"])
+        for row in plain.exclude(subtype=None)
+        .values("subtype__code", "subtype__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "subtype__name")[:12]
+    ]
     years = [
         (str(row["year"]), str(row["year"]), row["n"])
         for row in plain.values("year").annotate(n=Count("id")).order_by("-year")[:10]
@@ -85,6 +92,7 @@ def catalogue_facets(queryset: QuerySet[InformationItem]) -> list[Facet]:
     return [
         Facet("category", categories),
         Facet("opd", opds),
+        Facet("subtype", subtypes),
         Facet("year", years),
         Facet("format", forms),
     ]

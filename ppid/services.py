@@ -94,6 +94,24 @@ def _record(
     )
 
 
+SHEET_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
+
+
+def _clean_sheet(upload: UploadedFile | None) -> CleanUpload | None:
+    """The signed consequence-test sheet: a scan or a PDF, nothing else."""
+    if upload is None:
+        return None
+    try:
+        sheet = clean_upload(upload)
+    except ValidationError as exc:
+        raise ValidationError({"exclusion.signed_sheet": exc.messages}) from None
+    if sheet.content_type not in SHEET_TYPES:
+        raise ValidationError(
+            {"exclusion.signed_sheet": _("The signed sheet must be a PDF or an image.")}
+        )
+    return sheet
+
+
 def _refuse(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)
@@ -191,13 +209,26 @@ def _apply(item: InformationItem, data: Mapping[str, Any]) -> dict[str, list[str
 
 
 def _save_exclusion(
-    item: InformationItem, data: Mapping[str, Any] | None, by: User
+    item: InformationItem,
+    data: Mapping[str, Any] | None,
+    sheet: CleanUpload | None,
+    names: list[str],
 ) -> dict[str, list[str]]:
     """Create or update the item's decision; errors are keyed ``exclusion.x``."""
     if not item.is_excluded:
         return {}
     decision = getattr(item, "exclusion", None) or ExclusionDecision(item=item)
+    if sheet is not None:
+        decision.signed_sheet.save(
+            "lembar-uji.{}".format(sheet.extension),
+            ContentFile(sheet.content),
+            save=False,
+        )
+        names.append(decision.signed_sheet.name)
     if data is None:
+        if sheet is not None and decision.pk is not None:
+            decision.save(update_fields=["signed_sheet"])
+            return {"exclusion.signed_sheet": ["", sheet.original_name]}
         if decision.pk is None:
             raise ValidationError(
                 {"exclusion": _("Excluded information needs its exclusion decision.")}
@@ -217,6 +248,8 @@ def _save_exclusion(
         if before != value:
             changes["exclusion.{}".format(field)] = [_as_text(before), _as_text(value)]
             setattr(decision, field, value)
+    if sheet is not None:
+        changes["exclusion.signed_sheet"] = ["", sheet.original_name]
     try:
         decision.full_clean(exclude=["item", "signed_sheet"])
     except ValidationError as exc:
@@ -242,17 +275,19 @@ def create_item(
     data: Mapping[str, Any],
     files: Iterable[UploadedFile] = (),
     exclusion: Mapping[str, Any] | None = None,
+    signed_sheet: UploadedFile | None = None,
 ) -> InformationItem:
     """File a new draft for ``opd``, with its files and, if excluded, decision."""
     _refuse(perms.can_create_item(by, opd), _("You may not file items for this OPD."))
     cleaned = _clean_uploads(files)
+    sheet = _clean_sheet(signed_sheet)
     item = InformationItem(opd=opd, status=InformationItem.Status.DRAFT)
     _apply(item, data)
     _validate_item(item)
     with _stored_files_removed_on_error() as names:
         item.save()
         _record(item, by, ItemChange.Action.CREATED)
-        changes = _save_exclusion(item, exclusion, by)
+        changes = _save_exclusion(item, exclusion, sheet, names)
         if changes:
             _record(item, by, ItemChange.Action.EXCLUSION_SET, changes)
         _store_files(item, cleaned, by, names)
@@ -269,6 +304,7 @@ def update_item(
     files: Iterable[UploadedFile] = (),
     remove_files: Iterable[int] = (),
     exclusion: Mapping[str, Any] | None = None,
+    signed_sheet: UploadedFile | None = None,
 ) -> InformationItem:
     """Change an item's fields, files or decision; every change is logged."""
     _refuse(perms.can_edit_item(by, item), _("You may not change this item."))
@@ -279,6 +315,7 @@ def update_item(
                 {"category": _("Published excluded information is opened by decision.")}
             )
     cleaned = _clean_uploads(files)
+    sheet = _clean_sheet(signed_sheet)
     changes = _apply(item, data)
     _validate_item(item)
     removed = list(item.files.filter(pk__in=list(remove_files)))
@@ -290,7 +327,7 @@ def update_item(
             _record(item, by, ItemChange.Action.UPDATED, changes)
         if was_excluded and not item.is_excluded:
             ExclusionDecision.objects.filter(item=item).delete()
-        decision_changes = _save_exclusion(item, exclusion, by)
+        decision_changes = _save_exclusion(item, exclusion, sheet, names)
         if decision_changes:
             _record(item, by, ItemChange.Action.EXCLUSION_SET, decision_changes)
         for record in removed:

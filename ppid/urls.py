@@ -35,6 +35,11 @@ urlpatterns = [
     path("dasbor/informasi/", views.staff_items, name="staff-items"),
     path("dasbor/informasi/baru/", views.item_create, name="item-create"),
     path("dasbor/informasi/<int:pk>/ubah/", views.item_edit, name="item-edit"),
+    path(
+        "dasbor/informasi/<int:pk>/lembar-uji/",
+        views.signed_sheet_download,
+        name="signed-sheet",
+    ),
     path("dasbor/informasi/<int:pk>/ajukan/", views.item_submit, name="item-submit"),
     path(
         "dasbor/informasi/<int:pk>/terbitkan/", views.item_publish, name="item-publish"

@@ -260,6 +260,9 @@ def _save_item(
         excluded = request.POST.get("category") == Category.DIKECUALIKAN
         if form.is_valid() and (not excluded or exclusion_form.is_valid()):
             exclusion = exclusion_form.decision_data() if excluded else None
+            sheet = (
+                exclusion_form.cleaned_data.get("signed_sheet") if excluded else None
+            )
             try:
                 if item is None:
                     item = services.create_item(
@@ -268,6 +271,7 @@ def _save_item(
                         data=form.item_data(),
                         files=form.cleaned_data["files"],
                         exclusion=exclusion,
+                        signed_sheet=sheet,
                     )
                 else:
                     services.update_item(
@@ -279,6 +283,7 @@ def _save_item(
                             f.pk for f in form.cleaned_data.get("remove_files", [])
                         ],
                         exclusion=exclusion,
+                        signed_sheet=sheet,
                     )
             except ValidationError as exc:
                 _form_errors(form, exclusion_form, exc)
@@ -297,6 +302,25 @@ def _save_item(
         "opd": opd or item.opd,
     }
     return render(request, "ppid/item_form.html", context, status=status)
+
+
+@login_required
+def signed_sheet_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The signed consequence-test sheet: staff who see the OPD's internals."""
+    item = get_object_or_404(
+        InformationItem.objects.select_related("opd", "exclusion"), pk=pk
+    )
+    decision = getattr(item, "exclusion", None)
+    if (
+        decision is None
+        or not decision.signed_sheet
+        or not perms.can_view_opd_internals(request.user, item.opd)
+    ):
+        raise Http404
+    response = FileResponse(decision.signed_sheet.open("rb"), as_attachment=True)
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

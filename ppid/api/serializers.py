@@ -96,10 +96,11 @@ class InformationItemInputSerializer(serializers.ModelSerializer):
         child=serializers.FileField(), required=False, write_only=True
     )
     exclusion = ExclusionInputSerializer(required=False)
+    signed_sheet = serializers.FileField(required=False, write_only=True)
 
     class Meta:
         model = InformationItem
-        fields = [*ITEM_FIELDS, "files", "exclusion"]
+        fields = [*ITEM_FIELDS, "files", "exclusion", "signed_sheet"]
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         # Fields a client may not set (opd, status, dates) would otherwise be
@@ -122,12 +123,18 @@ class InformationItemInputSerializer(serializers.ModelSerializer):
         data = dict(self.validated_data)
         exclusion = data.pop("exclusion", None)
         files = data.pop("files", [])
+        signed_sheet = data.pop("signed_sheet", None)
         if exclusion is not None:
             exclusion = {
                 k: exclusion.get(k) for k in EXCLUSION_FIELDS if k in exclusion
             }
             exclusion.setdefault("redacted_summary", "")
-        return {"data": data, "files": files, "exclusion": exclusion}
+        return {
+            "data": data,
+            "files": files,
+            "exclusion": exclusion,
+            "signed_sheet": signed_sheet,
+        }
 
 
 class ExclusionRegisterSerializer(serializers.ModelSerializer):

@@ -236,3 +236,36 @@ def test_periodic_item_falls_due_six_months_after_update(opd, settings):
     assert item.freshness(datetime.date(2026, 7, 11)) == "overdue"
     settings.PPID_BERKALA_UPDATE_MONTHS = 3
     assert item.next_update_due == datetime.date(2026, 4, 10)
+
+
+def test_signed_sheet_is_kept_for_staff_only(client, opd, opd_admin, other_opd_admin):
+    data = item_data(category=Category.DIKECUALIKAN, subtype=None)
+    item = services.create_item(
+        opd=opd,
+        by=opd_admin,
+        data=data,
+        exclusion=exclusion_data(),
+        signed_sheet=_pdf("lembar.pdf", "Lembar uji konsekuensi"),
+    )
+    url = "/dasbor/informasi/{}/lembar-uji/".format(item.pk)
+    client.force_login(other_opd_admin)
+    assert client.get(url).status_code == 404
+    client.force_login(opd_admin)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"Lembar uji konsekuensi" in b"".join(response.streaming_content)
+
+
+def test_signed_sheet_must_be_a_pdf_or_scan(opd, opd_admin):
+    data = item_data(category=Category.DIKECUALIKAN, subtype=None)
+    csv_file = SimpleUploadedFile("lembar.csv", b"a,b\n1,2\n")
+    with pytest.raises(ValidationError) as excinfo:
+        services.create_item(
+            opd=opd,
+            by=opd_admin,
+            data=data,
+            exclusion=exclusion_data(),
+            signed_sheet=csv_file,
+        )
+    assert "exclusion.signed_sheet" in excinfo.value.message_dict
+    assert not InformationItem.objects.exists()

@@ -29,6 +29,8 @@ def test_catalogue_searches_and_shows_facets(client, opd, other_opd):
     assert "Draf" not in body
     facet = dict((f.name, f.choices) for f in response.context["facets"])
     assert facet["opd"] == [("dinkes", "DINKES", 1)]
+    assert [code for code, _, _ in facet["subtype"]] == ["berkala-profil"]
+    assert facet["category"] == [("berkala", "Berkala", 1)]
 
 
 def test_catalogue_filters_by_opd_year_and_category(client, opd, other_opd):
