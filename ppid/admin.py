@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from opds.forms import URL_FORMFIELD_OVERRIDES
+from ppid.cache import bump_catalogue_version
 from ppid.models import (
     CalendarOverride,
     ExclusionDecision,
@@ -67,6 +68,7 @@ class InformationItemAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         # Search reads the stored vector, which the services usually keep.
         refresh_search_vectors(InformationItem.objects.filter(pk=obj.pk))
+        bump_catalogue_version()
 
 
 @admin.register(InformationFile)

@@ -204,6 +204,12 @@ class InformationItem(models.Model):
                 name="ppid_item_status_cat_pub",
             ),
             models.Index(fields=["opd", "status"], name="ppid_item_opd_status"),
+            # Lists and broad searches read published items newest first.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="published"),
+                name="ppid_item_published_recent",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -30,8 +30,7 @@ STOP_WORDS = frozenset(
     "dan atau yang di ke dari untuk dengan pada dalam tentang oleh ini itu "
     "adalah sebagai serta juga tahun".split()
 )
-# Ranking is the costly part of a broad search; rank at most this many
-# best candidates, found through the GIN index.
+# A broad search ranks and counts at most this many of its newest matches.
 RANK_CANDIDATES = 2000
 COUNT_CAP = 1000
 TRIGRAM_THRESHOLD = 0.45
@@ -78,15 +77,24 @@ def search_items(
         return queryset
     query = SearchQuery(" ".join(terms), config=CONFIG, search_type="plain")
     matches = queryset.filter(search_vector=query)
+    # The full-text match runs once per request: the ids found here serve
+    # the page, the count and the facets, which would otherwise each search
+    # again (on a broad query that costs a scan of the table every time).
+    ids = list(matches.order_by().values_list("pk", flat=True)[: RANK_CANDIDATES + 1])
+    if len(ids) > RANK_CANDIDATES:
+        # A broad query: keep the newest candidates. Walking the date index
+        # finds them after a few thousand rows, where a selective query
+        # would have walked the whole table.
+        ids = list(
+            matches.order_by("-published_at", "-id").values_list("pk", flat=True)[
+                :RANK_CANDIDATES
+            ]
+        )
+    found = queryset.filter(pk__in=ids)
     if not by_relevance:
-        return matches
-    # Rank only the newest candidates: ts_rank reads every matching vector,
-    # which on a broad query costs more than the rest of the page.
-    candidates = matches.order_by("-published_at", "-id").values("pk")[:RANK_CANDIDATES]
-    return (
-        queryset.filter(pk__in=candidates)
-        .annotate(rank=SearchRank(F("search_vector"), query))
-        .order_by("-rank", "-published_at", "-id")
+        return found
+    return found.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
+        "-rank", "-published_at", "-id"
     )
 
 

@@ -7,11 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from opds.models import Opd
 from opds.permissions import items_visible_to
+from ppid.cache import PAGE_SECONDS, versioned_key
 from ppid.filters import InformationItemFilterSet
 from ppid.models import (
     Category,
@@ -58,8 +60,22 @@ class Facet:
     choices: list[tuple[str, str, int]]
 
 
-def catalogue_facets(queryset: QuerySet[InformationItem]) -> list[Facet]:
-    """Counts by category, OPD, sub-type, year and form over the filtered items."""
+def catalogue_facets(
+    queryset: QuerySet[InformationItem], cache_key: str | None = None
+) -> list[Facet]:
+    """Counts by category, OPD, sub-type, year and form over the filtered items.
+
+    Browsing without a query counts over the whole catalogue; with a
+    ``cache_key`` (the filters) the counts are kept until the catalogue
+    changes.
+    """
+    if cache_key is not None:
+        key = versioned_key("facets", cache_key)
+        facets = cache.get(key)
+        if facets is None:
+            facets = catalogue_facets(queryset)
+            cache.set(key, facets, PAGE_SECONDS)
+        return facets
     base = queryset.order_by().values("pk")
     plain = InformationItem.objects.filter(pk__in=base).order_by()
     labels = dict(Category.choices)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from opds import permissions as perms
 from opds.models import Opd, User
+from ppid.cache import bump_catalogue_version
 from ppid.models import (
     Category,
     ExclusionDecision,
@@ -89,6 +90,8 @@ def _record(
     changes: Mapping[str, list[str]] | None = None,
     note: str = "",
 ) -> ItemChange:
+    # Every change is recorded here, so this is where cached pages go stale.
+    bump_catalogue_version()
     return ItemChange.objects.create(
         item=item, actor=by, action=action, changes=dict(changes or {}), note=note
     )
@@ -350,6 +353,7 @@ def delete_item(*, item: InformationItem, by: User) -> None:
     """Remove a draft and its files; anything once submitted stays on record."""
     _refuse(perms.can_delete_item(by, item), _("Only drafts can be deleted."))
     names = list(item.files.values_list("file", flat=True))
+    bump_catalogue_version()
     item.delete()
     transaction.on_commit(lambda: [default_storage.delete(n) for n in names])
 
@@ -476,6 +480,7 @@ def set_publishing_delegation(*, opd: Opd, delegated: bool, by: User) -> Opd:
     )
     opd.ppid_publishing_delegated = delegated
     opd.save(update_fields=["ppid_publishing_delegated"])
+    bump_catalogue_version()
     return opd
 
 

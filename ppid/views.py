@@ -20,6 +20,7 @@ from django.views.generic import TemplateView
 from opds import permissions as perms
 from opds.models import Opd
 from ppid import exports, selectors, services
+from ppid.cache import cached_for_visitors
 from ppid.forms import (
     ExclusionDecisionForm,
     InformationItemForm,
@@ -59,6 +60,7 @@ def _query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
+@cached_for_visitors
 def catalogue(request: HttpRequest) -> HttpResponse:
     """Search and browse the public information of every OPD."""
     filterset = selectors.catalogue_filter(
@@ -70,7 +72,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     context = {
         "filterset": filterset,
         "page": page,
-        "facets": selectors.catalogue_facets(items),
+        "facets": selectors.catalogue_facets(
+            items, cache_key=_query_without_page(request)
+        ),
         "query": _query_without_page(request),
         "q": q,
         "suggestions": (
@@ -87,6 +91,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@cached_for_visitors
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One item: its DIP fields, files and change log.
 
@@ -136,6 +141,7 @@ def file_download(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
     return response
 
 
+@cached_for_visitors
 def exclusion_register(request: HttpRequest) -> HttpResponse:
     """The public DIK: what is excluded, on which ground, until when."""
     decisions = selectors.exclusion_register().prefetch_related(
@@ -152,6 +158,7 @@ def exclusion_register(request: HttpRequest) -> HttpResponse:
     return render(request, "ppid/exclusion_register.html", {"page": page})
 
 
+@cached_for_visitors
 def opd_dip(request: HttpRequest, slug: str) -> HttpResponse:
     """One OPD's Daftar Informasi Publik, by category."""
     opd = get_object_or_404(Opd, slug=slug)
@@ -167,6 +174,7 @@ def opd_dip(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "ppid/opd_dip.html", {"opd": opd, "sections": sections})
 
 
+@cached_for_visitors
 def dip_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The DIP of the kabupaten, or of one OPD with ``?opd=slug``."""
     opd = None

@@ -57,6 +57,14 @@ def _tasks_in_process():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # Cached public pages of one test must not answer the next.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path) -> None:
     # Uploads of one test must not leak into the next, nor into var/.
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -257,3 +257,28 @@ def test_citizens_get_no_staff_pages(client, db):
     response = client.get(reverse("ppid:staff-items"))
     assert response.status_code == 302
     assert client.post(reverse("ppid:item-submit", args=[1])).status_code == 302
+
+
+def test_visitor_pages_are_cached_until_the_catalogue_changes(
+    client, opd, opd_admin, ppid_utama, django_capture_on_commit_callbacks
+):
+    from ppid import services
+    from tests.factories import item_data
+
+    first = InformationItemFactory(opd=opd, title="Profil Dinas Kesehatan")
+    url = reverse("ppid:catalogue")
+    assert "Profil Dinas Kesehatan" in client.get(url).content.decode()
+    # Written behind the services' back: the cached page does not see it.
+    InformationItem.objects.filter(pk=first.pk).update(title="Judul Diam-diam")
+    assert "Profil Dinas Kesehatan" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        item = services.create_item(opd=opd, by=opd_admin, data=item_data())
+        services.submit_item(item=item, by=opd_admin)
+        services.publish_item(item=item, by=ppid_utama)
+    body = client.get(url).content.decode()
+    assert "Rencana Strategis Dinas Kesehatan" in body
+    assert "Judul Diam-diam" in body
+    # Staff always get a fresh page.
+    client.force_login(opd_admin)
+    InformationItem.objects.filter(pk=first.pk).update(title="Judul Staf")
+    assert "Judul Staf" in client.get(url).content.decode()

@@ -1,0 +1,79 @@
+"""Caching of what every visitor sees alike: public catalogue pages.
+
+A version number in the cache is bumped after every change to the catalogue;
+it is part of each key, so one change makes every cached page stale at once
+instead of tracking which pages an item appears on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+
+VERSION_KEY = "ppid:catalogue-version"
+PAGE_SECONDS = 300
+
+
+def catalogue_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def bump_catalogue_version() -> None:
+    """Make every cached catalogue page stale, once the change is committed."""
+
+    def bump() -> None:
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.set(VERSION_KEY, 2, timeout=None)
+
+    transaction.on_commit(bump)
+
+
+def versioned_key(prefix: str, text: str) -> str:
+    digest = hashlib.sha256(text.encode()).hexdigest()[:32]
+    return "ppid:{}:{}:{}".format(prefix, catalogue_version(), digest)
+
+
+def cached_for_visitors(
+    view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponse]:
+    """Serve anonymous GETs of a public page from the cache.
+
+    Staff see drafts, actions and their own name, so they always get a fresh
+    page; visitors all get the same one.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method != "GET" or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        key = versioned_key(
+            "page",
+            "{}|{}".format(
+                request.headers.get("HX-Request", ""), request.get_full_path()
+            ),
+        )
+        response = cache.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            # Nothing personal may be stored: no cookies, only finished pages.
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+            ):
+                cache.set(key, response, PAGE_SECONDS)
+        return response
+
+    return wrapped
