@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -76,42 +77,77 @@ def catalogue_facets(
             facets = catalogue_facets(queryset)
             cache.set(key, facets, PAGE_SECONDS)
         return facets
-    base = queryset.order_by().values("pk")
-    plain = InformationItem.objects.filter(pk__in=base).order_by()
-    labels = dict(Category.choices)
-    categories = [
-        (row["category"], str(labels[row["category"]]), row["n"])
-        for row in plain.values("category").annotate(n=Count("id")).order_by("category")
-    ]
-    opds = [
-        (row["opd__slug"], row["opd__short_name"], row["n"])
-        for row in plain.values("opd__slug", "opd__short_name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "opd__short_name")[:15]
-    ]
-    subtypes = [
-        (row["subtype__code"], row["subtype__name"], row["n"])
-        for row in plain.exclude(subtype=None)
+    # A search leaves at most a few thousand rows: read them once and count
+    # in Python. Browsing the whole catalogue counts in the database.
+    rows = list(
+        queryset.order_by().values_list(
+            "category",
+            "opd__slug",
+            "opd__short_name",
+            "subtype__code",
+            "subtype__name",
+            "year",
+            "format",
+        )[: FACET_ROWS + 1]
+    )
+    if len(rows) > FACET_ROWS:
+        return _facets_in_database(queryset)
+    counters: dict[str, Counter] = {name: Counter() for name in FACET_NAMES}
+    for category, opd_slug, opd_name, code, subtype, year, form in rows:
+        counters["category"][(category, category)] += 1
+        counters["opd"][(opd_slug, opd_name)] += 1
+        if code:
+            counters["subtype"][(code, subtype)] += 1
+        counters["year"][(str(year), str(year))] += 1
+        counters["format"][(form, form)] += 1
+    return _facets(counters)
+
+
+FACET_ROWS = 2500
+FACET_NAMES = ("category", "opd", "subtype", "year", "format")
+FACET_LIMITS = {"opd": 15, "subtype": 12, "year": 10}
+
+
+def _facets(counters: dict[str, Counter]) -> list[Facet]:
+    labels = {
+        "category": dict(Category.choices),
+        "format": dict(InformationItem.Format.choices),
+    }
+    facets = []
+    for name in FACET_NAMES:
+        items = counters[name].items()
+        if name == "year":
+            ordered = sorted(items, key=lambda kv: kv[0][0], reverse=True)
+        elif name in ("category", "format"):
+            ordered = sorted(items, key=lambda kv: kv[0][0])
+        else:
+            ordered = sorted(items, key=lambda kv: (-kv[1], kv[0][1]))
+        choices = [
+            (value, str(labels.get(name, {}).get(value, label)), count)
+            for (value, label), count in ordered[: FACET_LIMITS.get(name)]
+        ]
+        facets.append(Facet(name, choices))
+    return facets
+
+
+def _facets_in_database(queryset: QuerySet[InformationItem]) -> list[Facet]:
+    plain = queryset.order_by()
+    counters: dict[str, Counter] = {name: Counter() for name in FACET_NAMES}
+    for row in plain.values("category").annotate(n=Count("id")):
+        counters["category"][(row["category"], row["category"])] = row["n"]
+    for row in plain.values("opd__slug", "opd__short_name").annotate(n=Count("id")):
+        counters["opd"][(row["opd__slug"], row["opd__short_name"])] = row["n"]
+    for row in (
+        plain.exclude(subtype=None)
         .values("subtype__code", "subtype__name")
         .annotate(n=Count("id"))
-        .order_by("-n", "subtype__name")[:12]
-    ]
-    years = [
-        (str(row["year"]), str(row["year"]), row["n"])
-        for row in plain.values("year").annotate(n=Count("id")).order_by("-year")[:10]
-    ]
-    formats = dict(InformationItem.Format.choices)
-    forms = [
-        (row["format"], str(formats[row["format"]]), row["n"])
-        for row in plain.values("format").annotate(n=Count("id")).order_by("format")
-    ]
-    return [
-        Facet("category", categories),
-        Facet("opd", opds),
-        Facet("subtype", subtypes),
-        Facet("year", years),
-        Facet("format", forms),
-    ]
+    ):
+        counters["subtype"][(row["subtype__code"], row["subtype__name"])] = row["n"]
+    for row in plain.values("year").annotate(n=Count("id")):
+        counters["year"][(str(row["year"]), str(row["year"]))] = row["n"]
+    for row in plain.values("format").annotate(n=Count("id")):
+        counters["format"][(row["format"], row["format"])] = row["n"]
+    return _facets(counters)
 
 
 def item_detail_queryset(user: Any) -> QuerySet[InformationItem]:
