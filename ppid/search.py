@@ -30,9 +30,10 @@ STOP_WORDS = frozenset(
     "dan atau yang di ke dari untuk dengan pada dalam tentang oleh ini itu "
     "adalah sebagai serta juga tahun".split()
 )
-# A broad search ranks and counts at most this many of its newest matches.
-RANK_CANDIDATES = 2000
 COUNT_CAP = 1000
+# A broad search ranks at most this many of its newest matches; past the
+# count cap nobody pages that far anyway.
+RANK_CANDIDATES = COUNT_CAP
 TRIGRAM_THRESHOLD = 0.45
 
 
@@ -116,7 +117,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: COUNT_CAP + 1].count()
+        # Without the ordering the count skips computing the rank.
+        return self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
 
     @property
     def is_capped(self) -> bool:

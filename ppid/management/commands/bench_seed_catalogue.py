@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
 
+from django.contrib.postgres.search import SearchQuery
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.db.models import Count
@@ -32,7 +33,7 @@ from django.utils import timezone
 
 from opds.models import Opd
 from ppid.models import Category, InformationItem, Subtype
-from ppid.search import refresh_search_vectors, search_items
+from ppid.search import CONFIG, refresh_search_vectors, search_terms
 
 SLUG_PREFIX = "bench-"
 COPY_BATCH = 5_000
@@ -521,12 +522,27 @@ SUMMARY_TEMPLATES = [
 
 
 def match_counts(queries: Sequence[str]) -> dict[str, int]:
-    """Public items that the catalogue search finds for each query."""
-    public = InformationItem.objects.public()
-    return {
-        q: search_items(public, q, by_relevance=False).order_by().count()
-        for q in queries
-    }
+    """Public items whose search vector matches each query.
+
+    Counted with the catalogue's own query parsing (stop words, config) but
+    without its ranking or candidate cap, so the count is every match.
+    """
+    public = InformationItem.objects.public().order_by()
+    counts = {}
+    for q in queries:
+        query = SearchQuery(
+            " ".join(search_terms(q)), config=CONFIG, search_type="plain"
+        )
+        counts[q] = public.filter(search_vector=query).count()
+    return counts
+
+
+def _bump_catalogue_version() -> None:
+    try:
+        from ppid.cache import bump_catalogue_version
+    except ImportError:  # a portal without the page cache
+        return
+    bump_catalogue_version()
 
 
 # --- Generation -------------------------------------------------------------------
@@ -661,6 +677,9 @@ class Command(BaseCommand):
             refresh_search_vectors(
                 InformationItem.objects.filter(opd_id__in=[o.pk for o in opds])
             )
+            # Rows written behind the services' back: make any cached public
+            # page stale, as a change through the services would.
+            _bump_catalogue_version()
         vectors_s = time.monotonic() - started - load_s
         # VACUUM cannot run inside a transaction block; the command runs in
         # autocommit once the atomic block above has committed.
