@@ -358,6 +358,13 @@ def delete_item(*, item: InformationItem, by: User) -> None:
     transaction.on_commit(lambda: [default_storage.delete(n) for n in names])
 
 
+def _require_decision(item: InformationItem) -> None:
+    if item.is_excluded and not hasattr(item, "exclusion"):
+        raise ValidationError(
+            {"exclusion": _("Excluded information needs its exclusion decision.")}
+        )
+
+
 def _move(
     item: InformationItem,
     by: User,
@@ -379,10 +386,7 @@ def _move(
 def submit_item(*, item: InformationItem, by: User) -> InformationItem:
     """The OPD admin sends a draft to PPID Utama for review."""
     _refuse(perms.can_submit_item(by, item), _("You may not submit this item."))
-    if item.is_excluded and not hasattr(item, "exclusion"):
-        raise ValidationError(
-            {"exclusion": _("Excluded information needs its exclusion decision.")}
-        )
+    _require_decision(item)
     return _move(
         item,
         by,
@@ -399,10 +403,7 @@ def publish_item(*, item: InformationItem, by: User) -> InformationItem:
     For excluded information, what becomes public is its DIK entry only.
     """
     _refuse(perms.can_publish_item(by, item), _("You may not publish this item."))
-    if item.is_excluded and not hasattr(item, "exclusion"):
-        raise ValidationError(
-            {"exclusion": _("Excluded information needs its exclusion decision.")}
-        )
+    _require_decision(item)
     now = timezone.now()
     return _move(
         item,

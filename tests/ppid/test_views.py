@@ -16,6 +16,19 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+# The item form as an OPD admin fills it in.
+FORM = {
+    "title": "Peta Wilayah",
+    "summary": "Isi informasi.",
+    "category": "setiap_saat",
+    "responsible_official": "Kepala Dinas",
+    "made_on": "2026-01-15",
+    "made_at_place": "Purbalingga",
+    "format": "softcopy",
+    "retention_period": "Permanen",
+    "year": "2026",
+}
+
 
 def test_catalogue_searches_and_shows_facets(client, opd, other_opd):
     InformationItemFactory(opd=opd, title="Laporan Keuangan Dinas Kesehatan")
@@ -179,15 +192,8 @@ def test_opd_admin_files_an_item_through_the_form(client, opd, opd_admin):
     client.force_login(opd_admin)
     assert client.get(reverse("ppid:item-create")).status_code == 200
     data = {
+        **FORM,
         "title": "Rencana Strategis Dinas Kesehatan",
-        "summary": "Visi dan misi.",
-        "category": "setiap_saat",
-        "responsible_official": "Kepala Dinas",
-        "made_on": "2026-01-15",
-        "made_at_place": "Purbalingga",
-        "format": "softcopy",
-        "retention_period": "Permanen",
-        "year": "2026",
         "files": [SimpleUploadedFile("renstra.pdf", pdf_bytes("Renstra"))],
     }
     response = client.post(reverse("ppid:item-create"), data)
@@ -202,15 +208,7 @@ def test_opd_admin_files_an_item_through_the_form(client, opd, opd_admin):
 def test_rejected_upload_in_the_form_says_why_and_saves_nothing(client, opd, opd_admin):
     client.force_login(opd_admin)
     data = {
-        "title": "Peta",
-        "summary": "Peta wilayah.",
-        "category": "setiap_saat",
-        "responsible_official": "Kepala Dinas",
-        "made_on": "2026-01-15",
-        "made_at_place": "Purbalingga",
-        "format": "softcopy",
-        "retention_period": "Permanen",
-        "year": "2026",
+        **FORM,
         "files": [SimpleUploadedFile("peta.svg", b"<svg onload='alert(1)'/>")],
     }
     response = client.post(reverse("ppid:item-create"), data)
@@ -222,17 +220,7 @@ def test_rejected_upload_in_the_form_says_why_and_saves_nothing(client, opd, opd
 
 def test_excluded_item_form_names_the_missing_decision_fields(client, opd, opd_admin):
     client.force_login(opd_admin)
-    data = {
-        "title": "Rekam Medis",
-        "summary": "Rekam medis pasien.",
-        "category": "dikecualikan",
-        "responsible_official": "Kepala Dinas",
-        "made_on": "2026-01-15",
-        "made_at_place": "Purbalingga",
-        "format": "softcopy",
-        "retention_period": "Permanen",
-        "year": "2026",
-    }
+    data = {**FORM, "title": "Rekam Medis", "category": "dikecualikan"}
     response = client.post(reverse("ppid:item-create"), data)
     assert response.status_code == 400
     assert "legal_basis" in response.context["exclusion_form"].errors
