@@ -205,6 +205,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Requests stream uploads to disk beyond this; the hard cap is above.
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
+MESSAGE_COOKIE_NAME = "messages"
+
 # EMAIL
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_BACKEND = (
@@ -255,6 +257,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.exception_handler",
+    # ?format= is the catalogue's filter on the form of information.
+    "URL_FORMAT_OVERRIDE": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Portal Informasi Publik Kabupaten Purbalingga",

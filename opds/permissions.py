@@ -190,8 +190,12 @@ def can_publish_item(user: AnyUser, item: Any) -> bool:
     Status = item.Status
     if can_publish_ppid_items(user):
         return item.status == Status.SUBMITTED
-    delegated = item.opd.ppid_publishing_delegated and can_manage_opd_data(
-        user, item.opd
+    # Delegation covers ordinary information; a DIK entry is always
+    # published by PPID Utama.
+    delegated = (
+        item.opd.ppid_publishing_delegated
+        and not item.is_excluded
+        and can_manage_opd_data(user, item.opd)
     )
     return delegated and item.status in (Status.DRAFT, Status.SUBMITTED)
 
@@ -206,7 +210,9 @@ def can_withdraw_item(user: AnyUser, item: Any) -> bool:
     if item.status != item.Status.PUBLISHED:
         return False
     return can_publish_ppid_items(user) or (
-        item.opd.ppid_publishing_delegated and can_manage_opd_data(user, item.opd)
+        item.opd.ppid_publishing_delegated
+        and not item.is_excluded
+        and can_manage_opd_data(user, item.opd)
     )
 
 

@@ -15,6 +15,22 @@ from ppid.models import (
 from ppid.search import refresh_search_vectors
 
 
+class CatalogueAdminMixin:
+    """Changes made in the admin also make cached public pages stale."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        bump_catalogue_version()
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        bump_catalogue_version()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        bump_catalogue_version()
+
+
 @admin.register(CalendarOverride)
 class CalendarOverrideAdmin(admin.ModelAdmin):
     list_display = ["date", "is_working_day", "reason", "source"]
@@ -24,7 +40,7 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 
 
 @admin.register(Subtype)
-class SubtypeAdmin(admin.ModelAdmin):
+class SubtypeAdmin(CatalogueAdminMixin, admin.ModelAdmin):
     list_display = ["name", "category", "code", "position", "is_required", "is_active"]
     list_filter = ["category", "is_required", "is_active"]
     list_editable = ["position", "is_required", "is_active"]
@@ -52,7 +68,7 @@ class ItemChangeInline(admin.TabularInline):
 
 
 @admin.register(InformationItem)
-class InformationItemAdmin(admin.ModelAdmin):
+class InformationItemAdmin(CatalogueAdminMixin, admin.ModelAdmin):
     formfield_overrides = URL_FORMFIELD_OVERRIDES
     list_display = ["title", "opd", "category", "status", "year", "published_at"]
     list_filter = ["category", "status", "year", "opd__kind"]
@@ -68,11 +84,10 @@ class InformationItemAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         # Search reads the stored vector, which the services usually keep.
         refresh_search_vectors(InformationItem.objects.filter(pk=obj.pk))
-        bump_catalogue_version()
 
 
 @admin.register(InformationFile)
-class InformationFileAdmin(admin.ModelAdmin):
+class InformationFileAdmin(CatalogueAdminMixin, admin.ModelAdmin):
     list_display = ["original_name", "item", "content_type", "size", "uploaded_at"]
     list_select_related = ["item"]
     search_fields = ["original_name", "item__title"]
@@ -93,7 +108,7 @@ class ItemChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExclusionDecision)
-class ExclusionDecisionAdmin(admin.ModelAdmin):
+class ExclusionDecisionAdmin(CatalogueAdminMixin, admin.ModelAdmin):
     list_display = [
         "item",
         "ground",

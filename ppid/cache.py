@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -56,7 +57,13 @@ def cached_for_visitors(
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method != "GET" or request.user.is_authenticated:
+        personal = request.user.is_authenticated or any(
+            name in request.COOKIES
+            for name in (settings.SESSION_COOKIE_NAME, settings.MESSAGE_COOKIE_NAME)
+        )
+        # A visitor with a session or a pending message would see it on the
+        # page; such a page is neither served from nor put in the cache.
+        if request.method != "GET" or personal:
             return view(request, *args, **kwargs)
         key = versioned_key(
             "page",
@@ -67,11 +74,12 @@ def cached_for_visitors(
         response = cache.get(key)
         if response is None:
             response = view(request, *args, **kwargs)
-            # Nothing personal may be stored: no cookies, only finished pages.
+            # Nothing personal may be stored: no cookies, no CSRF token.
             if (
                 response.status_code == 200
                 and not response.streaming
                 and not response.cookies
+                and "CSRF_COOKIE" not in request.META
             ):
                 cache.set(key, response, PAGE_SECONDS)
         return response

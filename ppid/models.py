@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -159,7 +160,10 @@ class InformationItem(models.Model):
         max_length=200,
         help_text=_("As in the archive retention schedule (JRA), e.g. 5 tahun."),
     )
-    year = models.PositiveSmallIntegerField(_("year covered"))
+    year = models.PositiveSmallIntegerField(
+        _("year covered"),
+        validators=[MinValueValidator(1945), MaxValueValidator(2100)],
+    )
     period = models.CharField(
         _("period covered"),
         max_length=100,

@@ -221,6 +221,10 @@ def _save_exclusion(
     if not item.is_excluded:
         return {}
     decision = getattr(item, "exclusion", None) or ExclusionDecision(item=item)
+    if decision.opened_at is not None:
+        # Excluded again after being opened: a new decision, new clocks.
+        decision.opened_at, decision.opened_by, decision.opening_note = None, None, ""
+        decision.reminder_sent_at = None
     if sheet is not None:
         decision.signed_sheet.save(
             "lembar-uji.{}".format(sheet.extension),
@@ -310,6 +314,9 @@ def update_item(
     signed_sheet: UploadedFile | None = None,
 ) -> InformationItem:
     """Change an item's fields, files or decision; every change is logged."""
+    cleaned = _clean_uploads(files)
+    sheet = _clean_sheet(signed_sheet)
+    _lock(item)
     _refuse(perms.can_edit_item(by, item), _("You may not change this item."))
     was_excluded = item.is_excluded
     if was_excluded and item.status == InformationItem.Status.PUBLISHED:
@@ -317,9 +324,15 @@ def update_item(
             raise ValidationError(
                 {"category": _("Published excluded information is opened by decision.")}
             )
-    cleaned = _clean_uploads(files)
-    sheet = _clean_sheet(signed_sheet)
     changes = _apply(item, data)
+    if (
+        item.status == InformationItem.Status.PUBLISHED
+        and item.is_excluded != was_excluded
+        and not perms.can_publish_ppid_items(by)
+    ):
+        # Excluding published information is a classification decision, and
+        # a DIK entry is published by PPID Utama, not by the OPD alone.
+        raise PermissionDenied(_("Only PPID Utama may exclude published information."))
     _validate_item(item)
     removed = list(item.files.filter(pk__in=list(remove_files)))
     with _stored_files_removed_on_error() as names:
@@ -351,11 +364,22 @@ def update_item(
 @transaction.atomic
 def delete_item(*, item: InformationItem, by: User) -> None:
     """Remove a draft and its files; anything once submitted stays on record."""
+    _lock(item)
     _refuse(perms.can_delete_item(by, item), _("Only drafts can be deleted."))
     names = list(item.files.values_list("file", flat=True))
     bump_catalogue_version()
     item.delete()
     transaction.on_commit(lambda: [default_storage.delete(n) for n in names])
+
+
+def _lock(item: InformationItem) -> None:
+    """Hold the item's row and read it afresh before deciding anything.
+
+    Two staff acting at once (an edit while PPID Utama withdraws) would
+    otherwise each save their stale copy over the other's change.
+    """
+    InformationItem.objects.select_for_update().filter(pk=item.pk).exists()
+    item.refresh_from_db()
 
 
 def _require_decision(item: InformationItem) -> None:
@@ -385,6 +409,7 @@ def _move(
 @transaction.atomic
 def submit_item(*, item: InformationItem, by: User) -> InformationItem:
     """The OPD admin sends a draft to PPID Utama for review."""
+    _lock(item)
     _refuse(perms.can_submit_item(by, item), _("You may not submit this item."))
     _require_decision(item)
     return _move(
@@ -402,6 +427,7 @@ def publish_item(*, item: InformationItem, by: User) -> InformationItem:
 
     For excluded information, what becomes public is its DIK entry only.
     """
+    _lock(item)
     _refuse(perms.can_publish_item(by, item), _("You may not publish this item."))
     _require_decision(item)
     now = timezone.now()
@@ -418,6 +444,7 @@ def publish_item(*, item: InformationItem, by: User) -> InformationItem:
 @transaction.atomic
 def return_item(*, item: InformationItem, by: User, note: str) -> InformationItem:
     """PPID Utama sends a submitted item back to its OPD, saying why."""
+    _lock(item)
     _refuse(perms.can_return_item(by, item), _("You may not return this item."))
     if not note.strip():
         raise ValidationError({"note": _("Say what the OPD should change.")})
@@ -429,6 +456,7 @@ def return_item(*, item: InformationItem, by: User, note: str) -> InformationIte
 @transaction.atomic
 def withdraw_item(*, item: InformationItem, by: User, note: str) -> InformationItem:
     """Take a published item off the catalogue, saying why."""
+    _lock(item)
     _refuse(perms.can_withdraw_item(by, item), _("You may not withdraw this item."))
     if not note.strip():
         raise ValidationError({"note": _("Say why the item is withdrawn.")})
@@ -451,6 +479,7 @@ def open_excluded_item(
     PP 61/2010 Pasal 11 makes opening a PPID determination; the decision
     stays on record with who opened it, when and why.
     """
+    _lock(item)
     _refuse(
         perms.can_open_excluded_item(by, item),
         _("Only PPID Utama may open excluded information."),
@@ -459,6 +488,7 @@ def open_excluded_item(
         raise ValidationError({"category": _("Choose the category it opens into.")})
     if not note.strip():
         raise ValidationError({"note": _("Give the grounds of the opening decision.")})
+    _require_decision(item)
     decision = item.exclusion
     now = timezone.now()
     decision.opened_at, decision.opened_by, decision.opening_note = now, by, note
@@ -547,11 +577,18 @@ def exclusions_needing_reminder(
     calendar = WorkingCalendar(
         today - datetime.timedelta(days=10), today + datetime.timedelta(days=100)
     )
-    return [
-        d
-        for d in candidates
-        if calendar.add(d.period_end, -EXCLUSION_REMINDER_WORKING_DAYS) <= today
-    ]
+    due = []
+    for decision in candidates:
+        try:
+            remind_on = calendar.add(
+                decision.period_end, -EXCLUSION_REMINDER_WORKING_DAYS
+            )
+        except (OverflowError, ValueError):
+            # A nonsense date must not stop the reminders of every other one.
+            continue
+        if remind_on <= today:
+            due.append(decision)
+    return due
 
 
 EXCLUSION_REMINDER_WORKING_DAYS = 30

@@ -269,3 +269,55 @@ def test_signed_sheet_must_be_a_pdf_or_scan(opd, opd_admin):
         )
     assert "exclusion.signed_sheet" in excinfo.value.message_dict
     assert not InformationItem.objects.exists()
+
+
+def test_an_edit_from_a_stale_copy_cannot_undo_a_withdrawal(opd, opd_admin, ppid_utama):
+    item = InformationItemFactory(opd=opd)
+    stale = InformationItem.objects.get(pk=item.pk)
+    services.withdraw_item(item=item, by=ppid_utama, note="Memuat data pribadi.")
+    with pytest.raises(PermissionDenied):
+        services.update_item(item=stale, by=opd_admin, data={"period": "Semester I"})
+    item.refresh_from_db()
+    assert item.status == InformationItem.Status.WITHDRAWN
+
+
+def test_only_ppid_utama_excludes_published_information(opd, opd_admin, ppid_utama):
+    item = InformationItemFactory(opd=opd)
+    data = {"category": Category.DIKECUALIKAN, "subtype": None}
+    with pytest.raises(PermissionDenied):
+        services.update_item(
+            item=item, by=opd_admin, data=data, exclusion=exclusion_data()
+        )
+    item.refresh_from_db()
+    assert item.category == Category.BERKALA
+    services.update_item(
+        item=item, by=ppid_utama, data=data, exclusion=exclusion_data()
+    )
+    assert item.exclusion.opened_at is None
+
+
+def test_delegation_does_not_cover_excluded_information(opd, opd_admin, ppid_utama):
+    services.set_publishing_delegation(opd=opd, delegated=True, by=ppid_utama)
+    item = services.create_item(
+        opd=opd,
+        by=opd_admin,
+        data=item_data(category=Category.DIKECUALIKAN, subtype=None),
+        exclusion=exclusion_data(),
+    )
+    item.opd.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.publish_item(item=item, by=opd_admin)
+
+
+def test_opening_an_item_without_decision_is_refused_not_a_crash(opd, ppid_utama):
+    item = InformationItemFactory(opd=opd, category=Category.DIKECUALIKAN)
+    with pytest.raises(ValidationError):
+        services.open_excluded_item(
+            item=item, by=ppid_utama, category="setiap_saat", note="Dibuka."
+        )
+
+
+def test_implausible_year_is_refused_by_name(opd, opd_admin):
+    with pytest.raises(ValidationError) as excinfo:
+        services.create_item(opd=opd, by=opd_admin, data=item_data(year=70000))
+    assert "year" in excinfo.value.message_dict

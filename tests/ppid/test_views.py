@@ -270,3 +270,27 @@ def test_visitor_pages_are_cached_until_the_catalogue_changes(
     client.force_login(opd_admin)
     InformationItem.objects.filter(pk=first.pk).update(title="Judul Staf")
     assert "Judul Staf" in client.get(url).content.decode()
+
+
+def test_a_visitor_with_a_pending_message_gets_an_uncached_page(client, opd):
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest, HttpResponse
+
+    InformationItemFactory(opd=opd)
+    request = HttpRequest()
+    storage = CookieStorage(request)
+    storage.add(20, "PESAN-PRIBADI")
+    response = HttpResponse()
+    storage.update(response)
+    client.cookies["messages"] = response.cookies["messages"].value
+    assert "PESAN-PRIBADI" in client.get(reverse("ppid:catalogue")).content.decode()
+    client.cookies.clear()
+    assert "PESAN-PRIBADI" not in client.get(reverse("ppid:catalogue")).content.decode()
+
+
+def test_api_filters_by_form(api_client, opd):
+    InformationItemFactory(opd=opd, format="hardcopy")
+    InformationItemFactory(opd=opd, format="softcopy")
+    response = api_client.get("/api/v1/information/", {"format": "hardcopy"})
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
