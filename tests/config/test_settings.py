@@ -182,3 +182,30 @@ def test_env_example_values_pass_the_deployment_check():
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_servers_default_to_debug_off_while_manage_py_defaults_to_on():
+    base = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
+    }
+    server = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=ROOT,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert server.returncode != 0
+    assert "SECRET_KEY" in server.stderr
+    tool = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert tool.returncode == 0, tool.stderr
