@@ -65,10 +65,13 @@ def cached_for_visitors(
         # page; such a page is neither served from nor put in the cache.
         if request.method != "GET" or personal:
             return view(request, *args, **kwargs)
+        # The host is part of the key: exports and feeds hold absolute links.
         key = versioned_key(
             "page",
-            "{}|{}".format(
-                request.headers.get("HX-Request", ""), request.get_full_path()
+            "{}|{}|{}".format(
+                request.headers.get("HX-Request", ""),
+                request.get_host(),
+                request.get_full_path(),
             ),
         )
         response = cache.get(key)
