@@ -9,7 +9,12 @@ from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from opds.forms import BootstrapFormMixin, https_formfield
-from ppid.models import Category, ExclusionDecision, InformationItem, Subtype
+from ppid.models import (
+    PUBLIC_CATEGORY_CHOICES,
+    ExclusionDecision,
+    InformationItem,
+    Subtype,
+)
 from ppid.services import EXCLUSION_FIELDS, ITEM_FIELDS
 
 
@@ -135,5 +140,5 @@ class OpenExcludedForm(NoteForm):
 
     category = forms.ChoiceField(
         label=_("Opens as"),
-        choices=[c for c in Category.choices if c[0] != Category.DIKECUALIKAN],
+        choices=PUBLIC_CATEGORY_CHOICES,
     )

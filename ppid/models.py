@@ -30,6 +30,7 @@ class Category(models.TextChoices):
 
 
 PUBLIC_CATEGORIES = [Category.BERKALA, Category.SERTA_MERTA, Category.SETIAP_SAAT]
+PUBLIC_CATEGORY_CHOICES = [(c.value, c.label) for c in PUBLIC_CATEGORIES]
 
 
 class CalendarOverride(models.Model):
@@ -64,7 +65,7 @@ class Subtype(models.Model):
     category = models.CharField(
         _("category"),
         max_length=20,
-        choices=[c for c in Category.choices if c[0] != Category.DIKECUALIKAN],
+        choices=PUBLIC_CATEGORY_CHOICES,
     )
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=300)
@@ -104,6 +105,12 @@ class InformationItemQuerySet(models.QuerySet["InformationItem"]):
             category=Category.BERKALA,
             status=InformationItem.Status.PUBLISHED,
             last_updated_at__date__lte=cutoff,
+        )
+
+    def berkala_needing_update(self, today: datetime.date) -> InformationItemQuerySet:
+        """Periodic items overdue or falling due within the warning window."""
+        return self.berkala_due_by(
+            today + datetime.timedelta(days=settings.PPID_DUE_SOON_DAYS)
         )
 
 

@@ -22,7 +22,6 @@ from ppid.models import (
     InformationFile,
     InformationItem,
     ItemChange,
-    Subtype,
 )
 
 PUBLIC_FILES = Prefetch(
@@ -214,14 +213,10 @@ def freshness_by_opd(
     user: Any, today: datetime.date | None = None
 ) -> list[OpdFreshness]:
     """Due and overdue periodic items per OPD, for the OPDs ``user`` sees."""
-    from django.conf import settings
-
     today = today or timezone.localdate()
     items = items_visible_to(user)
     overdue = items.berkala_due_by(today - datetime.timedelta(days=1))
-    due_soon = items.berkala_due_by(
-        today + datetime.timedelta(days=settings.PPID_DUE_SOON_DAYS)
-    ).exclude(pk__in=overdue.values("pk"))
+    due_soon = items.berkala_needing_update(today).exclude(pk__in=overdue.values("pk"))
     counts: dict[int, dict[str, int]] = {}
     for key, queryset in (("overdue", overdue), ("due", due_soon)):
         for row in queryset.order_by().values("opd").annotate(n=Count("id")):
@@ -229,14 +224,6 @@ def freshness_by_opd(
     opds = Opd.objects.in_bulk(list(counts))
     rows = [OpdFreshness(opds[pk], c["due"], c["overdue"]) for pk, c in counts.items()]
     return sorted(rows, key=lambda r: (-r.overdue, -r.due, r.opd.name))
-
-
-def subtypes_by_category() -> dict[str, list[Subtype]]:
-    """Active sub-types, for forms and the DIP page."""
-    grouped: dict[str, list[Subtype]] = {}
-    for subtype in Subtype.objects.filter(is_active=True):
-        grouped.setdefault(subtype.category, []).append(subtype)
-    return grouped
 
 
 def exclusions_due_for_opening(today: datetime.date | None = None):

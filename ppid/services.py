@@ -27,7 +27,7 @@ from opds import permissions as perms
 from opds.models import Opd, User
 from ppid.cache import bump_catalogue_version
 from ppid.models import (
-    Category,
+    PUBLIC_CATEGORIES,
     ExclusionDecision,
     InformationFile,
     InformationItem,
@@ -357,7 +357,8 @@ def update_item(
             record.delete()
             transaction.on_commit(lambda name=name: default_storage.delete(name))
         _store_files(item, cleaned, by, names)
-        _refresh_text(item)
+        if cleaned or removed or changes.keys() & {"title", "summary"}:
+            _refresh_text(item)
     return item
 
 
@@ -484,7 +485,7 @@ def open_excluded_item(
         perms.can_open_excluded_item(by, item),
         _("Only PPID Utama may open excluded information."),
     )
-    if category not in (Category.BERKALA, Category.SETIAP_SAAT, Category.SERTA_MERTA):
+    if category not in PUBLIC_CATEGORIES:
         raise ValidationError({"category": _("Choose the category it opens into.")})
     if not note.strip():
         raise ValidationError({"note": _("Give the grounds of the opening decision.")})
@@ -529,10 +530,9 @@ def send_freshness_reminder(*, opd: Opd, today: datetime.date | None = None) -> 
     Returns how many items the e-mail listed (0: nothing sent).
     """
     today = today or timezone.localdate()
-    soon = today + datetime.timedelta(days=settings.PPID_DUE_SOON_DAYS)
     items = list(
         InformationItem.objects.for_opd(opd)
-        .berkala_due_by(soon)
+        .berkala_needing_update(today)
         .order_by("last_updated_at")
     )
     recipients = list(

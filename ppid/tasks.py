@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import smtplib
 
 from celery import shared_task
@@ -12,13 +11,10 @@ from django.utils import timezone, translation
 @shared_task
 def send_freshness_reminders_task() -> int:
     """Weekly: one reminder task per OPD that has due or overdue items."""
-    from django.conf import settings
-
     from ppid.models import InformationItem
 
-    soon = timezone.localdate() + datetime.timedelta(days=settings.PPID_DUE_SOON_DAYS)
     opd_ids = list(
-        InformationItem.objects.berkala_due_by(soon)
+        InformationItem.objects.berkala_needing_update(timezone.localdate())
         .order_by()
         .values_list("opd_id", flat=True)
         .distinct()

@@ -24,10 +24,14 @@ from ppid.cache import cached_for_visitors
 from ppid.forms import (
     ExclusionDecisionForm,
     InformationItemForm,
-    NoteForm,
     OpenExcludedForm,
 )
-from ppid.models import Category, InformationFile, InformationItem
+from ppid.models import (
+    PUBLIC_CATEGORY_CHOICES,
+    Category,
+    InformationFile,
+    InformationItem,
+)
 from ppid.search import CappedPaginator, similar_titles
 
 PAGE_SIZE = 20
@@ -111,7 +115,6 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_delete": perms.can_delete_item(user, item),
         "can_open": perms.can_open_excluded_item(user, item),
         "show_actors": perms.can_view_opd_internals(user, item.opd),
-        "note_form": NoteForm(),
         "open_form": OpenExcludedForm(),
     }
     return render(request, "ppid/item_detail.html", context)
@@ -166,11 +169,9 @@ def opd_dip(request: HttpRequest, slug: str) -> HttpResponse:
     grouped: dict[str, list[InformationItem]] = {}
     for item in items:
         grouped.setdefault(item.category, []).append(item)
-    labels = dict(Category.choices)
     sections = [
-        (labels[c], grouped.get(c, [])) for c in (c for c, _ in Category.choices)
+        (label, grouped.get(value, [])) for value, label in PUBLIC_CATEGORY_CHOICES
     ]
-    sections = [s for s in sections if s[0] != labels[Category.DIKECUALIKAN]]
     return render(request, "ppid/opd_dip.html", {"opd": opd, "sections": sections})
 
 
@@ -206,7 +207,7 @@ def dip_export(request: HttpRequest, fmt: str) -> HttpResponse:
 # --- Staff pages ----------------------------------------------------------------
 
 
-def _staff_or_login(request: HttpRequest) -> None:
+def _require_staff(request: HttpRequest) -> None:
     if not perms.is_staff_user(request.user):
         raise PermissionDenied
 
@@ -214,7 +215,7 @@ def _staff_or_login(request: HttpRequest) -> None:
 @login_required
 def staff_items(request: HttpRequest) -> HttpResponse:
     """The items this account works on, in every status."""
-    _staff_or_login(request)
+    _require_staff(request)
     filters = request.GET.copy()
     if request.user.opd_id and "opd" not in filters:
         filters["opd"] = request.user.opd.slug
