@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opds.models import Opd
 from ppid.models import Category, InformationItem, Subtype
-from ppid.search import search_items
+from ppid.search import SearchResults, search_terms
 
 
 class InformationItemFilterSet(django_filters.FilterSet):
@@ -47,10 +47,9 @@ class InformationItemFilterSet(django_filters.FilterSet):
     def filter_search(
         self, queryset: QuerySet[InformationItem], name: str, value: str
     ) -> QuerySet[InformationItem]:
-        # Ranking is applied here when asked for, so the ordering of the
-        # search survives the other filters.
-        by_relevance = self.data.get("sort", "relevance") != "date"
-        return search_items(queryset, value, by_relevance=by_relevance)
+        # The search runs in ``qs`` or ``results``, after every other filter,
+        # so it ranks only what they left and runs once.
+        return queryset
 
     def filter_sort(
         self, queryset: QuerySet[InformationItem], name: str, value: str
@@ -59,9 +58,27 @@ class InformationItemFilterSet(django_filters.FilterSet):
             return queryset.order_by("-published_at", "-id")
         return queryset
 
+    def _search(self) -> tuple[str, bool]:
+        # Fields that failed validation are missing from cleaned_data; the
+        # valid ones still apply, as they do for every other filter.
+        data = getattr(self.form, "cleaned_data", {}) if self.is_bound else {}
+        terms = search_terms(data.get("q") or "")
+        return (" ".join(terms), data.get("sort") != "date")
+
     @property
     def qs(self) -> QuerySet[InformationItem]:
+        """The filtered items as a queryset, searched and ordered in SQL."""
+        results = self.results()
+        if isinstance(results, SearchResults):
+            return results.as_queryset()
+        return results
+
+    def results(self) -> QuerySet[InformationItem] | SearchResults:
+        """What a list page shows: the queryset, or the search's results."""
         queryset = super().qs
-        if not self.data.get("q") and not self.data.get("sort"):
+        query, by_relevance = self._search()
+        if query:
+            return SearchResults(queryset, query, by_relevance=by_relevance)
+        if not self.data.get("sort"):
             queryset = queryset.order_by("-published_at", "-id")
         return queryset

@@ -8,6 +8,8 @@ Every caller passes an already permission-scoped queryset (for the public,
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -15,11 +17,14 @@ from django.contrib.postgres.search import (
     SearchVector,
     TrigramWordSimilarity,
 )
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.utils.functional import cached_property
 
+from ppid.cache import PAGE_SECONDS, versioned_key
 from ppid.models import InformationItem
 
 CONFIG = "indonesian"
@@ -64,39 +69,122 @@ def refresh_search_vectors(queryset: QuerySet[InformationItem]) -> None:
 def search_items(
     queryset: QuerySet[InformationItem], q: str, *, by_relevance: bool = True
 ) -> QuerySet[InformationItem]:
-    """Items of ``queryset`` that match ``q``; best first when ``by_relevance``."""
+    """Items of ``queryset`` that match ``q``, as a queryset; best first when
+    ``by_relevance``. Lists use :class:`SearchResults`, which is cheaper."""
     terms = search_terms(q)
     if not terms:
         return queryset
-    if not is_postgres():
-        for term in terms:
-            queryset = queryset.filter(
-                Q(title__icontains=term)
-                | Q(summary__icontains=term)
-                | Q(extracted_text__icontains=term)
-            )
-        return queryset
-    query = SearchQuery(" ".join(terms), config=CONFIG, search_type="plain")
-    matches = queryset.filter(search_vector=query)
-    # The full-text match runs once per request: the ids found here serve
-    # the page, the count and the facets, which would otherwise each search
-    # again (on a broad query that costs a scan of the table every time).
-    ids = list(matches.order_by().values_list("pk", flat=True)[: RANK_CANDIDATES + 1])
-    if len(ids) > RANK_CANDIDATES:
-        # A broad query: keep the newest candidates. Walking the date index
-        # finds them after a few thousand rows, where a selective query
-        # would have walked the whole table.
-        ids = list(
-            matches.order_by("-published_at", "-id").values_list("pk", flat=True)[
-                :RANK_CANDIDATES
+    return SearchResults(queryset, q, by_relevance=by_relevance).as_queryset()
+
+
+def _like_filter(
+    queryset: QuerySet[InformationItem], terms: list[str]
+) -> QuerySet[InformationItem]:
+    for term in terms:
+        queryset = queryset.filter(
+            Q(title__icontains=term)
+            | Q(summary__icontains=term)
+            | Q(extracted_text__icontains=term)
+        )
+    return queryset
+
+
+# What a candidate row carries besides its id: the sort keys and the facets.
+CANDIDATE_FIELDS = (
+    "pk",
+    "published_at",
+    "category",
+    "opd__slug",
+    "opd__short_name",
+    "subtype__code",
+    "subtype__name",
+    "year",
+    "format",
+)
+
+
+class SearchResults(Sequence):
+    """The matches of one search, ordered, counted and faceted from one read.
+
+    The full-text match runs once per request: it returns the ids, the sort keys and the facet values of at most
+    ``RANK_CANDIDATES`` matches, so the count, the facets and the order come
+    from memory, and a page fetches only its own rows. On SQLite the LIKE
+    fallback does the same over every match.
+    """
+
+    def __init__(
+        self, queryset: QuerySet[InformationItem], q: str, *, by_relevance: bool = True
+    ) -> None:
+        self.queryset = queryset
+        self.terms = search_terms(q)
+        self.by_relevance = by_relevance
+        self.query = SearchQuery(
+            " ".join(self.terms), config=CONFIG, search_type="plain"
+        )
+        self._capped = False
+
+    @property
+    def is_capped(self) -> bool:
+        """True when more than ``RANK_CANDIDATES`` items match."""
+        return bool(self.rows) and self._capped
+
+    @cached_property
+    def rows(self) -> list[tuple]:
+        """Candidate rows in display order: CANDIDATE_FIELDS, then the rank."""
+        plain = self.queryset.order_by()
+        if not self.terms:
+            matches = plain
+        elif is_postgres():
+            matches = plain.filter(search_vector=self.query)
+        else:
+            matches = _like_filter(plain, self.terms)
+        if self.by_relevance and self.terms and is_postgres():
+            matches = matches.annotate(rank=SearchRank(F("search_vector"), self.query))
+            fields = (*CANDIDATE_FIELDS, "rank")
+        else:
+            fields = CANDIDATE_FIELDS
+        # Newest first in SQL: for a rare word the planner takes the
+        # full-text index and sorts a few hundred rows; for a common one it
+        # walks the date index and stops at the cap, so a broad query ranks
+        # only its newest candidates.
+        rows = list(
+            matches.order_by("-published_at", "-id").values_list(*fields)[
+                : RANK_CANDIDATES + 1
             ]
         )
-    found = queryset.filter(pk__in=ids)
-    if not by_relevance:
-        return found
-    return found.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
-        "-rank", "-published_at", "-id"
-    )
+        if len(rows) > RANK_CANDIDATES:
+            self._capped = True
+            del rows[RANK_CANDIDATES:]
+        # The sort is stable: equal ranks stay newest first.
+        if len(fields) > len(CANDIDATE_FIELDS):
+            rows.sort(key=lambda row: row[-1], reverse=True)
+        return rows
+
+    @cached_property
+    def ids(self) -> list[int]:
+        return [row[0] for row in self.rows]
+
+    def count(self) -> int:
+        return len(self.rows)
+
+    def as_queryset(self) -> QuerySet[InformationItem]:
+        """The same matches as a queryset ordered in SQL, for exports and
+        callers that need one."""
+        found = self.queryset.filter(pk__in=self.ids)
+        if self.by_relevance and is_postgres():
+            found = found.annotate(rank=SearchRank(F("search_vector"), self.query))
+            return found.order_by("-rank", "-published_at", "-id")
+        return found.order_by("-published_at", "-id")
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        ids = self.ids[index]
+        by_id = {item.pk: item for item in self.queryset.order_by().filter(pk__in=ids)}
+        return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def similar_titles(
@@ -113,13 +201,30 @@ def similar_titles(
 
 
 class CappedPaginator(Paginator):
-    """Counts at most ``COUNT_CAP + 1`` rows; pages beyond show "1000+"."""
+    """Pages of a search (counted from its candidates, "more than 1,000"
+    past the cap) or of a plain list (counted once per catalogue version)."""
 
     @cached_property
     def count(self) -> int:
-        # Without the ordering the count skips computing the rank.
-        return self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
+        if isinstance(self.object_list, SearchResults):
+            return len(self.object_list)
+        # Counting a whole list costs a scan of the table; the count stays
+        # true until the catalogue changes, which bumps the key's version.
+        # Without the ordering the count skips computing any rank.
+        plain = self.object_list.order_by()
+        try:
+            sql = str(plain.query)
+        except EmptyResultSet:
+            return 0
+        key = versioned_key("count", sql)
+        count = cache.get(key)
+        if count is None:
+            count = plain.count()
+            cache.set(key, count, PAGE_SECONDS)
+        return count
 
     @property
     def is_capped(self) -> bool:
-        return self.count > COUNT_CAP
+        if isinstance(self.object_list, SearchResults):
+            return self.object_list.is_capped
+        return False

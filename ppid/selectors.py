@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ from ppid.models import (
     InformationItem,
     ItemChange,
 )
+from ppid.search import SearchResults
 
 PUBLIC_FILES = Prefetch(
     "files",
@@ -61,14 +62,16 @@ class Facet:
 
 
 def catalogue_facets(
-    queryset: QuerySet[InformationItem], cache_key: str | None = None
+    queryset: QuerySet[InformationItem] | SearchResults, cache_key: str | None = None
 ) -> list[Facet]:
     """Counts by category, OPD, sub-type, year and form over the filtered items.
 
-    Browsing without a query counts over the whole catalogue; with a
-    ``cache_key`` (the filters) the counts are kept until the catalogue
-    changes.
+    A search counts over the candidates it has already read. Browsing
+    without a query counts over the whole catalogue; with a ``cache_key``
+    (the filters) the counts are kept until the catalogue changes.
     """
+    if isinstance(queryset, SearchResults):
+        return _facets_from_rows(row[2:9] for row in queryset.rows)
     if cache_key is not None:
         key = versioned_key("facets", cache_key)
         facets = cache.get(key)
@@ -76,8 +79,8 @@ def catalogue_facets(
             facets = catalogue_facets(queryset)
             cache.set(key, facets, PAGE_SECONDS)
         return facets
-    # A search leaves at most a few thousand rows: read them once and count
-    # in Python. Browsing the whole catalogue counts in the database.
+    # A narrow filter leaves at most a few thousand rows: read them once and
+    # count in Python. Browsing the whole catalogue counts in the database.
     rows = list(
         queryset.order_by().values_list(
             "category",
@@ -91,6 +94,12 @@ def catalogue_facets(
     )
     if len(rows) > FACET_ROWS:
         return _facets_in_database(queryset)
+    return _facets_from_rows(rows)
+
+
+def _facets_from_rows(rows: Iterable[tuple]) -> list[Facet]:
+    """Facets from (category, OPD slug, OPD name, sub-type code, sub-type
+    name, year, form) rows."""
     counters: dict[str, Counter] = {name: Counter() for name in FACET_NAMES}
     for category, opd_slug, opd_name, code, subtype, year, form in rows:
         counters["category"][(category, category)] += 1

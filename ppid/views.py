@@ -70,7 +70,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     filterset = selectors.catalogue_filter(
         user=request.user, filters=request.GET, public_only=True
     )
-    items = filterset.qs
+    items = filterset.results()
     page = _page(request, items)
     q = request.GET.get("q", "").strip()
     context = {
@@ -220,7 +220,7 @@ def staff_items(request: HttpRequest) -> HttpResponse:
     if request.user.opd_id and "opd" not in filters:
         filters["opd"] = request.user.opd.slug
     filterset = selectors.catalogue_filter(user=request.user, filters=filters)
-    page = _page(request, filterset.qs)
+    page = _page(request, filterset.results())
     return render(
         request,
         "ppid/staff_items.html",

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -15,6 +17,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.pagination import PageNumberPagination
 from ppid import selectors, services
 from ppid.api.serializers import (
     ExclusionRegisterSerializer,
@@ -23,6 +26,44 @@ from ppid.api.serializers import (
 )
 from ppid.filters import InformationItemFilterSet
 from ppid.models import ExclusionDecision, InformationItem
+from ppid.search import CappedPaginator
+
+
+class CataloguePagination(PageNumberPagination):
+    """Pages of the catalogue, counted as the HTML catalogue counts them.
+
+    A search counts at most its 1,000 best candidates; ``count_capped``
+    says when more items matched.
+    """
+
+    django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        response.data["count_capped"] = self.page.paginator.is_capped
+        return response
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["count_capped"] = {"type": "boolean"}
+        return paginated
+
+
+class CatalogueFilterBackend(DjangoFilterBackend):
+    """The one FilterSet; a list reads a search's results once, as the HTML
+    catalogue does, instead of searching again in SQL."""
+
+    def filter_queryset(
+        self, request: Request, queryset: QuerySet[InformationItem], view: Any
+    ) -> Any:
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid() and self.raise_exception:
+            raise translate_validation(filterset.errors)
+        if getattr(view, "action", None) == "list":
+            return filterset.results()
+        return filterset.qs
 
 
 def _input(request: Request, partial: bool = False) -> InformationItemInputSerializer:
@@ -53,6 +94,8 @@ class InformationItemViewSet(
 
     serializer_class = InformationItemSerializer
     filterset_class = InformationItemFilterSet
+    filter_backends = [CatalogueFilterBackend]
+    pagination_class = CataloguePagination
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]

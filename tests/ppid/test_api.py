@@ -1,10 +1,12 @@
 import json
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from ppid import search
 from ppid.models import Category, InformationItem
 from tests.factories import (
     ExclusionDecisionFactory,
@@ -162,18 +164,36 @@ def test_patch_submit_publish_round_trip(api_client, opd_admin, ppid_utama):
     assert api_client.get(detail).status_code == 200
 
 
-def test_list_query_count_is_constant(api_client, opd, opd_admin):
+@pytest.mark.parametrize("params", [{}, {"q": "laporan kinerja"}])
+def test_list_query_count_is_constant(api_client, opd, opd_admin, params):
     def count():
+        # A cold cache: the page count is cached until the catalogue changes.
+        cache.clear()
         with CaptureQueriesContext(connection) as ctx:
-            assert api_client.get(URL).status_code == 200
-        return len(ctx)
+            response = api_client.get(URL, params)
+            assert response.status_code == 200
+        return len(ctx), response.json()["count"]
 
     InformationItemFactory.create_batch(2, opd=opd)
-    few = count()
+    few, listed = count()
+    assert listed == 2
     InformationItemFactory.create_batch(38, opd=opd)
-    assert count() == few <= 12
+    assert count() == (few, 40)
+    assert few <= 12
     api_client.force_authenticate(opd_admin)
-    assert count() <= 12
+    assert count()[0] <= 12
+
+
+def test_search_count_is_capped_and_says_so(api_client, opd, monkeypatch):
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 3)
+    InformationItemFactory.create_batch(5, opd=opd)
+    body = api_client.get(URL, {"q": "laporan"}).json()
+    assert (body["count"], body["count_capped"], len(body["results"])) == (3, True, 3)
+    body = api_client.get(URL, {"q": "laporan", "page_size": 2}).json()
+    assert (body["count"], body["count_capped"]) == (3, True)
+    assert body["next"] is not None
+    body = api_client.get(URL).json()
+    assert (body["count"], body["count_capped"]) == (5, False)
 
 
 def test_dik_register_api_shows_only_public_fields(api_client, opd):

@@ -1,14 +1,20 @@
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
 
+from ppid import search
 from ppid.models import InformationItem
 from ppid.search import (
+    SearchResults,
     refresh_search_vectors,
     search_items,
     search_terms,
     similar_titles,
 )
-from ppid.services import create_item
+from ppid.services import create_item, publish_item, submit_item
 from tests.factories import (
     ExclusionDecisionFactory,
     InformationItemFactory,
@@ -58,8 +64,6 @@ def test_title_matches_rank_above_summary_matches(opd):
 
 @pytest.mark.needs_postgres
 def test_text_inside_files_is_searchable(opd, opd_admin, ppid_utama):
-    from ppid.services import publish_item, submit_item
-
     item = create_item(
         opd=opd,
         by=opd_admin,
@@ -83,3 +87,62 @@ def test_search_never_returns_excluded_or_unpublished_items(opd):
     InformationItemFactory(opd=opd, title="Rekam Medis Draf", status="draft")
     assert _search("rekam medis") == []
     assert similar_titles(InformationItem.objects.public(), "rekam medis") == []
+
+
+def _results(q, **kwargs):
+    refresh_search_vectors(InformationItem.objects.all())
+    return SearchResults(InformationItem.objects.public(), q, **kwargs)
+
+
+def test_results_sorted_by_date_page_and_count_from_one_read(
+    opd, django_assert_max_num_queries
+):
+    now = timezone.now()
+    items = [
+        InformationItemFactory(
+            opd=opd, title="Laporan Keuangan {}".format(n), published_at=now - delta
+        )
+        for n, delta in enumerate(
+            [datetime.timedelta(days=3), datetime.timedelta(0), datetime.timedelta(1)]
+        )
+    ]
+    InformationItemFactory(opd=opd, title="Rencana Strategis")
+    results = _results("laporan keuangan", by_relevance=False)
+    with django_assert_max_num_queries(1):
+        assert (results.count(), len(results), results.is_capped) == (3, 3, False)
+    assert results[0:2] == [items[1], items[2]]
+    assert results[2] == items[0]
+
+
+def test_broad_search_keeps_the_newest_candidates(opd, monkeypatch):
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 3)
+    now = timezone.now()
+    items = [
+        InformationItemFactory(
+            opd=opd,
+            title="Laporan {}".format(n),
+            published_at=now - datetime.timedelta(n),
+        )
+        for n in range(5)
+    ]
+    results = _results("laporan", by_relevance=False)
+    assert results.is_capped
+    assert results[0:10] == items[:3]
+    assert list(search_items(InformationItem.objects.public(), "laporan")) != []
+    assert set(search_items(InformationItem.objects.public(), "laporan")) == set(
+        items[:3]
+    )
+
+
+def test_list_count_follows_the_catalogue(
+    client, opd, opd_admin, ppid_utama, django_capture_on_commit_callbacks
+):
+    InformationItemFactory.create_batch(2, opd=opd)
+    url = reverse("ppid:catalogue")
+    assert "2 informasi" in client.get(url, {"opd": opd.slug}).content.decode()
+    # The count is cached now; a publication must make it stale.
+    with django_capture_on_commit_callbacks(execute=True):
+        item = create_item(opd=opd, by=opd_admin, data=item_data())
+        submit_item(item=item, by=opd_admin)
+        publish_item(item=item, by=ppid_utama)
+    assert "3 informasi" in client.get(url, {"opd": opd.slug}).content.decode()
