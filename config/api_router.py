@@ -1,14 +1,29 @@
 """The one router of the API, mounted at /api/v1/."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from opds.api.views import OpdViewSet
+from ppid.api.requests import (
+    InformationRequestViewSet,
+    ObjectionViewSet,
+    RequestStatisticsView,
+)
 from ppid.api.views import ExclusionViewSet, InformationItemViewSet
 
 router = DefaultRouter()
 router.register("opds", OpdViewSet, basename="opd")
 router.register("information", InformationItemViewSet, basename="information")
 router.register("exclusions", ExclusionViewSet, basename="exclusion")
+router.register("requests", InformationRequestViewSet, basename="request")
+router.register("objections", ObjectionViewSet, basename="objection")
 
 app_name = "api"
-urlpatterns = router.urls
+urlpatterns = [
+    path(
+        "statistics/requests/",
+        RequestStatisticsView.as_view(),
+        name="request-statistics",
+    ),
+    *router.urls,
+]

@@ -119,6 +119,30 @@ def env_list(
     return items
 
 
+def env_fernet_keys(
+    name: str, *, required: bool = False, environ: Mapping[str, str] | None = None
+) -> list[str]:
+    """Return a comma-separated list of Fernet keys (32 url-safe base64 bytes)."""
+    from cryptography.fernet import Fernet
+
+    keys = env_list(name, [], environ=environ)
+    if required and not keys:
+        raise EnvError(
+            name,
+            "wajib diisi bila DEBUG mati; buat kunci dengan "
+            "python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'",
+        )
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise EnvError(
+                name, f"kunci ke-{position} bukan kunci Fernet (32 bita base64)"
+            ) from None
+    return keys
+
+
 def env_database(
     name: str, default: str, *, environ: Mapping[str, str] | None = None
 ) -> dict[str, Any]:

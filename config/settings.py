@@ -8,6 +8,8 @@ See ``.env.example`` for every variable.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -18,6 +20,7 @@ from config.env import (
     env_bool,
     env_choice,
     env_database,
+    env_fernet_keys,
     env_int,
     env_list,
     env_redis_url,
@@ -152,6 +155,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ppid.tasks.send_exclusion_end_reminders_task",
         "schedule": crontab(minute=15, hour=7),
     },
+    # Working mornings, before the PPID desks open at 07:30.
+    "ppid-request-digests": {
+        "task": "ppid.tasks.send_request_digests_task",
+        "schedule": crontab(minute=0, hour=6, day_of_week="mon-fri"),
+    },
+    "ppid-identity-scan-retention": {
+        "task": "ppid.tasks.delete_expired_identity_scans_task",
+        "schedule": crontab(minute=30, hour=2),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -200,6 +212,24 @@ PPID_UPLOAD_MAX_BYTES = env_int("PPID_UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 10
 # The law does not say whether cuti bersama counts; offices are closed, so
 # by default it does not (see README).
 WORKDAYS_CUTI_BERSAMA_IS_WORKING = env_bool("WORKDAYS_CUTI_BERSAMA_IS_WORKING", False)
+# Information requests: warn this many working days before an answer is due.
+PPID_REQUEST_DUE_SOON_WORKING_DAYS = env_int(
+    "PPID_REQUEST_DUE_SOON_WORKING_DAYS", 2, minimum=0
+)
+# Identity scans are personal data (UU 27/2022): kept this long after a
+# request closes, then deleted.
+PPID_IDENTITY_RETENTION_DAYS = env_int("PPID_IDENTITY_RETENTION_DAYS", 365, minimum=1)
+# Public request and objection forms, per IP address.
+PPID_REQUEST_SUBMISSIONS_PER_HOUR = env_int(
+    "PPID_REQUEST_SUBMISSIONS_PER_HOUR", 10, minimum=1
+)
+# Keys that encrypt NIKs at rest (Fernet, comma-separated, newest first: the
+# first encrypts, every one decrypts, so keys can be rotated).
+PERSONAL_DATA_KEYS = env_fernet_keys("PERSONAL_DATA_KEYS", required=not DEBUG) or [
+    # Development only: derived from the development secret, never used
+    # with DEBUG off.
+    base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
+]
 # Absolute links in e-mails and exports built outside a request.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Requests stream uploads to disk beyond this; the hard cap is above.
@@ -277,7 +307,11 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No NIK, phone number or e-mail address reaches a log line (UU 27/2022).
+    "filters": {"personal_data": {"()": "config.logging.RedactPersonalData"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}
+    },
     "root": {
         "handlers": ["console"],
         "level": env_choice(

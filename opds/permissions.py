@@ -226,6 +226,67 @@ def can_delegate_publishing(user: AnyUser) -> bool:
     return can_publish_ppid_items(user)
 
 
+# --- Information requests ------------------------------------------------------
+# A requester is anonymous: the tracking code is their key, checked in
+# ppid.request_services; these rules are for staff.
+
+
+def requests_visible_to(user: AnyUser, queryset: QuerySet | None = None) -> QuerySet:
+    """Requests ``user`` may see: kabupaten roles all, an OPD admin its OPD's."""
+    from ppid.models import InformationRequest
+
+    queryset = InformationRequest.objects.all() if queryset is None else queryset
+    if _superuser(user) or _role(user) in KABUPATEN_ROLES:
+        return queryset
+    if _role(user) == Role.OPD_ADMIN:
+        return queryset.filter(opd_id=user.opd_id)
+    return queryset.none()
+
+
+def can_view_request(user: AnyUser, request: Any) -> bool:
+    """The per-object form of ``requests_visible_to``."""
+    if _superuser(user) or _role(user) in KABUPATEN_ROLES:
+        return True
+    return request.opd_id is not None and is_opd_admin_of(user, request.opd)
+
+
+def can_record_requests(user: AnyUser) -> bool:
+    """Staff who receive requests on paper, by e-mail or in person."""
+    return can_route_requests(user) or _role(user) == Role.OPD_ADMIN
+
+
+def can_process_request(user: AnyUser, request: Any) -> bool:
+    """Register, check, extend, answer and close: PPID Utama for every
+    request, the PPID Pelaksana (OPD admin) for those routed to its OPD."""
+    return can_route_requests(user) or (
+        request.opd_id is not None and is_opd_admin_of(user, request.opd)
+    )
+
+
+def can_view_full_nik(user: AnyUser, request: Any) -> bool:
+    """Only whoever handles the request reads the NIK in full: the OPD's
+    PPID Pelaksana once routed, PPID Utama before. Everyone else, superuser
+    included, sees it masked (UU 27/2022: access on a need-to-know basis)."""
+    if request.opd_id is not None:
+        return is_opd_admin_of(user, request.opd)
+    return _role(user) == Role.PPID_UTAMA
+
+
+def can_view_identity_scan(user: AnyUser, request: Any) -> bool:
+    """The identity scan follows the NIK."""
+    return can_view_full_nik(user, request)
+
+
+def can_record_objection(user: AnyUser, request: Any) -> bool:
+    """A paper objection is recorded by whoever received it."""
+    return can_process_request(user, request) or can_decide_objections(user)
+
+
+def can_answer_objection(user: AnyUser, objection: Any) -> bool:
+    """Objections go to the Atasan PPID, not to the PPID who answered."""
+    return can_decide_objections(user)
+
+
 class StaffRequiredMixin(AccessMixin):
     """Class-based views for any portal role; others go to the login page."""
 

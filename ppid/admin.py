@@ -6,13 +6,20 @@ from opds.forms import URL_FORMFIELD_OVERRIDES
 from ppid.cache import bump_catalogue_version
 from ppid.models import (
     CalendarOverride,
+    Dispute,
     ExclusionDecision,
     InformationFile,
     InformationItem,
+    InformationRequest,
     ItemChange,
+    Objection,
+    RegisterCounter,
+    RequestEvent,
+    RequestFile,
     Subtype,
 )
 from ppid.search import refresh_search_vectors
+from ppid.tasks import recompute_request_deadlines_task
 
 
 class CatalogueAdminMixin:
@@ -37,6 +44,19 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
     list_filter = ["is_working_day"]
     search_fields = ["reason", "source"]
     date_hierarchy = "date"
+
+    # A changed working day moves the deadlines of open requests.
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        recompute_request_deadlines_task.delay_on_commit()
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        recompute_request_deadlines_task.delay_on_commit()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        recompute_request_deadlines_task.delay_on_commit()
 
 
 @admin.register(Subtype)
@@ -121,3 +141,89 @@ class ExclusionDecisionAdmin(CatalogueAdminMixin, admin.ModelAdmin):
     list_select_related = ["item"]
     search_fields = ["item__title", "legal_basis"]
     raw_id_fields = ["item", "opened_by"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Requests are written by ppid.request_services only: numbering, clocks,
+    encryption and the event log would be bypassed by an admin form."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class RequestEventInline(admin.TabularInline):
+    model = RequestEvent
+    extra = 0
+    fields = ["at", "action", "actor", "note", "is_public"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(InformationRequest)
+class InformationRequestAdmin(ReadOnlyAdmin):
+    list_display = [
+        "registration_number",
+        "full_name",
+        "opd",
+        "status",
+        "received_on",
+        "answer_due_on",
+        "decision",
+    ]
+    list_filter = ["status", "decision", "channel", "requester_type"]
+    list_select_related = ["opd"]
+    search_fields = ["registration_number", "full_name"]
+    date_hierarchy = "received_on"
+    # Personal data stays with whoever handles the request (UU 27/2022).
+    exclude = ["nik_encrypted", "tracking_code_hash", "phone", "email", "address"]
+    inlines = [RequestEventInline]
+
+
+@admin.register(RequestFile)
+class RequestFileAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "request", "kind", "size", "uploaded_at"]
+    list_filter = ["kind"]
+    search_fields = ["original_name", "request__registration_number"]
+    exclude = ["file"]
+
+
+@admin.register(RequestEvent)
+class RequestEventAdmin(ReadOnlyAdmin):
+    list_display = ["request", "action", "actor", "at", "is_public"]
+    list_filter = ["action", "is_public"]
+    search_fields = ["request__registration_number", "note"]
+
+
+@admin.register(Objection)
+class ObjectionAdmin(ReadOnlyAdmin):
+    list_display = [
+        "objection_number",
+        "request",
+        "reason",
+        "status",
+        "filed_on",
+        "due_on",
+    ]
+    list_filter = ["status", "reason", "decision"]
+    search_fields = ["objection_number", "request__registration_number"]
+
+
+@admin.register(Dispute)
+class DisputeAdmin(ReadOnlyAdmin):
+    list_display = ["objection", "filed_on", "filing_deadline", "ki_register_number"]
+    search_fields = ["objection__objection_number", "ki_register_number"]
+
+
+@admin.register(RegisterCounter)
+class RegisterCounterAdmin(ReadOnlyAdmin):
+    list_display = ["register", "year", "last"]
+    search_fields = ["register"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,33 +65,66 @@ def _clean_cell(value: str) -> str:
 
 
 def as_csv(rows: list[list[str]]) -> bytes:
+    return table_csv(dip_columns(), rows)
+
+
+def as_xlsx(rows: list[list[str]], title: str) -> bytes:
+    widths = [5, 40, 60, 30, 25, 25, 12, 18, 18, 30, 12, 40]
+    return table_xlsx(title, dip_columns(), rows, widths, sheet_title="DIP")
+
+
+def as_pdf(rows: list[list[str]], title: str) -> bytes:
+    # The PDF keeps the columns a reader needs on paper; the link and the
+    # sub-type are in the CSV and XLSX.
+    keep = [0, 1, 2, 3, 4, 5, 6, 7, 8, 10]
+    header = [dip_columns()[i] for i in keep]
+    body = [[row[i] for i in keep] for row in rows]
+    return table_pdf(title, header, body, [8, 45, 70, 35, 30, 30, 16, 20, 20, 14])
+
+
+def table_csv(header: list[str], rows: list[list[str]]) -> bytes:
+    """A UTF-8 CSV that spreadsheet programs open safely."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(dip_columns())
-    writer.writerows([[_clean_cell(v) for v in row] for row in rows])
+    writer.writerow(header)
+    writer.writerows([[_clean_cell(str(v)) for v in row] for row in rows])
     # The BOM makes spreadsheet programs read the file as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def as_xlsx(rows: list[list[str]], title: str) -> bytes:
+def table_xlsx(
+    title: str,
+    header: list[str],
+    rows: list[list[Any]],
+    widths: list[int],
+    *,
+    sheet_title: str = "Data",
+    intro: list[list[Any]] = (),
+) -> bytes:
+    """One sheet: a title, optional summary rows, then the table."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "DIP"
+    sheet.title = sheet_title
     sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([])
-    sheet.append(dip_columns())
-    for cell in sheet[3]:
+    for line in intro:
+        sheet.append([_clean_cell(v) if isinstance(v, str) else v for v in line])
+    if intro:
+        sheet.append([])
+    sheet.append(header)
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_clean_cell(v) for v in row])
-    widths = [5, 40, 60, 30, 25, 25, 12, 18, 18, 30, 12, 40]
+        sheet.append([_clean_cell(v) if isinstance(v, str) else v for v in row])
     for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[chr(64 + index)].width = width
-    for row in sheet.iter_rows(min_row=4):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for row in sheet.iter_rows(min_row=header_row + 1):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     buffer = io.BytesIO()
@@ -98,7 +132,15 @@ def as_xlsx(rows: list[list[str]], title: str) -> bytes:
     return buffer.getvalue()
 
 
-def as_pdf(rows: list[list[str]], title: str) -> bytes:
+def table_pdf(
+    title: str,
+    header: list[str],
+    rows: list[list[Any]],
+    widths_mm: list[float],
+    *,
+    intro: list[str] = (),
+) -> bytes:
+    """A landscape A4 table with a title, the date and optional paragraphs."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import getSampleStyleSheet
@@ -123,13 +165,9 @@ def as_pdf(rows: list[list[str]], title: str) -> bytes:
         bottomMargin=12 * mm,
         title=title,
     )
-    # The PDF keeps the columns a reader needs on paper; the link and the
-    # sub-type are in the CSV and XLSX.
-    keep = [0, 1, 2, 3, 4, 5, 6, 7, 8, 10]
-    header = [Paragraph("<b>{}</b>".format(dip_columns()[i]), small) for i in keep]
-    body = [[Paragraph(_escape(row[i]), small) for i in keep] for row in rows]
-    widths = [8, 45, 70, 35, 30, 30, 16, 20, 20, 14]
-    table = Table([header, *body], colWidths=[w * mm for w in widths], repeatRows=1)
+    head = [Paragraph("<b>{}</b>".format(_escape(str(h))), small) for h in header]
+    body = [[Paragraph(_escape(str(v)), small) for v in row] for row in rows]
+    table = Table([head, *body], colWidths=[w * mm for w in widths_mm], repeatRows=1)
     table.setStyle(
         TableStyle(
             [
@@ -142,14 +180,13 @@ def as_pdf(rows: list[list[str]], title: str) -> bytes:
     generated = _("Generated on %(date)s") % {
         "date": timezone.localtime().strftime("%d-%m-%Y %H:%M")
     }
-    document.build(
-        [
-            Paragraph(_escape(title), styles["Title"]),
-            Paragraph(generated, styles["BodyText"]),
-            Spacer(1, 4 * mm),
-            table,
-        ]
-    )
+    story = [
+        Paragraph(_escape(title), styles["Title"]),
+        Paragraph(generated, styles["BodyText"]),
+    ]
+    story += [Paragraph(_escape(text), styles["BodyText"]) for text in intro]
+    story += [Spacer(1, 4 * mm), table]
+    document.build(story)
     return buffer.getvalue()
 
 

@@ -61,3 +61,43 @@ def send_exclusion_end_reminder_task(decision_id: int) -> bool:
         return send_exclusion_end_reminder(
             decision=ExclusionDecision.objects.get(pk=decision_id)
         )
+
+
+@shared_task
+def recompute_request_deadlines_task() -> int:
+    """After the calendar's overrides change: move open requests' deadlines."""
+    from ppid.request_services import recompute_open_deadlines
+
+    return recompute_open_deadlines()
+
+
+@shared_task
+def send_request_digests_task() -> int:
+    """Daily: one digest per OPD admin and PPID Utama with requests due soon."""
+    from ppid.request_services import digest_recipients
+
+    user_ids = digest_recipients()
+    for user_id in user_ids:
+        send_request_digest_task.delay(user_id)
+    return len(user_ids)
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, ConnectionError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_request_digest_task(user_id: int) -> int:
+    from opds.models import User
+    from ppid.request_services import send_request_digest
+
+    with translation.override("id"):
+        return send_request_digest(user=User.objects.get(pk=user_id))
+
+
+@shared_task
+def delete_expired_identity_scans_task() -> int:
+    """Daily: identity scans kept past their retention period are deleted."""
+    from ppid.request_services import delete_expired_identity_scans
+
+    return delete_expired_identity_scans()

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from ppid import views
+from ppid import request_views, views
 from ppid.feeds import LatestItemsFeed
 
 app_name = "ppid"
@@ -13,6 +13,74 @@ urlpatterns = [
     ),
     path(
         "permohonan-informasi/", views.RequestGuideView.as_view(), name="request-guide"
+    ),
+    path(
+        "permohonan-informasi/ajukan/",
+        request_views.request_form,
+        name="request-form",
+    ),
+    path(
+        "permohonan-informasi/terkirim/",
+        request_views.request_sent,
+        name="request-sent",
+    ),
+    path(
+        "permohonan-informasi/lacak/", request_views.request_track, name="request-track"
+    ),
+    path(
+        "permohonan-informasi/<str:number>/",
+        request_views.request_status,
+        name="request-status",
+    ),
+    path(
+        "permohonan-informasi/<str:number>/keberatan/<int:objection_id>/tanggapan/",
+        request_views.objection_response,
+        name="objection-response",
+    ),
+    path(
+        "permohonan-informasi/<str:number>/berkas/<int:file_id>/",
+        request_views.requester_file,
+        name="requester-file",
+    ),
+    path("statistik/", request_views.statistics_page, name="statistics"),
+    re_path(
+        r"^statistik/laporan-(?P<year>[0-9]{4})\.(?P<fmt>pdf|xlsx)$",
+        request_views.yearly_report,
+        name="yearly-report",
+    ),
+    path("dasbor/permohonan/", request_views.register, name="request-register"),
+    re_path(
+        r"^dasbor/permohonan/register\.(?P<fmt>csv|xlsx)$",
+        request_views.register_export,
+        name="request-register-export",
+    ),
+    path(
+        "dasbor/permohonan/catat/", request_views.record_request, name="request-record"
+    ),
+    path(
+        "dasbor/permohonan/<str:number>/",
+        request_views.staff_detail,
+        name="request-staff-detail",
+    ),
+    path(
+        "dasbor/permohonan/<str:number>/langkah/<slug:step>/",
+        request_views.staff_action,
+        name="request-action",
+    ),
+    path(
+        "dasbor/permohonan/<str:number>/keberatan/",
+        request_views.staff_objection,
+        name="request-objection",
+    ),
+    path(
+        "dasbor/permohonan/<str:number>/keberatan/<int:objection_id>/jawab/",
+        request_views.staff_objection_answer,
+        name="objection-answer",
+    ),
+    path(
+        "dasbor/permohonan/<str:number>/berkas/<int:file_id>/",
+        request_views.staff_file,
+        name="request-file",
     ),
     path("informasi/", views.catalogue, name="catalogue"),
     path("informasi/feed/", LatestItemsFeed(), name="feed"),

@@ -19,6 +19,7 @@ from config.env import (
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k" * 30 + "-production-secret-key-0123456789"
+GOOD_FERNET_KEY = "ggXEO_2j8jA6pqeqKB9VmuiVpi_JzygIw_LhaXjJbf8="
 
 
 def test_env_bool_accepts_common_spellings_and_refuses_the_rest():
@@ -105,7 +106,14 @@ def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         key: value
         for key, value in os.environ.items()
         if key
-        not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS"}
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "ALLOWED_HOSTS",
+            "PERSONAL_DATA_KEYS",
+        }
     }
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
@@ -123,6 +131,11 @@ def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         ({"DEBUG": "False", "ALLOWED_HOSTS": "portal.go.id"}, "SECRET_KEY"),
         ({"DEBUG": "False", "SECRET_KEY": "short", "ALLOWED_HOSTS": "x"}, "SECRET_KEY"),
         ({"DEBUG": "False", "SECRET_KEY": GOOD_KEY}, "ALLOWED_HOSTS"),
+        (
+            {"DEBUG": "False", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "portal.go.id"},
+            "PERSONAL_DATA_KEYS",
+        ),
+        ({"DEBUG": "True", "PERSONAL_DATA_KEYS": "not-a-key"}, "PERSONAL_DATA_KEYS"),
         ({"DEBUG": "perhaps"}, "DEBUG"),
         ({"DEBUG": "True", "DATABASE_URL": "mysql://x@y/z"}, "DATABASE_URL"),
         ({"DEBUG": "True", "REDIS_URL": "127.0.0.1:6379"}, "REDIS_URL"),
@@ -139,9 +152,28 @@ def test_bad_setting_stops_start_up_naming_the_variable(env, variable):
 
 def test_production_values_start_cleanly():
     result = _start(
-        {"DEBUG": "False", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "portal.go.id"}
+        {
+            "DEBUG": "False",
+            "SECRET_KEY": GOOD_KEY,
+            "ALLOWED_HOSTS": "portal.go.id",
+            "PERSONAL_DATA_KEYS": GOOD_FERNET_KEY,
+        }
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_personal_data_keys_rotate(settings):
+    from cryptography.fernet import Fernet
+
+    from ppid import personal_data
+
+    old = Fernet.generate_key().decode()
+    settings.PERSONAL_DATA_KEYS = [old]
+    token = personal_data.encrypt("3303014507900001")
+    settings.PERSONAL_DATA_KEYS = [Fernet.generate_key().decode(), old]
+    assert personal_data.decrypt(token) == "3303014507900001"
+    settings.PERSONAL_DATA_KEYS = [Fernet.generate_key().decode()]
+    assert personal_data.decrypt(token) == ""
 
 
 @pytest.mark.needs_postgres

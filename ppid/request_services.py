@@ -1,0 +1,933 @@
+"""Writes of information requests, objections and disputes.
+
+Every step checks who may take it and in which state, records an event,
+and either happens entirely or not at all: a refused step raises
+``PermissionDenied`` or a ``ValidationError`` naming the field, and leaves
+the database and the file storage as they were.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opds import permissions as perms
+from opds.models import Opd, User
+from ppid import personal_data
+from ppid.models import (
+    Category,
+    Dispute,
+    InformationItem,
+    InformationRequest,
+    Objection,
+    RegisterCounter,
+    RequestEvent,
+    RequestFile,
+)
+from ppid.models.requests import AccessMethod, Channel, DeliveryMethod, RequesterType
+from ppid.services import _stored_files_removed_on_error
+from ppid.uploads import CleanUpload, clean_upload
+from ppid.workdays import WorkingCalendar
+
+Status = InformationRequest.Status
+Decision = InformationRequest.Decision
+Action = RequestEvent.Action
+
+# UU 14/2008: Pasal 22(7) and (8), 36(1) and (2), 37(2); Perbup 31/2022.
+ANSWER_DAYS = 10
+EXTENSION_DAYS = 7
+COMPLETENESS_DAYS = 3
+LOCAL_ANSWER_DAYS = 10
+OBJECTION_FILING_DAYS = 30
+OBJECTION_ANSWER_DAYS = 30
+DISPUTE_FILING_DAYS = 14
+MAX_ANSWER_FILES = 10
+
+REQUEST_FIELDS = (
+    "requester_type",
+    "full_name",
+    "nik",
+    "legal_entity_decree_no",
+    "address",
+    "phone",
+    "email",
+    "occupation",
+    "requested_information",
+    "purpose",
+    "access_method",
+    "copy_format",
+    "delivery_method",
+    "opd",
+)
+OPEN_STATUSES = (
+    Status.SUBMITTED,
+    Status.REGISTERED,
+    Status.INCOMPLETE,
+    Status.IN_PROCESS,
+)
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _refuse(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("You may not do this for this request."))
+
+
+def _wrong_state(request: InformationRequest) -> ValidationError:
+    return ValidationError(
+        {
+            "status": _("Not possible while the request is “%(status)s”.")
+            % {"status": request.get_status_display()}
+        },
+        code="wrong_state",
+    )
+
+
+def _require_state(request: InformationRequest, *allowed: str) -> None:
+    if request.status not in allowed:
+        raise _wrong_state(request)
+
+
+def _lock(request: InformationRequest) -> None:
+    """Hold the row and read it afresh: two staff acting at once must not
+    both extend, or answer a request the other has just closed."""
+    InformationRequest.objects.select_for_update().filter(pk=request.pk).exists()
+    request.refresh_from_db()
+
+
+def _event(
+    request: InformationRequest,
+    by: User | None,
+    action: str,
+    note: str = "",
+    *,
+    public: bool = True,
+) -> RequestEvent:
+    return RequestEvent.objects.create(
+        request=request,
+        actor=by if by is not None and by.is_authenticated else None,
+        action=action,
+        note=note,
+        is_public=public,
+    )
+
+
+def _next_number(register: str, year: int) -> int:
+    counter, _created = RegisterCounter.objects.get_or_create(
+        register=register, year=year
+    )
+    counter = RegisterCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+# --- Deadlines ---------------------------------------------------------------
+
+
+def compute_deadlines(request: InformationRequest) -> None:
+    """Set the stored due dates of ``request`` from its dates (not saved).
+
+    Both clocks skip the day the thing happened: the N-th working day after
+    receipt, after completeness, after the first deadline.
+    """
+    calendar = WorkingCalendar(request.received_on, request.received_on)
+    request.due_on = calendar.add(request.received_on, ANSWER_DAYS)
+    request.extended_due_on = (
+        calendar.add(request.due_on, EXTENSION_DAYS) if request.extended_on else None
+    )
+    request.answer_due_on = request.extended_due_on or request.due_on
+    request.completeness_due_on = calendar.add(request.received_on, COMPLETENESS_DAYS)
+    request.local_due_on = (
+        calendar.add(request.completed_on, LOCAL_ANSWER_DAYS)
+        if request.completed_on
+        else None
+    )
+
+
+DEADLINE_FIELDS = [
+    "due_on",
+    "extended_due_on",
+    "answer_due_on",
+    "completeness_due_on",
+    "local_due_on",
+]
+
+
+def recompute_open_deadlines() -> int:
+    """Recompute the due dates of open requests and objections after the
+    calendar's overrides change; return how many requests moved."""
+    moved = 0
+    with transaction.atomic():
+        for request in InformationRequest.objects.open().select_for_update():
+            before = [getattr(request, f) for f in DEADLINE_FIELDS]
+            compute_deadlines(request)
+            if before != [getattr(request, f) for f in DEADLINE_FIELDS]:
+                request.save(update_fields=DEADLINE_FIELDS)
+                _event(
+                    request,
+                    None,
+                    Action.DEADLINES_RECOMPUTED,
+                    _("The working-day calendar changed."),
+                )
+                moved += 1
+        for objection in Objection.objects.filter(status=Objection.Status.FILED):
+            due = WorkingCalendar(objection.filed_on, objection.filed_on).add(
+                objection.filed_on, OBJECTION_ANSWER_DAYS
+            )
+            if due != objection.due_on:
+                objection.due_on = due
+                objection.save(update_fields=["due_on"])
+    return moved
+
+
+def due_soon_limit(day: datetime.date | None = None) -> datetime.date:
+    """Requests due on or before this date need attention now."""
+    day = day or today()
+    return WorkingCalendar(day, day).add(
+        day, settings.PPID_REQUEST_DUE_SOON_WORKING_DAYS
+    )
+
+
+# --- Files -------------------------------------------------------------------
+
+
+def _clean_files(uploads: Iterable[UploadedFile], field: str) -> list[CleanUpload]:
+    cleaned, errors = [], []
+    for upload in uploads:
+        try:
+            cleaned.append(clean_upload(upload))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError({field: errors})
+    return cleaned
+
+
+def _store(
+    request: InformationRequest, kind: str, cleaned: list[CleanUpload], names: list[str]
+) -> None:
+    for upload in cleaned:
+        record = RequestFile(
+            request=request,
+            kind=kind,
+            original_name=upload.original_name,
+            content_type=upload.content_type,
+            size=upload.size,
+            sha256=upload.sha256,
+        )
+        record.file.save(
+            "berkas.{}".format(upload.extension),
+            ContentFile(upload.content),
+            save=False,
+        )
+        names.append(record.file.name)
+        record.save()
+
+
+# --- Requests ----------------------------------------------------------------
+
+
+def _clean_request_data(data: Mapping[str, Any], errors: dict[str, Any]) -> dict:
+    unknown = set(data) - set(REQUEST_FIELDS)
+    if unknown:
+        raise ValueError("unknown request fields: {}".format(sorted(unknown)))
+    cleaned: dict[str, Any] = {}
+    for key in REQUEST_FIELDS:
+        value = data.get(key)
+        if key != "opd":
+            value = "" if value is None else str(value).strip()
+        cleaned[key] = value
+    required = ["requester_type", "full_name", "address", "requested_information"]
+    required += ["purpose", "access_method", "delivery_method"]
+    for key in required:
+        if not cleaned.get(key):
+            errors[key] = _("This field is required.")
+    kind = cleaned.get("requester_type")
+    nik = cleaned.get("nik") or ""
+    if kind == RequesterType.BADAN_HUKUM and not cleaned.get("legal_entity_decree_no"):
+        errors["legal_entity_decree_no"] = _(
+            "A legal entity gives the number of its decree of legal status."
+        )
+    if kind in (RequesterType.PERORANGAN, RequesterType.KELOMPOK) and not nik:
+        errors["nik"] = _("An individual or a group gives the NIK from the KTP.")
+    if nik:
+        try:
+            cleaned["nik"] = personal_data.clean_nik(nik)
+        except ValidationError as exc:
+            errors["nik"] = exc.messages
+    if cleaned.get("access_method") == AccessMethod.SALINAN and not cleaned.get(
+        "copy_format"
+    ):
+        errors["copy_format"] = _("Say whether the copy should be soft or hard.")
+    if cleaned.get("access_method") == AccessMethod.MELIHAT:
+        cleaned["copy_format"] = ""
+    if cleaned.get("delivery_method") == DeliveryMethod.EMAIL and not cleaned.get(
+        "email"
+    ):
+        errors["email"] = _("Delivery by e-mail needs an e-mail address.")
+    opd = cleaned.get("opd")
+    if opd is not None and not (isinstance(opd, Opd) and opd.is_active):
+        errors["opd"] = _("Choose an existing agency.")
+    return cleaned
+
+
+def submit_request(
+    *,
+    data: Mapping[str, Any],
+    identity_scan: UploadedFile | None = None,
+    by: User | None = None,
+    channel: str = Channel.WEB,
+    received_on: datetime.date | None = None,
+) -> tuple[InformationRequest, str]:
+    """Register a new request; return it and its tracking code (given once).
+
+    A citizen's request arrives through the web on the day it is sent.
+    Staff record requests received on paper, by e-mail, by telephone or in
+    person, with the real date of receipt; the clocks run from that date.
+    """
+    staff = by is not None and perms.can_record_requests(by)
+    if by is not None and by.is_authenticated and not staff:
+        raise PermissionDenied(_("You may not do this for this request."))
+    errors: dict[str, Any] = {}
+    cleaned = _clean_request_data(data, errors)
+    if not staff:
+        channel, received_on = Channel.WEB, None
+    elif by.role == User.Role.OPD_ADMIN:
+        # A PPID Pelaksana records what reached its own OPD.
+        cleaned["opd"] = by.opd
+    if channel not in Channel.values:
+        errors["channel"] = _("Choose a channel from the list.")
+    received_on = received_on or today()
+    if received_on > today():
+        errors["received_on"] = _("The date of receipt cannot be in the future.")
+    scan = []
+    if identity_scan is not None:
+        try:
+            scan = _clean_files([identity_scan], "identity_scan")
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    nik = cleaned.pop("nik") or ""
+    code = personal_data.new_tracking_code()
+    with _stored_files_removed_on_error() as names, transaction.atomic():
+        request = InformationRequest(
+            **cleaned,
+            nik_encrypted=personal_data.encrypt(nik) if nik else "",
+            nik_masked=personal_data.mask_nik(nik) if nik else "",
+            tracking_code_hash=personal_data.hash_tracking_code(code),
+            channel=channel,
+            received_on=received_on,
+            recorded_by=by if staff else None,
+            status=Status.REGISTERED if staff else Status.SUBMITTED,
+        )
+        number = _next_number(RegisterCounter.Register.REQUEST, received_on.year)
+        request.registration_number = "PPID-PBG/{}/{:06d}".format(
+            received_on.year, number
+        )
+        compute_deadlines(request)
+        request.save()
+        _store(request, RequestFile.Kind.IDENTITY, scan, names)
+        _event(
+            request,
+            by if staff else None,
+            Action.SUBMITTED,
+            request.get_channel_display(),
+        )
+        if staff:
+            _event(request, by, Action.REGISTERED)
+        if request.email:
+            email = request.email
+            transaction.on_commit(lambda: _send_confirmation(request.pk, email, code))
+    return request, code
+
+
+def _send_confirmation(request_id: int, email: str, code: str) -> None:
+    request = InformationRequest.objects.get(pk=request_id)
+    context = {"request": request, "code": code, "site_url": settings.SITE_URL}
+    send_mail(
+        _("Your information request %(number)s")
+        % {"number": request.registration_number},
+        render_to_string("ppid/email/request_received.txt", context),
+        None,
+        [email],
+        fail_silently=True,
+    )
+
+
+def find_by_code(number: str, code: str) -> InformationRequest | None:
+    """The request with this registration number, if the tracking code fits."""
+    request = request_by_number(number)
+    if request is None or not personal_data.tracking_code_matches(
+        code, request.tracking_code_hash
+    ):
+        return None
+    return request
+
+
+def _canonical_number(text: str) -> str:
+    """``PPID-PBG/2026/000123`` from that or from its URL form
+    ``PPID-PBG-2026-000123``."""
+    parts = [p for p in text.strip().upper().replace("/", "-").split("-") if p]
+    if len(parts) == 4 and parts[:2] == ["PPID", "PBG"]:
+        return "PPID-PBG/{}/{}".format(parts[2], parts[3])
+    return text.strip().upper()
+
+
+def canonical_objection_number(text: str) -> str:
+    parts = [p for p in text.strip().upper().replace("/", "-").split("-") if p]
+    if len(parts) == 4 and parts[:2] == ["KEB", "PBG"]:
+        return "KEB-PBG/{}/{}".format(parts[2], parts[3])
+    return text.strip().upper()
+
+
+def request_by_number(number: str) -> InformationRequest | None:
+    return InformationRequest.objects.filter(
+        registration_number=_canonical_number(number)
+    ).first()
+
+
+def register_request(*, request: InformationRequest, by: User) -> InformationRequest:
+    """Enter a web request in the register (the PPID has read it)."""
+    _refuse(perms.can_process_request(by, request))
+    with transaction.atomic():
+        _lock(request)
+        _require_state(request, Status.SUBMITTED)
+        request.status = Status.REGISTERED
+        request.save(update_fields=["status"])
+        _event(request, by, Action.REGISTERED)
+    return request
+
+
+def _register_first(request: InformationRequest, by: User) -> None:
+    # A step taken on a request nobody has registered registers it too.
+    if request.status == Status.SUBMITTED:
+        request.status = Status.REGISTERED
+        _event(request, by, Action.REGISTERED)
+
+
+def route_request(
+    *, request: InformationRequest, by: User, opd: Opd | None
+) -> InformationRequest:
+    """PPID Utama hands the request to the OPD that holds the information."""
+    _refuse(perms.can_route_requests(by))
+    if not isinstance(opd, Opd) or not opd.is_active:
+        raise ValidationError({"opd": _("Choose an existing agency.")})
+    with transaction.atomic():
+        _lock(request)
+        _require_state(request, *OPEN_STATUSES)
+        _register_first(request, by)
+        request.opd = opd
+        request.save(update_fields=["status", "opd"])
+        _event(request, by, Action.ROUTED, opd.name)
+    return request
+
+
+def mark_incomplete(
+    *, request: InformationRequest, by: User, reason: str
+) -> InformationRequest:
+    """Tell the requester what is missing (Perbup 31/2022: within 3 working days)."""
+    _refuse(perms.can_process_request(by, request))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say what is missing.")})
+    with transaction.atomic():
+        _lock(request)
+        _require_state(request, Status.SUBMITTED, Status.REGISTERED)
+        _register_first(request, by)
+        request.status = Status.INCOMPLETE
+        request.incomplete_reason = reason
+        request.save(update_fields=["status", "incomplete_reason"])
+        _event(request, by, Action.INCOMPLETE, reason)
+    return request
+
+
+def mark_complete(*, request: InformationRequest, by: User) -> InformationRequest:
+    """The request meets the requirements: the local 10-day clock starts."""
+    _refuse(perms.can_process_request(by, request))
+    with transaction.atomic():
+        _lock(request)
+        _require_state(request, Status.SUBMITTED, Status.REGISTERED, Status.INCOMPLETE)
+        _register_first(request, by)
+        request.status = Status.IN_PROCESS
+        request.completed_on = max(today(), request.received_on)
+        compute_deadlines(request)
+        request.save(update_fields=["status", "completed_on", *DEADLINE_FIELDS])
+        _event(request, by, Action.COMPLETED)
+    return request
+
+
+def extend_request(
+    *, request: InformationRequest, by: User, reason: str
+) -> InformationRequest:
+    """Extend the answer deadline once by 7 working days (UU Pasal 22(8))."""
+    _refuse(perms.can_process_request(by, request))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("An extension needs a written reason.")})
+    with transaction.atomic():
+        _lock(request)
+        _require_state(request, *OPEN_STATUSES)
+        if request.extended_on is not None:
+            raise ValidationError(
+                {"status": _("The deadline can be extended only once.")},
+                code="already_extended",
+            )
+        if today() > request.due_on:
+            raise ValidationError(
+                {
+                    "status": _(
+                        "The deadline of %(date)s has passed; it can no longer be extended."
+                    )
+                    % {"date": request.due_on.strftime("%d-%m-%Y")}
+                },
+                code="too_late",
+            )
+        _register_first(request, by)
+        request.extended_on = today()
+        request.extension_reason = reason
+        compute_deadlines(request)
+        request.save(
+            update_fields=[
+                "status",
+                "extended_on",
+                "extension_reason",
+                *DEADLINE_FIELDS,
+            ]
+        )
+        _event(request, by, Action.EXTENDED, reason)
+    return request
+
+
+def answer_request(
+    *,
+    request: InformationRequest,
+    by: User,
+    decision: str,
+    letter: str,
+    files: Iterable[UploadedFile] = (),
+    redaction_notes: str = "",
+    exclusion_ground: str = "",
+    excluded_item: InformationItem | None = None,
+    referred_body: str = "",
+) -> InformationRequest:
+    """Send the written notice (pemberitahuan tertulis, UU Pasal 22(7))."""
+    _refuse(perms.can_process_request(by, request))
+    errors: dict[str, Any] = {}
+    if decision not in Decision.values:
+        errors["decision"] = _("Choose a decision from the list.")
+    letter = (letter or "").strip()
+    if not letter:
+        errors["letter"] = _("The written notice cannot be empty.")
+    if decision == Decision.GRANTED_PARTIAL and not (redaction_notes or "").strip():
+        errors["redaction_notes"] = _(
+            "Say which parts were blacked out and on which ground."
+        )
+    if decision == Decision.REFUSED_EXCLUDED:
+        decided = getattr(excluded_item, "exclusion", None) if excluded_item else None
+        if (
+            excluded_item is None
+            or excluded_item.category != Category.DIKECUALIKAN
+            or decided is None
+        ):
+            errors["excluded_item"] = _(
+                "A refusal names the entry of the excluded-information register (DIK)."
+            )
+        elif exclusion_ground and exclusion_ground != decided.ground:
+            errors["exclusion_ground"] = _(
+                "The ground must be the one of the DIK entry (Pasal 17 letter %(ground)s)."
+            ) % {"ground": decided.ground}
+        else:
+            exclusion_ground = decided.ground
+    else:
+        excluded_item, exclusion_ground = None, ""
+    files = list(files)
+    if len(files) > MAX_ANSWER_FILES:
+        errors["files"] = _("An answer holds at most %(count)s files.") % {
+            "count": MAX_ANSWER_FILES
+        }
+    cleaned: list[CleanUpload] = []
+    if not errors.get("files"):
+        try:
+            cleaned = _clean_files(files, "files")
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    with _stored_files_removed_on_error() as names, transaction.atomic():
+        _lock(request)
+        _require_state(request, *OPEN_STATUSES)
+        _register_first(request, by)
+        request.status = Status.ANSWERED
+        request.decision = decision
+        request.answer_letter = letter
+        request.redaction_notes = (
+            redaction_notes.strip() if decision == Decision.GRANTED_PARTIAL else ""
+        )
+        request.exclusion_ground = exclusion_ground
+        request.excluded_item = excluded_item
+        request.referred_body = (
+            (referred_body or "").strip() if decision == Decision.NOT_CONTROLLED else ""
+        )
+        request.answered_on = today()
+        request.answered_by = by
+        request.save()
+        _store(request, RequestFile.Kind.ANSWER, cleaned, names)
+        _event(request, by, Action.ANSWERED, request.get_decision_display())
+    return request
+
+
+def close_request(*, request: InformationRequest, by: User) -> InformationRequest:
+    """Close an answered request; an objection still open keeps it open."""
+    _refuse(perms.can_process_request(by, request))
+    with transaction.atomic():
+        _lock(request)
+        _require_state(request, Status.ANSWERED)
+        if request.objections.filter(status=Objection.Status.FILED).exists():
+            raise ValidationError(
+                {
+                    "status": _(
+                        "An objection to this request is still awaiting its answer."
+                    )
+                },
+                code="objection_open",
+            )
+        request.status = Status.CLOSED
+        request.closed_on = today()
+        request.save(update_fields=["status", "closed_on"])
+        _event(request, by, Action.CLOSED)
+    return request
+
+
+# --- Objections and disputes ---------------------------------------------------
+
+
+def objection_window(
+    request: InformationRequest,
+) -> tuple[datetime.date, datetime.date] | None:
+    """From when to when an objection may be filed, or None if not yet.
+
+    The 30 working days (UU Pasal 36(1)) run from the day the reason for
+    objecting arose: the written answer, or the answer deadline passing
+    without one.
+    """
+    if request.answered_on:
+        start = request.answered_on
+    elif request.answer_due_on < today():
+        start = request.answer_due_on
+    else:
+        return None
+    return start, WorkingCalendar(start, start).add(start, OBJECTION_FILING_DAYS)
+
+
+def file_objection(
+    *,
+    request: InformationRequest,
+    reason: str,
+    description: str,
+    by: User | None = None,
+    filed_on: datetime.date | None = None,
+    channel: str = Channel.WEB,
+) -> Objection:
+    """File an objection to the Atasan PPID.
+
+    The requester files with the tracking code (checked by the caller);
+    staff record a paper objection with its real date.
+    """
+    staff = by is not None and by.is_authenticated
+    if staff:
+        _refuse(perms.can_record_objection(by, request))
+    else:
+        filed_on, channel = None, Channel.WEB
+    filed_on = filed_on or today()
+    errors: dict[str, Any] = {}
+    if reason not in Objection.Reason.values:
+        errors["reason"] = _("Choose a ground from a to g (UU 14/2008 Pasal 35).")
+    description = (description or "").strip()
+    if not description:
+        errors["description"] = _("Describe why you object.")
+    if filed_on > today():
+        errors["filed_on"] = _("The date cannot be in the future.")
+    if channel not in Channel.values:
+        errors["channel"] = _("Choose a channel from the list.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _lock(request)
+        window = objection_window(request)
+        if window is None:
+            raise ValidationError(
+                {
+                    "reason": _(
+                        "An objection can be filed once the request is answered "
+                        "or its deadline (%(date)s) has passed."
+                    )
+                    % {"date": request.answer_due_on.strftime("%d-%m-%Y")}
+                },
+                code="too_early",
+            )
+        if filed_on > window[1]:
+            raise ValidationError(
+                {
+                    "filed_on": _("The 30 working days to object ended on %(date)s.")
+                    % {"date": window[1].strftime("%d-%m-%Y")}
+                },
+                code="too_late",
+            )
+        if request.objections.filter(status=Objection.Status.FILED).exists():
+            raise ValidationError(
+                {
+                    "reason": _(
+                        "An objection to this request is already awaiting its answer."
+                    )
+                },
+                code="objection_open",
+            )
+        number = _next_number(RegisterCounter.Register.OBJECTION, filed_on.year)
+        objection = Objection.objects.create(
+            objection_number="KEB-PBG/{}/{:06d}".format(filed_on.year, number),
+            request=request,
+            reason=reason,
+            description=description,
+            channel=channel,
+            filed_on=filed_on,
+            filed_by=by if staff else None,
+            due_on=WorkingCalendar(filed_on, filed_on).add(
+                filed_on, OBJECTION_ANSWER_DAYS
+            ),
+        )
+        _event(
+            request,
+            by if staff else None,
+            Action.OBJECTION_FILED,
+            "{} ({})".format(
+                objection.objection_number, objection.get_reason_display()
+            ),
+        )
+    return objection
+
+
+def _lock_objection(objection: Objection) -> None:
+    Objection.objects.select_for_update().filter(pk=objection.pk).exists()
+    objection.refresh_from_db()
+
+
+def answer_objection(
+    *, objection: Objection, by: User, decision: str, answer: str
+) -> Objection:
+    """The Atasan PPID's written answer (UU Pasal 36(2)-(3))."""
+    _refuse(perms.can_answer_objection(by, objection))
+    errors: dict[str, Any] = {}
+    if decision not in Objection.Decision.values:
+        errors["decision"] = _("Choose a decision from the list.")
+    answer = (answer or "").strip()
+    if not answer:
+        errors["answer"] = _(
+            "The answer gives its reasons in writing, especially when it upholds the PPID."
+        )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _lock_objection(objection)
+        if objection.status != Objection.Status.FILED:
+            raise ValidationError(
+                {"status": _("This objection has already been answered.")},
+                code="wrong_state",
+            )
+        objection.status = Objection.Status.ANSWERED
+        objection.decision = decision
+        objection.answer = answer
+        objection.answered_on = today()
+        objection.answered_by = by
+        objection.save()
+        _event(
+            objection.request,
+            by,
+            Action.OBJECTION_ANSWERED,
+            "{}: {}".format(
+                objection.objection_number, objection.get_decision_display()
+            ),
+        )
+    return objection
+
+
+def dispute_window(objection: Objection) -> tuple[datetime.date, datetime.date] | None:
+    """The 14 working days to go to the Komisi Informasi (UU Pasal 37(2)):
+    from the Atasan's answer, or from its deadline passing without one."""
+    if objection.answered_on:
+        start = objection.answered_on
+    elif objection.due_on < today():
+        start = objection.due_on
+    else:
+        return None
+    return start, WorkingCalendar(start, start).add(start, DISPUTE_FILING_DAYS)
+
+
+def respond_to_objection_answer(
+    *,
+    objection: Objection,
+    accept: bool,
+    by: User | None = None,
+    filed_on: datetime.date | None = None,
+    ki_register_number: str = "",
+) -> Objection:
+    """The requester accepts the answer, or takes it to the Komisi Informasi."""
+    if by is not None and by.is_authenticated:
+        _refuse(perms.can_record_objection(by, objection.request))
+    else:
+        filed_on = None
+    filed_on = filed_on or today()
+    with transaction.atomic():
+        _lock_objection(objection)
+        if objection.status not in (Objection.Status.FILED, Objection.Status.ANSWERED):
+            raise ValidationError(
+                {"status": _("The response to this objection is already recorded.")},
+                code="wrong_state",
+            )
+        if accept:
+            if objection.status != Objection.Status.ANSWERED:
+                raise ValidationError(
+                    {"status": _("The objection has not been answered yet.")},
+                    code="wrong_state",
+                )
+            objection.status = Objection.Status.ACCEPTED
+            objection.responded_on = filed_on
+            objection.save(update_fields=["status", "responded_on"])
+            _event(
+                objection.request,
+                by,
+                Action.OBJECTION_ACCEPTED,
+                objection.objection_number,
+            )
+            return objection
+        window = dispute_window(objection)
+        if window is None:
+            raise ValidationError(
+                {
+                    "status": _(
+                        "A dispute can be filed once the objection is answered or its "
+                        "deadline (%(date)s) has passed."
+                    )
+                    % {"date": objection.due_on.strftime("%d-%m-%Y")}
+                },
+                code="too_early",
+            )
+        if filed_on > window[1]:
+            raise ValidationError(
+                {
+                    "filed_on": _(
+                        "The 14 working days to go to the Komisi Informasi ended on %(date)s."
+                    )
+                    % {"date": window[1].strftime("%d-%m-%Y")}
+                },
+                code="too_late",
+            )
+        objection.status = Objection.Status.DISPUTED
+        objection.responded_on = filed_on
+        objection.save(update_fields=["status", "responded_on"])
+        Dispute.objects.create(
+            objection=objection,
+            filed_on=filed_on,
+            filing_deadline=window[1],
+            ki_register_number=(ki_register_number or "").strip()[:200],
+        )
+        _event(objection.request, by, Action.DISPUTE_FILED, objection.objection_number)
+    return objection
+
+
+# --- Digests -------------------------------------------------------------------
+
+
+def _attention_for(user: User) -> list[InformationRequest]:
+    limit = due_soon_limit()
+    return list(
+        perms.requests_visible_to(
+            user, InformationRequest.objects.needing_attention(limit)
+        )
+        .select_related("opd")
+        .order_by("answer_due_on", "id")
+    )
+
+
+def digest_recipients() -> list[int]:
+    """OPD admins with requests due soon or overdue, and PPID Utama if any are."""
+    limit = due_soon_limit()
+    flagged = InformationRequest.objects.needing_attention(limit)
+    if not flagged.exists():
+        return []
+    opd_ids = set(flagged.exclude(opd=None).values_list("opd_id", flat=True))
+    users = User.objects.filter(is_active=True).exclude(email="")
+    return list(
+        users.filter(role=User.Role.OPD_ADMIN, opd_id__in=opd_ids).values_list(
+            "pk", flat=True
+        )
+    ) + list(users.filter(role=User.Role.PPID_UTAMA).values_list("pk", flat=True))
+
+
+def send_request_digest(*, user: User) -> int:
+    """E-mail ``user`` the requests of their scope due soon or overdue."""
+    requests = _attention_for(user)
+    if not requests or not user.email:
+        return 0
+    day = today()
+    context = {
+        "user": user,
+        "requests": requests,
+        "today": day,
+        "site_url": settings.SITE_URL,
+    }
+    send_mail(
+        _("PPID requests due soon or overdue: %(count)s") % {"count": len(requests)},
+        render_to_string("ppid/email/request_digest.txt", context),
+        None,
+        [user.email],
+    )
+    return len(requests)
+
+
+# --- Personal data -------------------------------------------------------------
+
+
+def delete_expired_identity_scans(day: datetime.date | None = None) -> int:
+    """Delete identity scans of requests closed more than the retention
+    period ago (UU 27/2022: kept no longer than needed)."""
+    day = day or today()
+    limit = day - datetime.timedelta(days=settings.PPID_IDENTITY_RETENTION_DAYS)
+    expired = RequestFile.objects.filter(
+        kind=RequestFile.Kind.IDENTITY,
+        request__status=Status.CLOSED,
+        request__closed_on__lt=limit,
+    ).select_related("request")
+    deleted = 0
+    for record in expired:
+        with transaction.atomic():
+            name = record.file.name
+            request = record.request
+            record.delete()
+            _event(request, None, Action.IDENTITY_DELETED, public=False)
+            transaction.on_commit(lambda name=name: default_storage.delete(name))
+        deleted += 1
+    return deleted
+
+
+def full_nik(request: InformationRequest, user: User) -> str:
+    """The NIK in clear for whoever handles the request, else masked."""
+    if perms.can_view_full_nik(user, request):
+        return personal_data.decrypt(request.nik_encrypted) or request.nik_masked
+    return request.nik_masked

@@ -1,0 +1,553 @@
+"""Information requests: clocks, lifecycle, objections, scope and personal data."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from opds import permissions as perms
+from ppid import request_services as rs
+from ppid.models import (
+    CalendarOverride,
+    Category,
+    InformationRequest,
+    Objection,
+    RequestEvent,
+    RequestFile,
+)
+from tests.factories import (
+    ExclusionDecisionFactory,
+    InformationItemFactory,
+    UserFactory,
+    pdf_bytes,
+)
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+NIK = "3303014507900001"  # Purbalingga, a woman born 5 July 1990
+
+
+def request_data(**overrides):
+    data = {
+        "requester_type": "perorangan",
+        "full_name": "Siti Aminah",
+        "nik": NIK,
+        "address": "Jl. Jenderal Sudirman 1, Purbalingga",
+        "phone": "081234567890",
+        "email": "siti@example.id",
+        "occupation": "Guru",
+        "requested_information": "Daftar penerima bantuan sosial Desa Bojong 2025",
+        "purpose": "Penelitian skripsi",
+        "access_method": "salinan",
+        "copy_format": "softcopy",
+        "delivery_method": "email",
+        "opd": None,
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def on(monkeypatch):
+    """Set the services' today."""
+
+    def set_today(day):
+        monkeypatch.setattr(rs, "today", lambda: day)
+
+    return set_today
+
+
+@pytest.fixture
+def atasan(db):
+    return UserFactory(username="atasan", role="atasan_ppid")
+
+
+def recorded(by, received_on, **overrides):
+    request, _code = rs.submit_request(
+        data=request_data(**overrides), by=by, channel="surat", received_on=received_on
+    )
+    return request
+
+
+# --- Clocks -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("received", "due", "extended", "completeness"),
+    [
+        # Nyepi (19 Mar), Idul Fitri (21-22 Mar), cuti bersama 18, 20, 23, 24
+        # Mar and Good Friday (3 Apr) are skipped; the day of receipt is not
+        # counted.
+        (D(2026, 3, 16), D(2026, 4, 7), D(2026, 4, 16), D(2026, 3, 26)),
+        (D(2026, 3, 17), D(2026, 4, 8), D(2026, 4, 17), D(2026, 3, 27)),
+        (D(2026, 3, 13), D(2026, 4, 6), D(2026, 4, 15), D(2026, 3, 25)),
+        # Received on a Saturday: Monday is the first working day; Imlek
+        # (17 Feb) and its cuti bersama (16 Feb) are skipped.
+        (D(2026, 2, 7), D(2026, 2, 24), D(2026, 3, 5), D(2026, 2, 11)),
+    ],
+)
+def test_clocks_skip_weekends_holidays_and_cuti_bersama(
+    ppid_utama, on, received, due, extended, completeness
+):
+    on(D(2026, 3, 20) if received < D(2026, 3, 20) else received)
+    request = recorded(ppid_utama, received)
+    assert (request.due_on, request.answer_due_on) == (due, due)
+    assert request.completeness_due_on == completeness
+    on(due)
+    rs.extend_request(request=request, by=ppid_utama, reason="Dokumen di arsip pusat")
+    request.refresh_from_db()
+    assert (request.extended_due_on, request.answer_due_on) == (extended, extended)
+
+
+def test_cuti_bersama_can_count_as_working(ppid_utama, on, settings):
+    settings.WORKDAYS_CUTI_BERSAMA_IS_WORKING = True
+    on(D(2026, 3, 16))
+    assert recorded(ppid_utama, D(2026, 3, 16)).due_on == D(2026, 3, 31)
+
+
+def test_local_clock_runs_from_completeness(ppid_utama, on):
+    on(D(2026, 3, 16))
+    request = recorded(ppid_utama, D(2026, 3, 16))
+    on(D(2026, 3, 25))
+    rs.mark_complete(request=request, by=ppid_utama)
+    request.refresh_from_db()
+    # 10 working days after 25 Mar, Good Friday skipped; the legal clock
+    # still runs from receipt.
+    assert (request.completed_on, request.local_due_on) == (
+        D(2026, 3, 25),
+        D(2026, 4, 9),
+    )
+    assert request.answer_due_on == D(2026, 4, 7)
+
+
+def test_override_table_moves_deadlines_and_open_requests_follow(ppid_utama, on):
+    on(D(2026, 3, 16))
+    request = recorded(ppid_utama, D(2026, 3, 16))
+    answered = recorded(ppid_utama, D(2026, 3, 16))
+    rs.answer_request(
+        request=answered, by=ppid_utama, decision="granted_full", letter="Terlampir."
+    )
+    CalendarOverride.objects.create(
+        date=D(2026, 3, 26),
+        is_working_day=False,
+        reason="Libur daerah",
+        source="SE Bupati",
+    )
+    assert rs.recompute_open_deadlines() == 1
+    request.refresh_from_db()
+    answered.refresh_from_db()
+    assert request.due_on == D(2026, 4, 8)
+    assert answered.due_on == D(2026, 4, 7)  # answered: its record stays as it was
+    assert request.events.filter(
+        action=RequestEvent.Action.DEADLINES_RECOMPUTED
+    ).exists()
+    # A Saturday opened as a working day counts.
+    CalendarOverride.objects.create(
+        date=D(2026, 3, 28), is_working_day=True, reason="Ganti hari"
+    )
+    assert recorded(ppid_utama, D(2026, 3, 16)).due_on == D(2026, 4, 7)
+
+
+def test_flagged_when_due_within_two_working_days_or_overdue(ppid_utama, on):
+    on(D(2026, 4, 1))
+    due_7_apr = recorded(ppid_utama, D(2026, 3, 16))
+    due_8_apr = recorded(ppid_utama, D(2026, 3, 17))
+    # 2 working days after Fri 3 Apr (Good Friday) is Tue 7 Apr.
+    limit = rs.due_soon_limit(D(2026, 4, 2))
+    assert limit == D(2026, 4, 7)
+    flagged = InformationRequest.objects.needing_attention(limit)
+    assert list(flagged) == [due_7_apr]
+    assert set(InformationRequest.objects.needing_attention(D(2026, 4, 9))) == {
+        due_7_apr,
+        due_8_apr,
+    }
+
+
+# --- Submission ------------------------------------------------------------------
+
+
+def test_web_request_gets_number_code_and_encrypted_nik(on):
+    on(D(2026, 5, 4))
+    first, code = rs.submit_request(data=request_data())
+    second, other_code = rs.submit_request(data=request_data(full_name="Budi"))
+    assert first.registration_number == "PPID-PBG/2026/000001"
+    assert second.registration_number == "PPID-PBG/2026/000002"
+    assert first.status == InformationRequest.Status.SUBMITTED
+    assert (first.channel, first.received_on) == ("web", D(2026, 5, 4))
+    assert code != other_code and len(code) == 12
+    assert rs.find_by_code(first.registration_number, code) == first
+    assert rs.find_by_code("PPID-PBG-2026-000001", code.lower()) == first
+    assert rs.find_by_code(first.registration_number, other_code) is None
+    stored = InformationRequest.objects.filter(pk=first.pk).values().get()
+    assert NIK not in str(stored) and code not in str(stored)
+    assert first.nik_masked == "3303********0001"
+
+
+def test_anonymous_cannot_backdate_or_choose_channel(on):
+    on(D(2026, 5, 4))
+    request, _code = rs.submit_request(
+        data=request_data(), channel="surat", received_on=D(2026, 1, 2)
+    )
+    assert (request.channel, request.received_on) == ("web", D(2026, 5, 4))
+
+
+def test_staff_record_paper_request_with_past_date(opd_admin, opd, on):
+    on(D(2026, 5, 4))
+    request = recorded(opd_admin, D(2026, 4, 27), opd=None)
+    assert request.status == InformationRequest.Status.REGISTERED
+    assert request.opd == opd  # a PPID Pelaksana records for its own OPD
+    assert (request.channel, request.received_on, request.recorded_by) == (
+        "surat",
+        D(2026, 4, 27),
+        opd_admin,
+    )
+    with pytest.raises(ValidationError) as exc:
+        recorded(opd_admin, D(2026, 5, 5))
+    assert "received_on" in exc.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("nik", "fragment"),
+    [
+        ("330301450790000", "16"),
+        ("33030145079000a1", "16"),
+        ("9903014507900001", "provinsi"),
+        ("3303013102900001", "tanggal lahir"),  # 31 February
+        ("3303017104900001", "tanggal lahir"),  # a woman "born" 31 April
+        ("3303014507900000", "0000"),
+    ],
+)
+def test_bad_nik_is_refused_naming_the_field(nik, fragment):
+    with pytest.raises(ValidationError) as exc:
+        rs.submit_request(data=request_data(nik=nik))
+    assert fragment in " ".join(exc.value.message_dict["nik"])
+    assert not InformationRequest.objects.exists()
+
+
+def test_missing_fields_and_rules_are_named():
+    with pytest.raises(ValidationError) as exc:
+        rs.submit_request(
+            data=request_data(
+                full_name="",
+                nik="",
+                copy_format="",
+                email="",
+                requester_type="badan_hukum",
+            )
+        )
+    assert set(exc.value.message_dict) == {
+        "full_name",
+        "copy_format",
+        "email",
+        "legal_entity_decree_no",
+    }
+    with pytest.raises(ValidationError) as exc:
+        rs.submit_request(data=request_data(nik=""))
+    assert set(exc.value.message_dict) == {"nik"}
+
+
+def test_bad_identity_scan_saves_nothing():
+    with pytest.raises(ValidationError) as exc:
+        rs.submit_request(
+            data=request_data(),
+            identity_scan=SimpleUploadedFile("ktp.jpg", b"<html>not an image</html>"),
+        )
+    assert "identity_scan" in exc.value.message_dict
+    assert not InformationRequest.objects.exists()
+    assert not RequestFile.objects.exists()
+
+
+# --- Lifecycle ---------------------------------------------------------------------
+
+
+def test_full_lifecycle_records_every_step(ppid_utama, opd, opd_admin, on):
+    on(D(2026, 6, 1))
+    request, _code = rs.submit_request(data=request_data())
+    rs.route_request(request=request, by=ppid_utama, opd=opd)
+    rs.mark_incomplete(request=request, by=opd_admin, reason="Lampirkan KTP")
+    rs.mark_complete(request=request, by=opd_admin)
+    rs.extend_request(request=request, by=opd_admin, reason="Data di 3 bidang")
+    rs.answer_request(
+        request=request,
+        by=opd_admin,
+        decision="granted_full",
+        letter="Informasi kami kirim lewat surel.",
+        files=[SimpleUploadedFile("jawaban.pdf", pdf_bytes("Data bansos"))],
+    )
+    rs.close_request(request=request, by=opd_admin)
+    request.refresh_from_db()
+    assert request.status == InformationRequest.Status.CLOSED
+    assert request.files.get().kind == RequestFile.Kind.ANSWER
+    assert list(request.events.values_list("action", flat=True)) == [
+        "submitted",
+        "registered",
+        "routed",
+        "incomplete",
+        "completed",
+        "extended",
+        "answered",
+        "closed",
+    ]
+
+
+def test_wrong_state_actions_are_refused_and_change_nothing(ppid_utama, on):
+    on(D(2026, 6, 1))
+    request = recorded(ppid_utama, D(2026, 6, 1))
+    with pytest.raises(ValidationError):
+        rs.close_request(request=request, by=ppid_utama)
+    rs.mark_complete(request=request, by=ppid_utama)
+    with pytest.raises(ValidationError):
+        rs.mark_incomplete(request=request, by=ppid_utama, reason="x")
+    rs.extend_request(request=request, by=ppid_utama, reason="alasan")
+    with pytest.raises(ValidationError) as exc:
+        rs.extend_request(request=request, by=ppid_utama, reason="lagi")
+    assert "sekali" in str(exc.value)
+    rs.answer_request(
+        request=request, by=ppid_utama, decision="not_documented", letter="Belum ada."
+    )
+    rs.close_request(request=request, by=ppid_utama)
+    events = request.events.count()
+    for action in (
+        lambda: rs.answer_request(
+            request=request, by=ppid_utama, decision="granted_full", letter="x"
+        ),
+        lambda: rs.extend_request(request=request, by=ppid_utama, reason="x"),
+        lambda: rs.route_request(
+            request=request, by=ppid_utama, opd=request.opd or None
+        ),
+        lambda: rs.mark_complete(request=request, by=ppid_utama),
+    ):
+        with pytest.raises(ValidationError):
+            action()
+    request.refresh_from_db()
+    assert (request.status, request.decision) == ("closed", "not_documented")
+    assert request.events.count() == events
+
+
+def test_extension_after_the_first_deadline_is_refused(ppid_utama, on):
+    on(D(2026, 3, 16))
+    request = recorded(ppid_utama, D(2026, 3, 16))
+    on(D(2026, 4, 8))
+    with pytest.raises(ValidationError) as exc:
+        rs.extend_request(request=request, by=ppid_utama, reason="terlambat")
+    assert "07-04-2026" in str(exc.value)
+    with pytest.raises(ValidationError) as exc:
+        rs.extend_request(request=request, by=ppid_utama, reason="  ")
+    assert "reason" in exc.value.message_dict
+
+
+def test_answer_decisions_need_their_details(ppid_utama, opd, on):
+    on(D(2026, 6, 1))
+    request = recorded(ppid_utama, D(2026, 6, 1))
+    for decision, field in [
+        ("granted_partial", "redaction_notes"),
+        ("refused_excluded", "excluded_item"),
+        ("maybe", "decision"),
+    ]:
+        with pytest.raises(ValidationError) as exc:
+            rs.answer_request(
+                request=request, by=ppid_utama, decision=decision, letter="Surat"
+            )
+        assert field in exc.value.message_dict
+    public_item = InformationItemFactory(opd=opd)
+    with pytest.raises(ValidationError) as exc:
+        rs.answer_request(
+            request=request,
+            by=ppid_utama,
+            decision="refused_excluded",
+            letter="Surat",
+            excluded_item=public_item,
+        )
+    assert "excluded_item" in exc.value.message_dict
+    decision = ExclusionDecisionFactory(item__opd=opd, ground="h")
+    with pytest.raises(ValidationError) as exc:
+        rs.answer_request(
+            request=request,
+            by=ppid_utama,
+            decision="refused_excluded",
+            letter="Surat",
+            excluded_item=decision.item,
+            exclusion_ground="a",
+        )
+    assert "exclusion_ground" in exc.value.message_dict
+    request.refresh_from_db()
+    assert request.status == "registered"
+    rs.answer_request(
+        request=request,
+        by=ppid_utama,
+        decision="refused_excluded",
+        letter="Ditolak berdasarkan Pasal 17 huruf h.",
+        excluded_item=decision.item,
+    )
+    request.refresh_from_db()
+    assert (request.exclusion_ground, request.excluded_item) == ("h", decision.item)
+    assert decision.item.category == Category.DIKECUALIKAN
+
+
+def test_bad_answer_file_leaves_request_and_storage_untouched(ppid_utama, on, settings):
+    on(D(2026, 6, 1))
+    request = recorded(ppid_utama, D(2026, 6, 1))
+    with pytest.raises(ValidationError) as exc:
+        rs.answer_request(
+            request=request,
+            by=ppid_utama,
+            decision="granted_full",
+            letter="Terlampir",
+            files=[
+                SimpleUploadedFile("a.pdf", pdf_bytes("ok")),
+                SimpleUploadedFile("b.svg", b"<svg><script>alert(1)</script></svg>"),
+            ],
+        )
+    assert "files" in exc.value.message_dict
+    request.refresh_from_db()
+    assert request.status == "registered" and not request.files.exists()
+    media = settings.MEDIA_ROOT / "requests"
+    assert not media.exists() or not any(media.iterdir())
+
+
+# --- Scope ---------------------------------------------------------------------------
+
+
+def test_opd_admin_sees_and_acts_only_on_its_own_opd(
+    ppid_utama, opd, other_opd, opd_admin, other_opd_admin, atasan, on
+):
+    on(D(2026, 6, 1))
+    mine = recorded(opd_admin, D(2026, 6, 1))
+    theirs = recorded(other_opd_admin, D(2026, 6, 1))
+    unrouted = recorded(ppid_utama, D(2026, 6, 1))
+    assert list(perms.requests_visible_to(opd_admin)) == [mine]
+    assert set(perms.requests_visible_to(atasan)) == {mine, theirs, unrouted}
+    assert not perms.requests_visible_to(UserFactory(username="warga")).exists()
+    for action in (
+        lambda: rs.mark_complete(request=theirs, by=opd_admin),
+        lambda: rs.answer_request(
+            request=unrouted, by=opd_admin, decision="granted_full", letter="x"
+        ),
+        lambda: rs.route_request(request=mine, by=opd_admin, opd=other_opd),
+        lambda: rs.extend_request(request=mine, by=atasan, reason="x"),
+    ):
+        with pytest.raises(PermissionDenied):
+            action()
+    assert rs.full_nik(mine, opd_admin) == NIK
+    assert rs.full_nik(mine, ppid_utama) == "3303********0001"
+    assert rs.full_nik(unrouted, ppid_utama) == NIK
+    assert rs.full_nik(theirs, opd_admin) == "3303********0001"
+
+
+# --- Objections and disputes ------------------------------------------------------
+
+
+def _answered(ppid_utama, on):
+    day = D(2026, 3, 16)
+    on(day)
+    request = recorded(ppid_utama, day)
+    rs.answer_request(
+        request=request, by=ppid_utama, decision="not_documented", letter="Belum ada"
+    )
+    request.refresh_from_db()
+    return request
+
+
+def test_objection_window_is_thirty_working_days(ppid_utama, atasan, on):
+    request = _answered(ppid_utama, on)
+    start, end = rs.objection_window(request)
+    assert start == D(2026, 3, 16)
+    # 30 working days: Nyepi, Idul Fitri, cuti bersama, Good Friday and
+    # Labour Day (1 May) skipped.
+    assert end == D(2026, 5, 6)
+    on(D(2026, 5, 7))
+    with pytest.raises(ValidationError) as exc:
+        rs.file_objection(request=request, reason="e", description="Tidak dipenuhi")
+    assert "06-05-2026" in str(exc.value.message_dict["filed_on"])
+    on(end)
+    objection = rs.file_objection(
+        request=request, reason="e", description="Tidak dipenuhi"
+    )
+    assert objection.objection_number == "KEB-PBG/2026/000001"
+    assert objection.due_on == rs.WorkingCalendar(end, end).add(end, 30)
+
+
+def test_objection_before_answer_or_deadline_is_refused(ppid_utama, on):
+    on(D(2026, 3, 16))
+    request = recorded(ppid_utama, D(2026, 3, 16))
+    with pytest.raises(ValidationError) as exc:
+        rs.file_objection(request=request, reason="c", description="Tidak ditanggapi")
+    assert "07-04-2026" in str(exc.value)
+    on(D(2026, 4, 8))  # the deadline passed without an answer
+    objection = rs.file_objection(
+        request=request, reason="c", description="Tidak ditanggapi"
+    )
+    assert objection.filed_on == D(2026, 4, 8)
+
+
+@pytest.mark.parametrize("reason", ["h", "", "A"])
+def test_objection_reason_must_be_a_to_g(ppid_utama, on, reason):
+    request = _answered(ppid_utama, on)
+    with pytest.raises(ValidationError) as exc:
+        rs.file_objection(request=request, reason=reason, description="x")
+    assert "reason" in exc.value.message_dict
+    assert not Objection.objects.exists()
+
+
+def test_atasan_answers_then_dispute_within_fourteen_working_days(
+    ppid_utama, atasan, opd_admin, on
+):
+    request = _answered(ppid_utama, on)
+    objection = rs.file_objection(request=request, reason="a", description="Ditolak")
+    with pytest.raises(ValidationError):
+        rs.close_request(request=request, by=ppid_utama)  # objection still open
+    with pytest.raises(PermissionDenied):
+        rs.answer_objection(
+            objection=objection, by=ppid_utama, decision="upheld", answer="x"
+        )
+    with pytest.raises(ValidationError) as exc:
+        rs.respond_to_objection_answer(objection=objection, accept=False)
+    assert "status" in exc.value.message_dict
+    on(D(2026, 4, 1))
+    rs.answer_objection(
+        objection=objection, by=atasan, decision="upheld", answer="Alasan ..."
+    )
+    with pytest.raises(ValidationError):
+        rs.answer_objection(
+            objection=objection, by=atasan, decision="overturned", answer="x"
+        )
+    # 14 working days after Wed 1 Apr: Good Friday skipped.
+    on(D(2026, 4, 23))
+    with pytest.raises(ValidationError) as exc:
+        rs.respond_to_objection_answer(objection=objection, accept=False)
+    assert "22-04-2026" in str(exc.value)
+    on(D(2026, 4, 22))
+    rs.respond_to_objection_answer(
+        objection=objection, accept=False, ki_register_number="KI/1"
+    )
+    objection.refresh_from_db()
+    assert objection.status == Objection.Status.DISPUTED
+    assert objection.dispute.filing_deadline == D(2026, 4, 22)
+    rs.close_request(request=request, by=ppid_utama)
+
+
+# --- Personal data ------------------------------------------------------------------
+
+
+def test_identity_scans_are_deleted_after_retention(
+    ppid_utama, on, settings, django_capture_on_commit_callbacks
+):
+    settings.PPID_IDENTITY_RETENTION_DAYS = 30
+    on(D(2026, 1, 5))
+    request, _code = rs.submit_request(
+        data=request_data(),
+        identity_scan=SimpleUploadedFile("ktp.pdf", pdf_bytes("KTP")),
+    )
+    scan = request.files.get()
+    path = settings.MEDIA_ROOT / scan.file.name
+    assert path.exists()
+    rs.answer_request(
+        request=request, by=ppid_utama, decision="granted_full", letter="x"
+    )
+    rs.close_request(request=request, by=ppid_utama)
+    assert rs.delete_expired_identity_scans(D(2026, 2, 4)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert rs.delete_expired_identity_scans(D(2026, 2, 5)) == 1
+    assert not request.files.exists() and not path.exists()
+    assert request.events.filter(action="identity_deleted").exists()
