@@ -76,3 +76,27 @@ def test_seed_command_prints_the_demo_logins(settings, capsys):
     call_command("seed_demo")
     out = capsys.readouterr().out
     assert "ppid-utama" in out and settings.DEMO_PASSWORD in out
+
+
+def test_seed_command_fills_the_request_register_in_every_state(settings, capsys):
+    from ppid.models import InformationRequest, Objection
+    from ppid.request_demo import seed_requests
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assert "permohonan informasi baru" in capsys.readouterr().out
+    requests = InformationRequest.objects.all()
+    statuses = set(requests.values_list("status", flat=True))
+    assert statuses == {s.value for s in InformationRequest.Status}
+    decisions = set(requests.exclude(decision="").values_list("decision", flat=True))
+    assert {"granted_full", "granted_partial", "refused_excluded"} <= decisions
+    answered = requests.exclude(answered_on=None)
+    assert any(not r.answered_on_time() for r in answered)  # some were late
+    assert requests.exclude(extended_on=None).exists()
+    assert set(Objection.objects.values_list("status", flat=True)) >= {
+        "answered",
+        "accepted",
+        "disputed",
+    }
+    count = requests.count()
+    assert seed_requests() == 0 and InformationRequest.objects.count() == count

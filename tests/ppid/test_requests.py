@@ -551,3 +551,39 @@ def test_identity_scans_are_deleted_after_retention(
         assert rs.delete_expired_identity_scans(D(2026, 2, 5)) == 1
     assert not request.files.exists() and not path.exists()
     assert request.events.filter(action="identity_deleted").exists()
+
+
+# --- Digests -----------------------------------------------------------------------
+
+
+def test_daily_digest_goes_to_the_opd_admin_and_ppid_utama(
+    ppid_utama, opd_admin, other_opd_admin, on, mailoutbox
+):
+    from ppid.tasks import send_request_digests_task
+
+    on(D(2026, 3, 16))
+    overdue = recorded(opd_admin, D(2026, 3, 16))
+    recorded(opd_admin, D(2026, 3, 16))  # answered below: no longer flagged
+    rs.answer_request(
+        request=InformationRequest.objects.order_by("-id").first(),
+        by=opd_admin,
+        decision="granted_full",
+        letter="x",
+    )
+    on(D(2026, 4, 8))
+    assert send_request_digests_task.delay().get() == 2
+    recipients = {message.to[0]: message for message in mailoutbox}
+    assert set(recipients) == {opd_admin.email, ppid_utama.email}
+    body = recipients[opd_admin.email].body
+    assert overdue.registration_number in body and "terlambat sejak" in body
+    assert body.count("PPID-PBG/") == 1
+    assert NIK not in body
+
+
+def test_nothing_due_sends_nothing(ppid_utama, on, mailoutbox):
+    from ppid.tasks import send_request_digests_task
+
+    on(D(2026, 3, 16))
+    recorded(ppid_utama, D(2026, 3, 16))
+    assert send_request_digests_task.delay().get() == 0
+    assert mailoutbox == []
