@@ -103,6 +103,11 @@ def parse_year(value: Any) -> int:
     return year if 2000 <= year <= 2100 else timezone.localdate().year
 
 
+def opd_from(slug: Any) -> Opd | None:
+    """The OPD of a ``?opd=`` filter; an unknown slug filters nothing."""
+    return Opd.objects.filter(slug=slug).first() if slug else None
+
+
 def _figures(rows: list[dict], calendar: WorkingCalendar, today: datetime.date) -> dict:
     decisions = Counter(row["decision"] for row in rows if row["decision"])
     answered = [row for row in rows if row["answered_on"]]

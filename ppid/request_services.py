@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -253,6 +253,10 @@ def _clean_request_data(data: Mapping[str, Any], errors: dict[str, Any]) -> dict
         if key != "opd":
             value = "" if value is None else str(value).strip()
         cleaned[key] = value
+    for key in REQUEST_FIELDS:
+        limit = getattr(_field(key), "max_length", None)
+        if limit and isinstance(cleaned[key], str) and len(cleaned[key]) > limit:
+            errors[key] = _("At most %(limit)s characters.") % {"limit": limit}
     required = ["requester_type", "full_name", "address", "requested_information"]
     required += ["purpose", "access_method", "delivery_method"]
     for key in required:
@@ -285,6 +289,13 @@ def _clean_request_data(data: Mapping[str, Any], errors: dict[str, Any]) -> dict
     if opd is not None and not (isinstance(opd, Opd) and opd.is_active):
         errors["opd"] = _("Choose an existing agency.")
     return cleaned
+
+
+def _field(name: str) -> Any:
+    try:
+        return InformationRequest._meta.get_field(name)
+    except FieldDoesNotExist:  # the NIK is stored under another name
+        return None
 
 
 def submit_request(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from opds import permissions as perms
+from opds.models import Opd
 from ppid import request_exports, request_selectors
 from ppid import request_services as rs
 from ppid.api.requests import RequestSubmissionThrottle, RequestTrackingThrottle
@@ -200,7 +201,8 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     """Public figures of the request register, per year and per OPD."""
     years = request_selectors.years_with_requests()
     year = request_selectors.parse_year(request.GET.get("tahun") or years[0])
-    figures = request_selectors.request_statistics(year)
+    opd = request_selectors.opd_from(request.GET.get("opd"))
+    figures = request_selectors.request_statistics(year, opd)
     largest = max([row["total"] for row in figures["by_opd"]] or [1])
     return render(
         request,
@@ -210,6 +212,8 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "summary": request_exports.summary_lines(figures),
             "years": years,
             "year": year,
+            "opd": opd,
+            "opds": Opd.objects.active().order_by("name").only("slug", "name"),
             "largest": largest,
         },
     )

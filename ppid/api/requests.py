@@ -460,8 +460,15 @@ class RequestStatisticsView(APIView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int)], responses=StatisticsSerializer
+        parameters=[OpenApiParameter("year", int), OpenApiParameter("opd", str)],
+        responses=StatisticsSerializer,
     )
     def get(self, request: Request) -> Response:
         year = request_selectors.parse_year(request.query_params.get("year"))
-        return Response(request_selectors.request_statistics(year))
+        slug = request.query_params.get("opd")
+        opd = request_selectors.opd_from(slug)
+        if slug and opd is None:
+            raise serializers.ValidationError(
+                {"opd": [_("Choose an existing agency.")]}
+            )
+        return Response(request_selectors.request_statistics(year, opd))

@@ -315,3 +315,16 @@ def test_statistics_per_year_and_opd_in_fixed_queries(api_client, on, ppid_utama
     assert len(many["by_opd"]) == 8
     no_personal_data_text = json.dumps(many)
     assert "Siti" not in no_personal_data_text
+
+
+def test_statistics_for_one_opd(api_client, on, opd, other_opd, client):
+    file_request(api_client, opd=opd.slug)
+    file_request(api_client, opd=opd.slug)
+    file_request(api_client, opd=other_opd.slug)
+    url = "/api/v1/statistics/requests/"
+    body = api_client.get(url, {"year": 2026, "opd": opd.slug}).json()
+    assert (body["total"], [row["opd"] for row in body["by_opd"]]) == (2, [opd.slug])
+    assert api_client.get(url, {"opd": "nope"}).status_code == 400
+    page = client.get("/statistik/", {"tahun": 2026, "opd": other_opd.slug})
+    assert other_opd.name in page.content.decode()
+    assert opd.name not in page.content.decode().split("<table")[1]

@@ -247,6 +247,14 @@ def test_missing_fields_and_rules_are_named():
     assert set(exc.value.message_dict) == {"nik"}
 
 
+def test_length_limits_hold_in_the_service_too():
+    with pytest.raises(ValidationError) as exc:
+        rs.submit_request(data=request_data(full_name="x" * 201, purpose="y" * 4001))
+    assert set(exc.value.message_dict) == {"full_name", "purpose"}
+    assert "200" in exc.value.message_dict["full_name"][0]
+    assert not InformationRequest.objects.exists()
+
+
 def test_bad_identity_scan_saves_nothing():
     with pytest.raises(ValidationError) as exc:
         rs.submit_request(
