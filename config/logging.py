@@ -10,8 +10,14 @@ import re
 # not personal (ids, timestamps) are rarely 9+ digits in this portal's logs,
 # and hiding one by mistake costs nothing.
 _PATTERNS = [
+    # A tracking code in a query string (the API accepts one there).
+    (re.compile(r"(tracking_code=)[^&\s\"']*", re.I), r"\1[disembunyikan]"),
     (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[surel disembunyikan]"),
-    (re.compile(r"(?<!\d)\d{16}(?!\d)"), "[NIK disembunyikan]"),
+    # A NIK, also as people write it: in groups of four.
+    (
+        re.compile(r"(?<!\d)\d{4}([\s.-]?)\d{4}\1\d{4}\1\d{4}(?!\d)"),
+        "[NIK disembunyikan]",
+    ),
     (
         re.compile(r"(?<![\w/])(\+?62|0)[\s.-]?\d{2,4}([\s.-]?\d{2,4}){2,3}(?!\d)"),
         "[telepon disembunyikan]",

@@ -289,6 +289,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "config.exceptions.exception_handler",
     # ?format= is the catalogue's filter on the form of information.
     "URL_FORMAT_OVERRIDE": None,
+    # Rate limits count per client address. X-Forwarded-For is trusted only
+    # for as many proxies as stand in front; any client can forge it.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0, minimum=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Portal Informasi Publik Kabupaten Purbalingga",
@@ -311,6 +314,12 @@ LOGGING = {
     "filters": {"personal_data": {"()": "config.logging.RedactPersonalData"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}
+    },
+    # Django's own handlers would write past the filter: its loggers hand
+    # their records to the root's handler instead.
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True, "level": "INFO"},
     },
     "root": {
         "handlers": ["console"],

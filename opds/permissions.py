@@ -277,6 +277,12 @@ def can_view_identity_scan(user: AnyUser, request: Any) -> bool:
     return can_view_full_nik(user, request)
 
 
+def can_cite_exclusion(user: AnyUser, item: Any) -> bool:
+    """A refusal rests on a DIK entry: PPID Utama may cite any, an OPD's
+    PPID Pelaksana only its own OPD's."""
+    return can_route_requests(user) or is_opd_admin_of(user, item.opd)
+
+
 def can_record_objection(user: AnyUser, request: Any) -> bool:
     """A paper objection is recorded by whoever received it."""
     return can_process_request(user, request) or can_decide_objections(user)

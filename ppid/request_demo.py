@@ -109,9 +109,9 @@ def seed_requests(count: int = 48, seed: int = 2026) -> int:
         Opd.objects.active().filter(admins__isnull=False).distinct().order_by("slug")
     )
     excluded = list(
-        InformationItem.objects.filter(category=Category.DIKECUALIKAN).select_related(
-            "exclusion"
-        )
+        InformationItem.objects.filter(
+            category=Category.DIKECUALIKAN, status=InformationItem.Status.PUBLISHED
+        ).select_related("exclusion", "opd")
     )
     created = 0
     for n in range(count):
@@ -119,6 +119,9 @@ def seed_requests(count: int = 48, seed: int = 2026) -> int:
         age = int(365 * (1 - n / count)) if n < count - 8 else rng.randint(0, 12)
         received = _working_day(calendar, today - datetime.timedelta(days=age))
         opd = rng.choice(opds)
+        if n % 10 == 3 and excluded:
+            # To be refused, a request goes to the OPD whose DIK holds it.
+            opd = excluded[n % len(excluded)].opd
         admin = opd.admins.first()
         topic, purpose = TOPICS[n % len(TOPICS)]
         kind, name, decree = (
@@ -239,8 +242,7 @@ def _replay(
 def _decision(n: int, excluded: list[InformationItem]) -> tuple[str, dict]:
     kind = n % 10
     if kind == 3 and excluded:
-        item = excluded[n % len(excluded)]
-        return "refused_excluded", {"excluded_item": item}
+        return "refused_excluded", {"excluded_item": excluded[n % len(excluded)]}
     if kind == 5:
         return "granted_partial", {
             "redaction_notes": "NIK dan alamat penerima dihitamkan (Pasal 17 huruf h)."

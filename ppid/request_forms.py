@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from opds.forms import BootstrapFormMixin
 from opds.models import Opd
 from ppid.forms import DATE, MultipleFileField
-from ppid.models import InformationItem, InformationRequest, Objection
+from ppid.models import Category, InformationItem, InformationRequest, Objection
 from ppid.models.requests import Channel
 from ppid.request_services import REQUEST_FIELDS
 
@@ -148,6 +148,18 @@ class RouteForm(BootstrapFormMixin, forms.Form):
         self.style_fields()
 
 
+def citable_exclusions(user: Any) -> Any:
+    """Published DIK entries ``user`` may cite in a refusal."""
+    from opds import permissions as perms
+
+    items = InformationItem.objects.filter(
+        category=Category.DIKECUALIKAN, status=InformationItem.Status.PUBLISHED
+    ).select_related("opd")
+    if not perms.can_route_requests(user):
+        items = items.filter(opd_id=getattr(user, "opd_id", None))
+    return items.order_by("opd__name", "title")
+
+
 class AnswerForm(BootstrapFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=InformationRequest.Decision.choices
@@ -166,17 +178,16 @@ class AnswerForm(BootstrapFormMixin, forms.Form):
     )
     excluded_item = forms.ModelChoiceField(
         label=_("DIK entry"),
-        queryset=InformationItem.objects.filter(category="dikecualikan").select_related(
-            "opd"
-        ),
+        queryset=InformationItem.objects.none(),
         required=False,
     )
     referred_body = forms.CharField(
         label=_("Public body that holds it"), max_length=200, required=False
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["excluded_item"].queryset = citable_exclusions(user)
         self.style_fields()
 
 

@@ -19,6 +19,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,7 +39,7 @@ from ppid.models import (
 )
 from ppid.models.requests import AccessMethod, Channel, DeliveryMethod, RequesterType
 from ppid.services import _stored_files_removed_on_error
-from ppid.uploads import CleanUpload, clean_upload
+from ppid.uploads import CleanUpload, clean_uploads
 from ppid.workdays import WorkingCalendar
 
 Status = InformationRequest.Status
@@ -207,18 +208,6 @@ def due_soon_limit(day: datetime.date | None = None) -> datetime.date:
 # --- Files -------------------------------------------------------------------
 
 
-def _clean_files(uploads: Iterable[UploadedFile], field: str) -> list[CleanUpload]:
-    cleaned, errors = [], []
-    for upload in uploads:
-        try:
-            cleaned.append(clean_upload(upload))
-        except ValidationError as exc:
-            errors.extend(exc.messages)
-    if errors:
-        raise ValidationError({field: errors})
-    return cleaned
-
-
 def _store(
     request: InformationRequest, kind: str, cleaned: list[CleanUpload], names: list[str]
 ) -> None:
@@ -330,7 +319,7 @@ def submit_request(
     scan = []
     if identity_scan is not None:
         try:
-            scan = _clean_files([identity_scan], "identity_scan")
+            scan = clean_uploads([identity_scan], "identity_scan")
         except ValidationError as exc:
             errors.update(exc.message_dict)
     if errors:
@@ -402,6 +391,7 @@ def _canonical_number(text: str) -> str:
 
 
 def canonical_objection_number(text: str) -> str:
+    text = (text or "").replace("\x00", "")
     parts = [p for p in text.strip().upper().replace("/", "-").split("-") if p]
     if len(parts) == 4 and parts[:2] == ["KEB", "PBG"]:
         return "KEB-PBG/{}/{}".format(parts[2], parts[3])
@@ -409,6 +399,8 @@ def canonical_objection_number(text: str) -> str:
 
 
 def request_by_number(number: str) -> InformationRequest | None:
+    if "\x00" in (number or ""):
+        return None  # PostgreSQL refuses NUL in a string
     return InformationRequest.objects.filter(
         registration_number=_canonical_number(number)
     ).first()
@@ -446,7 +438,7 @@ def route_request(
         _register_first(request, by)
         request.opd = opd
         request.save(update_fields=["status", "opd"])
-        _event(request, by, Action.ROUTED, opd.name)
+        _event(request, by, Action.ROUTED, opd.name, public=False)
     return request
 
 
@@ -554,11 +546,14 @@ def answer_request(
         decided = getattr(excluded_item, "exclusion", None) if excluded_item else None
         if (
             excluded_item is None
-            or excluded_item.category != Category.DIKECUALIKAN
             or decided is None
+            or excluded_item.category != Category.DIKECUALIKAN
+            or excluded_item.status != InformationItem.Status.PUBLISHED
+            or not perms.can_cite_exclusion(by, excluded_item)
         ):
             errors["excluded_item"] = _(
-                "A refusal names the entry of the excluded-information register (DIK)."
+                "A refusal names a published entry of the excluded-information "
+                "register (DIK)."
             )
         elif exclusion_ground and exclusion_ground != decided.ground:
             errors["exclusion_ground"] = _(
@@ -576,7 +571,7 @@ def answer_request(
     cleaned: list[CleanUpload] = []
     if not errors.get("files"):
         try:
-            cleaned = _clean_files(files, "files")
+            cleaned = clean_uploads(files, "files")
         except ValidationError as exc:
             errors.update(exc.message_dict)
     if errors:
@@ -639,12 +634,16 @@ def objection_window(
     without one.
     """
     if request.answered_on:
-        start = request.answered_on
+        start = end_from = request.answered_on
     elif request.answer_due_on < today():
-        start = request.answer_due_on
+        # The reason arises once the last day has passed without an answer.
+        end_from = request.answer_due_on
+        start = end_from + datetime.timedelta(days=1)
     else:
         return None
-    return start, WorkingCalendar(start, start).add(start, OBJECTION_FILING_DAYS)
+    return start, WorkingCalendar(end_from, end_from).add(
+        end_from, OBJECTION_FILING_DAYS
+    )
 
 
 def file_objection(
@@ -693,14 +692,9 @@ def file_objection(
                 },
                 code="too_early",
             )
-        if filed_on > window[1]:
-            raise ValidationError(
-                {
-                    "filed_on": _("The 30 working days to object ended on %(date)s.")
-                    % {"date": window[1].strftime("%d-%m-%Y")}
-                },
-                code="too_late",
-            )
+        _require_within(
+            filed_on, window, _("The 30 working days to object ended on %(date)s.")
+        )
         if request.objections.filter(status=Objection.Status.FILED).exists():
             raise ValidationError(
                 {
@@ -709,6 +703,19 @@ def file_objection(
                     )
                 },
                 code="objection_open",
+            )
+        earlier = request.objections.filter(reason=reason).first()
+        if earlier is not None:
+            # Objecting again on the same ground would restart the Atasan's
+            # clock and the 14 days to go to the Komisi Informasi.
+            raise ValidationError(
+                {
+                    "reason": _(
+                        "An objection on this ground was already filed (%(number)s)."
+                    )
+                    % {"number": earlier.objection_number}
+                },
+                code="same_ground",
             )
         number = _next_number(RegisterCounter.Register.OBJECTION, filed_on.year)
         objection = Objection.objects.create(
@@ -732,6 +739,27 @@ def file_objection(
             ),
         )
     return objection
+
+
+def _require_within(
+    day: datetime.date, window: tuple[datetime.date, datetime.date], late: str
+) -> None:
+    """``day`` must fall in ``window``; ``late`` names the end it passed."""
+    start, end = window
+    if day < start:
+        raise ValidationError(
+            {
+                "filed_on": _(
+                    "The date cannot be before %(date)s, when the period began."
+                )
+                % {"date": start.strftime("%d-%m-%Y")}
+            },
+            code="before_window",
+        )
+    if day > end:
+        raise ValidationError(
+            {"filed_on": late % {"date": end.strftime("%d-%m-%Y")}}, code="too_late"
+        )
 
 
 def _lock_objection(objection: Objection) -> None:
@@ -782,12 +810,13 @@ def dispute_window(objection: Objection) -> tuple[datetime.date, datetime.date] 
     """The 14 working days to go to the Komisi Informasi (UU Pasal 37(2)):
     from the Atasan's answer, or from its deadline passing without one."""
     if objection.answered_on:
-        start = objection.answered_on
+        start = end_from = objection.answered_on
     elif objection.due_on < today():
-        start = objection.due_on
+        end_from = objection.due_on
+        start = end_from + datetime.timedelta(days=1)
     else:
         return None
-    return start, WorkingCalendar(start, start).add(start, DISPUTE_FILING_DAYS)
+    return start, WorkingCalendar(end_from, end_from).add(end_from, DISPUTE_FILING_DAYS)
 
 
 def respond_to_objection_answer(
@@ -804,6 +833,8 @@ def respond_to_objection_answer(
     else:
         filed_on = None
     filed_on = filed_on or today()
+    if filed_on > today():
+        raise ValidationError({"filed_on": _("The date cannot be in the future.")})
     with transaction.atomic():
         _lock_objection(objection)
         if objection.status not in (Objection.Status.FILED, Objection.Status.ANSWERED):
@@ -839,16 +870,11 @@ def respond_to_objection_answer(
                 },
                 code="too_early",
             )
-        if filed_on > window[1]:
-            raise ValidationError(
-                {
-                    "filed_on": _(
-                        "The 14 working days to go to the Komisi Informasi ended on %(date)s."
-                    )
-                    % {"date": window[1].strftime("%d-%m-%Y")}
-                },
-                code="too_late",
-            )
+        _require_within(
+            filed_on,
+            window,
+            _("The 14 working days to go to the Komisi Informasi ended on %(date)s."),
+        )
         objection.status = Objection.Status.DISPUTED
         objection.responded_on = filed_on
         objection.save(update_fields=["status", "responded_on"])
@@ -916,15 +942,27 @@ def send_request_digest(*, user: User) -> int:
 
 
 def delete_expired_identity_scans(day: datetime.date | None = None) -> int:
-    """Delete identity scans of requests closed more than the retention
-    period ago (UU 27/2022: kept no longer than needed)."""
+    """Delete identity scans kept longer than needed (UU 27/2022).
+
+    The retention period runs from the close, or from the written answer of
+    a request nobody closed, and never while an objection or a dispute
+    still needs the file.
+    """
     day = day or today()
     limit = day - datetime.timedelta(days=settings.PPID_IDENTITY_RETENTION_DAYS)
-    expired = RequestFile.objects.filter(
-        kind=RequestFile.Kind.IDENTITY,
-        request__status=Status.CLOSED,
-        request__closed_on__lt=limit,
-    ).select_related("request")
+    finished = Q(request__status=Status.CLOSED, request__closed_on__lt=limit) | Q(
+        request__status=Status.ANSWERED, request__answered_on__lt=limit
+    )
+    pending = Q(request__objections__status=Objection.Status.FILED) | Q(
+        request__objections__dispute__isnull=False,
+        request__objections__dispute__decided_on__isnull=True,
+    )
+    expired = (
+        RequestFile.objects.filter(kind=RequestFile.Kind.IDENTITY)
+        .filter(finished)
+        .exclude(pk__in=RequestFile.objects.filter(pending).values("pk"))
+        .select_related("request")
+    )
     deleted = 0
     for record in expired:
         with transaction.atomic():

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from opds import permissions as perms
@@ -30,6 +31,8 @@ from ppid.request_forms import (
     add_service_errors,
 )
 
+# Error reports (mail_admins, the DEBUG page) must not show these.
+PERSONAL_FIELDS = ("nik", "phone", "email", "address", "tracking_code")
 SESSION_NEW = "ppid_new_request"
 SESSION_TRACKED = "ppid_tracked_requests"
 
@@ -41,6 +44,7 @@ def _throttled(request: HttpRequest, throttle: Any) -> bool:
 # --- Public ---------------------------------------------------------------------
 
 
+@sensitive_post_parameters(*PERSONAL_FIELDS)
 def request_form(request: HttpRequest) -> HttpResponse:
     """Ask for information: the rights, the steps and the form."""
     status = 200
@@ -96,6 +100,7 @@ def _tracked(request: HttpRequest, number: str) -> InformationRequest:
     return found
 
 
+@sensitive_post_parameters(*PERSONAL_FIELDS)
 def request_track(request: HttpRequest) -> HttpResponse:
     """Find a request by its registration number and tracking code."""
     form = TrackingForm(request.POST or None)
@@ -221,6 +226,8 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
 
 def yearly_report(request: HttpRequest, year: str, fmt: str) -> HttpResponse:
     """The Laporan Layanan Informasi Publik of a year (UU Pasal 12)."""
+    if request_selectors.parse_year(year) != int(year):
+        raise Http404
     figures = request_selectors.request_statistics(int(year))
     body, content_type = request_exports.yearly_report(figures, fmt)
     response = HttpResponse(body, content_type=content_type)
@@ -279,6 +286,7 @@ def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
     return response
 
 
+@sensitive_post_parameters(*PERSONAL_FIELDS)
 @login_required
 def record_request(request: HttpRequest) -> HttpResponse:
     """Record a request received on paper, by e-mail, by telephone or in person."""
@@ -351,7 +359,7 @@ def _detail_context(
         ],
         "route_form": forms.get("route_form") or RouteForm(initial={"opd": found.opd}),
         "reason_form": forms.get("reason_form") or ReasonForm(),
-        "answer_form": forms.get("answer_form") or AnswerForm(),
+        "answer_form": forms.get("answer_form") or AnswerForm(user=user),
         "objection_form": forms.get("objection_form")
         or ObjectionForm(
             staff=True, initial={"filed_on": rs.today(), "channel": "surat"}
@@ -397,7 +405,8 @@ def staff_action(request: HttpRequest, number: str, step: str) -> HttpResponse:
     if step not in STEPS:
         raise Http404
     form_class, run = STEPS[step]
-    form = form_class(request.POST, request.FILES) if form_class else None
+    extra = {"user": request.user} if form_class is AnswerForm else {}
+    form = form_class(request.POST, request.FILES, **extra) if form_class else None
     if form is not None and not form.is_valid():
         return _redisplay(request, found, form)
     try:

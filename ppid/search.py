@@ -89,10 +89,8 @@ def _like_filter(
     return queryset
 
 
-# What a candidate row carries besides its id: the sort keys and the facets.
-CANDIDATE_FIELDS = (
-    "pk",
-    "published_at",
+# The values the catalogue's facets count, in the order selectors reads them.
+FACET_FIELDS = (
     "category",
     "opd__slug",
     "opd__short_name",
@@ -101,6 +99,8 @@ CANDIDATE_FIELDS = (
     "year",
     "format",
 )
+# What a candidate row carries besides its id: the sort key and the facets.
+CANDIDATE_FIELDS = ("pk", "published_at", *FACET_FIELDS)
 
 
 class SearchResults(Sequence):

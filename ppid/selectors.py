@@ -23,7 +23,7 @@ from ppid.models import (
     InformationItem,
     ItemChange,
 )
-from ppid.search import SearchResults
+from ppid.search import FACET_FIELDS, SearchResults
 
 PUBLIC_FILES = Prefetch(
     "files",
@@ -71,7 +71,9 @@ def catalogue_facets(
     (the filters) the counts are kept until the catalogue changes.
     """
     if isinstance(queryset, SearchResults):
-        return _facets_from_rows(row[2:9] for row in queryset.rows)
+        # Candidate rows are (pk, published_at, *FACET_FIELDS[, rank]).
+        facets = slice(2, 2 + len(FACET_FIELDS))
+        return _facets_from_rows(row[facets] for row in queryset.rows)
     if cache_key is not None:
         key = versioned_key("facets", cache_key)
         facets = cache.get(key)
@@ -81,17 +83,7 @@ def catalogue_facets(
         return facets
     # A narrow filter leaves at most a few thousand rows: read them once and
     # count in Python. Browsing the whole catalogue counts in the database.
-    rows = list(
-        queryset.order_by().values_list(
-            "category",
-            "opd__slug",
-            "opd__short_name",
-            "subtype__code",
-            "subtype__name",
-            "year",
-            "format",
-        )[: FACET_ROWS + 1]
-    )
+    rows = list(queryset.order_by().values_list(*FACET_FIELDS)[: FACET_ROWS + 1])
     if len(rows) > FACET_ROWS:
         return _facets_in_database(queryset)
     return _facets_from_rows(rows)

@@ -34,7 +34,7 @@ from ppid.models import (
     ItemChange,
 )
 from ppid.search import refresh_search_vectors
-from ppid.uploads import CleanUpload, clean_upload
+from ppid.uploads import CleanUpload, clean_upload, clean_uploads
 
 ITEM_FIELDS = (
     "title",
@@ -118,20 +118,6 @@ def _clean_sheet(upload: UploadedFile | None) -> CleanUpload | None:
 def _refuse(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)
-
-
-def _clean_uploads(uploads: Iterable[UploadedFile]) -> list[CleanUpload]:
-    # All files are checked before anything is written, so one bad file
-    # leaves the item exactly as it was.
-    cleaned, errors = [], []
-    for upload in uploads:
-        try:
-            cleaned.append(clean_upload(upload))
-        except ValidationError as exc:
-            errors.extend(exc.messages)
-    if errors:
-        raise ValidationError({"files": errors})
-    return cleaned
 
 
 @contextmanager
@@ -286,7 +272,7 @@ def create_item(
 ) -> InformationItem:
     """File a new draft for ``opd``, with its files and, if excluded, decision."""
     _refuse(perms.can_create_item(by, opd), _("You may not file items for this OPD."))
-    cleaned = _clean_uploads(files)
+    cleaned = clean_uploads(files)
     sheet = _clean_sheet(signed_sheet)
     item = InformationItem(opd=opd, status=InformationItem.Status.DRAFT)
     _apply(item, data)
@@ -314,7 +300,7 @@ def update_item(
     signed_sheet: UploadedFile | None = None,
 ) -> InformationItem:
     """Change an item's fields, files or decision; every change is logged."""
-    cleaned = _clean_uploads(files)
+    cleaned = clean_uploads(files)
     sheet = _clean_sheet(signed_sheet)
     _lock(item)
     _refuse(perms.can_edit_item(by, item), _("You may not change this item."))

@@ -19,7 +19,7 @@ import unicodedata
 import warnings
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
@@ -667,3 +667,19 @@ def _odf_text(root: Element) -> str:
                 yield element.text
 
     return _capped(pieces())
+
+
+def clean_uploads(
+    uploads: Iterable[UploadedFile], field: str = "files"
+) -> list[CleanUpload]:
+    """Check every file before anything is written, so one bad file leaves
+    everything as it was; the errors of all of them are named under ``field``."""
+    cleaned, errors = [], []
+    for upload in uploads:
+        try:
+            cleaned.append(clean_upload(upload))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError({field: errors})
+    return cleaned

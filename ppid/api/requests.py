@@ -12,7 +12,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -210,8 +212,11 @@ class AnswerSerializer(serializers.Serializer):
     exclusion_ground = serializers.CharField(
         max_length=1, required=False, allow_blank=True
     )
+    # Any DIK entry resolves here; the service decides which may be cited.
     excluded_item = serializers.PrimaryKeyRelatedField(
-        queryset=InformationItem.objects.all(), required=False, allow_null=True
+        queryset=InformationItem.objects.filter(category="dikecualikan"),
+        required=False,
+        allow_null=True,
     )
     referred_body = serializers.CharField(
         max_length=200, required=False, allow_blank=True
@@ -240,9 +245,14 @@ def _valid(serializer_class: type, request: Request) -> dict:
     return serializer.validated_data
 
 
+@method_decorator(
+    sensitive_post_parameters("nik", "phone", "email", "address", "tracking_code"),
+    name="dispatch",
+)
 class InformationRequestViewSet(viewsets.ViewSet):
     """Requests: anyone may file one; the requester follows it with the
-    tracking code; staff work on the ones of their scope."""
+    tracking code (``?tracking_code=`` or the ``X-Tracking-Code`` header,
+    which stays out of access logs); staff work on the ones of their scope."""
 
     permission_classes = [permissions.AllowAny]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -307,7 +317,9 @@ class InformationRequestViewSet(viewsets.ViewSet):
         responses=StaffRequestSerializer,
     )
     def retrieve(self, request: Request, number: str | None = None) -> Response:
-        code = request.query_params.get("tracking_code", "")
+        code = request.headers.get("X-Tracking-Code") or request.query_params.get(
+            "tracking_code", ""
+        )
         found = request_services.find_by_code(number, code) if code else None
         if found is not None:
             return Response(RequestSerializer(found).data)

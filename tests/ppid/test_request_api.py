@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from ppid import request_services as rs
 from ppid.models import InformationRequest, Objection
-from tests.factories import OpdFactory, UserFactory, pdf_bytes
+from tests.factories import OpdFactory, pdf_bytes
 from tests.ppid.test_requests import NIK, request_data
 
 pytestmark = pytest.mark.django_db
@@ -27,17 +27,9 @@ def payload(**overrides):
 
 
 @pytest.fixture
-def on(monkeypatch):
-    def set_today(day):
-        monkeypatch.setattr(rs, "today", lambda: day)
-
-    set_today(D(2026, 3, 16))
-    return set_today
-
-
-@pytest.fixture
-def atasan(db):
-    return UserFactory(username="atasan", role="atasan_ppid")
+def on(on):
+    on(D(2026, 3, 16))
+    return on
 
 
 def file_request(api_client, **overrides):
@@ -81,6 +73,9 @@ def test_anonymous_files_a_request_and_tracks_it(api_client, on, opd):
         "events",
     } <= set(tracked)
     assert tracked["events"][0]["action"] == "submitted"
+    # The code may also come in a header, which stays out of access logs.
+    by_header = api_client.get(detail, HTTP_X_TRACKING_CODE=body["tracking_code"])
+    assert by_header.status_code == 200
     no_personal_data(response)
     # The URL form without slashes works too.
     url_form = body["registration_number"].replace("/", "-")
@@ -155,6 +150,12 @@ def test_staff_actions_and_wrong_states(
     assert api_client.post(base + "route/", {"opd": "nope"}).status_code == 400
     routed = api_client.post(base + "route/", {"opd": opd.slug}, format="json")
     assert routed.json()["status"] == "registered"
+    # Routing is internal: the requester's timeline does not show it.
+    code_view = InformationRequest.objects.get()
+    public_events = [e.action for e in code_view.events.filter(is_public=True)]
+    assert "routed" not in public_events and "routed" in [
+        e["action"] for e in routed.json()["events"]
+    ]
     api_client.force_authenticate(other_opd_admin)
     assert api_client.post(base + "complete/").status_code == 404
     api_client.force_authenticate(atasan)
@@ -270,8 +271,11 @@ def test_staff_record_paper_request_in_the_past(api_client, on, ppid_utama):
 
 
 def test_submissions_are_rate_limited_per_ip(api_client, on, settings):
-    for _ in range(settings.PPID_REQUEST_SUBMISSIONS_PER_HOUR):
+    for n in range(settings.PPID_REQUEST_SUBMISSIONS_PER_HOUR):
+        # A forged X-Forwarded-For does not make a new client.
+        api_client.credentials(HTTP_X_FORWARDED_FOR="10.0.0.{}".format(n))
         file_request(api_client)
+    api_client.credentials(HTTP_X_FORWARDED_FOR="10.9.9.9")
     response = api_client.post(URL, payload(), format="json")
     assert response.status_code == 429
     assert (

@@ -48,21 +48,6 @@ def request_data(**overrides):
     return data
 
 
-@pytest.fixture
-def on(monkeypatch):
-    """Set the services' today."""
-
-    def set_today(day):
-        monkeypatch.setattr(rs, "today", lambda: day)
-
-    return set_today
-
-
-@pytest.fixture
-def atasan(db):
-    return UserFactory(username="atasan", role="atasan_ppid")
-
-
 def recorded(by, received_on, **overrides):
     request, _code = rs.submit_request(
         data=request_data(**overrides), by=by, channel="surat", received_on=received_on
@@ -299,7 +284,7 @@ def test_full_lifecycle_records_every_step(ppid_utama, opd, opd_admin, on):
     ]
 
 
-def test_wrong_state_actions_are_refused_and_change_nothing(ppid_utama, on):
+def test_wrong_state_actions_are_refused_and_change_nothing(ppid_utama, opd, on):
     on(D(2026, 6, 1))
     request = recorded(ppid_utama, D(2026, 6, 1))
     with pytest.raises(ValidationError):
@@ -321,13 +306,12 @@ def test_wrong_state_actions_are_refused_and_change_nothing(ppid_utama, on):
             request=request, by=ppid_utama, decision="granted_full", letter="x"
         ),
         lambda: rs.extend_request(request=request, by=ppid_utama, reason="x"),
-        lambda: rs.route_request(
-            request=request, by=ppid_utama, opd=request.opd or None
-        ),
+        lambda: rs.route_request(request=request, by=ppid_utama, opd=opd),
         lambda: rs.mark_complete(request=request, by=ppid_utama),
     ):
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as exc:
             action()
+        assert set(exc.value.message_dict) == {"status"}
     request.refresh_from_db()
     assert (request.status, request.decision) == ("closed", "not_documented")
     assert request.events.count() == events
@@ -473,7 +457,10 @@ def test_objection_window_is_thirty_working_days(ppid_utama, atasan, on):
         request=request, reason="e", description="Tidak dipenuhi"
     )
     assert objection.objection_number == "KEB-PBG/2026/000001"
-    assert objection.due_on == rs.WorkingCalendar(end, end).add(end, 30)
+    # 30 working days after 6 May: Ascension (14 May) and its cuti bersama,
+    # Idul Adha (27 May) and its cuti bersama, Pancasila Day (1 June) and
+    # Islamic New Year (16 June) skipped.
+    assert objection.due_on == D(2026, 6, 25)
 
 
 def test_objection_before_answer_or_deadline_is_refused(ppid_utama, on):
@@ -595,3 +582,155 @@ def test_nothing_due_sends_nothing(ppid_utama, on, mailoutbox):
     recorded(ppid_utama, D(2026, 3, 16))
     assert send_request_digests_task.delay().get() == 0
     assert mailoutbox == []
+
+
+# --- Review findings ------------------------------------------------------------------
+
+
+def test_only_published_dik_entries_of_ones_own_opd_can_be_cited(
+    ppid_utama, opd, other_opd, opd_admin, on
+):
+    on(D(2026, 6, 1))
+    request = recorded(opd_admin, D(2026, 6, 1))
+    draft = ExclusionDecisionFactory(item__opd=opd, item__status="draft", ground="h")
+    foreign = ExclusionDecisionFactory(item__opd=other_opd, ground="h")
+    own = ExclusionDecisionFactory(item__opd=opd, ground="c")
+    for decision in (draft, foreign):
+        with pytest.raises(ValidationError) as exc:
+            rs.answer_request(
+                request=request,
+                by=opd_admin,
+                decision="refused_excluded",
+                letter="Ditolak",
+                excluded_item=decision.item,
+            )
+        assert "excluded_item" in exc.value.message_dict
+    from ppid.request_forms import citable_exclusions
+
+    assert list(citable_exclusions(opd_admin)) == [own.item]
+    assert set(citable_exclusions(ppid_utama)) == {own.item, foreign.item}
+    rs.answer_request(
+        request=request,
+        by=opd_admin,
+        decision="refused_excluded",
+        letter="Ditolak",
+        excluded_item=own.item,
+    )
+    request.refresh_from_db()
+    assert request.exclusion_ground == "c"
+
+
+def test_staff_cannot_backdate_objections_or_disputes(ppid_utama, atasan, on):
+    request = _answered(ppid_utama, on)  # answered 16 March 2026
+    with pytest.raises(ValidationError) as exc:
+        rs.file_objection(
+            request=request,
+            reason="e",
+            description="x",
+            by=ppid_utama,
+            filed_on=D(2020, 1, 2),
+        )
+    assert "16-03-2026" in str(exc.value.message_dict["filed_on"])
+    objection = rs.file_objection(
+        request=request,
+        reason="e",
+        description="x",
+        by=ppid_utama,
+        filed_on=D(2026, 3, 16),
+    )
+    on(D(2026, 3, 25))
+    rs.answer_objection(
+        objection=objection, by=atasan, decision="upheld", answer="Alasan"
+    )
+    for day in (D(2026, 3, 20), D(2026, 3, 26)):  # before the answer; in the future
+        with pytest.raises(ValidationError) as exc:
+            rs.respond_to_objection_answer(
+                objection=objection, accept=False, by=ppid_utama, filed_on=day
+            )
+        assert "filed_on" in exc.value.message_dict
+    objection.refresh_from_db()
+    assert objection.status == "answered"
+
+
+def test_one_objection_per_ground(ppid_utama, atasan, on):
+    request = _answered(ppid_utama, on)
+    first = rs.file_objection(request=request, reason="e", description="x")
+    rs.answer_objection(objection=first, by=atasan, decision="upheld", answer="Alasan")
+    rs.respond_to_objection_answer(objection=first, accept=False)
+    with pytest.raises(ValidationError) as exc:
+        rs.file_objection(request=request, reason="e", description="lagi")
+    assert first.objection_number in str(exc.value.message_dict["reason"])
+    second = rs.file_objection(request=request, reason="f", description="biaya")
+    assert second.reason == "f"
+
+
+def test_lapsed_deadline_window_starts_the_next_day(ppid_utama, on):
+    on(D(2026, 3, 16))
+    request = recorded(ppid_utama, D(2026, 3, 16))  # due 7 April
+    on(D(2026, 4, 9))
+    # 30 working days after 7 April; Labour Day, Ascension and its cuti
+    # bersama skipped.
+    assert rs.objection_window(request) == (D(2026, 4, 8), D(2026, 5, 22))
+    with pytest.raises(ValidationError):
+        rs.file_objection(
+            request=request,
+            reason="c",
+            description="x",
+            by=ppid_utama,
+            filed_on=D(2026, 4, 7),
+        )
+
+
+def test_answered_but_unclosed_requests_lose_their_scan_too(
+    ppid_utama, atasan, on, settings, django_capture_on_commit_callbacks
+):
+    settings.PPID_IDENTITY_RETENTION_DAYS = 30
+    on(D(2026, 1, 5))
+    kept, _code = rs.submit_request(
+        data=request_data(),
+        identity_scan=SimpleUploadedFile("ktp.pdf", pdf_bytes("KTP 1")),
+    )
+    dropped, _code = rs.submit_request(
+        data=request_data(),
+        identity_scan=SimpleUploadedFile("ktp.pdf", pdf_bytes("KTP 2")),
+    )
+    for request in (kept, dropped):
+        rs.answer_request(
+            request=request, by=ppid_utama, decision="granted_full", letter="x"
+        )
+    rs.file_objection(request=kept, reason="d", description="Tidak sesuai")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert rs.delete_expired_identity_scans(D(2026, 3, 1)) == 1
+    assert kept.files.exists() and not dropped.files.exists()
+
+
+def test_a_failure_after_files_are_stored_removes_them(
+    ppid_utama, on, settings, monkeypatch
+):
+    on(D(2026, 6, 1))
+    request = recorded(ppid_utama, D(2026, 6, 1))
+    real_event = rs._event
+
+    def failing_event(request, by, action, *args, **kwargs):
+        if action == RequestEvent.Action.ANSWERED:
+            raise RuntimeError("database went away")
+        return real_event(request, by, action, *args, **kwargs)
+
+    monkeypatch.setattr(rs, "_event", failing_event)
+    with pytest.raises(RuntimeError):
+        rs.answer_request(
+            request=request,
+            by=ppid_utama,
+            decision="granted_full",
+            letter="Terlampir",
+            files=[SimpleUploadedFile("a.pdf", pdf_bytes("jawaban"))],
+        )
+    request.refresh_from_db()
+    assert request.status == "registered" and not request.files.exists()
+    stored = settings.MEDIA_ROOT / "requests"
+    assert not stored.exists() or not any(stored.iterdir())
+
+
+def test_nul_in_a_registration_number_finds_nothing():
+    assert rs.request_by_number("PPID-PBG/2026/\x00001") is None
+    assert rs.canonical_objection_number("KEB-PBG-2026-\x00") == "KEB-PBG-2026-"
