@@ -112,6 +112,8 @@ def bench_env(static_root: Path) -> dict[str, str]:
         DATABASE_URL=DATABASE_URL,
         DEBUG="False",
         SECRET_KEY="bench-only-" + "k" * 64,
+        # A fixed, public key: the benchmark stores no personal data.
+        PERSONAL_DATA_KEYS="YmVuY2gtb25seS1ub3QtYS1zZWNyZXQta2V5LTEyMzQ=",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="False",
         SESSION_COOKIE_SECURE="False",

@@ -230,6 +230,18 @@ PERSONAL_DATA_KEYS = env_fernet_keys("PERSONAL_DATA_KEYS", required=not DEBUG) o
     # with DEBUG off.
     base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
 ]
+# SOCIAL MEDIA
+# Platform access tokens are encrypted with these keys (Fernet, newest
+# first); without them, with PERSONAL_DATA_KEYS.
+SOCIAL_TOKEN_KEYS = env_fernet_keys("SOCIAL_TOKEN_KEYS") or PERSONAL_DATA_KEYS
+# Raw API answers are kept this many days for audit, then deleted.
+SOCIAL_RAW_PAYLOAD_DAYS = env_int("SOCIAL_RAW_PAYLOAD_DAYS", 90, minimum=1)
+# Days pulled every night: platform data lags up to 48 hours.
+SOCIAL_PULL_WINDOW_DAYS = env_int("SOCIAL_PULL_WINDOW_DAYS", 3, minimum=1)
+# A running pull silent for this long is re-queued by the sweeper.
+SOCIAL_RUN_TIMEOUT_MINUTES = env_int("SOCIAL_RUN_TIMEOUT_MINUTES", 15, minimum=1)
+# Dinkominfo's house rule: videos longer than this are flagged.
+SOCIAL_VIDEO_MAX_SECONDS = env_int("SOCIAL_VIDEO_MAX_SECONDS", 60, minimum=1)
 # Absolute links in e-mails and exports built outside a request.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Requests stream uploads to disk beyond this; the hard cap is above.

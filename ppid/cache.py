@@ -66,25 +66,28 @@ def cached_for_visitors(
         if request.method != "GET" or personal:
             return view(request, *args, **kwargs)
         # The host is part of the key: exports and feeds hold absolute links.
-        key = versioned_key(
-            "page",
-            "{}|{}|{}".format(
-                request.headers.get("HX-Request", ""),
-                request.get_host(),
-                request.get_full_path(),
-            ),
+        text = "{}|{}|{}".format(
+            request.headers.get("HX-Request", ""),
+            request.get_host(),
+            request.get_full_path(),
         )
-        response = cache.get(key)
-        if response is None:
-            response = view(request, *args, **kwargs)
-            # Nothing personal may be stored: no cookies, no CSRF token.
-            if (
-                response.status_code == 200
-                and not response.streaming
-                and not response.cookies
-                and "CSRF_COOKIE" not in request.META
-            ):
-                cache.set(key, response, PAGE_SECONDS)
+        key = "ppid:page:" + hashlib.sha256(text.encode()).hexdigest()[:32]
+        # One round trip for both: the page is stored with the catalogue
+        # version it was rendered under, and served only while that holds.
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or catalogue_version()
+        entry = found.get(key)
+        if entry is not None and entry[0] == version:
+            return entry[1]
+        response = view(request, *args, **kwargs)
+        # Nothing personal may be stored: no cookies, no CSRF token.
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "CSRF_COOKIE" not in request.META
+        ):
+            cache.set(key, (version, response), PAGE_SECONDS)
         return response
 
     return wrapped

@@ -157,3 +157,26 @@ def pdf_bytes(text: str = "Laporan") -> bytes:
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+class SocialAccountFactory(factory.django.DjangoModelFactory):
+    """An API-connected Instagram account of a new OPD."""
+
+    class Meta:
+        model = "socialposts.SocialAccount"
+
+    opd = factory.SubFactory(OpdFactory)
+    platform = "instagram"
+    handle = factory.Sequence(lambda n: "opd_purbalingga_{}".format(n))
+    external_id = factory.Sequence(lambda n: "1784{:010d}".format(n))
+    connection = "api"
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "socialposts.Post"
+
+    account = factory.SubFactory(SocialAccountFactory)
+    external_id = factory.Sequence(lambda n: "post{}".format(n))
+    published_at = factory.LazyFunction(timezone.now)
+    content_type = "foto"

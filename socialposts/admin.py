@@ -1,0 +1,117 @@
+"""Django admin for social-media accounts, the metric catalogue and runs."""
+
+from django.contrib import admin
+
+from opds.forms import URL_FORMFIELD_OVERRIDES
+from socialposts.models import (
+    AccountMetricDaily,
+    IngestionRun,
+    Metric,
+    PlatformMetric,
+    Post,
+    PostMetricSnapshot,
+    RawPayload,
+    SocialAccount,
+    Topic,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written by the ingestion pipeline only, so the admin only shows them."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SocialAccount)
+class SocialAccountAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FORMFIELD_OVERRIDES
+    list_display = ["handle", "platform", "opd", "connection", "last_success_at"]
+    list_filter = ["platform", "connection", "is_active"]
+    list_select_related = ["opd"]
+    search_fields = ["handle", "opd__name", "opd__short_name"]
+    autocomplete_fields = ["opd"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "position"]
+    search_fields = ["name", "code"]
+
+
+class PlatformMetricInline(admin.TabularInline):
+    model = PlatformMetric
+    extra = 0
+
+
+@admin.register(Metric)
+class MetricAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "level", "kind"]
+    search_fields = ["name", "code"]
+    inlines = [PlatformMetricInline]
+
+
+@admin.register(PlatformMetric)
+class PlatformMetricAdmin(admin.ModelAdmin):
+    list_display = [
+        "platform",
+        "name",
+        "metric",
+        "valid_from",
+        "valid_to",
+        "breaks_series",
+    ]
+    list_filter = ["platform", "breaks_series"]
+    search_fields = ["name", "metric__code"]
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FORMFIELD_OVERRIDES
+    list_display = ["external_id", "account", "content_type", "published_at"]
+    list_filter = ["content_type", "account__platform", "topics"]
+    list_select_related = ["account"]
+    search_fields = ["external_id", "caption", "account__handle"]
+    raw_id_fields = ["account", "information_item"]
+    date_hierarchy = "published_at"
+
+
+@admin.register(AccountMetricDaily)
+class AccountMetricDailyAdmin(ReadOnlyAdmin):
+    list_display = ["account", "metric", "date", "value", "source_metric"]
+    list_filter = ["metric"]
+    search_fields = ["account__handle"]
+    list_select_related = ["account", "metric"]
+
+
+@admin.register(PostMetricSnapshot)
+class PostMetricSnapshotAdmin(ReadOnlyAdmin):
+    list_display = ["post", "metric", "date", "value"]
+    list_filter = ["metric"]
+    search_fields = ["post__external_id"]
+    list_select_related = ["post", "metric"]
+
+
+@admin.register(IngestionRun)
+class IngestionRunAdmin(ReadOnlyAdmin):
+    list_display = [
+        "account",
+        "status",
+        "trigger",
+        "window_end",
+        "attempts",
+        "rows_written",
+        "finished_at",
+    ]
+    list_filter = ["status", "trigger"]
+    search_fields = ["account__handle", "error"]
+    list_select_related = ["account"]
+
+
+@admin.register(RawPayload)
+class RawPayloadAdmin(ReadOnlyAdmin):
+    list_display = ["endpoint", "status_code", "api_version", "fetched_at"]
+    search_fields = ["endpoint"]

@@ -1,0 +1,101 @@
+"""Ingestion runs: queued once, claimed once, swept when their worker is lost."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from socialposts import runs
+from socialposts.models import IngestionRun, SocialAccount
+from tests.factories import SocialAccountFactory
+
+pytestmark = pytest.mark.django_db
+Status = IngestionRun.Status
+
+
+@pytest.fixture
+def sent(django_capture_on_commit_callbacks):
+    """Run ids handed to the queue, once the transaction commits."""
+    queue: list[int] = []
+    return queue
+
+
+def queue(account, sent, django_capture_on_commit_callbacks, **kwargs):
+    with django_capture_on_commit_callbacks(execute=True):
+        return runs.queue_run(
+            account, trigger="schedule", enqueue=sent.append, **kwargs
+        )
+
+
+def test_one_run_per_account_and_window_and_sent_after_commit(
+    sent, django_capture_on_commit_callbacks
+):
+    account = SocialAccountFactory()
+    first = queue(account, sent, django_capture_on_commit_callbacks)
+    again = queue(account, sent, django_capture_on_commit_callbacks)
+    assert first == again and sent == [first.pk]
+    start, end = runs.pull_window(datetime.date(2026, 3, 16))
+    assert (start, end) == (datetime.date(2026, 3, 14), datetime.date(2026, 3, 16))
+
+
+def test_a_run_is_claimed_once(sent, django_capture_on_commit_callbacks):
+    run = queue(SocialAccountFactory(), sent, django_capture_on_commit_callbacks)
+    claimed = runs.claim(run.pk)
+    assert claimed is not None and claimed.status == Status.RUNNING
+    assert claimed.attempts == 1
+    assert runs.claim(run.pk) is None  # a duplicate delivery does nothing
+
+
+def test_finish_marks_the_account_fresh(sent, django_capture_on_commit_callbacks):
+    account = SocialAccountFactory()
+    assert account.is_stale()
+    run = runs.claim(queue(account, sent, django_capture_on_commit_callbacks).pk)
+    runs.finish(run, Status.SUCCEEDED, rows=42)
+    account.refresh_from_db()
+    run.refresh_from_db()
+    assert not account.is_stale() and run.rows_written == 42 and run.is_final
+    later = timezone.now() + datetime.timedelta(days=2, minutes=1)
+    assert account.is_stale(later)
+
+
+def test_sweeper_requeues_silent_runs_and_gives_up_after_max_attempts(
+    sent, django_capture_on_commit_callbacks, settings
+):
+    settings.SOCIAL_RUN_TIMEOUT_MINUTES = 15
+    lost = runs.claim(
+        queue(SocialAccountFactory(), sent, django_capture_on_commit_callbacks).pk
+    )
+    message_lost = queue(
+        SocialAccountFactory(), sent, django_capture_on_commit_callbacks
+    )
+    alive = runs.claim(
+        queue(SocialAccountFactory(), sent, django_capture_on_commit_callbacks).pk
+    )
+    sent.clear()
+    later = timezone.now() + datetime.timedelta(minutes=20)
+    runs.heartbeat(alive)
+    IngestionRun.objects.filter(pk=alive.pk).update(heartbeat_at=later)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert runs.sweep(later, enqueue=sent.append) == 2
+    assert sorted(sent) == sorted([lost.pk, message_lost.pk])
+    assert IngestionRun.objects.get(pk=lost.pk).status == Status.QUEUED
+    assert IngestionRun.objects.get(pk=alive.pk).status == Status.RUNNING
+    # A run that keeps losing its worker is failed, not retried for ever.
+    IngestionRun.objects.filter(pk=lost.pk).update(
+        status=Status.RUNNING, attempts=runs.MAX_ATTEMPTS, heartbeat_at=later
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        runs.sweep(later + datetime.timedelta(minutes=20), enqueue=sent.append)
+    assert IngestionRun.objects.get(pk=lost.pk).status == Status.FAILED
+
+
+def test_token_health():
+    now = timezone.now()
+    account = SocialAccount(token_expires_at=now + datetime.timedelta(days=30))
+    assert account.token_health(now) == "ok"
+    account.token_expires_at = now + datetime.timedelta(days=6)
+    assert account.token_health(now) == "expiring"
+    account.token_expires_at = now - datetime.timedelta(seconds=1)
+    assert account.token_health(now) == "expired"
+    account.token_revoked_at = now
+    assert account.token_health(now) == "revoked"
