@@ -240,6 +240,15 @@ SOCIAL_RAW_PAYLOAD_DAYS = env_int("SOCIAL_RAW_PAYLOAD_DAYS", 90, minimum=1)
 SOCIAL_PULL_WINDOW_DAYS = env_int("SOCIAL_PULL_WINDOW_DAYS", 3, minimum=1)
 # A running pull silent for this long is re-queued by the sweeper.
 SOCIAL_RUN_TIMEOUT_MINUTES = env_int("SOCIAL_RUN_TIMEOUT_MINUTES", 15, minimum=1)
+# The platforms' APIs; tests and the demo point these at the fake server.
+SOCIAL_GRAPH_BASE_URL = env_str("SOCIAL_GRAPH_BASE_URL", "https://graph.facebook.com")
+SOCIAL_GRAPH_API_VERSION = env_str("SOCIAL_GRAPH_API_VERSION", "v23.0")
+SOCIAL_HTTP_TIMEOUT_SECONDS = env_int("SOCIAL_HTTP_TIMEOUT_SECONDS", 20, minimum=1)
+# Retries of 429, 5xx and timeouts: at most this many attempts and seconds,
+# with exponential backoff from the base and full jitter.
+SOCIAL_RETRY_ATTEMPTS = env_int("SOCIAL_RETRY_ATTEMPTS", 5, minimum=1)
+SOCIAL_RETRY_MAX_SECONDS = env_int("SOCIAL_RETRY_MAX_SECONDS", 600, minimum=1)
+SOCIAL_RETRY_BASE_SECONDS = 2.0
 # Dinkominfo's house rule: videos longer than this are flagged.
 SOCIAL_VIDEO_MAX_SECONDS = env_int("SOCIAL_VIDEO_MAX_SECONDS", 60, minimum=1)
 # Absolute links in e-mails and exports built outside a request.

@@ -8,10 +8,11 @@ import hashlib
 import hmac
 import secrets
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from config import crypto
 
 # Province codes in use (Kemendagri), the first two digits of every NIK.
 PROVINCE_CODES = frozenset(
@@ -62,22 +63,13 @@ def mask_nik(nik: str) -> str:
     return nik[:4] + "*" * 8 + nik[-4:]
 
 
-def _cipher() -> MultiFernet:
-    return MultiFernet([Fernet(key) for key in settings.PERSONAL_DATA_KEYS])
-
-
 def encrypt(text: str) -> str:
-    return _cipher().encrypt(text.encode()).decode()
+    return crypto.encrypt(text, settings.PERSONAL_DATA_KEYS)
 
 
 def decrypt(token: str) -> str:
     """The clear text, or an empty string when no key opens it any more."""
-    if not token:
-        return ""
-    try:
-        return _cipher().decrypt(token.encode()).decode()
-    except InvalidToken:
-        return ""
+    return crypto.decrypt(token, settings.PERSONAL_DATA_KEYS)
 
 
 def new_tracking_code() -> str:

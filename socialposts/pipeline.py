@@ -1,0 +1,98 @@
+"""One pull of one account: fetch from the platform, then write everything
+the answer held in one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from socialposts import runs, tokens
+from socialposts.clients import FetchResult, client_for
+from socialposts.ingest import (
+    AccountValue,
+    PostValue,
+    upsert_account_values,
+    upsert_post_values,
+)
+from socialposts.models import IngestionRun, Post, RawPayload
+
+Status = IngestionRun.Status
+
+
+def pull(run: IngestionRun, **transport: Any) -> tuple[str, int, str]:
+    """Fetch the run's window and store it; return (status, rows, problems).
+
+    Platform errors propagate to the caller, which decides whether the run
+    is retried, deferred or failed.
+    """
+    account = run.account
+    client = client_for(account, tokens.access_token(account), **transport)
+    result = client.fetch(
+        run.window_start, run.window_end, heartbeat=lambda: runs.heartbeat(run)
+    )
+    rows = store(run, result)
+    status = Status.PARTIAL if result.problems else Status.SUCCEEDED
+    return status, rows, "\n".join(result.problems)
+
+
+def store(run: IngestionRun, result: FetchResult) -> int:
+    """Write posts, metric values and raw payloads; return rows written."""
+    account = run.account
+    now = timezone.now()
+    with transaction.atomic():
+        RawPayload.objects.bulk_create(
+            RawPayload(
+                run=run,
+                endpoint=call.endpoint[:300],
+                api_version=getattr(run, "api_version", "")[:20],
+                status_code=call.status,
+                payload=call.payload,
+                fetched_at=now,
+            )
+            for call in result.calls
+        )
+        ids = _save_posts(account, result.posts)
+        written = upsert_account_values(
+            (
+                AccountValue(account.pk, code, day, value, source)
+                for code, day, value, source in result.account_values
+            ),
+            fetched_at=now,
+        )
+        written += upsert_post_values(
+            (
+                PostValue(ids[external], code, day, value, source)
+                for external, code, day, value, source in result.post_values
+                if external in ids
+            ),
+            fetched_at=now,
+        )
+    return written
+
+
+def _save_posts(account: Any, posts: list[dict]) -> dict[str, int]:
+    """Create new posts; refresh link and caption of known ones. The content
+    type and topics staff set are never overwritten by a pull."""
+    known = {
+        p.external_id: p
+        for p in Post.objects.filter(
+            account=account, external_id__in=[p["external_id"] for p in posts]
+        )
+    }
+    new, changed = [], []
+    for data in posts:
+        post = known.get(data["external_id"])
+        if post is None:
+            new.append(Post(account=account, **data))
+        elif (post.permalink, post.caption) != (data["permalink"], data["caption"]):
+            post.permalink, post.caption = data["permalink"], data["caption"]
+            changed.append(post)
+    Post.objects.bulk_create(new, batch_size=500)
+    Post.objects.bulk_update(changed, ["permalink", "caption"], batch_size=500)
+    return dict(
+        Post.objects.filter(
+            account=account, external_id__in=[p["external_id"] for p in posts]
+        ).values_list("external_id", "pk")
+    )
