@@ -10,6 +10,7 @@ from ppid.api.requests import (
     RequestStatisticsView,
 )
 from ppid.api.views import ExclusionViewSet, InformationItemViewSet
+from socialposts.api import DailyMetricViewSet, PostViewSet, SocialAccountViewSet
 
 router = DefaultRouter()
 router.register("opds", OpdViewSet, basename="opd")
@@ -17,6 +18,9 @@ router.register("information", InformationItemViewSet, basename="information")
 router.register("exclusions", ExclusionViewSet, basename="exclusion")
 router.register("requests", InformationRequestViewSet, basename="request")
 router.register("objections", ObjectionViewSet, basename="objection")
+router.register("social/accounts", SocialAccountViewSet, basename="social-account")
+router.register("social/posts", PostViewSet, basename="social-post")
+router.register("social/metrics", DailyMetricViewSet, basename="social-metric")
 
 app_name = "api"
 urlpatterns = [

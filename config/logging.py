@@ -10,8 +10,11 @@ import re
 # not personal (ids, timestamps) are rarely 9+ digits in this portal's logs,
 # and hiding one by mistake costs nothing.
 _PATTERNS = [
-    # A tracking code in a query string (the API accepts one there).
-    (re.compile(r"(tracking_code=)[^&\s\"']*", re.I), r"\1[disembunyikan]"),
+    # Secrets in query strings: a request's tracking code, a platform token.
+    (
+        re.compile(r"((?:tracking_code|access_token)=)[^&\s\"']*", re.I),
+        r"\1[disembunyikan]",
+    ),
     (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[surel disembunyikan]"),
     # A NIK, also as people write it: in groups of four.
     (

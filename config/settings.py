@@ -160,6 +160,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ppid.tasks.send_request_digests_task",
         "schedule": crontab(minute=0, hour=6, day_of_week="mon-fri"),
     },
+    # Platform data lags up to 48 hours; each night pulls the last 3 days.
+    "social-daily-pulls": {
+        "task": "socialposts.tasks.schedule_daily_pulls_task",
+        "schedule": crontab(minute=0, hour=2),
+    },
+    # The database is the record of runs: lost workers or messages are
+    # found here and their runs queued again.
+    "social-sweep-runs": {
+        "task": "socialposts.tasks.sweep_runs_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    "social-purge-raw-payloads": {
+        "task": "socialposts.tasks.purge_raw_payloads_task",
+        "schedule": crontab(minute=45, hour=3),
+    },
     "ppid-identity-scan-retention": {
         "task": "ppid.tasks.delete_expired_identity_scans_task",
         "schedule": crontab(minute=30, hour=2),
@@ -339,6 +354,9 @@ LOGGING = {
     # Django's own handlers would write past the filter: its loggers hand
     # their records to the root's handler instead.
     "loggers": {
+        # httpx logs every request URL at INFO; Graph URLs carry tokens.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
         "django": {"handlers": [], "propagate": True},
         "django.server": {"handlers": [], "propagate": True, "level": "INFO"},
     },

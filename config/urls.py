@@ -24,6 +24,7 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("opds.urls")),
     path("", include("ppid.urls")),
+    path("", include("socialposts.urls")),
     path(
         "sitemap.xml",
         sitemap,

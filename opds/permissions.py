@@ -293,6 +293,24 @@ def can_answer_objection(user: AnyUser, objection: Any) -> bool:
     return can_decide_objections(user)
 
 
+# --- Social media ----------------------------------------------------------------
+
+
+def social_accounts_visible_to(
+    user: AnyUser, queryset: QuerySet | None = None
+) -> QuerySet:
+    """Accounts whose figures ``user`` may read: kabupaten roles (Dinkominfo
+    evaluates them all) every OPD's, an OPD admin its own OPD's."""
+    from socialposts.models import SocialAccount
+
+    queryset = SocialAccount.objects.all() if queryset is None else queryset
+    if _superuser(user) or _role(user) in KABUPATEN_ROLES:
+        return queryset
+    if _role(user) == Role.OPD_ADMIN:
+        return queryset.filter(opd_id=user.opd_id)
+    return queryset.none()
+
+
 class StaffRequiredMixin(AccessMixin):
     """Class-based views for any portal role; others go to the login page."""
 

@@ -160,8 +160,8 @@ def _text(value: str) -> str:
 def _bulk_upsert(
     target: _Target, rows: Sequence[tuple], fetched_at: datetime.datetime
 ) -> int:
-    """The portable path (SQLite): the same result, more slowly."""
-    model, owner = target.model, target.owner
+    """The portable path (SQLite): the same statement, row by row."""
+    owner = target.owner
     # The same guard as the joins of the COPY path.
     known_owners = set(
         target.owner_model.objects.filter(pk__in={r[0] for r in rows}).values_list(
@@ -169,31 +169,22 @@ def _bulk_upsert(
         )
     )
     known_metrics = set(Metric.objects.values_list("code", flat=True))
-    rows = [r for r in rows if r[0] in known_owners and r[1] in known_metrics]
-    existing = {
-        (o, m, d): (v, s)
-        for o, m, d, v, s in model.objects.filter(
-            **{"{}__in".format(owner): {r[0] for r in rows}}
-        ).values_list(owner, "metric_id", "date", "value", "source_metric")
-    }
-    changed = [r for r in rows if existing.get(r[:3]) != (r[3], r[4])]
-    objects = [
-        model(
-            **{owner: o},
-            metric_id=m,
-            date=d,
-            value=v,
-            source_metric=s,
-            fetched_at=fetched_at,
-        )
-        for o, m, d, v, s in changed
+    ops = connection.ops
+    stamp = ops.adapt_datetimefield_value(fetched_at)
+    params = [
+        (o, m, ops.adapt_datefield_value(d), v, s, stamp)
+        for o, m, d, v, s in rows
+        if o in known_owners and m in known_metrics
     ]
-    with transaction.atomic():
-        model.objects.bulk_create(
-            objects,
-            batch_size=500,
-            update_conflicts=True,
-            unique_fields=[owner.removesuffix("_id"), "metric", "date"],
-            update_fields=["value", "source_metric", "fetched_at"],
-        )
-    return len(objects)
+    sql = (
+        "INSERT INTO {table} ({owner}, metric_id, date, value, source_metric, fetched_at) "
+        "VALUES (%s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT ({owner}, metric_id, date) DO UPDATE SET "
+        "value = excluded.value, source_metric = excluded.source_metric, "
+        "fetched_at = excluded.fetched_at "
+        "WHERE value IS NOT excluded.value "
+        "OR source_metric IS NOT excluded.source_metric"
+    ).format(table=ops.quote_name(target.model._meta.db_table), owner=owner)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+        return max(cursor.rowcount, 0)

@@ -49,8 +49,35 @@ def pull_account_task(run_id: int) -> str:
 
 
 @shared_task
+def schedule_daily_pulls_task() -> int:
+    """02:00 WIB: one run, and one task, per API-connected account."""
+    from socialposts import runs
+    from socialposts.models import IngestionRun, SocialAccount
+
+    today = timezone.localdate()
+    accounts = SocialAccount.objects.filter(
+        connection=SocialAccount.Connection.API, is_active=True, token_revoked_at=None
+    ).exclude(deferred_until__gt=today)
+    count = 0
+    for account in accounts.iterator():
+        runs.queue_run(account, trigger=IngestionRun.Trigger.SCHEDULE)
+        count += 1
+    return count
+
+
+@shared_task
 def sweep_runs_task() -> int:
     """Every 5 minutes: re-queue runs whose worker or message was lost."""
     from socialposts import runs
 
     return runs.sweep()
+
+
+@shared_task
+def purge_raw_payloads_task() -> int:
+    """Daily: raw API answers older than SOCIAL_RAW_PAYLOAD_DAYS are deleted."""
+    from socialposts.models import RawPayload, raw_payload_retention
+
+    cutoff = timezone.now() - raw_payload_retention()
+    deleted, _ = RawPayload.objects.filter(fetched_at__lt=cutoff).delete()
+    return deleted

@@ -11,6 +11,7 @@ from opds.demo import seed_demo
 from opds.models import User
 from ppid.demo import seed_demo as seed_ppid_demo
 from ppid.request_demo import seed_requests
+from socialposts.demo import seed_social
 
 
 class Command(BaseCommand):
@@ -31,12 +32,16 @@ class Command(BaseCommand):
         # Each app adds its own demo data on top of the registry and users.
         items = seed_ppid_demo()
         requests = seed_requests()
+        accounts = seed_social()
         opd_admins = [login for login in logins if login.role == "opd_admin"]
         others = [login for login in logins if login.role != "opd_admin"]
         self.stdout.write(self.style.SUCCESS(_("Demo data is ready.")))
         self.stdout.write(_("%(count)s new catalogue items.") % {"count": items})
         self.stdout.write(
             _("%(count)s new information requests.") % {"count": requests}
+        )
+        self.stdout.write(
+            _("%(count)s new social-media accounts.") % {"count": accounts}
         )
         self.stdout.write(
             _("Password of every demo account: %(password)s (DEMO_PASSWORD)")

@@ -1,0 +1,191 @@
+"""Demo social-media accounts: six months of posts and metrics per OPD.
+
+Some Instagram accounts are API-connected and pulled through the real
+client from the fake platform server (in this process), so their figures
+went through the whole pipeline; the others are manual accounts whose
+figures are written through the same upsert path an import uses. One
+account has an expired token.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from opds.models import Opd
+from socialposts import fake_platform, pipeline, runs, tokens
+from socialposts.ingest import (
+    AccountValue,
+    PostValue,
+    upsert_account_values,
+    upsert_post_values,
+)
+from socialposts.models import IngestionRun, Post, SocialAccount
+
+API_ACCOUNTS = 6
+DAYS = 183
+CONTENT = ["foto", "foto", "infografis", "video", "reels", "carousel", "infografis"]
+TOPICS = ["kegiatan", "kebijakan", "layanan", "data", "serta_merta", "lainnya"]
+
+
+def _number(*parts: object) -> int:
+    return int(hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:8], 16)
+
+
+def seed_social() -> int:
+    """Create the demo accounts unless they exist; return accounts created."""
+    if SocialAccount.objects.exists():
+        return 0
+    opds = list(Opd.objects.active().order_by("slug"))
+    created = []
+    with transaction.atomic():
+        for index, opd in enumerate(opds):
+            base = opd.slug.replace("-", "")
+            api = index < API_ACCOUNTS
+            created.append(
+                SocialAccount.objects.create(
+                    opd=opd,
+                    platform="instagram",
+                    handle="{}.pbg".format(base)[:100],
+                    profile_url="https://www.instagram.com/{}.pbg/".format(base),
+                    external_id="1784{:010d}".format(index + 1) if api else "",
+                    connection="api" if api else "manual",
+                )
+            )
+            created.append(
+                SocialAccount.objects.create(
+                    opd=opd,
+                    platform="facebook",
+                    handle="{}purbalingga".format(base)[:100],
+                    profile_url="https://www.facebook.com/{}purbalingga".format(base),
+                )
+            )
+            if index % 3 == 0:
+                created.append(
+                    SocialAccount.objects.create(
+                        opd=opd,
+                        platform="youtube",
+                        handle="{}pbg".format(base)[:100],
+                        profile_url="https://www.youtube.com/@{}pbg".format(base),
+                    )
+                )
+    now = timezone.now()
+    for account in created:
+        if account.connection == "api":
+            tokens.set_tokens(
+                account,
+                access="demo-token",
+                expires_at=now + datetime.timedelta(days=50),
+            )
+    # One connection left to lapse, as happens when nobody refreshes it.
+    expired = next(a for a in created if a.connection == "api")
+    SocialAccount.objects.filter(pk=expired.pk).update(
+        token_expires_at=now - datetime.timedelta(days=3)
+    )
+    _pull_api_accounts(
+        [a for a in created if a.connection == "api" and a.pk != expired.pk]
+    )
+    _manual_history([a for a in created if a.connection == "manual"])
+    return len(created)
+
+
+def _pull_api_accounts(accounts: list[SocialAccount]) -> None:
+    server, _state, url = fake_platform.start_in_thread()
+    today = timezone.localdate()
+    try:
+        for account in accounts:
+            run = runs.queue_run(
+                account,
+                trigger=IngestionRun.Trigger.COMMAND,
+                window=(today - datetime.timedelta(days=DAYS - 1), today),
+                enqueue=lambda run_id: None,
+            )
+            run = runs.claim(run.pk)
+            status, rows, problems = pipeline.pull(run, base_url=url)
+            runs.finish(run, status, rows=rows, error=problems)
+    finally:
+        server.shutdown()
+        server.server_close()
+    _classify([a.pk for a in accounts])
+
+
+def _classify(account_ids: list[int]) -> None:
+    """Staff mark what a pull cannot know: infographics and topics."""
+    posts = list(Post.objects.filter(account_id__in=account_ids))
+    infographics = [
+        p.pk
+        for p in posts
+        if p.content_type == "foto" and _number(p.external_id) % 3 == 0
+    ]
+    Post.objects.filter(pk__in=infographics).update(content_type="infografis")
+    _tag(posts)
+
+
+def _tag(posts: list[Post]) -> None:
+    """One topic per post, written in one statement."""
+    through = Post.topics.through
+    through.objects.bulk_create(
+        [
+            through(post_id=p.pk, topic_id=TOPICS[_number(p.external_id) % len(TOPICS)])
+            for p in posts
+        ],
+        batch_size=1000,
+    )
+
+
+def _manual_history(accounts: list[SocialAccount]) -> None:
+    """Six months of figures for manual accounts, written in a few batches."""
+    today = timezone.localdate()
+    values: list[AccountValue] = []
+    posts: list[Post] = []
+    for account in accounts:
+        rng = random.Random(_number(account.handle))
+        followers = 300 + rng.randint(0, 5000)
+        for back in range(DAYS, -1, -1):
+            day = today - datetime.timedelta(days=back)
+            followers += rng.randint(0, 6)
+            reach = 80 + rng.randint(0, 600)
+            values += [
+                AccountValue(account.pk, "followers", day, followers, "manual"),
+                AccountValue(account.pk, "reach", day, reach, "manual"),
+                AccountValue(account.pk, "views", day, reach * 2, "manual"),
+                AccountValue(account.pk, "interactions", day, reach // 12, "manual"),
+            ]
+            if rng.random() < 0.35:
+                kind = "video" if account.platform == "youtube" else rng.choice(CONTENT)
+                posts.append(
+                    Post(
+                        account=account,
+                        external_id="{}-{}".format(account.handle, day.isoformat()),
+                        published_at=timezone.make_aware(
+                            datetime.datetime.combine(
+                                day, datetime.time(9, rng.randint(0, 59))
+                            )
+                        ),
+                        content_type=kind,
+                        caption="Kegiatan {} pada {}".format(
+                            account.opd.short_name, day.isoformat()
+                        ),
+                        duration_seconds=rng.choice([30, 45, 58, 75, 120, 300])
+                        if kind in ("video", "reels")
+                        else None,
+                    )
+                )
+    upsert_account_values(values)
+    Post.objects.bulk_create(posts, batch_size=1000)
+    saved = list(Post.objects.filter(account__in=accounts))
+    _tag(saved)
+    snapshot = []
+    for post in saved:
+        views = 100 + _number(post.external_id) % 2000
+        snapshot += [
+            PostValue(post.pk, "views", today, views, "manual"),
+            PostValue(post.pk, "reach", today, views // 2, "manual"),
+            PostValue(post.pk, "likes", today, views // 20, "manual"),
+            PostValue(post.pk, "comments", today, views // 200, "manual"),
+        ]
+    upsert_post_values(snapshot)

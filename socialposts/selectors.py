@@ -1,0 +1,133 @@
+"""Reads of the social-media figures: Dinkominfo's house rules per account
+and the series behind the charts."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Max, Sum
+from django.utils import timezone
+
+from socialposts.models import AccountMetricDaily, ContentType, Post, SocialAccount
+
+WINDOW_DAYS = 28
+VIDEO_TYPES = {ContentType.VIDEO, ContentType.REELS}
+
+
+@dataclass(frozen=True)
+class HouseRules:
+    """How an account did on Dinkominfo's rules over the last four weeks."""
+
+    posts: int
+    posts_per_week: float
+    mix: dict[str, float]  # share of infografis, video (with reels), foto
+    long_videos: int
+    days_since_last_post: int | None
+    engagement_per_reach: float | None
+    engagement_per_follower: float | None
+    followers: float | None
+
+
+def house_rules(
+    account: SocialAccount, today: datetime.date | None = None
+) -> HouseRules:
+    """Posts per week, content mix, long videos, days since the last post and
+    engagement rate (interactions ÷ reach and ÷ followers)."""
+    today = today or timezone.localdate()
+    since = today - datetime.timedelta(days=WINDOW_DAYS)
+    posts = list(
+        account.posts.filter(
+            published_at__date__gt=since, published_at__date__lte=today
+        ).values_list("content_type", "duration_seconds")
+    )
+    kinds = Counter(kind for kind, _ in posts)
+    total = len(posts)
+    mix = {
+        "infografis": kinds[ContentType.INFOGRAFIS] / total if total else 0.0,
+        "video": sum(kinds[k] for k in VIDEO_TYPES) / total if total else 0.0,
+        "foto": kinds[ContentType.FOTO] / total if total else 0.0,
+    }
+    long_videos = sum(
+        1
+        for kind, duration in posts
+        if kind in VIDEO_TYPES and (duration or 0) > settings.SOCIAL_VIDEO_MAX_SECONDS
+    )
+    last = account.posts.aggregate(last=Max("published_at"))["last"]
+    sums = dict(
+        AccountMetricDaily.objects.filter(
+            account=account,
+            metric_id__in=["interactions", "reach"],
+            date__gt=since,
+            date__lte=today,
+        )
+        .values_list("metric_id")
+        .annotate(total=Sum("value"))
+    )
+    followers = (
+        AccountMetricDaily.objects.filter(
+            account=account, metric_id="followers", date__lte=today
+        )
+        .order_by("-date")
+        .values_list("value", flat=True)
+        .first()
+    )
+    interactions = sums.get("interactions")
+    return HouseRules(
+        posts=total,
+        posts_per_week=total / (WINDOW_DAYS / 7),
+        mix=mix,
+        long_videos=long_videos,
+        days_since_last_post=(today - timezone.localtime(last).date()).days
+        if last
+        else None,
+        engagement_per_reach=(
+            interactions / sums["reach"] if interactions and sums.get("reach") else None
+        ),
+        engagement_per_follower=(
+            interactions / followers if interactions and followers else None
+        ),
+        followers=followers,
+    )
+
+
+def series(
+    account: SocialAccount,
+    metric: str,
+    days: int = 90,
+    today: datetime.date | None = None,
+) -> list[tuple[datetime.date, float]]:
+    today = today or timezone.localdate()
+    return list(
+        AccountMetricDaily.objects.filter(
+            account=account,
+            metric_id=metric,
+            date__gt=today - datetime.timedelta(days=days),
+            date__lte=today,
+        )
+        .order_by("date")
+        .values_list("date", "value")
+    )
+
+
+def sparkline(
+    points: list[tuple[Any, float]], width: int = 300, height: int = 60
+) -> str:
+    """SVG polyline points for a small chart; no JavaScript needed."""
+    if len(points) < 2:
+        return ""
+    values = [v for _, v in points]
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = width / (len(points) - 1)
+    return " ".join(
+        "{:.1f},{:.1f}".format(i * step, height - (v - low) / span * (height - 4) - 2)
+        for i, v in enumerate(values)
+    )
+
+
+def posts_for(account: SocialAccount) -> Any:
+    return Post.objects.filter(account=account).prefetch_related("topics")
