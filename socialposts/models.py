@@ -393,6 +393,14 @@ class IngestionRun(models.Model):
     )
     window_start = models.DateField(_("from"))
     window_end = models.DateField(_("until"))
+    task_id = models.CharField(
+        _("task id"),
+        max_length=50,
+        blank=True,
+        help_text=_(
+            "The message that may execute this run; a new one on each re-queue."
+        ),
+    )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     rows_written = models.PositiveIntegerField(_("rows written"), default=0)
     error = models.TextField(_("error"), blank=True)

@@ -10,6 +10,7 @@ The broker may lose a message; the table never loses a run.
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -56,21 +57,40 @@ def queue_run(
         if existing is not None:
             return existing
         run = IngestionRun.objects.create(
-            account=account, trigger=trigger, window_start=start, window_end=end
+            account=account,
+            trigger=trigger,
+            window_start=start,
+            window_end=end,
+            task_id=str(uuid.uuid4()),
         )
-        if enqueue is None:
-            from socialposts.tasks import pull_account_task
-
-            pull_account_task.delay_on_commit(run.pk)
-        else:
-            transaction.on_commit(lambda: enqueue(run.pk))
+        send = enqueue or _send
+        transaction.on_commit(lambda: send(run.pk))
     return run
 
 
-def claim(run_id: int) -> IngestionRun | None:
-    """Take a queued run for this worker; None if another has it or it ended."""
+def _send(run_id: int) -> None:
+    """Send the run's task under the message id recorded on the run."""
+    from socialposts.tasks import pull_account_task
+
+    task_id = IngestionRun.objects.values_list("task_id", flat=True).get(pk=run_id)
+    pull_account_task.apply_async(args=[run_id], task_id=task_id)
+
+
+def claim(run_id: int, task_id: str | None = None) -> IngestionRun | None:
+    """Take the run for this execution; None if another has it or it ended.
+
+    A queued run is taken by the message sent for it. A running run is taken
+    again only by that same message: a broker redelivers a message whose
+    worker died (``task_reject_on_worker_lost``), and its execution must
+    start over at once; any other copy of the task is a duplicate and skips.
+    """
     now = timezone.now()
-    claimed = IngestionRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
+    runnable = Q(status=Status.QUEUED)
+    if task_id is not None:
+        runnable = Q(status=Status.QUEUED, task_id__in=[task_id, ""]) | Q(
+            status=Status.RUNNING, task_id=task_id
+        )
+    claimed = IngestionRun.objects.filter(runnable, pk=run_id).update(
         status=Status.RUNNING,
         attempts=F("attempts") + 1,
         started_at=now,
@@ -126,12 +146,7 @@ def sweep(
         Q(status=Status.RUNNING, heartbeat_at__lt=cutoff)
         | Q(status=Status.QUEUED, queued_at__lt=cutoff)
     )
-    if enqueue is None:
-        from socialposts.tasks import pull_account_task
-
-        def enqueue(run_id: int) -> None:
-            pull_account_task.delay(run_id)
-
+    send = enqueue or _send
     requeued = 0
     with transaction.atomic():
         # Two sweepers at once each take different runs.
@@ -139,9 +154,11 @@ def sweep(
             if run.attempts >= MAX_ATTEMPTS:
                 finish(run, Status.FAILED, error=run.error or "worker lost")
                 continue
+            # A new message id: the lost message, should it turn up after
+            # all, no longer matches the run and does nothing.
             IngestionRun.objects.filter(pk=run.pk).update(
-                status=Status.QUEUED, queued_at=now
+                status=Status.QUEUED, queued_at=now, task_id=str(uuid.uuid4())
             )
-            transaction.on_commit(lambda run_id=run.pk: enqueue(run_id))
+            transaction.on_commit(lambda run_id=run.pk: send(run_id))
             requeued += 1
     return requeued

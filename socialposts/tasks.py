@@ -9,8 +9,8 @@ from celery import shared_task
 from django.utils import timezone
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def pull_account_task(run_id: int) -> str:
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
+def pull_account_task(self, run_id: int) -> str:
     """Claim the run and pull its account; a run already taken is skipped."""
     from socialposts import runs
     from socialposts.clients import (
@@ -22,7 +22,7 @@ def pull_account_task(run_id: int) -> str:
     from socialposts.models import IngestionRun, SocialAccount
     from socialposts.pipeline import pull
 
-    run = runs.claim(run_id)
+    run = runs.claim(run_id, self.request.id)
     if run is None:
         return "skipped"
     Status = IngestionRun.Status

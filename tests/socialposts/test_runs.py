@@ -99,3 +99,23 @@ def test_token_health():
     assert account.token_health(now) == "expired"
     account.token_revoked_at = now
     assert account.token_health(now) == "revoked"
+
+
+def test_only_the_runs_own_message_may_take_it_over(
+    sent, django_capture_on_commit_callbacks
+):
+    run = queue(SocialAccountFactory(), sent, django_capture_on_commit_callbacks)
+    assert run.task_id
+    assert runs.claim(run.pk, "some-other-message") is None
+    assert runs.claim(run.pk, run.task_id).attempts == 1
+    # The worker died; the broker hands the same message out again.
+    again = runs.claim(run.pk, run.task_id)
+    assert again is not None and again.attempts == 2
+    assert runs.claim(run.pk, "a-duplicate") is None
+    later = timezone.now() + datetime.timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        runs.sweep(later, enqueue=sent.append)
+    swept = IngestionRun.objects.get(pk=run.pk)
+    assert swept.task_id != run.task_id
+    assert runs.claim(run.pk, run.task_id) is None  # the lost message, late
+    assert runs.claim(run.pk, swept.task_id) is not None

@@ -47,7 +47,7 @@ class Command(BaseCommand):
                 window=window,
                 enqueue=lambda run_id: None,
             )
-            pull_account_task.apply(args=[run.pk])
+            pull_account_task.apply(args=[run.pk], task_id=run.task_id)
             run.refresh_from_db()
             done[run.status] = done.get(run.status, 0) + 1
             filled = int(30 * position / total)
