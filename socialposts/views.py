@@ -3,14 +3,18 @@ and posts."""
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from opds import permissions as perms
-from socialposts import selectors
+from socialposts import imports, selectors
 from socialposts.api import latest_metrics
 from socialposts.filters import PostFilterSet, SocialAccountFilterSet
 from socialposts.models import SocialAccount
@@ -81,5 +85,61 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "query": _query_without_page(request),
             "video_max": settings.SOCIAL_VIDEO_MAX_SECONDS,
+            "can_import": perms.can_manage_opd_data(request.user, account.opd),
+            "import_form": ImportForm(),
         },
     )
+
+
+class ImportForm(forms.Form):
+    """An export of Meta Business Suite or YouTube Studio."""
+
+    file = forms.FileField(label=_("CSV export"))
+    as_of = forms.DateField(
+        label=_("Figures as of"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day the export was made; today if empty."),
+    )
+
+
+@require_POST
+@login_required
+def account_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import a CSV export for a manual account: all rows or none."""
+    _require_staff(request)
+    account = get_object_or_404(
+        perms.social_accounts_visible_to(
+            request.user, SocialAccount.objects.select_related("opd")
+        ),
+        pk=pk,
+    )
+    form = ImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            result = imports.import_posts_csv(
+                account=account,
+                upload=form.cleaned_data["file"],
+                by=request.user,
+                as_of=form.cleaned_data.get("as_of"),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(rows)s rows imported: %(posts)s new posts, %(values)s figures written."
+                )
+                % {
+                    "rows": result.rows,
+                    "posts": result.posts_created,
+                    "values": result.values_written,
+                },
+            )
+            return redirect("socialposts:account-detail", pk=account.pk)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("socialposts:account-detail", pk=account.pk)
