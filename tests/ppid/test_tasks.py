@@ -64,6 +64,8 @@ def test_exclusion_reminder_comes_30_working_days_before_the_end(opd):
 def test_beat_schedule_names_real_tasks(settings):
     from config.celery import app
 
+    # What a worker does at start: import every app's tasks module.
+    app.loader.import_default_modules()
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks
 
