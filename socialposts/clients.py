@@ -13,8 +13,8 @@ Every call goes through one transport that classifies what went wrong:
   at most ``SOCIAL_RETRY_ATTEMPTS`` attempts and ``SOCIAL_RETRY_MAX_SECONDS``
   in all, honouring ``Retry-After``.
 
-Only Instagram is implemented so far; the other platforms follow the same
-shape (see the README).
+Instagram and Facebook Pages are implemented so far; YouTube and TikTok
+follow the same shape (see the README).
 """
 
 from __future__ import annotations
@@ -209,12 +209,16 @@ METRIC_GROUP = 3
 
 
 def platform_names(
-    platform: str, codes: list[str], day: datetime.date
+    platform: str, codes: list[str], day: datetime.date, prefix: str = ""
 ) -> dict[str, str]:
-    """The platform's name for each canonical metric, as valid on ``day``."""
+    """The platform's name for each canonical metric, as valid on ``day``.
+
+    Facebook names its Page and post metrics apart (``page_…``, ``post_…``);
+    ``prefix`` picks one family.
+    """
     names: dict[str, str] = {}
     rows = PlatformMetric.objects.filter(
-        platform=platform, metric_id__in=codes
+        platform=platform, metric_id__in=codes, name__startswith=prefix
     ).order_by("valid_from")
     for row in rows:
         if (row.valid_from is None or row.valid_from <= day) and (
@@ -369,10 +373,157 @@ class InstagramClient:
                 )
 
 
+# --- Facebook Pages ----------------------------------------------------------------
+
+FB_ACCOUNT_METRICS = [
+    "reach",
+    "views",
+    "interactions",
+    "profile_visits",
+    "new_followers",
+]
+FB_POST_METRICS = ["reach", "views", "likes"]
+FB_CONTENT_TYPES = {
+    "added_photos": "foto",
+    "added_video": "video",
+    "mobile_status_update": "teks",
+    "shared_story": "teks",
+    "created_note": "teks",
+}
+
+
+class FacebookPageClient(InstagramClient):
+    """Facebook Page insights and posts over the same Graph transport.
+
+    Reels have no ``/insights`` edge on Pages; they are read as posts with
+    their comment and share counts only.
+    """
+
+    platform = "facebook"
+
+    def fetch(
+        self,
+        start: datetime.date,
+        end: datetime.date,
+        *,
+        heartbeat: Callable[[], None] = lambda: None,
+    ) -> FetchResult:
+        result = FetchResult()
+        try:
+            self._profile(result, end)
+            self._page_insights(result, start, end)
+            heartbeat()
+            for post in self._posts(result, end):
+                result.posts.append(post)
+                self._post_insights(result, post, end)
+                heartbeat()
+        finally:
+            result.calls = self.transport.calls
+            self.transport.close()
+        return result
+
+    def _profile(self, result: FetchResult, day: datetime.date) -> None:
+        body = self.transport.get(
+            self.account.external_id, {"fields": "name,followers_count"}
+        )
+        result.account_values.append(
+            ("followers", day, float(body["followers_count"]), "followers_count")
+        )
+
+    def _page_insights(
+        self, result: FetchResult, start: datetime.date, end: datetime.date
+    ) -> None:
+        names = platform_names(self.platform, FB_ACCOUNT_METRICS, end, prefix="page_")
+        canonical = {name: code for code, name in names.items()}
+        since = datetime.datetime.combine(start, datetime.time(), datetime.UTC)
+        until = datetime.datetime.combine(end, datetime.time(), datetime.UTC)
+        params = {
+            "period": "day",
+            "since": int(since.timestamp()),
+            "until": int(until.timestamp()),
+        }
+        path = "{}/insights".format(self.account.external_id)
+        for series in self._insights(path, list(names.values()), params, result):
+            code = canonical.get(series["name"])
+            for point in series.get("values", []):
+                day = datetime.date.fromisoformat(
+                    point["end_time"][:10]
+                ) - datetime.timedelta(1)
+                if code and start <= day <= end:
+                    result.account_values.append(
+                        (code, day, float(point["value"]), series["name"])
+                    )
+
+    def _posts(self, result: FetchResult, end: datetime.date) -> list[dict]:
+        oldest = end - datetime.timedelta(days=POST_REFRESH_DAYS)
+        fields = (
+            "id,message,created_time,permalink_url,status_type,shares,"
+            "comments.summary(true).limit(0)"
+        )
+        params: dict[str, Any] = {"fields": fields, "limit": 50}
+        found = []
+        while True:
+            body = self.transport.get(
+                "{}/posts".format(self.account.external_id), params
+            )
+            for item in body.get("data", []):
+                published = datetime.datetime.fromisoformat(
+                    item["created_time"].replace("+0000", "+00:00")
+                )
+                if published.date() < oldest:
+                    return found
+                found.append(
+                    {
+                        "external_id": item["id"],
+                        "permalink": item.get("permalink_url", ""),
+                        "published_at": published,
+                        "caption": (item.get("message") or "")[:5000],
+                        "content_type": FB_CONTENT_TYPES.get(
+                            item.get("status_type"), "teks"
+                        ),
+                    }
+                )
+                comments = (
+                    item.get("comments", {}).get("summary", {}).get("total_count")
+                )
+                shares = item.get("shares", {}).get("count")
+                for code, value, name in (
+                    ("comments", comments, "comments"),
+                    ("shares", shares, "shares"),
+                ):
+                    if value is not None:
+                        result.post_values.append(
+                            (item["id"], code, end, float(value), name)
+                        )
+            after = body.get("paging", {}).get("cursors", {}).get("after")
+            if not after or not body.get("paging", {}).get("next"):
+                return found
+            params = {**params, "after": after}
+
+    def _post_insights(
+        self, result: FetchResult, post: dict, day: datetime.date
+    ) -> None:
+        names = platform_names(self.platform, FB_POST_METRICS, day, prefix="post_")
+        canonical = {name: code for code, name in names.items()}
+        path = "{}/insights".format(post["external_id"])
+        for series in self._insights(path, list(names.values()), {}, result):
+            code = canonical.get(series["name"])
+            values = series.get("values") or [{}]
+            value = values[0].get("value")
+            if isinstance(value, dict):  # reactions by type: like, love, wow…
+                value = sum(value.values())
+            if code and value is not None:
+                result.post_values.append(
+                    (post["external_id"], code, day, float(value), series["name"])
+                )
+
+
 def client_for(account: SocialAccount, token: str, **transport: Any) -> InstagramClient:
     """The client of the account's platform."""
     if account.platform == "instagram":
         return InstagramClient(account, token, **transport)
+    if account.platform == "facebook":
+        return FacebookPageClient(account, token, **transport)
     raise PlatformError(
         "pulling from {} is not implemented yet".format(account.get_platform_display())
     )

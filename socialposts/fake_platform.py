@@ -3,7 +3,8 @@
 The social platforms cannot be reached from here (and must not be hit by
 tests or the demo), so this server speaks the part of the Instagram Graph
 API the clients use, with deterministic data derived from each account's
-id, and faults that tests inject over HTTP:
+id (Facebook Page ids start with ``page``), and faults that tests inject
+over HTTP:
 
     POST /_faults   [{"match": "insights", "kind": "429", "times": 2}, ...]
     DELETE /_faults
@@ -48,6 +49,20 @@ MEDIA_METRICS = {
     "total_interactions",
 }
 MEDIA_TYPES = ["IMAGE", "VIDEO", "CAROUSEL_ALBUM", "REELS", "IMAGE", "IMAGE"]
+# Facebook Page metrics still valid after Meta's 2025-2026 retirements.
+PAGE_METRICS = {
+    "page_total_media_view_unique",
+    "page_media_view",
+    "page_post_engagements",
+    "page_views_total",
+    "page_daily_follows_unique",
+}
+PAGE_POST_METRICS = {
+    "post_total_media_view_unique",
+    "post_media_view",
+    "post_reactions_by_type_total",
+}
+STATUS_TYPES = ["added_photos", "added_photos", "added_video", "mobile_status_update"]
 DAYS_OF_POSTS = 183
 PAGE_SIZE = 25
 
@@ -116,6 +131,39 @@ def media_value(media_id: str, metric: str, today: datetime.date) -> int:
     return int(base * scale * grown)
 
 
+def page_posts_for(page_id: str, today: datetime.date) -> list[dict]:
+    """A Facebook Page's posts in the shape of ``/{page}/posts``."""
+    posts = []
+    for item in media_for(page_id, today):
+        post_id = item["id"]
+        posts.append(
+            {
+                "id": post_id,
+                "message": item["caption"],
+                "created_time": item["timestamp"],
+                "permalink_url": "https://www.facebook.com/{}".format(post_id),
+                "status_type": STATUS_TYPES[
+                    _seed(post_id, "status") % len(STATUS_TYPES)
+                ],
+                "shares": {"count": _seed(post_id, "shares") % 20},
+                "comments": {
+                    "data": [],
+                    "summary": {"total_count": _seed(post_id, "comments") % 30},
+                },
+            }
+        )
+    return posts
+
+
+def page_post_value(post_id: str, metric: str, today: datetime.date) -> Any:
+    if metric == "post_reactions_by_type_total":
+        return {
+            "like": media_value(post_id, "likes", today),
+            "love": _seed(post_id, "love") % 15,
+        }
+    return media_value(post_id, "reach" if "unique" in metric else "views", today)
+
+
 class FakePlatform:
     """The server's state: injected faults and a call log."""
 
@@ -148,7 +196,7 @@ def _graph_error(code: int, message: str, status: int = 400) -> tuple[int, dict]
 def _answer(
     platform: FakePlatform, path: str, query: dict[str, str]
 ) -> tuple[int, Any]:
-    match = re.fullmatch(r"/v\d+\.\d+/([\w]+)(?:/(insights|media))?", path)
+    match = re.fullmatch(r"/v\d+\.\d+/([\w]+)(?:/(insights|media|posts))?", path)
     if not match:
         return 404, {"error": {"message": "Unknown path", "code": 803}}
     if query.get("access_token", "") in ("", "revoked"):
@@ -158,6 +206,8 @@ def _answer(
     node, edge = match.groups()
     today = platform.current_day()
     is_media = "_" in node
+    if node.startswith("page"):
+        return _page_answer(node, edge, is_media, query, today)
     if edge is None and not is_media:
         return 200, {
             "id": node,
@@ -219,6 +269,77 @@ def _answer(
             for m in names
         ]
         return 200, {"data": data}
+    return 404, {"error": {"message": "Unknown edge", "code": 803}}
+
+
+def _page_answer(
+    node: str,
+    edge: str | None,
+    is_post: bool,
+    query: dict[str, str],
+    today: datetime.date,
+) -> tuple[int, Any]:
+    """The Facebook Page part of the Graph API."""
+    if edge is None and not is_post:
+        return 200, {
+            "id": node,
+            "name": "Halaman {}".format(node[-4:]),
+            "followers_count": followers(node, today),
+        }
+    if edge == "posts":
+        items = page_posts_for(node, today)
+        start = int(query.get("after") or 0)
+        limit = min(int(query.get("limit") or PAGE_SIZE), 100)
+        body: dict[str, Any] = {
+            "data": items[start : start + limit],
+            "paging": {"cursors": {}},
+        }
+        if start + limit < len(items):
+            body["paging"]["cursors"]["after"] = str(start + limit)
+            body["paging"]["next"] = "/posts?after={}".format(start + limit)
+        return 200, body
+    if edge == "insights":
+        names = [m for m in query.get("metric", "").split(",") if m]
+        allowed = PAGE_POST_METRICS if is_post else PAGE_METRICS
+        if any(m not in allowed for m in names):
+            return _graph_error(100, "(#100) The value must be a valid insights metric")
+        if is_post:
+            return 200, {
+                "data": [
+                    {
+                        "name": m,
+                        "period": "lifetime",
+                        "values": [{"value": page_post_value(node, m, today)}],
+                    }
+                    for m in names
+                ]
+            }
+        since = datetime.datetime.fromtimestamp(
+            int(query["since"]), datetime.UTC
+        ).date()
+        until = datetime.datetime.fromtimestamp(
+            int(query["until"]), datetime.UTC
+        ).date()
+        days = [since + datetime.timedelta(d) for d in range((until - since).days + 1)]
+        return 200, {
+            "data": [
+                {
+                    "name": m,
+                    "period": "day",
+                    "values": [
+                        {
+                            "value": daily_value(node, m, day),
+                            "end_time": "{}T07:00:00+0000".format(
+                                (day + datetime.timedelta(days=1)).isoformat()
+                            ),
+                        }
+                        for day in days
+                        if day <= today
+                    ],
+                }
+                for m in names
+            ]
+        }
     return 404, {"error": {"message": "Unknown edge", "code": 803}}
 
 

@@ -201,3 +201,36 @@ def test_the_fake_pages_media_like_the_graph_api(fake):
         fake + "/v23.0/{}".format(IG_ID), params={"access_token": "revoked"}
     )
     assert refused.json()["error"]["code"] == 190
+
+
+def test_a_facebook_page_pull_uses_the_metrics_valid_today(fake):
+    page = SocialAccountFactory(
+        platform="facebook", external_id="page100000000001", connection="api"
+    )
+    tokens.set_tokens(page, access="token-ok")
+    run = run_task(page)
+    assert run.status == Status.SUCCEEDED, run.error
+    reach = AccountMetricDaily.objects.filter(account=page, metric="reach")
+    # After Meta retired page_impressions_unique on 2025-11-15.
+    assert set(reach.values_list("source_metric", flat=True)) == {
+        "page_total_media_view_unique"
+    }
+    assert reach.count() == 3
+    post = Post.objects.filter(account=page).order_by("-published_at").first()
+    values = dict(
+        PostMetricSnapshot.objects.filter(post=post, date=TODAY).values_list(
+            "metric_id", "value"
+        )
+    )
+    reactions = fake_platform.page_post_value(
+        post.external_id, "post_reactions_by_type_total", TODAY
+    )
+    assert values["likes"] == sum(reactions.values())
+    assert {"reach", "views", "comments", "shares"} <= set(values)
+    assert set(
+        Post.objects.filter(account=page).values_list("content_type", flat=True)
+    ) <= {
+        "foto",
+        "video",
+        "teks",
+    }
