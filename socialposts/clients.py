@@ -23,7 +23,7 @@ import datetime
 import json
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -293,7 +293,18 @@ class InstagramClient:
     def _account_insights(
         self, result: FetchResult, start: datetime.date, end: datetime.date
     ) -> None:
-        names = platform_names(self.platform, IG_ACCOUNT_METRICS, end)
+        self._daily_insights(result, start, end, IG_ACCOUNT_METRICS)
+
+    def _daily_insights(
+        self,
+        result: FetchResult,
+        start: datetime.date,
+        end: datetime.date,
+        codes: list[str],
+        prefix: str = "",
+    ) -> None:
+        """Account-level series, one value per day of the window."""
+        names = platform_names(self.platform, codes, end, prefix=prefix)
         canonical = {name: code for code, name in names.items()}
         since = datetime.datetime.combine(start, datetime.time(), datetime.UTC)
         until = datetime.datetime.combine(end, datetime.time(), datetime.UTC)
@@ -302,12 +313,8 @@ class InstagramClient:
             "since": int(since.timestamp()),
             "until": int(until.timestamp()),
         }
-        for series in self._insights(
-            "{}/insights".format(self.account.external_id),
-            list(names.values()),
-            params,
-            result,
-        ):
+        path = "{}/insights".format(self.account.external_id)
+        for series in self._insights(path, list(names.values()), params, result):
             code = canonical.get(series["name"])
             for point in series.get("values", []):
                 # A day's value is stamped with the end of that day.
@@ -319,37 +326,39 @@ class InstagramClient:
                         (code, day, float(point["value"]), series["name"])
                     )
 
+    def _pages(self, edge: str, params: dict[str, Any]) -> Iterator[dict]:
+        """Every item of a paged edge, newest first, page after page."""
+        while True:
+            body = self.transport.get(
+                "{}/{}".format(self.account.external_id, edge), params
+            )
+            yield from body.get("data", [])
+            after = body.get("paging", {}).get("cursors", {}).get("after")
+            if not after or not body.get("paging", {}).get("next"):
+                return
+            params = {**params, "after": after}
+
     def _media(self, end: datetime.date) -> list[dict]:
         oldest = end - datetime.timedelta(days=POST_REFRESH_DAYS)
         fields = "id,caption,media_type,media_product_type,permalink,timestamp"
-        params: dict[str, Any] = {"fields": fields, "limit": 50}
         found = []
-        while True:
-            body = self.transport.get(
-                "{}/media".format(self.account.external_id), params
+        for item in self._pages("media", {"fields": fields, "limit": 50}):
+            published = _timestamp(item["timestamp"])
+            if published.date() < oldest:
+                break
+            found.append(
+                {
+                    "external_id": item["id"],
+                    "permalink": item.get("permalink", ""),
+                    "published_at": published,
+                    "caption": (item.get("caption") or "")[:5000],
+                    "content_type": IG_CONTENT_TYPES.get(
+                        (item.get("media_type"), item.get("media_product_type")),
+                        "foto",
+                    ),
+                }
             )
-            for item in body.get("data", []):
-                published = datetime.datetime.fromisoformat(
-                    item["timestamp"].replace("+0000", "+00:00")
-                )
-                if published.date() < oldest:
-                    return found
-                found.append(
-                    {
-                        "external_id": item["id"],
-                        "permalink": item.get("permalink", ""),
-                        "published_at": published,
-                        "caption": (item.get("caption") or "")[:5000],
-                        "content_type": IG_CONTENT_TYPES.get(
-                            (item.get("media_type"), item.get("media_product_type")),
-                            "foto",
-                        ),
-                    }
-                )
-            after = body.get("paging", {}).get("cursors", {}).get("after")
-            if not after or not body.get("paging", {}).get("next"):
-                return found
-            params = {**params, "after": after}
+        return found
 
     def _media_insights(
         self, result: FetchResult, media: dict, day: datetime.date
@@ -433,26 +442,7 @@ class FacebookPageClient(InstagramClient):
     def _page_insights(
         self, result: FetchResult, start: datetime.date, end: datetime.date
     ) -> None:
-        names = platform_names(self.platform, FB_ACCOUNT_METRICS, end, prefix="page_")
-        canonical = {name: code for code, name in names.items()}
-        since = datetime.datetime.combine(start, datetime.time(), datetime.UTC)
-        until = datetime.datetime.combine(end, datetime.time(), datetime.UTC)
-        params = {
-            "period": "day",
-            "since": int(since.timestamp()),
-            "until": int(until.timestamp()),
-        }
-        path = "{}/insights".format(self.account.external_id)
-        for series in self._insights(path, list(names.values()), params, result):
-            code = canonical.get(series["name"])
-            for point in series.get("values", []):
-                day = datetime.date.fromisoformat(
-                    point["end_time"][:10]
-                ) - datetime.timedelta(1)
-                if code and start <= day <= end:
-                    result.account_values.append(
-                        (code, day, float(point["value"]), series["name"])
-                    )
+        self._daily_insights(result, start, end, FB_ACCOUNT_METRICS, prefix="page_")
 
     def _posts(self, result: FetchResult, end: datetime.date) -> list[dict]:
         oldest = end - datetime.timedelta(days=POST_REFRESH_DAYS)
@@ -460,45 +450,30 @@ class FacebookPageClient(InstagramClient):
             "id,message,created_time,permalink_url,status_type,shares,"
             "comments.summary(true).limit(0)"
         )
-        params: dict[str, Any] = {"fields": fields, "limit": 50}
         found = []
-        while True:
-            body = self.transport.get(
-                "{}/posts".format(self.account.external_id), params
+        for item in self._pages("posts", {"fields": fields, "limit": 50}):
+            published = _timestamp(item["created_time"])
+            if published.date() < oldest:
+                break
+            found.append(
+                {
+                    "external_id": item["id"],
+                    "permalink": item.get("permalink_url", ""),
+                    "published_at": published,
+                    "caption": (item.get("message") or "")[:5000],
+                    "content_type": FB_CONTENT_TYPES.get(
+                        item.get("status_type"), "teks"
+                    ),
+                }
             )
-            for item in body.get("data", []):
-                published = datetime.datetime.fromisoformat(
-                    item["created_time"].replace("+0000", "+00:00")
-                )
-                if published.date() < oldest:
-                    return found
-                found.append(
-                    {
-                        "external_id": item["id"],
-                        "permalink": item.get("permalink_url", ""),
-                        "published_at": published,
-                        "caption": (item.get("message") or "")[:5000],
-                        "content_type": FB_CONTENT_TYPES.get(
-                            item.get("status_type"), "teks"
-                        ),
-                    }
-                )
-                comments = (
-                    item.get("comments", {}).get("summary", {}).get("total_count")
-                )
-                shares = item.get("shares", {}).get("count")
-                for code, value, name in (
-                    ("comments", comments, "comments"),
-                    ("shares", shares, "shares"),
-                ):
-                    if value is not None:
-                        result.post_values.append(
-                            (item["id"], code, end, float(value), name)
-                        )
-            after = body.get("paging", {}).get("cursors", {}).get("after")
-            if not after or not body.get("paging", {}).get("next"):
-                return found
-            params = {**params, "after": after}
+            comments = item.get("comments", {}).get("summary", {}).get("total_count")
+            shares = item.get("shares", {}).get("count")
+            for code, value in (("comments", comments), ("shares", shares)):
+                if value is not None:
+                    result.post_values.append(
+                        (item["id"], code, end, float(value), code)
+                    )
+        return found
 
     def _post_insights(
         self, result: FetchResult, post: dict, day: datetime.date
@@ -516,6 +491,11 @@ class FacebookPageClient(InstagramClient):
                 result.post_values.append(
                     (post["external_id"], code, day, float(value), series["name"])
                 )
+
+
+def _timestamp(text: str) -> datetime.datetime:
+    """Graph's ``2026-03-16T09:15:00+0000``."""
+    return datetime.datetime.fromisoformat(text.replace("+0000", "+00:00"))
 
 
 def client_for(account: SocialAccount, token: str, **transport: Any) -> InstagramClient:
