@@ -171,6 +171,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "socialposts.tasks.sweep_runs_task",
         "schedule": crontab(minute="*/5"),
     },
+    "social-refresh-tokens": {
+        "task": "socialposts.tasks.refresh_expiring_tokens_task",
+        "schedule": crontab(minute=30, hour=1),
+    },
     "social-purge-raw-payloads": {
         "task": "socialposts.tasks.purge_raw_payloads_task",
         "schedule": crontab(minute=45, hour=3),

@@ -143,7 +143,11 @@ class GraphTransport:
         return retrying(self._once, path, params)
 
     def _once(self, path: str, params: dict[str, Any]) -> dict:
-        url = "{}/{}/{}".format(self.base_url, self.version, path.lstrip("/"))
+        # A few endpoints (the token refresh) have no version in their path.
+        if path.startswith("/"):
+            url = "{}{}".format(self.base_url, path)
+        else:
+            url = "{}/{}/{}".format(self.base_url, self.version, path)
         try:
             response = self.http.get(url, params={**params, "access_token": self.token})
         except httpx.TimeoutException as exc:
@@ -491,6 +495,24 @@ class FacebookPageClient(InstagramClient):
                 result.post_values.append(
                     (post["external_id"], code, day, float(value), series["name"])
                 )
+
+
+def refresh_instagram_token(
+    token: str, **transport: Any
+) -> tuple[str, datetime.datetime]:
+    """Exchange a long-lived Instagram token for a fresh one (60 days).
+
+    Raises TokenInvalid when the platform refuses it: only a new login helps.
+    """
+    graph = GraphTransport(token, **transport)
+    try:
+        body = graph.get("/refresh_access_token", {"grant_type": "ig_refresh_token"})
+    finally:
+        graph.close()
+    expires = datetime.datetime.now(datetime.UTC) + datetime.timedelta(
+        seconds=int(body.get("expires_in", 0))
+    )
+    return body["access_token"], expires
 
 
 def _timestamp(text: str) -> datetime.datetime:

@@ -193,9 +193,25 @@ def _graph_error(code: int, message: str, status: int = 400) -> tuple[int, dict]
     }
 
 
+def _refresh(query: dict[str, str]) -> tuple[int, Any]:
+    """Instagram's long-lived token refresh (60 more days)."""
+    token = query.get("access_token", "")
+    if token in ("", "revoked") or query.get("grant_type") != "ig_refresh_token":
+        return _graph_error(
+            190, "Error validating access token: the session is invalid."
+        )
+    return 200, {
+        "access_token": "fresh-" + token[-20:],
+        "token_type": "bearer",
+        "expires_in": 60 * 24 * 3600,
+    }
+
+
 def _answer(
     platform: FakePlatform, path: str, query: dict[str, str]
 ) -> tuple[int, Any]:
+    if path == "/refresh_access_token":
+        return _refresh(query)
     match = re.fullmatch(r"/v\d+\.\d+/([\w]+)(?:/(insights|media|posts))?", path)
     if not match:
         return 404, {"error": {"message": "Unknown path", "code": 803}}

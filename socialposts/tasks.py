@@ -81,3 +81,33 @@ def purge_raw_payloads_task() -> int:
     cutoff = timezone.now() - raw_payload_retention()
     deleted, _ = RawPayload.objects.filter(fetched_at__lt=cutoff).delete()
     return deleted
+
+
+@shared_task
+def refresh_expiring_tokens_task() -> int:
+    """Daily: Instagram tokens expiring within 7 days are exchanged for fresh
+    ones; a refused token marks its account as needing reconnection."""
+    from socialposts import tokens
+    from socialposts.clients import PlatformError, TokenInvalid, refresh_instagram_token
+    from socialposts.models import EXPIRING_WITHIN, SocialAccount
+
+    now = timezone.now()
+    due = SocialAccount.objects.filter(
+        connection=SocialAccount.Connection.API,
+        platform="instagram",
+        token_revoked_at=None,
+        token_expires_at__gt=now,
+        token_expires_at__lte=now + EXPIRING_WITHIN,
+    )
+    refreshed = 0
+    for account in due:
+        try:
+            token, expires = refresh_instagram_token(tokens.access_token(account))
+        except TokenInvalid:
+            SocialAccount.objects.filter(pk=account.pk).update(token_revoked_at=now)
+            continue
+        except PlatformError:
+            continue  # tried again tomorrow, still inside the 7 days
+        tokens.set_tokens(account, access=token, expires_at=expires)
+        refreshed += 1
+    return refreshed

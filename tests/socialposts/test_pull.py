@@ -234,3 +234,28 @@ def test_a_facebook_page_pull_uses_the_metrics_valid_today(fake):
         "video",
         "teks",
     }
+
+
+def test_expiring_instagram_tokens_are_refreshed_and_refusals_recorded(fake):
+    import django.utils.timezone as tz
+
+    from socialposts.tasks import refresh_expiring_tokens_task
+
+    soon = tz.now() + datetime.timedelta(days=3)
+    expiring = SocialAccountFactory(external_id="17841400000101", connection="api")
+    tokens.set_tokens(expiring, access="token-expiring", expires_at=soon)
+    refused = SocialAccountFactory(external_id="17841400000102", connection="api")
+    tokens.set_tokens(refused, access="revoked", expires_at=soon)
+    later = SocialAccountFactory(external_id="17841400000103", connection="api")
+    tokens.set_tokens(
+        later, access="token-later", expires_at=tz.now() + datetime.timedelta(days=30)
+    )
+    assert refresh_expiring_tokens_task.delay().get() == 1
+    expiring.refresh_from_db()
+    assert tokens.access_token(expiring) == "fresh-token-expiring"
+    assert expiring.token_health() == "ok"
+    assert expiring.token_expires_at > tz.now() + datetime.timedelta(days=59)
+    refused.refresh_from_db()
+    assert refused.token_health() == "revoked"
+    later.refresh_from_db()
+    assert tokens.access_token(later) == "token-later"
