@@ -93,11 +93,16 @@ def opds_visible_to(
     user: AnyUser, queryset: QuerySet[Opd] | None = None
 ) -> QuerySet[Opd]:
     """OPDs whose internal pages ``user`` may open (the dashboard's scope)."""
-    queryset = Opd.objects.all() if queryset is None else queryset
+    return _opd_scope(user, Opd.objects.all() if queryset is None else queryset, "pk")
+
+
+def _opd_scope(user: AnyUser, queryset: QuerySet, opd_field: str) -> QuerySet:
+    """The rows of ``queryset`` in ``user``'s scope: all for kabupaten
+    roles, its own OPD's for an OPD admin, none for anyone else."""
     if _superuser(user) or _role(user) in KABUPATEN_ROLES:
         return queryset
     if _role(user) == Role.OPD_ADMIN:
-        return queryset.filter(pk=user.opd_id)
+        return queryset.filter(**{opd_field: user.opd_id})
     return queryset.none()
 
 
@@ -236,11 +241,7 @@ def requests_visible_to(user: AnyUser, queryset: QuerySet | None = None) -> Quer
     from ppid.models import InformationRequest
 
     queryset = InformationRequest.objects.all() if queryset is None else queryset
-    if _superuser(user) or _role(user) in KABUPATEN_ROLES:
-        return queryset
-    if _role(user) == Role.OPD_ADMIN:
-        return queryset.filter(opd_id=user.opd_id)
-    return queryset.none()
+    return _opd_scope(user, queryset, "opd_id")
 
 
 def can_view_request(user: AnyUser, request: Any) -> bool:
@@ -304,11 +305,7 @@ def social_accounts_visible_to(
     from socialposts.models import SocialAccount
 
     queryset = SocialAccount.objects.all() if queryset is None else queryset
-    if _superuser(user) or _role(user) in KABUPATEN_ROLES:
-        return queryset
-    if _role(user) == Role.OPD_ADMIN:
-        return queryset.filter(opd_id=user.opd_id)
-    return queryset.none()
+    return _opd_scope(user, queryset, "opd_id")
 
 
 class StaffRequiredMixin(AccessMixin):

@@ -38,7 +38,7 @@ from ppid.models import (
     RequestFile,
 )
 from ppid.models.requests import AccessMethod, Channel, DeliveryMethod, RequesterType
-from ppid.services import _stored_files_removed_on_error
+from ppid.services import _lock, _stored_files_removed_on_error
 from ppid.uploads import CleanUpload, clean_uploads
 from ppid.workdays import WorkingCalendar
 
@@ -102,13 +102,6 @@ def _wrong_state(request: InformationRequest) -> ValidationError:
 def _require_state(request: InformationRequest, *allowed: str) -> None:
     if request.status not in allowed:
         raise _wrong_state(request)
-
-
-def _lock(request: InformationRequest) -> None:
-    """Hold the row and read it afresh: two staff acting at once must not
-    both extend, or answer a request the other has just closed."""
-    InformationRequest.objects.select_for_update().filter(pk=request.pk).exists()
-    request.refresh_from_db()
 
 
 def _event(
@@ -762,11 +755,6 @@ def _require_within(
         )
 
 
-def _lock_objection(objection: Objection) -> None:
-    Objection.objects.select_for_update().filter(pk=objection.pk).exists()
-    objection.refresh_from_db()
-
-
 def answer_objection(
     *, objection: Objection, by: User, decision: str, answer: str
 ) -> Objection:
@@ -783,7 +771,7 @@ def answer_objection(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        _lock_objection(objection)
+        _lock(objection)
         if objection.status != Objection.Status.FILED:
             raise ValidationError(
                 {"status": _("This objection has already been answered.")},
@@ -836,7 +824,7 @@ def respond_to_objection_answer(
     if filed_on > today():
         raise ValidationError({"filed_on": _("The date cannot be in the future.")})
     with transaction.atomic():
-        _lock_objection(objection)
+        _lock(objection)
         if objection.status not in (Objection.Status.FILED, Objection.Status.ANSWERED):
             raise ValidationError(
                 {"status": _("The response to this objection is already recorded.")},

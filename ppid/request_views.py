@@ -30,6 +30,7 @@ from ppid.request_forms import (
     TrackingForm,
     add_service_errors,
 )
+from ppid.views import _page, _query_without_page
 
 # Error reports (mail_admins, the DEBUG page) must not show these.
 PERSONAL_FIELDS = ("nik", "phone", "email", "address", "tracking_code")
@@ -254,8 +255,6 @@ def register(request: HttpRequest) -> HttpResponse:
     filterset = request_selectors.register_filter(
         user=request.user, filters=request.GET
     )
-    from ppid.views import _page, _query_without_page
-
     page = _page(request, filterset.qs)
     return render(
         request,

@@ -19,6 +19,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Model
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -359,14 +360,15 @@ def delete_item(*, item: InformationItem, by: User) -> None:
     transaction.on_commit(lambda: [default_storage.delete(n) for n in names])
 
 
-def _lock(item: InformationItem) -> None:
-    """Hold the item's row and read it afresh before deciding anything.
+def _lock(instance: Model) -> None:
+    """Hold the row and read it afresh before deciding anything.
 
-    Two staff acting at once (an edit while PPID Utama withdraws) would
-    otherwise each save their stale copy over the other's change.
+    Two staff acting at once (an edit while PPID Utama withdraws, two
+    extensions of one request) would otherwise each save their stale copy
+    over the other's change.
     """
-    InformationItem.objects.select_for_update().filter(pk=item.pk).exists()
-    item.refresh_from_db()
+    type(instance)._default_manager.select_for_update().filter(pk=instance.pk).exists()
+    instance.refresh_from_db()
 
 
 def _require_decision(item: InformationItem) -> None:

@@ -239,6 +239,11 @@ class InstagramClient:
     insights."""
 
     platform = "instagram"
+    profile_fields = "username,followers_count,media_count"
+    account_metrics = IG_ACCOUNT_METRICS
+    post_metrics = IG_POST_METRICS
+    # Facebook names its Page and post metrics apart (page_…, post_…).
+    account_prefix = post_prefix = ""
 
     def __init__(self, account: SocialAccount, token: str, **transport: Any) -> None:
         self.account = account
@@ -254,11 +259,11 @@ class InstagramClient:
         result = FetchResult()
         try:
             self._profile(result, end)
-            self._account_insights(result, start, end)
+            self._daily_insights(result, start, end)
             heartbeat()
-            for media in self._media(end):
-                result.posts.append(media)
-                self._media_insights(result, media, end)
+            for post in self._posts(result, end):
+                result.posts.append(post)
+                self._post_insights(result, post, end)
                 heartbeat()
         finally:
             result.calls = self.transport.calls
@@ -267,7 +272,7 @@ class InstagramClient:
 
     def _profile(self, result: FetchResult, day: datetime.date) -> None:
         body = self.transport.get(
-            self.account.external_id, {"fields": "username,followers_count,media_count"}
+            self.account.external_id, {"fields": self.profile_fields}
         )
         result.account_values.append(
             ("followers", day, float(body["followers_count"]), "followers_count")
@@ -294,21 +299,13 @@ class InstagramClient:
             data.extend(body.get("data", []))
         return data
 
-    def _account_insights(
+    def _daily_insights(
         self, result: FetchResult, start: datetime.date, end: datetime.date
     ) -> None:
-        self._daily_insights(result, start, end, IG_ACCOUNT_METRICS)
-
-    def _daily_insights(
-        self,
-        result: FetchResult,
-        start: datetime.date,
-        end: datetime.date,
-        codes: list[str],
-        prefix: str = "",
-    ) -> None:
         """Account-level series, one value per day of the window."""
-        names = platform_names(self.platform, codes, end, prefix=prefix)
+        names = platform_names(
+            self.platform, self.account_metrics, end, prefix=self.account_prefix
+        )
         canonical = {name: code for code, name in names.items()}
         since = datetime.datetime.combine(start, datetime.time(), datetime.UTC)
         until = datetime.datetime.combine(end, datetime.time(), datetime.UTC)
@@ -342,7 +339,7 @@ class InstagramClient:
                 return
             params = {**params, "after": after}
 
-    def _media(self, end: datetime.date) -> list[dict]:
+    def _posts(self, result: FetchResult, end: datetime.date) -> list[dict]:
         oldest = end - datetime.timedelta(days=POST_REFRESH_DAYS)
         fields = "id,caption,media_type,media_product_type,permalink,timestamp"
         found = []
@@ -364,25 +361,23 @@ class InstagramClient:
             )
         return found
 
-    def _media_insights(
-        self, result: FetchResult, media: dict, day: datetime.date
+    def _post_insights(
+        self, result: FetchResult, post: dict, day: datetime.date
     ) -> None:
-        names = platform_names(self.platform, IG_POST_METRICS, day)
+        names = platform_names(
+            self.platform, self.post_metrics, day, prefix=self.post_prefix
+        )
         canonical = {name: code for code, name in names.items()}
-        for series in self._insights(
-            "{}/insights".format(media["external_id"]), list(names.values()), {}, result
-        ):
+        path = "{}/insights".format(post["external_id"])
+        for series in self._insights(path, list(names.values()), {}, result):
             code = canonical.get(series["name"])
             values = series.get("values") or [{}]
-            if code and "value" in values[0]:
+            value = values[0].get("value")
+            if isinstance(value, dict):  # reactions by type: like, love, wow…
+                value = sum(value.values())
+            if code and value is not None:
                 result.post_values.append(
-                    (
-                        media["external_id"],
-                        code,
-                        day,
-                        float(values[0]["value"]),
-                        series["name"],
-                    )
+                    (post["external_id"], code, day, float(value), series["name"])
                 )
 
 
@@ -413,40 +408,10 @@ class FacebookPageClient(InstagramClient):
     """
 
     platform = "facebook"
-
-    def fetch(
-        self,
-        start: datetime.date,
-        end: datetime.date,
-        *,
-        heartbeat: Callable[[], None] = lambda: None,
-    ) -> FetchResult:
-        result = FetchResult()
-        try:
-            self._profile(result, end)
-            self._page_insights(result, start, end)
-            heartbeat()
-            for post in self._posts(result, end):
-                result.posts.append(post)
-                self._post_insights(result, post, end)
-                heartbeat()
-        finally:
-            result.calls = self.transport.calls
-            self.transport.close()
-        return result
-
-    def _profile(self, result: FetchResult, day: datetime.date) -> None:
-        body = self.transport.get(
-            self.account.external_id, {"fields": "name,followers_count"}
-        )
-        result.account_values.append(
-            ("followers", day, float(body["followers_count"]), "followers_count")
-        )
-
-    def _page_insights(
-        self, result: FetchResult, start: datetime.date, end: datetime.date
-    ) -> None:
-        self._daily_insights(result, start, end, FB_ACCOUNT_METRICS, prefix="page_")
+    profile_fields = "name,followers_count"
+    account_metrics = FB_ACCOUNT_METRICS
+    post_metrics = FB_POST_METRICS
+    account_prefix, post_prefix = "page_", "post_"
 
     def _posts(self, result: FetchResult, end: datetime.date) -> list[dict]:
         oldest = end - datetime.timedelta(days=POST_REFRESH_DAYS)
@@ -478,23 +443,6 @@ class FacebookPageClient(InstagramClient):
                         (item["id"], code, end, float(value), code)
                     )
         return found
-
-    def _post_insights(
-        self, result: FetchResult, post: dict, day: datetime.date
-    ) -> None:
-        names = platform_names(self.platform, FB_POST_METRICS, day, prefix="post_")
-        canonical = {name: code for code, name in names.items()}
-        path = "{}/insights".format(post["external_id"])
-        for series in self._insights(path, list(names.values()), {}, result):
-            code = canonical.get(series["name"])
-            values = series.get("values") or [{}]
-            value = values[0].get("value")
-            if isinstance(value, dict):  # reactions by type: like, love, wow…
-                value = sum(value.values())
-            if code and value is not None:
-                result.post_values.append(
-                    (post["external_id"], code, day, float(value), series["name"])
-                )
 
 
 def refresh_instagram_token(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from opds import permissions as perms
+from ppid.views import _page, _query_without_page
 from socialposts import imports, selectors
 from socialposts.api import latest_metrics
 from socialposts.filters import PostFilterSet, SocialAccountFilterSet
@@ -53,8 +54,6 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     filterset = PostFilterSet(request.GET, queryset=selectors.posts_for(account))
-    from ppid.views import _page, _query_without_page
-
     page = _page(request, filterset.qs)
     latest = latest_metrics([post.pk for post in page.object_list])
     for post in page.object_list:
