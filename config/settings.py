@@ -262,6 +262,24 @@ SOCIAL_RUN_TIMEOUT_MINUTES = env_int("SOCIAL_RUN_TIMEOUT_MINUTES", 15, minimum=1
 # The platforms' APIs; tests and the demo point these at the fake server.
 SOCIAL_GRAPH_BASE_URL = env_str("SOCIAL_GRAPH_BASE_URL", "https://graph.facebook.com")
 SOCIAL_GRAPH_API_VERSION = env_str("SOCIAL_GRAPH_API_VERSION", "v23.0")
+SOCIAL_YOUTUBE_BASE_URL = env_str(
+    "SOCIAL_YOUTUBE_BASE_URL", "https://www.googleapis.com"
+)
+SOCIAL_YOUTUBE_ANALYTICS_BASE_URL = env_str(
+    "SOCIAL_YOUTUBE_ANALYTICS_BASE_URL", "https://youtubeanalytics.googleapis.com"
+)
+SOCIAL_GOOGLE_TOKEN_URL = env_str(
+    "SOCIAL_GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token"
+)
+SOCIAL_TIKTOK_BASE_URL = env_str(
+    "SOCIAL_TIKTOK_BASE_URL", "https://open.tiktokapis.com"
+)
+SOCIAL_TIKTOK_API_VERSION = env_str("SOCIAL_TIKTOK_API_VERSION", "v2")
+# The portal's OAuth apps at Google and TikTok, to renew access tokens.
+SOCIAL_GOOGLE_CLIENT_ID = env_str("SOCIAL_GOOGLE_CLIENT_ID", "")
+SOCIAL_GOOGLE_CLIENT_SECRET = env_str("SOCIAL_GOOGLE_CLIENT_SECRET", "")
+SOCIAL_TIKTOK_CLIENT_KEY = env_str("SOCIAL_TIKTOK_CLIENT_KEY", "")
+SOCIAL_TIKTOK_CLIENT_SECRET = env_str("SOCIAL_TIKTOK_CLIENT_SECRET", "")
 SOCIAL_HTTP_TIMEOUT_SECONDS = env_int("SOCIAL_HTTP_TIMEOUT_SECONDS", 20, minimum=1)
 # Retries of 429, 5xx and timeouts: at most this many attempts and seconds,
 # with exponential backoff from the base and full jitter.
@@ -270,6 +288,9 @@ SOCIAL_RETRY_MAX_SECONDS = env_int("SOCIAL_RETRY_MAX_SECONDS", 600, minimum=1)
 SOCIAL_RETRY_BASE_SECONDS = 2.0
 # Dinkominfo's house rule: videos longer than this are flagged.
 SOCIAL_VIDEO_MAX_SECONDS = env_int("SOCIAL_VIDEO_MAX_SECONDS", 60, minimum=1)
+# CSV imports up to this many rows run inside the request; larger files run
+# as a background job whose page shows the progress.
+SOCIAL_IMPORT_INLINE_ROWS = env_int("SOCIAL_IMPORT_INLINE_ROWS", 2000, minimum=0)
 # Absolute links in e-mails and exports built outside a request.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Requests stream uploads to disk beyond this; the hard cap is above.

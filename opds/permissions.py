@@ -308,6 +308,40 @@ def social_accounts_visible_to(
     return _opd_scope(user, queryset, "opd_id")
 
 
+def social_posts_visible_to(
+    user: AnyUser, queryset: QuerySet | None = None
+) -> QuerySet:
+    """Posts follow their account (``social_accounts_visible_to``)."""
+    from socialposts.models import Post
+
+    queryset = Post.objects.all() if queryset is None else queryset
+    return _opd_scope(user, queryset, "account__opd_id")
+
+
+def can_edit_social_posts(user: AnyUser, account: Any) -> bool:
+    """Classifying an account's posts (content type, topics, PPID item):
+    the OPD's admin, and Dinkominfo, which evaluates every OPD's posts."""
+    return can_manage_opd_data(user, account.opd) or _role(user) == Role.DINKOMINFO
+
+
+def can_add_social_post(user: AnyUser, account: Any) -> bool:
+    """Entering a post by hand: only where no platform API supplies them."""
+    from socialposts.models import SocialAccount
+
+    return account.connection == SocialAccount.Connection.MANUAL and (
+        can_edit_social_posts(user, account)
+    )
+
+
+def import_jobs_visible_to(user: AnyUser, queryset: QuerySet | None = None) -> QuerySet:
+    """CSV import jobs follow their account: whoever may read the account's
+    figures may follow its imports and read their reports."""
+    from socialposts.models import ImportJob
+
+    queryset = ImportJob.objects.all() if queryset is None else queryset
+    return _opd_scope(user, queryset, "account__opd_id")
+
+
 class StaffRequiredMixin(AccessMixin):
     """Class-based views for any portal role; others go to the login page."""
 

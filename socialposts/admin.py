@@ -5,6 +5,7 @@ from django.contrib import admin
 from opds.forms import URL_FORMFIELD_OVERRIDES
 from socialposts.models import (
     AccountMetricDaily,
+    ImportJob,
     IngestionRun,
     Metric,
     PlatformMetric,
@@ -109,6 +110,24 @@ class IngestionRunAdmin(ReadOnlyAdmin):
     list_filter = ["status", "trigger"]
     search_fields = ["account__handle", "error"]
     list_select_related = ["account"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    list_display = [
+        "original_name",
+        "account",
+        "status",
+        "rows_total",
+        "rows_imported",
+        "rows_invalid",
+        "created_at",
+        "finished_at",
+    ]
+    list_filter = ["status"]
+    search_fields = ["original_name", "account__handle"]
+    list_select_related = ["account"]
+    raw_id_fields = ["account", "uploaded_by"]
 
 
 @admin.register(RawPayload)

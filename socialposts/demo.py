@@ -1,7 +1,8 @@
 """Demo social-media accounts: six months of posts and metrics per OPD.
 
-Some Instagram accounts are API-connected and pulled through the real
-client from the fake platform server (in this process), so their figures
+Some accounts of every platform the portal pulls (Instagram, Facebook
+Pages, YouTube, TikTok) are API-connected and pulled through the real
+clients from the fake platform server (in this process), so their figures
 went through the whole pipeline; the others are manual accounts whose
 figures are written through the same upsert path an import uses. One
 account has an expired token.
@@ -62,6 +63,7 @@ def seed_social() -> int:
                     platform="facebook",
                     handle="{}purbalingga".format(base)[:100],
                     profile_url="https://www.facebook.com/{}purbalingga".format(base),
+                    **_connected(index < 2, "page{:012d}".format(index + 1)),
                 )
             )
             if index % 3 == 0:
@@ -71,18 +73,27 @@ def seed_social() -> int:
                         platform="youtube",
                         handle="{}pbg".format(base)[:100],
                         profile_url="https://www.youtube.com/@{}pbg".format(base),
+                        **_connected(index < 6, "UCdemo{:016d}".format(index + 1)),
+                    )
+                )
+            if index < 4:
+                created.append(
+                    SocialAccount.objects.create(
+                        opd=opd,
+                        platform="tiktok",
+                        handle="{}.pbg".format(base)[:100],
+                        profile_url="https://www.tiktok.com/@{}.pbg".format(base),
+                        **_connected(index < 2, "ttdemo{:04d}".format(index + 1)),
                     )
                 )
     now = timezone.now()
     for account in created:
         if account.connection == "api":
-            tokens.set_tokens(
-                account,
-                access="demo-token",
-                expires_at=now + datetime.timedelta(days=50),
-            )
+            tokens.set_tokens(account, **_demo_tokens(account, now))
     # One connection left to lapse, as happens when nobody refreshes it.
-    expired = next(a for a in created if a.connection == "api")
+    expired = next(
+        a for a in created if a.connection == "api" and a.platform == "instagram"
+    )
     SocialAccount.objects.filter(pk=expired.pk).update(
         token_expires_at=now - datetime.timedelta(days=3)
     )
@@ -91,6 +102,25 @@ def seed_social() -> int:
     )
     _manual_history([a for a in created if a.connection == "manual"])
     return len(created)
+
+
+def _connected(api: bool, external_id: str) -> dict:
+    return {"connection": "api", "external_id": external_id} if api else {}
+
+
+def _demo_tokens(account: SocialAccount, now: datetime.datetime) -> dict:
+    """Tokens shaped as each platform issues them: YouTube and TikTok give
+    short access tokens (renewed before the pull) and a refresh token."""
+    if account.platform == "youtube":
+        return {"access": "ya29.demo", "refresh": "1//demo-refresh", "expires_at": now}
+    if account.platform == "tiktok":
+        user = account.external_id
+        return {
+            "access": "act.{}.1".format(user),
+            "refresh": "rft.{}.1".format(user),
+            "expires_at": now,
+        }
+    return {"access": "demo-token", "expires_at": now + datetime.timedelta(days=50)}
 
 
 def _pull_api_accounts(accounts: list[SocialAccount]) -> None:

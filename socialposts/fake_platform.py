@@ -359,6 +359,417 @@ def _page_answer(
     return 404, {"error": {"message": "Unknown edge", "code": 803}}
 
 
+# --- YouTube ---------------------------------------------------------------------
+
+YT_DAILY_METRICS = {"views", "estimatedMinutesWatched", "subscribersGained"}
+YT_VIDEO_METRICS = {"estimatedMinutesWatched"}
+YT_PAGE_SIZE = 50
+
+
+def _google_error(
+    status: int, reason: str, message: str, state: str = ""
+) -> tuple[int, dict]:
+    return status, {
+        "error": {
+            "code": status,
+            "message": message,
+            "errors": [{"message": message, "domain": "youtube", "reason": reason}],
+            "status": state,
+        }
+    }
+
+
+def video_duration(video_id: str) -> int:
+    """Seconds; about a third of the videos run past the house minute."""
+    return 15 + _seed(video_id, "duration") % 165
+
+
+def _iso_duration(total: int) -> str:
+    minutes, secs = divmod(total, 60)
+    return "PT{}M{}S".format(minutes, secs) if minutes else "PT{}S".format(secs)
+
+
+def _published(item: dict) -> str:
+    return item["timestamp"].replace("+0000", "Z")
+
+
+def _youtube_answer(
+    path: str, query: dict[str, str], token: str, today: datetime.date
+) -> tuple[int, Any]:
+    if token in ("", "revoked"):
+        return _google_error(
+            401,
+            "authError",
+            "Request had invalid authentication credentials.",
+            "UNAUTHENTICATED",
+        )
+    if path == "/youtube/v3/channels":
+        channel = query.get("id", "")
+        if not channel.startswith("UC"):
+            return 200, {"items": []}
+        return 200, {
+            "items": [
+                {
+                    "id": channel,
+                    "statistics": {
+                        "subscriberCount": str(followers(channel, today)),
+                        "videoCount": str(len(media_for(channel, today))),
+                        "hiddenSubscriberCount": False,
+                    },
+                    "contentDetails": {
+                        "relatedPlaylists": {"uploads": "UU" + channel[2:]}
+                    },
+                }
+            ]
+        }
+    if path == "/youtube/v3/playlistItems":
+        channel = "UC" + query.get("playlistId", "")[2:]
+        items = media_for(channel, today)
+        start = int(query.get("pageToken", "p0")[1:] or 0)
+        size = min(int(query.get("maxResults") or 5), YT_PAGE_SIZE)
+        body: dict[str, Any] = {
+            "items": [
+                {
+                    "contentDetails": {
+                        "videoId": item["id"],
+                        "videoPublishedAt": _published(item),
+                    }
+                }
+                for item in items[start : start + size]
+            ]
+        }
+        if start + size < len(items):
+            body["nextPageToken"] = "p{}".format(start + size)
+        return 200, body
+    if path == "/youtube/v3/videos":
+        ids = [i for i in query.get("id", "").split(",") if i]
+        found = []
+        for video_id in ids[:YT_PAGE_SIZE]:
+            channel = video_id.rsplit("_", 1)[0]
+            item = next(
+                (m for m in media_for(channel, today) if m["id"] == video_id), None
+            )
+            if item is None:
+                continue
+            found.append(
+                {
+                    "id": video_id,
+                    "snippet": {
+                        "title": item["caption"],
+                        "description": "Kanal resmi {}".format(channel[-4:]),
+                        "publishedAt": _published(item),
+                    },
+                    "contentDetails": {
+                        "duration": _iso_duration(video_duration(video_id))
+                    },
+                    "statistics": {
+                        "viewCount": str(media_value(video_id, "views", today)),
+                        "likeCount": str(media_value(video_id, "likes", today)),
+                        "commentCount": str(media_value(video_id, "comments", today)),
+                    },
+                }
+            )
+        return 200, {"items": found}
+    if path == "/v2/reports":
+        if token.startswith("data-only"):
+            return _google_error(
+                403,
+                "forbidden",
+                "The caller does not have permission",
+                "PERMISSION_DENIED",
+            )
+        return _youtube_report(query, today)
+    return _google_error(404, "notFound", "Not Found")
+
+
+def yt_daily_value(channel: str, metric: str, day: datetime.date) -> int:
+    """YouTube Analytics' value for a channel's metric on a day."""
+    if metric == "subscribersGained":
+        return _seed(channel, metric, day) % 9
+    minutes = metric == "estimatedMinutesWatched"
+    return daily_value(channel, "views", day) * (3 if minutes else 1) // 2
+
+
+def yt_minutes_watched(video_id: str, today: datetime.date) -> int:
+    return media_value(video_id, "views", today) * video_duration(video_id) // 120
+
+
+def _youtube_report(query: dict[str, str], today: datetime.date) -> tuple[int, Any]:
+    metrics = [m for m in query.get("metrics", "").split(",") if m]
+    dimension = query.get("dimensions", "")
+    allowed = YT_DAILY_METRICS if dimension == "day" else YT_VIDEO_METRICS
+    unknown = [m for m in metrics if m not in allowed]
+    if unknown or not metrics:
+        return _google_error(
+            400,
+            "badRequest",
+            "Unknown identifier ({}) given in field parameters.metrics.".format(
+                ",".join(unknown)
+            ),
+        )
+    headers = [{"name": dimension, "columnType": "DIMENSION"}] + [
+        {"name": m, "columnType": "METRIC"} for m in metrics
+    ]
+    if dimension == "day":
+        channel = query.get("ids", "").removeprefix("channel==")
+        start = datetime.date.fromisoformat(query["startDate"])
+        end = min(datetime.date.fromisoformat(query["endDate"]), today)
+        rows = [
+            [day.isoformat()] + [yt_daily_value(channel, m, day) for m in metrics]
+            for day in (
+                start + datetime.timedelta(d) for d in range((end - start).days + 1)
+            )
+        ]
+    else:
+        videos = query.get("filters", "").removeprefix("video==").split(",")
+        rows = [[v] + [yt_minutes_watched(v, today)] for v in videos if v]
+    return 200, {
+        "kind": "youtubeAnalytics#resultTable",
+        "columnHeaders": headers,
+        "rows": rows,
+    }
+
+
+def _google_token(form: dict[str, str]) -> tuple[int, Any]:
+    token = form.get("refresh_token", "")
+    if form.get("grant_type") != "refresh_token" or token in ("", "revoked"):
+        return 400, {
+            "error": "invalid_grant",
+            "error_description": "Token has been expired or revoked.",
+        }
+    return 200, {
+        "access_token": "ya29.{}".format(token[-12:]),
+        "expires_in": 3599,
+        "scope": "https://www.googleapis.com/auth/youtube.readonly",
+        "token_type": "Bearer",
+    }
+
+
+# --- TikTok ------------------------------------------------------------------------
+
+TT_VIDEO_FIELDS = {
+    "id",
+    "create_time",
+    "share_url",
+    "title",
+    "video_description",
+    "duration",
+    "cover_image_url",
+    "view_count",
+    "like_count",
+    "comment_count",
+    "share_count",
+}
+TT_STATISTICS = {
+    "view_count": "views",
+    "like_count": "likes",
+    "comment_count": "comments",
+    "share_count": "shares",
+}
+
+
+def _tiktok(
+    data: Any, code: str = "ok", message: str = "", status: int = 200
+) -> tuple[int, dict]:
+    return status, {
+        "data": data,
+        "error": {"code": code, "message": message, "log_id": "fake"},
+    }
+
+
+def tiktok_user(token: str) -> str:
+    """The fake's tokens name their user: ``act.<open_id>.<n>``."""
+    parts = token.split(".")
+    return parts[1] if len(parts) == 3 else "tt-default"
+
+
+def tiktok_video(
+    video_id: str, item: dict, fields: list[str], today: datetime.date
+) -> dict:
+    created = datetime.datetime.fromisoformat(
+        item["timestamp"].replace("+0000", "+00:00")
+    )
+    full = {
+        "id": video_id,
+        "create_time": int(created.timestamp()),
+        "share_url": "https://www.tiktok.com/@akun/video/{}".format(video_id),
+        "title": item["caption"][:150],
+        "video_description": item["caption"],
+        "duration": video_duration(video_id) // 3,
+        "cover_image_url": "https://p16.tiktokcdn.example/{}.jpeg".format(video_id),
+    }
+    for name, metric in TT_STATISTICS.items():
+        full[name] = media_value(video_id, metric, today)
+    return {name: full[name] for name in fields}
+
+
+def _tiktok_answer(
+    path: str,
+    query: dict[str, str],
+    payload: Any,
+    token: str,
+    today: datetime.date,
+) -> tuple[int, Any]:
+    if token in ("", "revoked"):
+        return _tiktok(
+            {},
+            "access_token_invalid",
+            "The access token is invalid or not found in the request.",
+            401,
+        )
+    fields = [f for f in query.get("fields", "").split(",") if f]
+    user = tiktok_user(token)
+    if path == "/v2/user/info/":
+        info = {
+            "open_id": user,
+            "display_name": "Akun {}".format(user[-4:]),
+            "follower_count": followers(user, today),
+            "video_count": len(media_for(user, today)),
+        }
+        return _tiktok({"user": {f: info[f] for f in fields if f in info}})
+    unknown = [f for f in fields if f not in TT_VIDEO_FIELDS]
+    if unknown:
+        return _tiktok(
+            {}, "invalid_params", "Invalid fields: {}".format(",".join(unknown)), 400
+        )
+    payload = payload if isinstance(payload, dict) else {}
+    if path == "/v2/video/list/":
+        items = media_for(user, today)
+        start = int(payload.get("cursor") or 0)
+        size = min(int(payload.get("max_count") or 10), 20)
+        videos = [
+            tiktok_video(i["id"], i, fields, today) for i in items[start : start + size]
+        ]
+        return _tiktok(
+            {
+                "videos": videos,
+                "cursor": start + size,
+                "has_more": start + size < len(items),
+            }
+        )
+    if path == "/v2/video/query/":
+        ids = set(payload.get("filters", {}).get("video_ids", [])[:20])
+        videos = [
+            tiktok_video(i["id"], i, fields, today)
+            for i in media_for(user, today)
+            if i["id"] in ids
+        ]
+        return _tiktok({"videos": videos})
+    return _tiktok({}, "invalid_params", "Unknown path", 404)
+
+
+def _tiktok_token(form: dict[str, str]) -> tuple[int, Any]:
+    token = form.get("refresh_token", "")
+    parts = token.split(".")
+    if (
+        form.get("grant_type") != "refresh_token"
+        or len(parts) != 3
+        or parts[1] == "revoked"
+    ):
+        return 400, {
+            "error": "invalid_grant",
+            "error_description": "Refresh token is invalid or expired.",
+            "log_id": "fake",
+        }
+    turn = int(parts[2]) + 1 if parts[2].isdigit() else 1
+    return 200, {
+        "access_token": "act.{}.{}".format(parts[1], turn),
+        "expires_in": 86400,
+        "open_id": parts[1],
+        "refresh_expires_in": 31536000,
+        "refresh_token": "rft.{}.{}".format(parts[1], turn),
+        "scope": "user.info.basic,user.info.stats,video.list",
+        "token_type": "Bearer",
+    }
+
+
+# --- The server ----------------------------------------------------------------------
+
+
+def family(path: str) -> str:
+    """Which platform a path belongs to: graph, google or tiktok."""
+    if path.startswith("/youtube/") or path in ("/v2/reports", "/token"):
+        return "google"
+    if re.match(r"/v2/(user|video|oauth)/", path):
+        return "tiktok"
+    return "graph"
+
+
+# How each platform says the same fault: (status, body, headers).
+def _fault_answer(kind: str, path: str) -> tuple[int, Any, dict[str, str]] | None:
+    where = family(path)
+    oauth = path in ("/token", "/v2/oauth/token/")
+    if kind == "invalid_token":
+        if oauth:
+            return 400, {"error": "invalid_grant", "error_description": "revoked"}, {}
+        if where == "google":
+            status, body = _google_error(
+                401, "authError", "Invalid Credentials", "UNAUTHENTICATED"
+            )
+        elif where == "tiktok":
+            status, body = _tiktok({}, "access_token_invalid", "Token expired.", 401)
+        else:
+            status, body = _graph_error(190, "Error validating access token: expired.")
+        return status, body, {}
+    if kind == "invalid_metric":
+        if where == "google":
+            status, body = _google_error(
+                400,
+                "badRequest",
+                "Unknown identifier (x) given in field parameters.metrics.",
+            )
+        elif where == "tiktok":
+            status, body = _tiktok({}, "invalid_params", "Invalid fields: x", 400)
+        else:
+            status, body = _graph_error(
+                100, "(#100) The value must be a valid insights metric"
+            )
+        return status, body, {}
+    if kind == "rate_limit":
+        if where == "google":
+            status, body = _google_error(
+                403, "rateLimitExceeded", "Rate Limit Exceeded"
+            )
+            return status, body, {}
+        if where == "tiktok":
+            status, body = _tiktok({}, "rate_limit_exceeded", "Too many requests", 429)
+            return status, body, {"Retry-After": "0"}
+        usage = json.dumps({"call_count": 100, "total_cputime": 40, "total_time": 50})
+        status, body = _graph_error(4, "Application request limit reached")
+        return status, body, {"X-App-Usage": usage}
+    if kind == "quota":
+        if where == "google":
+            status, body = _google_error(
+                403,
+                "quotaExceeded",
+                "The request cannot be completed because you have exceeded your quota.",
+            )
+            return status, body, {}
+        # Meta: the Business Use Case allowance regained only in two hours.
+        usage = {
+            "1": [
+                {
+                    "type": "instagram",
+                    "call_count": 100,
+                    "total_cputime": 20,
+                    "total_time": 20,
+                    "estimated_time_to_regain_access": 120,
+                }
+            ]
+        }
+        status, body = _graph_error(80002, "Application request limit reached")
+        return status, body, {"X-Business-Use-Case-Usage": json.dumps(usage)}
+    if kind == "429":
+        return 429, {"error": {"message": "Too many calls", "code": 4}}, {}
+    if kind == "500":
+        return (
+            500,
+            {"error": {"message": "An unexpected error has occurred.", "code": 2}},
+            {},
+        )
+    return None
+
+
 class _Handler(BaseHTTPRequestHandler):
     platform: FakePlatform
     protocol_version = "HTTP/1.1"
@@ -384,15 +795,18 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def do_POST(self) -> None:  # noqa: N802
-        if self.path != "/_faults":
-            self._send(404, {})
-            return
+    def _body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
-        faults = json.loads(self.rfile.read(length) or b"[]")
-        with self.platform.lock:
-            self.platform.faults.extend(faults)
-        self._send(200, {"faults": len(self.platform.faults)})
+        return self.rfile.read(length) if length else b""
+
+    def do_POST(self) -> None:  # noqa: N802
+        if self.path == "/_faults":
+            faults = json.loads(self._body() or b"[]")
+            with self.platform.lock:
+                self.platform.faults.extend(faults)
+            self._send(200, {"faults": len(self.platform.faults)})
+            return
+        self._serve(self._body())
 
     def do_DELETE(self) -> None:  # noqa: N802
         with self.platform.lock:
@@ -401,56 +815,53 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, {})
 
     def do_GET(self) -> None:  # noqa: N802
-        url = urlparse(self.path)
-        if url.path == "/_calls":
+        if urlparse(self.path).path == "/_calls":
             self._send(200, dict(self.platform.calls))
             return
+        self._serve(b"")
+
+    def _serve(self, raw: bytes) -> None:
+        url = urlparse(self.path)
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
         fault = self.platform.take_fault(url.path)
         kind = (fault or {}).get("kind")
-        if kind == "429":
-            retry = str(fault.get("retry_after", 1))
-            self._send(
-                429,
-                {"error": {"message": "Too many calls", "code": 4}},
-                {"Retry-After": retry},
-            )
-            return
-        if kind == "500":
-            self._send(
-                500,
-                {"error": {"message": "An unexpected error has occurred.", "code": 2}},
-            )
-            return
         if kind == "slow":
             time.sleep(float(fault.get("delay", 5)))
         if kind == "reset":
             self.close_connection = True
             self.connection.close()
             return
-        if kind == "invalid_token":
-            status, body = _graph_error(190, "Error validating access token: expired.")
-            self._send(status, body)
+        canned = _fault_answer(kind, url.path) if kind else None
+        if canned is not None:
+            status, body, headers = canned
+            if kind == "429":
+                headers = {"Retry-After": str(fault.get("retry_after", 1))}
+            self._send(status, body, headers)
             return
-        if kind == "rate_limit":
-            usage = json.dumps(
-                {"call_count": 100, "total_cputime": 40, "total_time": 50}
-            )
-            status, body = _graph_error(4, "Application request limit reached")
-            self._send(status, body, {"X-App-Usage": usage})
-            return
-        if kind == "invalid_metric":
-            status, body = _graph_error(
-                100, "(#100) The value must be a valid insights metric"
-            )
-            self._send(status, body)
-            return
-        status, body = _answer(self.platform, url.path, query)
+        status, body = self._answer(url.path, query, raw)
         data = json.dumps(body).encode()
         if kind == "truncated":
             data = data[: len(data) // 2]
         usage = json.dumps({"call_count": 5, "total_cputime": 2, "total_time": 3})
         self._send(status, data, {"X-App-Usage": usage})
+
+    def _answer(self, path: str, query: dict[str, str], raw: bytes) -> tuple[int, Any]:
+        today = self.platform.current_day()
+        bearer = self.headers.get("Authorization", "").removeprefix("Bearer ")
+        where = family(path)
+        if path == "/token":
+            return _google_token({k: v[-1] for k, v in parse_qs(raw.decode()).items()})
+        if path == "/v2/oauth/token/":
+            return _tiktok_token({k: v[-1] for k, v in parse_qs(raw.decode()).items()})
+        if where == "google":
+            return _youtube_answer(path, query, bearer, today)
+        if where == "tiktok":
+            try:
+                payload = json.loads(raw or b"{}")
+            except json.JSONDecodeError:
+                return _tiktok({}, "invalid_params", "Body is not JSON", 400)
+            return _tiktok_answer(path, query, payload, bearer, today)
+        return _answer(self.platform, path, query)
 
 
 def make_server(

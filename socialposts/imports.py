@@ -5,6 +5,10 @@ Every row is checked before anything is written; one bad row refuses the
 whole file with a report that names each row and column. Importing the same
 file again changes nothing: posts are matched on their platform id and
 figures upserted on (post, metric, day).
+
+Files above ``SOCIAL_IMPORT_INLINE_ROWS`` rows are stored and imported by a
+task as an ``ImportJob``, whose page shows the progress; the rules are the
+same either way.
 """
 
 from __future__ import annotations
@@ -12,14 +16,19 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Iterable
-from dataclasses import dataclass
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from typing import IO
 
 from dateutil import parser as dateparser
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,9 +36,16 @@ from opds import permissions as perms
 from opds.models import User
 from socialposts import runs
 from socialposts.ingest import PostValue, upsert_post_values
-from socialposts.models import IngestionRun, Post, SocialAccount
+from socialposts.models import ImportJob, IngestionRun, Post, SocialAccount
+
+logger = logging.getLogger(__name__)
 
 MAX_ROWS = 20_000
+# A job writes how far its check has come after every this many rows: often
+# enough for a moving bar, rare enough to cost nothing next to the parsing.
+PROGRESS_EVERY = 500
+# Reports list the problems of this many rows; the count covers them all.
+REPORT_ROWS = 200
 
 # Canonical field → the headers it may have (English and Indonesian exports).
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -101,6 +117,38 @@ class ImportResult:
     values_written: int
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One failed check: the file's row number (None for the whole file),
+    the column's header as in the file, and the message."""
+
+    row: int | None
+    field: str
+    message: str
+
+
+class RowsInvalid(ValidationError):
+    """Rows failed their checks: the per-row report, as text for a form and
+    as entries for an import job."""
+
+    def __init__(self, bad_rows: list[tuple[int, list[Problem]]]) -> None:
+        self.rows_invalid = len(bad_rows)
+        listed = bad_rows[:REPORT_ROWS]
+        self.problems = [problem for _row, problems in listed for problem in problems]
+        super().__init__(
+            {
+                "file": [
+                    _("Row %(row)s: %(problems)s")
+                    % {
+                        "row": number,
+                        "problems": "; ".join(p.message for p in problems),
+                    }
+                    for number, problems in listed
+                ]
+            }
+        )
+
+
 def _columns(header: list[str]) -> tuple[dict[str, int], dict[str, tuple[int, float]]]:
     names = [h.strip().lower() for h in header]
     fields = {}
@@ -135,9 +183,14 @@ def _published(text: str) -> datetime.datetime:
     return moment
 
 
-def _read(upload: UploadedFile) -> list[list[str]]:
+def _read(upload: IO[bytes]) -> list[list[str]]:
+    return _rows(_read_bytes(upload))
+
+
+def _read_bytes(upload: IO[bytes]) -> bytes:
     limit = settings.PPID_UPLOAD_MAX_BYTES
-    if upload.size and upload.size > limit:
+    size = getattr(upload, "size", None)
+    if size and size > limit:
         raise ValidationError(
             {"file": [_("The file is larger than the upload limit.")]}
         )
@@ -146,6 +199,10 @@ def _read(upload: UploadedFile) -> list[list[str]]:
         raise ValidationError(
             {"file": [_("The file is larger than the upload limit.")]}
         )
+    return data
+
+
+def _rows(data: bytes) -> list[list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -165,9 +222,9 @@ def _read(upload: UploadedFile) -> list[list[str]]:
     return rows
 
 
-def parse(upload: UploadedFile, account: SocialAccount) -> list[dict]:
-    """Check every row; return them parsed, or raise with the full report."""
-    rows = _read(upload)
+def _columns_or_refuse(
+    rows: list[list[str]],
+) -> tuple[dict[str, int], dict[str, tuple[int, float]]]:
     if not rows:
         raise ValidationError({"file": [_("The file is empty.")]})
     fields, metrics = _columns(rows[0])
@@ -183,8 +240,28 @@ def parse(upload: UploadedFile, account: SocialAccount) -> list[dict]:
                 ]
             }
         )
-    parsed, errors = [], []
-    for number, row in enumerate(rows[1:], start=2):
+    return fields, metrics
+
+
+def check_rows(
+    rows: list[list[str]],
+    account: SocialAccount,
+    *,
+    on_progress: Callable[[int], None] | None = None,
+) -> list[dict]:
+    """Check every row of a read file; return them parsed or raise the report.
+
+    ``on_progress`` is told how many data rows were checked, every
+    ``PROGRESS_EVERY`` rows.
+    """
+    fields, metrics = _columns_or_refuse(rows)
+    header = rows[0]
+    parsed: list[dict] = []
+    bad_rows: list[tuple[int, list[Problem]]] = []
+    for checked, row in enumerate(rows[1:]):
+        if on_progress is not None and checked and checked % PROGRESS_EVERY == 0:
+            on_progress(checked)
+        number = checked + 2  # the file's line: 1 is the header
         if not any(cell.strip() for cell in row):
             continue
         external = (
@@ -194,22 +271,30 @@ def parse(upload: UploadedFile, account: SocialAccount) -> list[dict]:
         )
         if external.lower() in ("total", "jumlah"):
             continue  # YouTube Studio's summary row
-        problems = []
+        problems: list[Problem] = []
 
         def cell(index: int, row: list[str] = row) -> str:
             return row[index] if index < len(row) else ""
 
+        def problem(
+            index: int,
+            message: str,
+            number: int = number,
+            problems: list[Problem] = problems,
+        ) -> None:
+            problems.append(Problem(number, header[index], message))
+
         if not external:
-            problems.append(
-                _("column “%(column)s”: empty")
-                % {"column": rows[0][fields["external_id"]]}
-            )
+            index = fields["external_id"]
+            problem(index, _("column “%(column)s”: empty") % {"column": header[index]})
         try:
             published = _published(cell(fields["published_at"]))
         except (ValueError, OverflowError):
-            problems.append(
+            index = fields["published_at"]
+            problem(
+                index,
                 _("column “%(column)s”: not a date and time")
-                % {"column": rows[0][fields["published_at"]]}
+                % {"column": header[index]},
             )
             published = None
         values = {}
@@ -217,9 +302,10 @@ def parse(upload: UploadedFile, account: SocialAccount) -> list[dict]:
             try:
                 value = _number(cell(index))
             except ValueError:
-                problems.append(
+                problem(
+                    index,
                     _("column “%(column)s”: not a number of 0 or more")
-                    % {"column": rows[0][index]}
+                    % {"column": header[index]},
                 )
                 continue
             if value is not None:
@@ -229,9 +315,11 @@ def parse(upload: UploadedFile, account: SocialAccount) -> list[dict]:
             try:
                 duration = _number(cell(fields["duration"]))
             except ValueError:
-                problems.append(
+                index = fields["duration"]
+                problem(
+                    index,
                     _("column “%(column)s”: not a number of 0 or more")
-                    % {"column": rows[0][fields["duration"]]}
+                    % {"column": header[index]},
                 )
         raw_type = (
             cell(fields["post_type"]).strip().lower() if "post_type" in fields else ""
@@ -241,17 +329,16 @@ def parse(upload: UploadedFile, account: SocialAccount) -> list[dict]:
         elif raw_type:
             kind = POST_TYPES.get(raw_type)
             if kind is None:
-                problems.append(
+                index = fields["post_type"]
+                problem(
+                    index,
                     _("column “%(column)s”: unknown post type “%(value)s”")
-                    % {"column": rows[0][fields["post_type"]], "value": raw_type[:40]}
+                    % {"column": header[index], "value": raw_type[:40]},
                 )
         else:
             kind = "foto"
         if problems:
-            errors.append(
-                _("Row %(row)s: %(problems)s")
-                % {"row": number, "problems": "; ".join(problems)}
-            )
+            bad_rows.append((number, problems))
             continue
         parsed.append(
             {
@@ -268,8 +355,8 @@ def parse(upload: UploadedFile, account: SocialAccount) -> list[dict]:
                 "values": values,
             }
         )
-    if errors:
-        raise ValidationError({"file": errors[:200]})
+    if bad_rows:
+        raise RowsInvalid(bad_rows)
     if not parsed:
         raise ValidationError({"file": [_("The file holds no posts.")]})
     return parsed
@@ -282,31 +369,208 @@ def import_posts_csv(
     by: User,
     as_of: datetime.date | None = None,
 ) -> ImportResult:
-    """Import an export for ``account``; figures count as of ``as_of``."""
+    """Import an export for ``account`` now; figures count as of ``as_of``."""
+    as_of = _authorise(account=account, by=by, as_of=as_of)
+    return _import_rows(account, _read(upload), as_of)
+
+
+def start_import(
+    *,
+    account: SocialAccount,
+    upload: UploadedFile,
+    by: User,
+    as_of: datetime.date | None = None,
+) -> ImportResult | ImportJob:
+    """Import a small export at once; store a larger one and queue a job.
+
+    Up to ``SOCIAL_IMPORT_INLINE_ROWS`` rows the result comes back; above,
+    the job does, and its task is sent once the job is committed.
+    """
+    as_of = _authorise(account=account, by=by, as_of=as_of)
+    data = _read_bytes(upload)
+    rows = _rows(data)
+    if len(rows) - 1 <= settings.SOCIAL_IMPORT_INLINE_ROWS:
+        return _import_rows(account, rows, as_of)
+    # A file that is not an export at all is refused now, not after a queue.
+    _columns_or_refuse(rows)
+    job = ImportJob(
+        account=account,
+        uploaded_by=by,
+        original_name=(upload.name or "")[:200],
+        as_of=as_of,
+        rows_total=len(rows) - 1,
+        task_id=str(uuid.uuid4()),
+    )
+    job.file.save("import.csv", ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            job.save()
+            # robust: the job row is the record and its page says where it
+            # stands; a broker that refuses the message must not turn the
+            # upload into an error page.
+            transaction.on_commit(lambda: _send(job.pk), robust=True)
+    except BaseException:
+        job.file.delete(save=False)
+        raise
+    return job
+
+
+def _send(job_id: int) -> None:
+    """Send the job's task under the message id recorded on the job."""
+    from socialposts.tasks import import_csv_task
+
+    task_id = ImportJob.objects.values_list("task_id", flat=True).get(pk=job_id)
+    import_csv_task.apply_async(args=[job_id], task_id=task_id)
+
+
+def run_import_job(*, job_id: int, task_id: str | None = None) -> str:
+    """Claim the job, check its file and import it: all rows or none.
+
+    Returns the job's final status, or "skipped" when another execution has
+    it or it already ended.
+    """
+    job = _claim_job(job_id, task_id)
+    if job is None:
+        ended = ImportJob.objects.filter(
+            pk=job_id, status__in=[ImportJob.Status.SUCCEEDED, ImportJob.Status.FAILED]
+        ).first()
+        if ended is not None and ended.file:
+            _discard_upload(ended)  # its execution died before cleaning up
+        return "skipped"
+    try:
+        return _run_job(job)
+    except RowsInvalid as exc:
+        _fail(job, [asdict(p) for p in exc.problems], rows_invalid=exc.rows_invalid)
+    except ValidationError as exc:
+        _fail(job, [asdict(Problem(None, "", message)) for message in exc.messages])
+    except PermissionDenied as exc:
+        _fail(job, [asdict(Problem(None, "", str(exc)))])
+    except Exception:
+        message = _("The import stopped on an unexpected error; nothing was imported.")
+        _fail(job, [asdict(Problem(None, "", message))])
+        raise
+    finally:
+        _discard_upload(job)
+    return ImportJob.Status.FAILED
+
+
+def _claim_job(job_id: int, task_id: str | None) -> ImportJob | None:
+    # As for ingestion runs: the message sent for a queued job takes it, and
+    # only that message takes it again while it runs (a redelivery after its
+    # worker died); any other copy skips.
+    Status = ImportJob.Status
+    runnable = Q(status=Status.QUEUED)
+    if task_id is not None:
+        runnable = Q(status=Status.QUEUED, task_id__in=[task_id, ""]) | Q(
+            status=Status.RUNNING, task_id=task_id
+        )
+    claimed = ImportJob.objects.filter(runnable, pk=job_id).update(
+        status=Status.RUNNING, started_at=timezone.now(), rows_checked=0
+    )
+    if not claimed:
+        return None
+    return ImportJob.objects.select_related("account__opd", "uploaded_by").get(
+        pk=job_id
+    )
+
+
+def _run_job(job: ImportJob) -> str:
+    account = job.account
+    # The uploader may have lost the right since the upload.
+    if job.uploaded_by is None or not perms.can_manage_opd_data(
+        job.uploaded_by, account.opd
+    ):
+        raise PermissionDenied(_("You may not import figures for this account."))
+    with job.file.open("rb") as stored:
+        rows = _read(stored)
+    total = max(len(rows) - 1, 0)
+    jobs = ImportJob.objects.filter(pk=job.pk)
+    jobs.update(rows_total=total)
+
+    # Progress is written only while checking, in autocommit, so the job's
+    # page sees it at once. Inside the import transaction a count would stay
+    # invisible until the commit, and a second connection cannot write while
+    # SQLite holds that transaction's lock; writing is therefore one step,
+    # and the job turns succeeded in the same commit as the data.
+    def progress(checked: int) -> None:
+        jobs.update(rows_checked=checked)
+
+    parsed = check_rows(rows, account, on_progress=progress)
+    progress(total)
+    with transaction.atomic():
+        result = _write(account, parsed, job.as_of)
+        jobs.filter(status=ImportJob.Status.RUNNING).update(
+            status=ImportJob.Status.SUCCEEDED,
+            rows_imported=result.rows,
+            posts_created=result.posts_created,
+            values_written=result.values_written,
+            finished_at=timezone.now(),
+        )
+    return ImportJob.Status.SUCCEEDED
+
+
+def _fail(job: ImportJob, report: list[dict], *, rows_invalid: int = 0) -> None:
+    ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
+        status=ImportJob.Status.FAILED,
+        report=report,
+        rows_invalid=rows_invalid,
+        rows_imported=0,
+        finished_at=timezone.now(),
+    )
+
+
+def _discard_upload(job: ImportJob) -> None:
+    """The stored export is the OPD's data: it goes once the job has ended."""
+    if job.file:
+        try:
+            job.file.delete(save=False)
+        except OSError:
+            logger.warning("import job %s: stored upload not deleted", job.pk)
+            return
+    ImportJob.objects.filter(pk=job.pk).update(file="")
+
+
+def _authorise(
+    *, account: SocialAccount, by: User, as_of: datetime.date | None
+) -> datetime.date:
     if not perms.can_manage_opd_data(by, account.opd):
         raise PermissionDenied(_("You may not import figures for this account."))
     as_of = as_of or timezone.localdate()
     if as_of > timezone.localdate():
         raise ValidationError({"as_of": [_("The date cannot be in the future.")]})
-    parsed = parse(upload, account)
+    return as_of
+
+
+def _import_rows(
+    account: SocialAccount, rows: list[list[str]], as_of: datetime.date
+) -> ImportResult:
+    parsed = check_rows(rows, account)
     with transaction.atomic():
-        run = IngestionRun.objects.create(
-            account=account,
-            trigger=IngestionRun.Trigger.IMPORT,
-            status=IngestionRun.Status.RUNNING,
-            window_start=as_of,
-            window_end=as_of,
-            attempts=1,
-            started_at=timezone.now(),
-        )
-        created = _save_posts(account, parsed)
-        ids = dict(
-            Post.objects.filter(
-                account=account, external_id__in=[p["external_id"] for p in parsed]
-            ).values_list("external_id", "pk")
-        )
-        written = upsert_post_values(_values(parsed, ids, as_of, account.platform))
-        runs.finish(run, IngestionRun.Status.SUCCEEDED, rows=written)
+        return _write(account, parsed, as_of)
+
+
+def _write(
+    account: SocialAccount, parsed: list[dict], as_of: datetime.date
+) -> ImportResult:
+    """Write checked rows; the caller holds the transaction that makes the
+    import all-or-nothing."""
+    run = IngestionRun.objects.create(
+        account=account,
+        trigger=IngestionRun.Trigger.IMPORT,
+        status=IngestionRun.Status.RUNNING,
+        window_start=as_of,
+        window_end=as_of,
+        attempts=1,
+        started_at=timezone.now(),
+    )
+    created = _save_posts(account, parsed)
+    ids = dict(
+        Post.objects.filter(
+            account=account, external_id__in=[p["external_id"] for p in parsed]
+        ).values_list("external_id", "pk")
+    )
+    written = upsert_post_values(_values(parsed, ids, as_of, account.platform))
+    runs.finish(run, IngestionRun.Status.SUCCEEDED, rows=written)
     return ImportResult(rows=len(parsed), posts_created=created, values_written=written)
 
 

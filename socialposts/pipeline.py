@@ -19,6 +19,8 @@ from socialposts.ingest import (
 from socialposts.models import IngestionRun, Post, RawPayload
 
 Status = IngestionRun.Status
+# What a pull may correct on a known post.
+REFRESHED = ("permalink", "caption", "duration_seconds")
 
 
 def pull(run: IngestionRun, **transport: Any) -> tuple[str, int, str]:
@@ -28,7 +30,8 @@ def pull(run: IngestionRun, **transport: Any) -> tuple[str, int, str]:
     is retried, deferred or failed.
     """
     account = run.account
-    client = client_for(account, tokens.access_token(account), **transport)
+    token = tokens.access_token_for_pull(account, **transport)
+    client = client_for(account, token, **transport)
     result = client.fetch(
         run.window_start, run.window_end, heartbeat=lambda: runs.heartbeat(run)
     )
@@ -86,11 +89,15 @@ def _save_posts(account: Any, posts: list[dict]) -> dict[str, int]:
         post = known.get(data["external_id"])
         if post is None:
             new.append(Post(account=account, **data))
-        elif (post.permalink, post.caption) != (data["permalink"], data["caption"]):
-            post.permalink, post.caption = data["permalink"], data["caption"]
+        elif any(
+            getattr(post, name) != data[name] for name in REFRESHED if name in data
+        ):
+            for name in REFRESHED:
+                if name in data:
+                    setattr(post, name, data[name])
             changed.append(post)
     Post.objects.bulk_create(new, batch_size=500)
-    Post.objects.bulk_update(changed, ["permalink", "caption"], batch_size=500)
+    Post.objects.bulk_update(changed, list(REFRESHED), batch_size=500)
     return dict(
         Post.objects.filter(
             account=account, external_id__in=[p["external_id"] for p in posts]

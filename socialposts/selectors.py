@@ -12,7 +12,13 @@ from django.conf import settings
 from django.db.models import Max, Sum
 from django.utils import timezone
 
-from socialposts.models import AccountMetricDaily, ContentType, Post, SocialAccount
+from socialposts.models import (
+    AccountMetricDaily,
+    ContentType,
+    Post,
+    PostMetricSnapshot,
+    SocialAccount,
+)
 
 WINDOW_DAYS = 28
 VIDEO_TYPES = {ContentType.VIDEO, ContentType.REELS}
@@ -131,3 +137,14 @@ def sparkline(
 
 def posts_for(account: SocialAccount) -> Any:
     return Post.objects.filter(account=account).prefetch_related("topics")
+
+
+def post_figures(
+    post: Post, metrics: tuple[str, ...]
+) -> tuple[datetime.date | None, dict[str, float]]:
+    """The post's latest snapshot day among ``metrics``, and their values then."""
+    snapshots = PostMetricSnapshot.objects.filter(post=post, metric_id__in=metrics)
+    day = snapshots.aggregate(day=Max("date"))["day"]
+    if day is None:
+        return None, {}
+    return day, dict(snapshots.filter(date=day).values_list("metric_id", "value"))

@@ -10,6 +10,19 @@ from django.utils import timezone
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
+def import_csv_task(self, job_id: int) -> str:
+    """Check and import a stored CSV export; the job row holds the outcome."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from socialposts.imports import run_import_job
+
+    # The per-row report is stored as text, in the portal's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        return run_import_job(job_id=job_id, task_id=self.request.id)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
 def pull_account_task(self, run_id: int) -> str:
     """Claim the run and pull its account; a run already taken is skipped."""
     from socialposts import runs

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
 from config import crypto
 from socialposts.models import SocialAccount
+
+# A short access token is renewed when it has less than this left: a pull
+# must not lose it halfway.
+REFRESH_MARGIN = datetime.timedelta(minutes=10)
 
 
 def set_tokens(
@@ -36,3 +42,35 @@ def set_tokens(
 
 def access_token(account: SocialAccount) -> str:
     return crypto.decrypt(account.access_token_encrypted, settings.SOCIAL_TOKEN_KEYS)
+
+
+def refresh_token(account: SocialAccount) -> str:
+    return crypto.decrypt(account.refresh_token_encrypted, settings.SOCIAL_TOKEN_KEYS)
+
+
+def access_token_for_pull(account: SocialAccount, **transport: Any) -> str:
+    """The access token, renewed first when the platform issues short ones
+    (YouTube: an hour, TikTok: a day) and it is about to lapse.
+
+    Raises TokenInvalid when the platform refuses the refresh token.
+    """
+    from socialposts.clients import REFRESHERS
+
+    refresher = REFRESHERS.get(account.platform)
+    soon = timezone.now() + REFRESH_MARGIN
+    if (
+        refresher is not None
+        and account.refresh_token_encrypted
+        and (account.token_expires_at is None or account.token_expires_at <= soon)
+    ):
+        old_refresh = refresh_token(account)
+        access, expires, new_refresh = refresher(old_refresh, **transport)
+        # TikTok rotates the refresh token; Google keeps the old one.
+        set_tokens(
+            account,
+            access=access,
+            refresh=new_refresh or old_refresh,
+            expires_at=expires,
+        )
+        return access
+    return access_token(account)

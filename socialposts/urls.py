@@ -1,6 +1,6 @@
 from django.urls import path
 
-from socialposts import views
+from socialposts import post_views, views
 
 app_name = "socialposts"
 
@@ -11,5 +11,25 @@ urlpatterns = [
         "dasbor/media-sosial/<int:pk>/impor/",
         views.account_import,
         name="account-import",
+    ),
+    path(
+        "dasbor/media-sosial/<int:pk>/unggahan/baru/",
+        post_views.post_create,
+        name="post-create",
+    ),
+    path(
+        "dasbor/media-sosial/unggahan/<int:pk>/ubah/",
+        post_views.post_edit,
+        name="post-edit",
+    ),
+    path(
+        "dasbor/media-sosial/impor/<int:pk>/",
+        views.import_job,
+        name="import-job",
+    ),
+    path(
+        "dasbor/media-sosial/impor/<int:pk>/status/",
+        views.import_job_status,
+        name="import-job-status",
     ),
 ]

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -18,7 +18,7 @@ from ppid.views import _page, _query_without_page
 from socialposts import imports, selectors
 from socialposts.api import latest_metrics
 from socialposts.filters import PostFilterSet, SocialAccountFilterSet
-from socialposts.models import SocialAccount
+from socialposts.models import ImportJob, SocialAccount
 
 
 def _require_staff(request: HttpRequest) -> None:
@@ -86,6 +86,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "video_max": settings.SOCIAL_VIDEO_MAX_SECONDS,
             "can_import": perms.can_manage_opd_data(request.user, account.opd),
             "import_form": ImportForm(),
+            "import_jobs": account.import_jobs.all()[:5],
         },
     )
 
@@ -105,7 +106,8 @@ class ImportForm(forms.Form):
 @require_POST
 @login_required
 def account_import(request: HttpRequest, pk: int) -> HttpResponse:
-    """Import a CSV export for a manual account: all rows or none."""
+    """Import a CSV export for a manual account: all rows or none; a large
+    file goes to a job whose page shows the progress."""
     _require_staff(request)
     account = get_object_or_404(
         perms.social_accounts_visible_to(
@@ -116,7 +118,7 @@ def account_import(request: HttpRequest, pk: int) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            result = imports.import_posts_csv(
+            result = imports.start_import(
                 account=account,
                 upload=form.cleaned_data["file"],
                 by=request.user,
@@ -126,6 +128,8 @@ def account_import(request: HttpRequest, pk: int) -> HttpResponse:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
+            if isinstance(result, ImportJob):
+                return redirect("socialposts:import-job", pk=result.pk)
             messages.success(
                 request,
                 _(
@@ -142,3 +146,47 @@ def account_import(request: HttpRequest, pk: int) -> HttpResponse:
         for error in errors:
             messages.error(request, error)
     return redirect("socialposts:account-detail", pk=account.pk)
+
+
+def _visible_job(request: HttpRequest, pk: int) -> ImportJob:
+    return get_object_or_404(
+        perms.import_jobs_visible_to(
+            request.user, ImportJob.objects.select_related("account__opd")
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A large import: its progress, then its result or its per-row report."""
+    job = _visible_job(request, pk)
+    response = render(
+        request,
+        "socialposts/import_job.html",
+        {"job": job, "report_rows": imports.REPORT_ROWS},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def import_job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """The job's progress for the page's script, polled every few seconds."""
+    job = _visible_job(request, pk)
+    response = JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "phase": job.phase,
+            "finished": job.is_final,
+            "rows_total": job.rows_total,
+            "rows_checked": job.rows_checked,
+            "rows_imported": job.rows_imported,
+            "rows_invalid": job.rows_invalid,
+            "percent": job.percent,
+            "message": job.progress_text,
+        }
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

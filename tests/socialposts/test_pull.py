@@ -17,33 +17,11 @@ from socialposts.models import (
 )
 from socialposts.tasks import pull_account_task
 from tests.factories import SocialAccountFactory
+from tests.socialposts.conftest import TODAY, calls, inject
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date(2026, 3, 16)
 IG_ID = "17841400000001"
 Status = IngestionRun.Status
-
-
-@pytest.fixture
-def fake(settings):
-    server, state, url = fake_platform.start_in_thread(today=TODAY)
-    settings.SOCIAL_GRAPH_BASE_URL = url
-    settings.SOCIAL_RETRY_BASE_SECONDS = 0.01
-    settings.SOCIAL_HTTP_TIMEOUT_SECONDS = 1
-    settings.SOCIAL_RETRY_ATTEMPTS = 5
-    yield url
-    server.shutdown()
-    server.server_close()
-
-
-def inject(url, *faults):
-    httpx.post(url + "/_faults", json=list(faults)).raise_for_status()
-
-
-def calls(url, fragment):
-    return sum(
-        n for path, n in httpx.get(url + "/_calls").json().items() if fragment in path
-    )
 
 
 @pytest.fixture

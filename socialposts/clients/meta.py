@@ -1,183 +1,121 @@
-"""Clients of the platforms' APIs.
-
-Every call goes through one transport that classifies what went wrong:
-
-* ``TokenInvalid`` (Meta code 190, Google ``invalid_grant``): never retried;
-  the account needs reconnecting.
-* ``QuotaExceeded`` (YouTube ``quotaExceeded``; a Meta app usage still full
-  after the retries): the account is deferred to the next day.
-* ``InvalidMetric`` (Meta code 100 on an insights call): the metric group
-  is split, so one retired metric does not lose the others.
-* ``Transient`` (429, 5xx, timeouts, reset connections, truncated JSON,
-  Meta rate-limit codes): retried with exponential backoff and full jitter,
-  at most ``SOCIAL_RETRY_ATTEMPTS`` attempts and ``SOCIAL_RETRY_MAX_SECONDS``
-  in all, honouring ``Retry-After``.
-
-Instagram and Facebook Pages are implemented so far; YouTube and TikTok
-follow the same shape (see the README).
-"""
+"""Meta's Graph API: Instagram professional accounts and Facebook Pages."""
 
 from __future__ import annotations
 
 import datetime
 import json
-import random
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 from django.conf import settings
-from tenacity import (
-    RetryCallState,
-    Retrying,
-    retry_if_exception_type,
-    stop_after_attempt,
-    stop_after_delay,
-)
 
+from socialposts.clients.base import (
+    POST_REFRESH_DAYS,
+    FetchResult,
+    InvalidMetric,
+    PlatformError,
+    QuotaExceeded,
+    RateLimited,
+    TokenInvalid,
+    Transport,
+    in_groups,
+    retry_after_seconds,
+)
 from socialposts.models import PlatformMetric, SocialAccount
 
 META_RATE_LIMIT_CODES = {4, 17, 32, 613, 80001, 80002}
+# Above this share of the hourly allowance (percent), calls slow down.
+USAGE_SLOW_DOWN = 90
 
 
-class PlatformError(Exception):
-    """Something the platform answered that the pull must act on."""
-
-
-class TokenInvalid(PlatformError):
-    pass
-
-
-class QuotaExceeded(PlatformError):
-    pass
-
-
-class InvalidMetric(PlatformError):
-    pass
-
-
-class Transient(PlatformError):
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-@dataclass
-class Call:
-    """One answer as received, for the audit table."""
-
-    endpoint: str
-    status: int
-    payload: Any
-
-
-@dataclass
-class FetchResult:
-    """What one pull brought back, in canonical terms."""
-
-    account_values: list[tuple[str, datetime.date, float, str]] = field(
-        default_factory=list
-    )
-    posts: list[dict] = field(default_factory=list)
-    post_values: list[tuple[str, str, datetime.date, float, str]] = field(
-        default_factory=list
-    )
-    problems: list[str] = field(default_factory=list)
-    calls: list[Call] = field(default_factory=list)
-
-
-def _backoff(state: RetryCallState) -> float:
-    """Full jitter, or the platform's Retry-After when it asks for longer."""
-    base = settings.SOCIAL_RETRY_BASE_SECONDS
-    ceiling = min(settings.SOCIAL_RETRY_MAX_SECONDS, base * 2**state.attempt_number)
-    wait = random.uniform(0, ceiling)
-    error = state.outcome.exception() if state.outcome else None
-    if isinstance(error, Transient) and error.retry_after:
-        wait = max(wait, min(error.retry_after, settings.SOCIAL_RETRY_MAX_SECONDS))
-    return wait
-
-
-def _scrub(value: Any, secret: str) -> Any:
-    """``value`` with every occurrence of ``secret`` replaced."""
-    if isinstance(value, str):
-        return value.replace(secret, "[token]") if secret else value
-    if isinstance(value, dict):
-        return {k: _scrub(v, secret) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_scrub(v, secret) for v in value]
-    return value
-
-
-class GraphTransport:
-    """GET requests to Meta's Graph API with retries and error mapping."""
+class GraphTransport(Transport):
+    """GET requests to the Graph API, the token in the query string."""
 
     def __init__(
-        self,
-        token: str,
-        *,
-        base_url: str | None = None,
-        version: str | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        self, token: str, *, version: str | None = None, **kwargs: Any
     ) -> None:
-        self.token = token
-        self.base_url = (base_url or settings.SOCIAL_GRAPH_BASE_URL).rstrip("/")
+        kwargs["base_url"] = kwargs.get("base_url") or settings.SOCIAL_GRAPH_BASE_URL
+        super().__init__(token, **kwargs)
         self.version = version or settings.SOCIAL_GRAPH_API_VERSION
-        self.sleep = sleep
-        self.calls: list[Call] = []
-        self.http = httpx.Client(timeout=settings.SOCIAL_HTTP_TIMEOUT_SECONDS)
-
-    def close(self) -> None:
-        self.http.close()
 
     def get(self, path: str, params: dict[str, Any]) -> dict:
-        retrying = Retrying(
-            retry=retry_if_exception_type(Transient),
-            stop=stop_after_attempt(settings.SOCIAL_RETRY_ATTEMPTS)
-            | stop_after_delay(settings.SOCIAL_RETRY_MAX_SECONDS),
-            wait=_backoff,
-            sleep=self.sleep,
-            reraise=True,
-        )
-        return retrying(self._once, path, params)
-
-    def _once(self, path: str, params: dict[str, Any]) -> dict:
         # A few endpoints (the token refresh) have no version in their path.
         if path.startswith("/"):
             url = "{}{}".format(self.base_url, path)
         else:
             url = "{}/{}/{}".format(self.base_url, self.version, path)
-        try:
-            response = self.http.get(url, params={**params, "access_token": self.token})
-        except httpx.TimeoutException as exc:
-            raise Transient("timeout: {}".format(exc)) from exc
-        except httpx.TransportError as exc:
-            raise Transient("connection: {}".format(exc)) from exc
-        try:
-            body = response.json()
-        except json.JSONDecodeError as exc:
-            raise Transient("truncated answer from {}".format(path)) from exc
-        # The token never reaches the audit table; Graph's paging links
-        # carry it in their query strings.
-        self.calls.append(Call(path, response.status_code, _scrub(body, self.token)))
+        return self.request("GET", url, path, params=params)
+
+    def prepare(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        return {**kwargs, "params": {**kwargs["params"], "access_token": self.token}}
+
+    def note_usage(self, response: httpx.Response) -> None:
+        """Pause when X-App-Usage or X-Business-Use-Case-Usage nears 100 %.
+
+        Meta counts over a rolling hour; past the limit every call fails and
+        prolongs the block, so slowing down early is cheaper than retrying.
+        """
+        percent, regain = _usage(response.headers)
+        base = settings.SOCIAL_RETRY_BASE_SECONDS
+        if regain:
+            wait = regain * 60.0
+        elif percent >= 100:
+            wait = base * 30  # a minute of the rolling hour
+        elif percent >= USAGE_SLOW_DOWN:
+            wait = base * 2.5
+        else:
+            return
+        if wait > settings.SOCIAL_RETRY_MAX_SECONDS:
+            # Waiting that long would hold a worker for nothing: tomorrow.
+            raise QuotaExceeded(
+                "Meta usage at {}% for {} more minutes".format(percent, regain)
+            )
+        self.pause = max(self.pause, wait)
+
+    def classify(
+        self, response: httpx.Response, body: Any, label: str
+    ) -> PlatformError | None:
         if response.status_code == 200:
-            return body
+            return None
         error = body.get("error", {}) if isinstance(body, dict) else {}
         code = error.get("code")
         message = "{} {}: {}".format(
-            response.status_code, path, error.get("message", "")
+            response.status_code, label, error.get("message", "")
         )
         if code == 190:
-            raise TokenInvalid(message)
+            return TokenInvalid(message)
         if code == 100 and "metric" in error.get("message", ""):
-            raise InvalidMetric(message)
-        retry_after = response.headers.get("Retry-After")
-        if response.status_code == 429 or code in META_RATE_LIMIT_CODES:
-            raise Transient(message, float(retry_after) if retry_after else None)
-        if response.status_code >= 500:
-            raise Transient(message)
-        raise PlatformError(message)
+            return InvalidMetric(message)
+        if code in META_RATE_LIMIT_CODES:
+            # Usage headers may also have set a pause before the next call.
+            return RateLimited(message, retry_after_seconds(response))
+        return self.by_status(response, message)
+
+
+def _usage(headers: httpx.Headers) -> tuple[int, int]:
+    """The highest usage percentage and minutes to regain access, from
+    X-App-Usage and X-Business-Use-Case-Usage."""
+    percent, regain = 0, 0
+    blocks: list[dict] = []
+    for name in ("X-App-Usage", "X-Page-Usage", "X-Business-Use-Case-Usage"):
+        try:
+            value = json.loads(headers.get(name) or "null")
+        except json.JSONDecodeError:
+            continue
+        if isinstance(value, dict) and name == "X-Business-Use-Case-Usage":
+            for entries in value.values():
+                blocks.extend(e for e in entries if isinstance(e, dict))
+        elif isinstance(value, dict):
+            blocks.append(value)
+    for block in blocks:
+        for key in ("call_count", "total_cputime", "total_time"):
+            if isinstance(block.get(key), int | float):
+                percent = max(percent, int(block[key]))
+        minutes = block.get("estimated_time_to_regain_access")
+        if isinstance(minutes, int | float):
+            regain = max(regain, int(minutes))
+    return percent, regain
 
 
 # --- Instagram -----------------------------------------------------------------
@@ -207,9 +145,6 @@ IG_CONTENT_TYPES = {
     ("IMAGE", "STORY"): "story",
     ("VIDEO", "STORY"): "story",
 }
-# Posts older than this are no longer snapshotted every day.
-POST_REFRESH_DAYS = 90
-METRIC_GROUP = 3
 
 
 def platform_names(
@@ -282,22 +217,14 @@ class InstagramClient:
         self, path: str, names: list[str], params: dict[str, Any], result: FetchResult
     ) -> list[dict]:
         """Ask in small groups; split a group a retired metric breaks."""
-        data: list[dict] = []
-        groups = [
-            names[i : i + METRIC_GROUP] for i in range(0, len(names), METRIC_GROUP)
-        ]
-        while groups:
-            group = groups.pop(0)
-            try:
-                body = self.transport.get(path, {**params, "metric": ",".join(group)})
-            except InvalidMetric as exc:
-                if len(group) == 1:
-                    result.problems.append("{}: {}".format(group[0], exc))
-                else:
-                    groups = [[name] for name in group] + groups
-                continue
-            data.extend(body.get("data", []))
-        return data
+        answers = in_groups(
+            names,
+            lambda group: self.transport.get(
+                path, {**params, "metric": ",".join(group)}
+            ),
+            result.problems,
+        )
+        return [series for body in answers for series in body.get("data", [])]
 
     def _daily_insights(
         self, result: FetchResult, start: datetime.date, end: datetime.date
@@ -466,14 +393,3 @@ def refresh_instagram_token(
 def _timestamp(text: str) -> datetime.datetime:
     """Graph's ``2026-03-16T09:15:00+0000``."""
     return datetime.datetime.fromisoformat(text.replace("+0000", "+00:00"))
-
-
-def client_for(account: SocialAccount, token: str, **transport: Any) -> InstagramClient:
-    """The client of the account's platform."""
-    if account.platform == "instagram":
-        return InstagramClient(account, token, **transport)
-    if account.platform == "facebook":
-        return FacebookPageClient(account, token, **transport)
-    raise PlatformError(
-        "pulling from {} is not implemented yet".format(account.get_platform_display())
-    )

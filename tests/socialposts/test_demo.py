@@ -1,0 +1,43 @@
+"""The demo's social-media accounts: figures that went through the pipeline."""
+
+from collections import Counter
+
+import pytest
+
+from opds.demo import seed_demo
+from opds.models import Opd
+from socialposts.demo import seed_social
+from socialposts.models import (
+    AccountMetricDaily,
+    IngestionRun,
+    PostMetricSnapshot,
+    SocialAccount,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_pulls_every_platform_through_the_fake_server(settings):
+    settings.DEBUG = True
+    seed_demo()
+    assert seed_social() > 0
+    per_opd = Counter(SocialAccount.objects.values_list("opd_id", flat=True))
+    assert set(per_opd) == set(Opd.objects.active().values_list("pk", flat=True))
+    assert 2 <= min(per_opd.values()) and max(per_opd.values()) <= 4
+    api = SocialAccount.objects.filter(connection="api")
+    assert set(api.values_list("platform", flat=True)) == {
+        "instagram",
+        "facebook",
+        "youtube",
+        "tiktok",
+    }
+    pulled = IngestionRun.objects.filter(status=IngestionRun.Status.SUCCEEDED)
+    for platform in ("instagram", "facebook", "youtube", "tiktok"):
+        assert pulled.filter(account__platform=platform).exists(), platform
+        assert PostMetricSnapshot.objects.filter(
+            post__account__platform=platform
+        ).exists(), platform
+    assert [a.token_health() for a in api].count("expired") == 1
+    manual = SocialAccount.objects.filter(connection="manual")
+    assert AccountMetricDaily.objects.filter(account__in=manual).exists()
+    assert seed_social() == 0

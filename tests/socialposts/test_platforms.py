@@ -1,0 +1,303 @@
+"""YouTube and TikTok through their real clients, and every fault class
+against every platform's client, over loopback HTTP to the fake server."""
+
+import datetime
+
+import httpx
+import pytest
+from django.utils import timezone
+
+from socialposts import fake_platform, tokens
+from socialposts.clients.base import QuotaExceeded
+from socialposts.clients.meta import GraphTransport
+from socialposts.models import (
+    AccountMetricDaily,
+    IngestionRun,
+    Post,
+    PostMetricSnapshot,
+)
+from socialposts.tasks import pull_account_task
+from tests.factories import SocialAccountFactory
+from tests.socialposts.conftest import TODAY, calls, inject
+
+pytestmark = pytest.mark.django_db
+Status = IngestionRun.Status
+CHANNEL = "UCfakechannel0001"
+TT_USER = "tt0001"
+HORIZON = TODAY - datetime.timedelta(days=90)
+
+
+def connect(platform, external_id, access, refresh="", expires_in=None):
+    account = SocialAccountFactory(platform=platform, external_id=external_id)
+    expires = timezone.now() + expires_in if expires_in else None
+    tokens.set_tokens(account, access=access, refresh=refresh, expires_at=expires)
+    return account
+
+
+def run_task(account):
+    run = IngestionRun.objects.create(
+        account=account,
+        trigger="command",
+        window_start=TODAY - datetime.timedelta(days=2),
+        window_end=TODAY,
+    )
+    pull_account_task.delay(run.pk)
+    run.refresh_from_db()
+    account.refresh_from_db()
+    return run
+
+
+def recent(items):
+    return [m for m in items if m["timestamp"][:10] >= HORIZON.isoformat()]
+
+
+def test_a_youtube_pull_reads_the_channel_its_uploads_and_analytics(fake):
+    channel = connect(
+        "youtube", CHANNEL, "ya29.ok", "1//refresh", datetime.timedelta(hours=1)
+    )
+    run = run_task(channel)
+    assert run.status == Status.SUCCEEDED, run.error
+    followers = AccountMetricDaily.objects.get(account=channel, metric="followers")
+    assert followers.value == fake_platform.followers(CHANNEL, TODAY)
+    assert followers.source_metric == "subscriberCount"
+    days = [TODAY - datetime.timedelta(days=d) for d in range(3)]
+    minutes = dict(
+        AccountMetricDaily.objects.filter(
+            account=channel, metric="watch_time_minutes"
+        ).values_list("date", "value")
+    )
+    assert minutes == {
+        d: fake_platform.yt_daily_value(CHANNEL, "estimatedMinutesWatched", d)
+        for d in days
+    }
+    videos = recent(fake_platform.media_for(CHANNEL, TODAY))
+    assert Post.objects.filter(account=channel).count() == len(videos) > 20
+    video = Post.objects.get(external_id=videos[0]["id"])
+    assert video.duration_seconds == fake_platform.video_duration(video.external_id)
+    assert video.permalink.endswith("watch?v={}".format(video.external_id))
+    snapshot = dict(
+        PostMetricSnapshot.objects.filter(post=video, date=TODAY).values_list(
+            "metric_id", "value"
+        )
+    )
+    assert snapshot["views"] == fake_platform.media_value(
+        video.external_id, "views", TODAY
+    )
+    assert snapshot["watch_time_minutes"] == fake_platform.yt_minutes_watched(
+        video.external_id, TODAY
+    )
+    # Uploads playlist and videos.list in pages of 50; no search.list.
+    assert calls(fake, "/youtube/v3/search") == 0
+    assert calls(fake, "/youtube/v3/videos") == 1
+
+
+def test_a_youtube_token_without_analytics_still_brings_the_data_api_figures(fake):
+    channel = connect(
+        "youtube", CHANNEL, "data-only-token", "1//r", datetime.timedelta(hours=1)
+    )
+    run = run_task(channel)
+    assert run.status == Status.SUCCEEDED, run.error
+    assert AccountMetricDaily.objects.filter(
+        account=channel, metric="followers"
+    ).exists()
+    assert not AccountMetricDaily.objects.filter(
+        account=channel, metric="views"
+    ).exists()
+    assert PostMetricSnapshot.objects.filter(
+        post__account=channel, metric="views"
+    ).exists()
+    # Refused once, then not asked again for the watch time.
+    assert calls(fake, "/v2/reports") == 1
+
+
+def test_a_lapsed_google_token_is_renewed_before_the_pull(fake):
+    channel = connect(
+        "youtube", CHANNEL, "ya29.old", "1//refresh-ok", datetime.timedelta(seconds=-5)
+    )
+    assert channel.token_health() == "ok"  # the refresh token keeps it alive
+    run = run_task(channel)
+    assert run.status == Status.SUCCEEDED, run.error
+    assert tokens.access_token(channel) == "ya29.refresh-ok"[:5] + "1//refresh-ok"[-12:]
+    assert tokens.refresh_token(channel) == "1//refresh-ok"
+    assert channel.token_expires_at > timezone.now() + datetime.timedelta(minutes=50)
+
+
+@pytest.mark.parametrize(
+    "platform,external,refresh",
+    [
+        ("youtube", CHANNEL, "revoked"),
+        ("tiktok", TT_USER, "rft.revoked.1"),
+    ],
+)
+def test_a_refused_refresh_token_needs_reconnecting_and_nothing_is_pulled(
+    fake, platform, external, refresh
+):
+    account = connect(
+        platform, external, "old", refresh, datetime.timedelta(seconds=-5)
+    )
+    run = run_task(account)
+    assert run.status == Status.FAILED and "invalid_grant" in run.error
+    assert account.token_health() == "revoked"
+    assert calls(fake, "/youtube/") + calls(fake, "/v2/user/") == 0
+
+
+def test_a_tiktok_pull_reads_followers_and_video_counts(fake):
+    account = connect("tiktok", TT_USER, "act.{}.1".format(TT_USER))
+    run = run_task(account)
+    assert run.status == Status.SUCCEEDED, run.error
+    assert AccountMetricDaily.objects.get(
+        account=account, metric="followers"
+    ).value == fake_platform.followers(TT_USER, TODAY)
+    videos = recent(fake_platform.media_for(TT_USER, TODAY))
+    assert Post.objects.filter(account=account).count() == len(videos)
+    first = Post.objects.get(external_id=videos[0]["id"])
+    values = dict(
+        PostMetricSnapshot.objects.filter(post=first).values_list("metric_id", "value")
+    )
+    assert values == {
+        code: fake_platform.media_value(first.external_id, code, TODAY)
+        for code in ("views", "likes", "comments", "shares")
+    }
+    # 20 videos per page, statistics for 20 at a time in groups of 3 fields.
+    pages = -(-len(videos) // 20)
+    assert calls(fake, "/v2/video/query/") == pages * 2
+
+
+def test_tiktok_rotates_its_refresh_token(fake):
+    account = connect(
+        "tiktok",
+        TT_USER,
+        "act.{}.1".format(TT_USER),
+        "rft.{}.1".format(TT_USER),
+        datetime.timedelta(minutes=1),
+    )
+    run = run_task(account)
+    assert run.status == Status.SUCCEEDED, run.error
+    assert tokens.access_token(account) == "act.{}.2".format(TT_USER)
+    assert tokens.refresh_token(account) == "rft.{}.2".format(TT_USER)
+
+
+# --- every fault class against every platform -----------------------------------
+
+PLATFORMS = {
+    # platform: (external id, access token, the metrics call, the first call)
+    "instagram": (
+        "17841400000001",
+        "token-ok",
+        "17841400000001/insights",
+        "17841400000001",
+    ),
+    "facebook": (
+        "page100000000001",
+        "token-ok",
+        "page100000000001/insights",
+        "page100000000001",
+    ),
+    "youtube": (CHANNEL, "ya29.ok", "/v2/reports", "/youtube/v3/channels"),
+    "tiktok": (TT_USER, "act.tt0001.1", "/v2/video/query/", "/v2/user/info/"),
+}
+TRANSIENT = [
+    {"kind": "429", "retry_after": 0},
+    {"kind": "500"},
+    {"kind": "slow", "delay": 1.5},
+    {"kind": "truncated"},
+    {"kind": "reset"},
+    {"kind": "rate_limit"},
+]
+
+
+@pytest.fixture(params=sorted(PLATFORMS))
+def connected(request, fake):
+    platform = request.param
+    external, access, metrics, first = PLATFORMS[platform]
+    account = connect(platform, external, access, "", None)
+    return account, metrics, first
+
+
+def _complete(account):
+    """The account's figures as a pull without faults leaves them."""
+    return (
+        AccountMetricDaily.objects.filter(account=account).count(),
+        PostMetricSnapshot.objects.filter(post__account=account).count(),
+    )
+
+
+@pytest.mark.parametrize("fault", TRANSIENT, ids=lambda f: f["kind"])
+def test_transient_faults_are_retried_until_the_run_succeeds(fake, connected, fault):
+    account, metrics, _first = connected
+    inject(fake, {"match": metrics, "times": 2, **fault})
+    run = run_task(account)
+    assert run.status == Status.SUCCEEDED, run.error
+    assert calls(fake, metrics) >= 3
+    faulty = _complete(account)
+    # Pulling again without faults writes nothing new: nothing was lost.
+    again = run_task(account)
+    assert again.status == Status.SUCCEEDED and again.rows_written == 0
+    assert _complete(account) == faulty and faulty[1] > 0
+
+
+def test_retries_stop_after_the_set_attempts(fake, connected, settings):
+    account, _metrics, first = connected
+    settings.SOCIAL_RETRY_ATTEMPTS = 3
+    inject(fake, {"match": first, "kind": "500", "times": 99})
+    run = run_task(account)
+    assert run.status == Status.FAILED and "500" in run.error
+    assert calls(fake, first) == 3
+    assert _complete(account) == (0, 0)
+
+
+def test_an_invalid_token_fails_at_once_and_needs_reconnecting(fake, connected):
+    account, _metrics, first = connected
+    inject(fake, {"match": first, "kind": "invalid_token", "times": 99})
+    run = run_task(account)
+    assert run.status == Status.FAILED
+    assert calls(fake, first) == 1
+    assert account.token_health() == "revoked"
+
+
+def test_an_invalid_metric_costs_a_split_not_the_figures(fake, connected):
+    account, metrics, _first = connected
+    inject(fake, {"match": metrics, "kind": "invalid_metric", "times": 1})
+    run = run_task(account)
+    assert run.status == Status.SUCCEEDED, run.error
+    again = run_task(account)
+    assert again.rows_written == 0  # the split group brought every value
+
+
+@pytest.mark.parametrize("platform", ["instagram", "facebook", "youtube"])
+def test_a_spent_daily_quota_defers_the_account_to_tomorrow(fake, platform):
+    external, access, metrics, _first = PLATFORMS[platform]
+    account = connect(platform, external, access)
+    inject(fake, {"match": metrics, "kind": "quota", "times": 99})
+    run = run_task(account)
+    assert run.status == Status.DEFERRED, run.error
+    assert account.deferred_until == timezone.localdate() + datetime.timedelta(days=1)
+    assert calls(fake, metrics) == 1
+
+
+def test_meta_usage_headers_slow_the_next_call_down(settings):
+    settings.SOCIAL_RETRY_BASE_SECONDS = 2.0
+    graph = GraphTransport("t", base_url="http://127.0.0.1:9")
+    busy = httpx.Response(200, headers={"X-App-Usage": '{"call_count": 93}'})
+    graph.note_usage(busy)
+    assert graph.pause == 5.0
+    blocked = httpx.Response(
+        200,
+        headers={
+            "X-Business-Use-Case-Usage": '{"1": [{"call_count": 100,'
+            ' "estimated_time_to_regain_access": 3}]}'
+        },
+    )
+    graph.note_usage(blocked)
+    assert graph.pause == 180.0
+    with pytest.raises(QuotaExceeded):
+        graph.note_usage(
+            httpx.Response(
+                200,
+                headers={
+                    "X-Business-Use-Case-Usage": '{"1": [{"call_count": 100,'
+                    ' "estimated_time_to_regain_access": 60}]}'
+                },
+            )
+        )
+    graph.close()
