@@ -9,6 +9,7 @@ import re
 # separators; addresses look like mail addresses. Long digit runs that are
 # not personal (ids, timestamps) are rarely 9+ digits in this portal's logs,
 # and hiding one by mistake costs nothing.
+DECIMAL = re.compile(r"0\.\d+")
 _PATTERNS = [
     # Secrets in query strings: a request's tracking code, a platform token.
     (
@@ -24,7 +25,10 @@ _PATTERNS = [
     ),
     (
         re.compile(r"(?<![\w/])(\+?62|0)[\s.-]?\d{2,4}([\s.-]?\d{2,4}){2,3}(?!\d)"),
-        "[telepon disembunyikan]",
+        # A plain decimal (a task's run time, 0.5212341234 s) is no phone.
+        lambda m: (
+            m.group() if DECIMAL.fullmatch(m.group()) else "[telepon disembunyikan]"
+        ),
     ),
 ]
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
 import json
 import re
 import socket
@@ -30,6 +31,8 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
+
+from PIL import Image
 
 # Instagram account and media metrics the fake knows, as of API v22+.
 ACCOUNT_METRICS = {
@@ -64,6 +67,9 @@ PAGE_POST_METRICS = {
 }
 STATUS_TYPES = ["added_photos", "added_photos", "added_video", "mobile_status_update"]
 DAYS_OF_POSTS = 183
+# Picture links point back at this server; the prefix is replaced by its
+# address when an answer is sent.
+MEDIA = "fake-media://"
 PAGE_SIZE = 25
 
 
@@ -105,6 +111,7 @@ def media_for(account_id: str, today: datetime.date) -> list[dict]:
                     "media_type": "VIDEO" if kind == "REELS" else kind,
                     "media_product_type": "REELS" if kind == "REELS" else "FEED",
                     "permalink": "https://www.instagram.com/p/{}/".format(media_id),
+                    "media_url": "{}{}.png".format(MEDIA, media_id),
                     "timestamp": "{}T09:{:02d}:00+0000".format(
                         day.isoformat(), _seed(media_id) % 60
                     ),
@@ -146,6 +153,7 @@ def page_posts_for(page_id: str, today: datetime.date) -> list[dict]:
                     _seed(post_id, "status") % len(STATUS_TYPES)
                 ],
                 "shares": {"count": _seed(post_id, "shares") % 20},
+                "full_picture": item["media_url"],
                 "comments": {
                     "data": [],
                     "summary": {"total_count": _seed(post_id, "comments") % 30},
@@ -458,6 +466,13 @@ def _youtube_answer(
                         "title": item["caption"],
                         "description": "Kanal resmi {}".format(channel[-4:]),
                         "publishedAt": _published(item),
+                        "thumbnails": {
+                            "medium": {
+                                "url": item["media_url"],
+                                "width": 320,
+                                "height": 180,
+                            }
+                        },
                     },
                     "contentDetails": {
                         "duration": _iso_duration(video_duration(video_id))
@@ -596,7 +611,7 @@ def tiktok_video(
         "title": item["caption"][:150],
         "video_description": item["caption"],
         "duration": video_duration(video_id) // 3,
-        "cover_image_url": "https://p16.tiktokcdn.example/{}.jpeg".format(video_id),
+        "cover_image_url": item["media_url"],
     }
     for name, metric in TT_STATISTICS.items():
         full[name] = media_value(video_id, metric, today)
@@ -795,6 +810,19 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def _picture(self, name: str) -> None:
+        """A post's picture: a portrait PNG in a colour of its own."""
+        seed = _seed(name)
+        colour = (seed % 256, (seed >> 8) % 256, (seed >> 16) % 256)
+        output = io.BytesIO()
+        Image.new("RGB", (400, 500), colour).save(output, format="PNG")
+        data = output.getvalue()
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
     def _body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
@@ -815,8 +843,16 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, {})
 
     def do_GET(self) -> None:  # noqa: N802
-        if urlparse(self.path).path == "/_calls":
+        path = urlparse(self.path).path
+        if path == "/_calls":
             self._send(200, dict(self.platform.calls))
+            return
+        if path.startswith("/_media/"):
+            fault = self.platform.take_fault(path)
+            if fault and fault.get("kind") == "500":
+                self._send(500, {})
+            else:
+                self._picture(path.removeprefix("/_media/"))
             return
         self._serve(b"")
 
@@ -839,7 +875,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(status, body, headers)
             return
         status, body = self._answer(url.path, query, raw)
-        data = json.dumps(body).encode()
+        media = "http://{}:{}/_media/".format(*self.server.server_address[:2])
+        data = json.dumps(body).replace(MEDIA, media).encode()
         if kind == "truncated":
             data = data[: len(data) // 2]
         usage = json.dumps({"call_count": 5, "total_cputime": 2, "total_time": 3})

@@ -600,3 +600,24 @@ def _values(
             yield PostValue(
                 ids[post["external_id"]], metric, as_of, value, "csv:" + platform
             )
+
+
+def sweep_import_jobs(now: datetime.datetime | None = None) -> int:
+    """Send again the jobs whose message was lost (a broker restarted
+    without persistence); return how many. A running job is left to the
+    broker's own redelivery, which acks_late guarantees."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(minutes=settings.SOCIAL_RUN_TIMEOUT_MINUTES)
+    requeued = 0
+    with transaction.atomic():
+        stale = ImportJob.objects.filter(
+            status=ImportJob.Status.QUEUED, queued_at__lt=cutoff
+        ).select_for_update(skip_locked=True)
+        for job in stale:
+            # A new message id: the lost one, should it come back, skips.
+            ImportJob.objects.filter(pk=job.pk).update(
+                task_id=str(uuid.uuid4()), queued_at=now
+            )
+            transaction.on_commit(lambda job_id=job.pk: _send(job_id), robust=True)
+            requeued += 1
+    return requeued

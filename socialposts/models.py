@@ -495,6 +495,11 @@ class ImportJob(models.Model):
         help_text=_("One entry per problem: row, column and message."),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    queued_at = models.DateTimeField(
+        _("queued at"),
+        default=timezone.now,
+        help_text=_("When its message was last sent; the sweeper sends it again."),
+    )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from socialposts import runs, tokens
+from socialposts import runs, thumbnails, tokens
 from socialposts.clients import FetchResult, client_for
 from socialposts.ingest import (
     AccountValue,
@@ -36,6 +36,7 @@ def pull(run: IngestionRun, **transport: Any) -> tuple[str, int, str]:
         run.window_start, run.window_end, heartbeat=lambda: runs.heartbeat(run)
     )
     rows = store(run, result)
+    thumbnails.store_pulled(account.pk, result.thumbnails)
     status = Status.PARTIAL if result.problems else Status.SUCCEEDED
     return status, rows, "\n".join(result.problems)
 

@@ -80,10 +80,11 @@ def schedule_daily_pulls_task() -> int:
 
 @shared_task
 def sweep_runs_task() -> int:
-    """Every 5 minutes: re-queue runs whose worker or message was lost."""
-    from socialposts import runs
+    """Every 5 minutes: re-queue runs whose worker or message was lost, and
+    import jobs whose message was lost."""
+    from socialposts import imports, runs
 
-    return runs.sweep()
+    return runs.sweep() + imports.sweep_import_jobs()
 
 
 @shared_task

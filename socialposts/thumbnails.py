@@ -9,9 +9,11 @@ Content-Type a browser sends are not trusted.
 from __future__ import annotations
 
 import io
+import logging
 import struct
 import warnings
 
+import httpx
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -20,6 +22,8 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from ppid.uploads import _upright
+
+logger = logging.getLogger(__name__)
 
 FIELD = "thumbnail"
 MAX_SIZE = (640, 640)
@@ -101,3 +105,60 @@ def _on_white(image: Image.Image) -> Image.Image:
         background.paste(rgba, mask=rgba.getchannel("A"))
         return background
     return image.convert("RGB")
+
+
+# A pull stores at most this many new pictures: the first pull of an
+# account brings three months of posts, and the rest follow the next night.
+PULLED_PER_RUN = 60
+PULLED_MAX_BYTES = 5 * 1024 * 1024
+
+
+def store_pulled(account_id: int, urls: dict[str, str]) -> int:
+    """Download, shrink and store the pictures of the account's posts that
+    have none yet; return how many were stored.
+
+    A picture is decoration: one that fails to download or decode is left
+    for the next pull and never fails the run. TikTok's cover links expire
+    within hours, hence right after the pull.
+    """
+    from socialposts.models import Post
+
+    missing = Post.objects.filter(
+        account_id=account_id, external_id__in=list(urls), thumbnail=""
+    ).order_by("-published_at")[:PULLED_PER_RUN]
+    stored = 0
+    with httpx.Client(
+        timeout=settings.SOCIAL_HTTP_TIMEOUT_SECONDS, follow_redirects=True
+    ) as http:
+        for post in missing:
+            url = urls[post.external_id]
+            if not url.startswith(("https://", "http://")):
+                continue
+            try:
+                picture = thumbnail_from_bytes(_download(http, url))
+            except (httpx.HTTPError, ValidationError) as exc:
+                logger.info("thumbnail of post %s not stored: %s", post.pk, exc)
+                continue
+            post.thumbnail.save("thumbnail.jpg", picture, save=False)
+            # A form may have stored one meanwhile; that one wins.
+            if Post.objects.filter(pk=post.pk, thumbnail="").update(
+                thumbnail=post.thumbnail.name
+            ):
+                stored += 1
+            else:
+                post.thumbnail.delete(save=False)
+    return stored
+
+
+def _download(http: httpx.Client, url: str) -> bytes:
+    """The body, refused past PULLED_MAX_BYTES whatever the headers say."""
+    with http.stream("GET", url) as response:
+        response.raise_for_status()
+        data = bytearray()
+        for chunk in response.iter_bytes():
+            data += chunk
+            if len(data) > PULLED_MAX_BYTES:
+                raise httpx.HTTPError(
+                    "picture larger than {} bytes".format(PULLED_MAX_BYTES)
+                )
+    return bytes(data)

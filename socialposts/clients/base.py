@@ -98,6 +98,8 @@ class FetchResult:
     )
     problems: list[str] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
+    # The post's picture at the platform, by external id.
+    thumbnails: dict[str, str] = field(default_factory=dict)
 
 
 def _backoff(state: RetryCallState) -> float:

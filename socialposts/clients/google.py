@@ -284,6 +284,12 @@ class YouTubeClient:
                 ),
             }
         )
+        thumbnails = snippet.get("thumbnails", {})
+        picture = (thumbnails.get("medium") or thumbnails.get("default") or {}).get(
+            "url"
+        )
+        if picture:
+            result.thumbnails[video["id"]] = picture
         for name, code in VIDEO_STATISTICS.items():
             # likeCount is absent when the channel hides it.
             value = video.get("statistics", {}).get(name)

@@ -268,12 +268,21 @@ class InstagramClient:
 
     def _posts(self, result: FetchResult, end: datetime.date) -> list[dict]:
         oldest = end - datetime.timedelta(days=POST_REFRESH_DAYS)
-        fields = "id,caption,media_type,media_product_type,permalink,timestamp"
+        fields = (
+            "id,caption,media_type,media_product_type,permalink,timestamp,"
+            "media_url,thumbnail_url"
+        )
         found = []
         for item in self._pages("media", {"fields": fields, "limit": 50}):
             published = _timestamp(item["timestamp"])
             if published.date() < oldest:
                 break
+            # Videos have a cover in thumbnail_url; media_url is the video.
+            picture = item.get("thumbnail_url") or (
+                item.get("media_url") if item.get("media_type") != "VIDEO" else ""
+            )
+            if picture:
+                result.thumbnails[item["id"]] = picture
             found.append(
                 {
                     "external_id": item["id"],
@@ -343,7 +352,7 @@ class FacebookPageClient(InstagramClient):
     def _posts(self, result: FetchResult, end: datetime.date) -> list[dict]:
         oldest = end - datetime.timedelta(days=POST_REFRESH_DAYS)
         fields = (
-            "id,message,created_time,permalink_url,status_type,shares,"
+            "id,message,created_time,permalink_url,status_type,shares,full_picture,"
             "comments.summary(true).limit(0)"
         )
         found = []
@@ -351,6 +360,8 @@ class FacebookPageClient(InstagramClient):
             published = _timestamp(item["created_time"])
             if published.date() < oldest:
                 break
+            if item.get("full_picture"):
+                result.thumbnails[item["id"]] = item["full_picture"]
             found.append(
                 {
                     "external_id": item["id"],

@@ -32,7 +32,9 @@ VIDEO_STATISTICS = {
     "comment_count": "comments",
     "share_count": "shares",
 }
-VIDEO_FIELDS = "id,create_time,share_url,title,video_description,duration"
+VIDEO_FIELDS = (
+    "id,create_time,share_url,title,video_description,duration,cover_image_url"
+)
 # video.list pages and video.query filters take at most 20 videos.
 VIDEO_BATCH = 20
 
@@ -144,6 +146,8 @@ class TikTokClient:
                 )
                 if published.date() < oldest:
                     return
+                if video.get("cover_image_url"):
+                    result.thumbnails[str(video["id"])] = video["cover_image_url"]
                 title = video.get("title") or ""
                 description = video.get("video_description") or ""
                 result.posts.append(

@@ -314,3 +314,27 @@ def test_a_file_that_is_no_export_is_refused_at_once_without_a_job(
     assert not ImportJob.objects.exists()
     with pytest.raises(ValidationError):
         check_rows(_read(upload(text)), account)
+
+
+def test_a_job_whose_message_was_lost_is_sent_again_by_the_sweeper(
+    admin_client, account, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from socialposts.imports import sweep_import_jobs
+
+    # The message never reaches a worker, as when the broker restarts empty.
+    with django_capture_on_commit_callbacks(execute=False):
+        post_import(admin_client, account, export(rows=20))
+    job = ImportJob.objects.get()
+    lost = job.task_id
+    assert sweep_import_jobs() == 0  # not yet past the timeout
+    later = timezone.now() + datetime.timedelta(minutes=20)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_import_jobs(later) == 1
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.SUCCEEDED and job.task_id != lost
+    assert Post.objects.filter(account=account).count() == 20
+    # The lost message, should it turn up after all, changes nothing.
+    assert import_csv_task.apply(args=[job.pk], task_id=lost).get() == "skipped"
+    assert sweep_import_jobs(later) == 0

@@ -301,3 +301,25 @@ def test_meta_usage_headers_slow_the_next_call_down(settings):
             )
         )
     graph.close()
+
+
+def test_pulled_posts_get_their_pictures_shrunk_and_stored(fake, settings, tmp_path):
+    from PIL import Image
+
+    from socialposts.thumbnails import PULLED_PER_RUN
+
+    settings.MEDIA_ROOT = tmp_path
+    account = connect("tiktok", TT_USER, "act.{}.1".format(TT_USER))
+    # One picture fails to download: the run does not.
+    inject(fake, {"match": "/_media/", "kind": "500", "times": 1})
+    run = run_task(account)
+    assert run.status == Status.SUCCEEDED, run.error
+    posts = Post.objects.filter(account=account)
+    stored = posts.exclude(thumbnail="").count()
+    assert stored == min(PULLED_PER_RUN, posts.count()) - 1
+    with Image.open(posts.exclude(thumbnail="").first().thumbnail.path) as image:
+        assert image.format == "JPEG" and max(image.size) <= 640
+    # The next pull fetches only the one that is still missing.
+    run_task(account)
+    assert posts.exclude(thumbnail="").count() == stored + 1
+    assert calls(fake, "/_media/") == stored + 1 + 1

@@ -5,7 +5,9 @@ with exactly the expected rows."""
 import datetime
 import importlib
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -41,7 +43,7 @@ def _children(pid):
     return [int(p) for p in found.stdout.split()]
 
 
-def _start_worker(url, queue):
+def _start_worker(url, queue, broker=None):
     db = connection.settings_dict
     env = {
         **os.environ,
@@ -49,7 +51,7 @@ def _start_worker(url, queue):
         "DATABASE_URL": "postgres://{}@{}:{}/{}".format(
             db["USER"], db["HOST"] or "127.0.0.1", db["PORT"] or 5432, db["NAME"]
         ),
-        "REDIS_URL": django_settings.REDIS_URL,
+        "REDIS_URL": broker or django_settings.REDIS_URL,
         "SOCIAL_GRAPH_BASE_URL": url,
         "LOG_LEVEL": "WARNING",
     }
@@ -222,3 +224,127 @@ def test_whole_worker_killed_the_sweeper_requeues():
         AccountMetricDaily.objects.filter(account=account, metric="followers").count()
         == 1
     )
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _redis(port):
+    """A private Redis that keeps nothing on disk, as a restarted broker
+    without persistence comes back: empty."""
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1"]
+        + ["--save", "", "--appendonly", "no", "--dir", "/tmp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    assert _wait(lambda: _pings(port), 10), "redis-server did not start"
+    return server
+
+
+def _pings(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def _private_sender(broker, queue):
+    """Send to the private broker, whatever the test settings say."""
+    from kombu import Connection
+
+    from socialposts.tasks import pull_account_task
+
+    def send(run_id):
+        from config.celery import app
+
+        run = IngestionRun.objects.get(pk=run_id)
+        eager = app.conf.task_always_eager
+        app.conf.task_always_eager = False
+        try:
+            with Connection(broker) as conn:
+                pull_account_task.apply_async(
+                    args=[run_id], task_id=run.task_id, queue=queue, connection=conn
+                )
+        finally:
+            app.conf.task_always_eager = eager
+
+    return send
+
+
+@RELIABILITY
+@pytest.mark.needs_postgres
+@pytest.mark.needs_redis
+@pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
+def test_redis_restarted_without_persistence_the_sweeper_requeues():
+    """Queued messages vanish with the broker; the database still lists the
+    runs, and the sweeper sends them again to the new, empty broker."""
+    server, _state, url = fake_platform.start_in_thread()
+    port = _free_port()
+    broker = "redis://127.0.0.1:{}/0".format(port)
+    queue = "reliability-{}".format(uuid.uuid4().hex[:8])
+    ids = ["1784140000009{}".format(n) for n in range(3)]
+    accounts = []
+    for external in ids:
+        account = SocialAccountFactory(external_id=external, connection="api")
+        tokens.set_tokens(account, access="token-ok")
+        accounts.append(account)
+    # The first pull is slow: the other two wait in the broker's queue.
+    httpx.post(
+        url + "/_faults",
+        json=[{"match": ids[0], "kind": "slow", "delay": 6, "times": 1}],
+    )
+    redis = _redis(port)
+    worker = _start_worker(url, queue, broker=broker)
+    try:
+        send = _private_sender(broker, queue)
+        queued = [runs.queue_run(a, trigger="schedule", enqueue=send) for a in accounts]
+        assert _wait(
+            lambda: IngestionRun.objects.filter(
+                pk=queued[0].pk, status="running"
+            ).exists(),
+            30,
+        ), "the worker never started the first run"
+        redis.kill()
+        redis.wait()
+        restarted_at = time.monotonic()
+        redis = _redis(port)
+        # The run in the worker's hands finishes; the two in the queue are gone.
+        assert _wait(
+            lambda: IngestionRun.objects.filter(
+                pk=queued[0].pk, status__in=["succeeded", "partial", "failed"]
+            ).exists(),
+            60,
+        )
+        waiting = IngestionRun.objects.filter(pk__in=[r.pk for r in queued[1:]])
+        time.sleep(3)
+        assert set(waiting.values_list("status", flat=True)) == {"queued"}
+        later = timezone.now() + datetime.timedelta(minutes=20)
+        assert runs.sweep(later, enqueue=send) == 2
+        done = _wait(
+            lambda: (
+                not IngestionRun.objects.filter(
+                    pk__in=[r.pk for r in queued], status__in=["queued", "running"]
+                ).exists()
+            ),
+            120,
+        )
+        assert done, "a run never reached a final state"
+        assert time.monotonic() - restarted_at < 300
+    finally:
+        _stop(worker)
+        redis.kill()
+        redis.wait()
+        server.shutdown()
+        server.server_close()
+    final = IngestionRun.objects.filter(pk__in=[r.pk for r in queued])
+    assert set(final.values_list("status", flat=True)) == {"succeeded"}
+    for account in accounts:
+        metrics = AccountMetricDaily.objects.filter(account=account)
+        assert metrics.filter(metric="followers").count() == 1
+        assert metrics.filter(metric="reach").count() in (2, 3)
