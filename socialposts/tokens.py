@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from config import crypto
@@ -57,20 +58,29 @@ def access_token_for_pull(account: SocialAccount, **transport: Any) -> str:
     from socialposts.clients import REFRESHERS
 
     refresher = REFRESHERS.get(account.platform)
-    soon = timezone.now() + REFRESH_MARGIN
-    if (
-        refresher is not None
-        and account.refresh_token_encrypted
-        and (account.token_expires_at is None or account.token_expires_at <= soon)
-    ):
-        old_refresh = refresh_token(account)
+    if refresher is None or not _lapsing(account):
+        return access_token(account)
+    with transaction.atomic():
+        # TikTok rotates the refresh token: two pulls renewing at once would
+        # spend it twice and the second would be refused. The row lock makes
+        # the second wait and then find the fresh token.
+        locked = SocialAccount.objects.select_for_update().get(pk=account.pk)
+        if not _lapsing(locked):
+            return access_token(locked)
+        old_refresh = refresh_token(locked)
         access, expires, new_refresh = refresher(old_refresh, **transport)
-        # TikTok rotates the refresh token; Google keeps the old one.
+        # Google keeps the refresh token; TikTok sends its replacement.
         set_tokens(
-            account,
+            locked,
             access=access,
             refresh=new_refresh or old_refresh,
             expires_at=expires,
         )
-        return access
-    return access_token(account)
+    return access
+
+
+def _lapsing(account: SocialAccount) -> bool:
+    soon = timezone.now() + REFRESH_MARGIN
+    return bool(account.refresh_token_encrypted) and (
+        account.token_expires_at is None or account.token_expires_at <= soon
+    )

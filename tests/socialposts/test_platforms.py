@@ -323,3 +323,20 @@ def test_pulled_posts_get_their_pictures_shrunk_and_stored(fake, settings, tmp_p
     run_task(account)
     assert posts.exclude(thumbnail="").count() == stored + 1
     assert calls(fake, "/_media/") == stored + 1 + 1
+
+
+def test_a_rotated_refresh_token_is_spent_once_by_concurrent_pulls(fake):
+    account = connect(
+        "tiktok",
+        TT_USER,
+        "act.{}.1".format(TT_USER),
+        "rft.{}.1".format(TT_USER),
+        datetime.timedelta(minutes=1),
+    )
+    # Two pulls loaded the account before either renewed its token.
+    first, second = (type(account).objects.get(pk=account.pk) for _ in range(2))
+    assert tokens.access_token_for_pull(first) == "act.{}.2".format(TT_USER)
+    # The second finds the fresh token under the row lock instead of
+    # spending the old refresh token, which TikTok would refuse.
+    assert tokens.access_token_for_pull(second) == "act.{}.2".format(TT_USER)
+    assert calls(fake, "/v2/oauth/token/") == 1
