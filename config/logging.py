@@ -20,7 +20,7 @@ _PATTERNS = [
     # A NIK, also as people write it: in groups of four; never the digits
     # after a decimal point (a task's run time in seconds).
     (
-        re.compile(r"(?<![\d.,])\d{4}([\s.-]?)\d{4}\1\d{4}\1\d{4}(?!\d)"),
+        re.compile(r"(?<!\d)(?<!\d[.,])\d{4}([\s.-]?)\d{4}\1\d{4}\1\d{4}(?!\d)"),
         "[NIK disembunyikan]",
     ),
     (

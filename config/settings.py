@@ -275,6 +275,21 @@ SOCIAL_TIKTOK_BASE_URL = env_str(
     "SOCIAL_TIKTOK_BASE_URL", "https://open.tiktokapis.com"
 )
 SOCIAL_TIKTOK_API_VERSION = env_str("SOCIAL_TIKTOK_API_VERSION", "v2")
+# Pulled posts' pictures are downloaded only from these hosts (and their
+# subdomains), over HTTPS.
+SOCIAL_PICTURE_HOSTS = env_list(
+    "SOCIAL_PICTURE_HOSTS",
+    [
+        "fbcdn.net",
+        "cdninstagram.com",
+        "ytimg.com",
+        "ggpht.com",
+        "tiktokcdn.com",
+        "tiktokcdn-us.com",
+        "tiktokcdn-eu.com",
+        "ibyteimg.com",
+    ],
+)
 # The portal's OAuth apps at Google and TikTok, to renew access tokens.
 SOCIAL_GOOGLE_CLIENT_ID = env_str("SOCIAL_GOOGLE_CLIENT_ID", "")
 SOCIAL_GOOGLE_CLIENT_SECRET = env_str("SOCIAL_GOOGLE_CLIENT_SECRET", "")

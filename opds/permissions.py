@@ -320,16 +320,21 @@ def social_posts_visible_to(
 
 def can_edit_social_posts(user: AnyUser, account: Any) -> bool:
     """Classifying an account's posts (content type, topics, PPID item):
-    the OPD's admin, and Dinkominfo, which evaluates every OPD's posts."""
-    return can_manage_opd_data(user, account.opd) or _role(user) == Role.DINKOMINFO
+    the OPD's admin, and Dinkominfo, which evaluates every OPD's posts;
+    a merged OPD's posts are history."""
+    return can_manage_opd_data(user, account.opd) or (
+        _role(user) == Role.DINKOMINFO and account.opd.is_active
+    )
 
 
 def can_add_social_post(user: AnyUser, account: Any) -> bool:
-    """Entering a post by hand: only where no platform API supplies them."""
+    """Entering posts and their figures by hand: the OPD's own admin, and
+    only where no platform API supplies them. Dinkominfo evaluates these
+    figures, so it does not write them."""
     from socialposts.models import SocialAccount
 
     return account.connection == SocialAccount.Connection.MANUAL and (
-        can_edit_social_posts(user, account)
+        can_manage_opd_data(user, account.opd)
     )
 
 

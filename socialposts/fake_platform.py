@@ -1,20 +1,22 @@
 """A fake of the platforms' APIs, served over real HTTP on loopback.
 
 The social platforms cannot be reached from here (and must not be hit by
-tests or the demo), so this server speaks the part of the Instagram Graph
-API the clients use, with deterministic data derived from each account's
-id (Facebook Page ids start with ``page``), and faults that tests inject
-over HTTP:
+tests or the demo), so this server speaks the part of their APIs the
+clients use: Meta's Graph API (Instagram; Facebook Page ids start with
+``page``), YouTube's Data API v3 and Analytics with Google's token
+endpoint, and TikTok's Display API v2 with its token endpoint (its tokens
+name their user: ``act.<open_id>.<n>``). Data is deterministic, derived
+from each account's id; tests inject faults over HTTP:
 
     POST /_faults   [{"match": "insights", "kind": "429", "times": 2}, ...]
     DELETE /_faults
     GET /_calls     {"<path>": <count>, ...}
 
 Fault kinds: ``429`` (with ``Retry-After``), ``500``, ``slow`` (answers
-after ``delay`` seconds), ``truncated`` (cut JSON), ``invalid_token``
-(Meta code 190), ``invalid_metric`` (Meta code 100), ``rate_limit``
-(Meta code 4 with a full ``X-App-Usage``), ``reset`` (closes the
-connection). A token equal to ``revoked`` is always refused.
+after ``delay`` seconds), ``truncated`` (cut JSON), ``reset`` (closes the
+connection), and in each platform's own error format ``invalid_token``,
+``invalid_metric``, ``rate_limit``, ``quota`` and ``not_allowed``. A token
+equal to ``revoked`` is always refused.
 """
 
 from __future__ import annotations
@@ -432,7 +434,15 @@ def _youtube_answer(
         }
     if path == "/youtube/v3/playlistItems":
         channel = "UC" + query.get("playlistId", "")[2:]
-        items = media_for(channel, today)
+        items = [] if "noupload" in channel else media_for(channel, today)
+        if not items:
+            # YouTube's answer for a channel that never uploaded.
+            return _google_error(
+                404,
+                "playlistNotFound",
+                "The playlist identified with the "
+                "request's playlistId parameter cannot be found.",
+            )
         start = int(query.get("pageToken", "p0")[1:] or 0)
         size = min(int(query.get("maxResults") or 5), YT_PAGE_SIZE)
         body: dict[str, Any] = {
@@ -774,6 +784,20 @@ def _fault_answer(kind: str, path: str) -> tuple[int, Any, dict[str, str]] | Non
         }
         status, body = _graph_error(80002, "Application request limit reached")
         return status, body, {"X-Business-Use-Case-Usage": json.dumps(usage)}
+    if kind == "not_allowed":
+        if where == "google":
+            status, body = _google_error(
+                403, "insufficientPermissions", "Request had insufficient scopes."
+            )
+        elif where == "tiktok":
+            status, body = _tiktok(
+                {}, "scope_not_authorized", "The user did not authorize the scope.", 401
+            )
+        else:
+            status, body = _graph_error(
+                10, "(#10) Application does not have permission for this action"
+            )
+        return status, body, {}
     if kind == "429":
         return 429, {"error": {"message": "Too many calls", "code": 4}}, {}
     if kind == "500":
@@ -846,6 +870,14 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlparse(self.path).path
         if path == "/_calls":
             self._send(200, dict(self.platform.calls))
+            return
+        if path == "/_redirect":
+            # A picture link that redirects: the client must check each hop.
+            target = parse_qs(urlparse(self.path).query).get("to", [""])[-1]
+            self.send_response(302)
+            self.send_header("Location", target)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
             return
         if path.startswith("/_media/"):
             fault = self.platform.take_fault(path)

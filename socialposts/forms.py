@@ -39,9 +39,16 @@ class PostForm(BootstrapFormMixin, forms.Form):
         *args: Any,
         account: SocialAccount,
         post: Post | None = None,
+        full: bool | None = None,
         **kwargs: Any,
     ) -> None:
-        self.manual = account.connection == SocialAccount.Connection.MANUAL
+        # ``full``: the user may enter the post and its figures, not only
+        # classify it (perms.can_add_social_post).
+        self.manual = (
+            account.connection == SocialAccount.Connection.MANUAL
+            if full is None
+            else full
+        )
         self.names = POST_FIELDS if self.manual else CLASSIFICATION_FIELDS
         if post is not None and "initial" not in kwargs:
             kwargs["initial"] = self._initial(post)

@@ -28,9 +28,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from opds import permissions as perms
 from opds.models import User
@@ -464,8 +465,13 @@ def _claim_job(job_id: int, task_id: str | None) -> ImportJob | None:
         runnable = Q(status=Status.QUEUED, task_id__in=[task_id, ""]) | Q(
             status=Status.RUNNING, task_id=task_id
         )
+    now = timezone.now()
     claimed = ImportJob.objects.filter(runnable, pk=job_id).update(
-        status=Status.RUNNING, started_at=timezone.now(), rows_checked=0
+        status=Status.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        rows_checked=0,
+        attempts=F("attempts") + 1,
     )
     if not claimed:
         return None
@@ -493,7 +499,7 @@ def _run_job(job: ImportJob) -> str:
     # SQLite holds that transaction's lock; writing is therefore one step,
     # and the job turns succeeded in the same commit as the data.
     def progress(checked: int) -> None:
-        jobs.update(rows_checked=checked)
+        jobs.update(rows_checked=checked, heartbeat_at=timezone.now())
 
     parsed = check_rows(rows, account, on_progress=progress)
     progress(total)
@@ -602,21 +608,39 @@ def _values(
             )
 
 
+# A job whose worker is lost this often is given up: the file is at fault.
+IMPORT_ATTEMPTS = 3
+WORKER_LOST = gettext_lazy(
+    "The import stopped three times without finishing; nothing was imported. "
+    "Upload the file again, or split it."
+)
+
+
 def sweep_import_jobs(now: datetime.datetime | None = None) -> int:
-    """Send again the jobs whose message was lost (a broker restarted
-    without persistence); return how many. A running job is left to the
-    broker's own redelivery, which acks_late guarantees."""
+    """Send again the jobs whose message or worker was lost (a broker
+    restarted without persistence, a killed worker); fail, and delete the
+    upload of, those that lost it three times. Return how many were sent."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(minutes=settings.SOCIAL_RUN_TIMEOUT_MINUTES)
+    Status = ImportJob.Status
     requeued = 0
     with transaction.atomic():
         stale = ImportJob.objects.filter(
-            status=ImportJob.Status.QUEUED, queued_at__lt=cutoff
+            Q(status=Status.QUEUED, queued_at__lt=cutoff)
+            | Q(status=Status.RUNNING, heartbeat_at__lt=cutoff)
         ).select_for_update(skip_locked=True)
         for job in stale:
+            if job.attempts >= IMPORT_ATTEMPTS:
+                ImportJob.objects.filter(pk=job.pk).update(
+                    status=Status.FAILED,
+                    report=[asdict(Problem(None, "", str(WORKER_LOST)))],
+                    finished_at=now,
+                )
+                transaction.on_commit(lambda job=job: _discard_upload(job))
+                continue
             # A new message id: the lost one, should it come back, skips.
             ImportJob.objects.filter(pk=job.pk).update(
-                task_id=str(uuid.uuid4()), queued_at=now
+                status=Status.QUEUED, task_id=str(uuid.uuid4()), queued_at=now
             )
             transaction.on_commit(lambda job_id=job.pk: _send(job_id), robust=True)
             requeued += 1

@@ -9,6 +9,7 @@ window again, and growth is computed when read.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -162,9 +163,9 @@ class ContentType(models.TextChoices):
 
 
 def _thumbnail_path(instance: Post, filename: str) -> str:
-    return "social/thumbs/{}/{}.jpg".format(
-        instance.account_id, instance.external_id[:80]
-    )
+    # External ids come from platforms and CSV files: hashed, never a path.
+    digest = hashlib.sha256(instance.external_id.encode()).hexdigest()[:32]
+    return "social/thumbs/{}/{}.jpg".format(instance.account_id, digest)
 
 
 class Post(models.Model):
@@ -501,6 +502,13 @@ class ImportJob(models.Model):
         help_text=_("When its message was last sent; the sweeper sends it again."),
     )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last sign of life"),
+        null=True,
+        blank=True,
+        help_text=_("Written while rows are checked; a silent job lost its worker."),
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from socialposts import runs, thumbnails, tokens
-from socialposts.clients import FetchResult, client_for
+from socialposts.clients import FetchResult, TokenInvalid, client_for
 from socialposts.ingest import (
     AccountValue,
     PostValue,
@@ -31,14 +31,28 @@ def pull(run: IngestionRun, **transport: Any) -> tuple[str, int, str]:
     """
     account = run.account
     token = tokens.access_token_for_pull(account, **transport)
-    client = client_for(account, token, **transport)
-    result = client.fetch(
-        run.window_start, run.window_end, heartbeat=lambda: runs.heartbeat(run)
-    )
+    try:
+        result = _fetch(run, token, transport)
+    except TokenInvalid:
+        # A short-lived token may be revoked before its time (a password
+        # change); the refresh token decides whether staff must step in.
+        if not tokens.renewable(account):
+            raise
+        token = tokens.access_token_for_pull(account, refused=token, **transport)
+        result = _fetch(run, token, transport)
     rows = store(run, result)
-    thumbnails.store_pulled(account.pk, result.thumbnails)
+    thumbnails.store_pulled(
+        account.pk, result.thumbnails, heartbeat=lambda: runs.heartbeat(run)
+    )
     status = Status.PARTIAL if result.problems else Status.SUCCEEDED
     return status, rows, "\n".join(result.problems)
+
+
+def _fetch(run: IngestionRun, token: str, transport: dict[str, Any]) -> FetchResult:
+    client = client_for(run.account, token, **transport)
+    return client.fetch(
+        run.window_start, run.window_end, heartbeat=lambda: runs.heartbeat(run)
+    )
 
 
 def store(run: IngestionRun, result: FetchResult) -> int:

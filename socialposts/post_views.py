@@ -47,7 +47,13 @@ def _save(
     request: HttpRequest, account: SocialAccount, post: Post | None
 ) -> HttpResponse:
     if request.method == "POST":
-        form = PostForm(request.POST, request.FILES, account=account, post=post)
+        form = PostForm(
+            request.POST,
+            request.FILES,
+            account=account,
+            post=post,
+            full=perms.can_add_social_post(request.user, account),
+        )
         if form.is_valid():
             try:
                 services.save_post(
@@ -66,7 +72,11 @@ def _save(
                 return redirect("socialposts:account-detail", pk=account.pk)
         status = 400
     else:
-        form = PostForm(account=account, post=post)
+        form = PostForm(
+            account=account,
+            post=post,
+            full=perms.can_add_social_post(request.user, account),
+        )
         status = 200
     return render(
         request,

@@ -90,7 +90,7 @@ def save_post(
         raise PermissionDenied(_("You may not enter posts for this account."))
     if not perms.can_edit_social_posts(by, account):
         raise PermissionDenied(_("You may not change the posts of this account."))
-    manual = account.connection == SocialAccount.Connection.MANUAL
+    manual = perms.can_add_social_post(by, account)
     allowed = (*POST_FIELDS, *FIGURE_FIELDS) if manual else CLASSIFICATION_FIELDS
     refused = sorted(set(data) - set(allowed))
     if thumbnail is not None and not manual:

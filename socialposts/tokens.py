@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config import crypto
+from socialposts.clients.base import TokenInvalid
 from socialposts.models import SocialAccount
 
 # A short access token is renewed when it has less than this left: a pull
@@ -49,24 +50,30 @@ def refresh_token(account: SocialAccount) -> str:
     return crypto.decrypt(account.refresh_token_encrypted, settings.SOCIAL_TOKEN_KEYS)
 
 
-def access_token_for_pull(account: SocialAccount, **transport: Any) -> str:
+def access_token_for_pull(
+    account: SocialAccount, *, refused: str = "", **transport: Any
+) -> str:
     """The access token, renewed first when the platform issues short ones
-    (YouTube: an hour, TikTok: a day) and it is about to lapse.
+    (YouTube: an hour, TikTok: a day) and it is about to lapse, or when the
+    platform just ``refused`` it before its time.
 
     Raises TokenInvalid when the platform refuses the refresh token.
     """
     from socialposts.clients import REFRESHERS
 
     refresher = REFRESHERS.get(account.platform)
-    if refresher is None or not _lapsing(account):
+    if refresher is None or not (refused or _lapsing(account)):
         return access_token(account)
     with transaction.atomic():
         # TikTok rotates the refresh token: two pulls renewing at once would
         # spend it twice and the second would be refused. The row lock makes
         # the second wait and then find the fresh token.
         locked = SocialAccount.objects.select_for_update().get(pk=account.pk)
-        if not _lapsing(locked):
-            return access_token(locked)
+        current = access_token(locked)
+        if (refused and current != refused) or not (refused or _lapsing(locked)):
+            return current
+        if not locked.refresh_token_encrypted:
+            raise TokenInvalid("no refresh token to renew the access token with")
         old_refresh = refresh_token(locked)
         access, expires, new_refresh = refresher(old_refresh, **transport)
         # Google keeps the refresh token; TikTok sends its replacement.
@@ -77,6 +84,13 @@ def access_token_for_pull(account: SocialAccount, **transport: Any) -> str:
             expires_at=expires,
         )
     return access
+
+
+def renewable(account: SocialAccount) -> bool:
+    """Whether a refused access token can be replaced without staff."""
+    from socialposts.clients import REFRESHERS
+
+    return account.platform in REFRESHERS and bool(account.refresh_token_encrypted)
 
 
 def _lapsing(account: SocialAccount) -> bool:

@@ -23,7 +23,8 @@ import datetime
 import json
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -151,17 +152,27 @@ class Transport:
         # Clients that talk to several hosts (YouTube) share one audit list.
         self.calls: list[Call] = calls if calls is not None else []
         self.http = httpx.Client(timeout=settings.SOCIAL_HTTP_TIMEOUT_SECONDS)
-        # Seconds to wait before the next call, set from usage headers.
+        # Seconds to wait before the next call, set from usage headers; and
+        # why no further call may go out today, when they say so.
         self.pause = 0.0
+        self.exhausted = ""
 
     def close(self) -> None:
         self.http.close()
 
-    def request(self, method: str, url: str, label: str, **kwargs: Any) -> Any:
+    def request(
+        self,
+        method: str,
+        url: str,
+        label: str,
+        *,
+        attempts: int | None = None,
+        **kwargs: Any,
+    ) -> Any:
         """The decoded JSON answer; raises a PlatformError subclass."""
         retrying = Retrying(
             retry=retry_if_exception_type(Transient),
-            stop=stop_after_attempt(settings.SOCIAL_RETRY_ATTEMPTS)
+            stop=stop_after_attempt(attempts or settings.SOCIAL_RETRY_ATTEMPTS)
             | stop_after_delay(settings.SOCIAL_RETRY_MAX_SECONDS),
             wait=_backoff,
             sleep=self.sleep,
@@ -180,6 +191,8 @@ class Transport:
         return {**kwargs, "headers": headers}
 
     def _once(self, method: str, url: str, label: str, kwargs: dict) -> Any:
+        if self.exhausted:
+            raise QuotaExceeded(self.exhausted)
         if self.pause:
             pause, self.pause = self.pause, 0.0
             self.sleep(pause)
@@ -192,16 +205,25 @@ class Transport:
         try:
             body = response.json()
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            if response.status_code >= 500 or response.status_code == 429:
-                raise Transient(
-                    "{} {}".format(response.status_code, label),
-                    retry_after_seconds(response),
-                ) from exc
-            raise Transient("truncated answer from {}".format(label)) from exc
+            text = response.text[:2000]
+            self.calls.append(
+                Call(label, response.status_code, {"text": scrub(text, self.token)})
+            )
+            if response.is_success:
+                raise Transient("truncated answer from {}".format(label)) from exc
+            # An error page that is not JSON (a proxy's, a CDN's) says what
+            # it means by its status alone.
+            error = self.by_status(
+                response, "{} {}: {}".format(response.status_code, label, text[:200])
+            )
+            raise error or PlatformError(label) from exc
         # The token never reaches the audit table: paging links carry it.
         self.calls.append(Call(label, response.status_code, scrub(body, self.token)))
-        self.note_usage(response)
         error = self.classify(response, body, label)
+        # Usage headers only slow down answers that are good or rate
+        # limited; a refused token must be reported as such.
+        if error is None or isinstance(error, RateLimited):
+            self.note_usage(response)
         if error is not None:
             raise error
         return body
@@ -246,3 +268,17 @@ def in_groups(
             else:
                 groups = [[name] for name in group] + groups
     return answers
+
+
+@contextmanager
+def part(result: FetchResult, what: str) -> Iterator[None]:
+    """A part of a pull that may fail alone: a refused scope, or an error
+    about one post (Meta's "media posted before the business conversion"),
+    is noted in the run and the rest of the pull goes on. A refused token,
+    a spent quota and exhausted retries still stop the whole pull."""
+    try:
+        yield
+    except (TokenInvalid, QuotaExceeded, Transient):
+        raise
+    except PlatformError as exc:
+        result.problems.append("{}: {}".format(what, exc))

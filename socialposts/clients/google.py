@@ -77,14 +77,22 @@ class GoogleTransport(Transport):
             return QuotaExceeded(message)
         if reasons & {"rateLimitExceeded", "userRateLimitExceeded"}:
             return RateLimited(message, retry_after_seconds(response))
-        if response.status_code == 403 and (
-            reasons & {"insufficientPermissions", "forbidden"}
-            or error.get("status") == "PERMISSION_DENIED"
-        ):
+        if response.status_code == 403 and reasons & {
+            "insufficientPermissions",
+            "forbidden",
+            "accessNotConfigured",
+        }:
             return NotAllowed(message)
+        if response.status_code == 404 and "playlistNotFound" in reasons:
+            return NoUploads(message)
         if response.status_code == 400 and "metric" in message.lower():
             return InvalidMetric(message)
         return self.by_status(response, message)
+
+
+class NoUploads(PlatformError):
+    """YouTube answers 404 for the uploads playlist of a channel that has
+    never uploaded."""
 
 
 def seconds(duration: str) -> int | None:
@@ -196,10 +204,12 @@ class YouTubeClient:
 
         try:
             answers = in_groups(names, ask, result.problems)
-        except NotAllowed:
-            # A channel connected without the Analytics scope: the Data API
-            # figures still come in, the daily series stay empty.
+        except NotAllowed as exc:
+            # Connected without the Analytics scope, or the API is not
+            # enabled in the project: the Data API figures still come in,
+            # and the run says what is missing until staff reconnect.
             self.analytics_allowed = False
+            result.problems.append("YouTube Analytics: {}".format(exc))
             return []
         return [row for rows in answers for row in rows]
 
@@ -240,7 +250,10 @@ class YouTubeClient:
             "maxResults": 50,
         }
         while True:
-            body = self._get(self.data, "/youtube/v3/playlistItems", params)
+            try:
+                body = self._get(self.data, "/youtube/v3/playlistItems", params)
+            except NoUploads:
+                return
             items = body.get("items", [])
             for item in items:
                 details = item.get("contentDetails", {})
@@ -313,6 +326,8 @@ class YouTubeClient:
                         ",".join(p["external_id"] for p in batch)
                     ),
                     "maxResults": VIDEO_BATCH,
+                    # Video reports are "top videos" reports: sorted.
+                    "sort": "-estimatedMinutesWatched",
                 },
                 ["estimatedMinutesWatched"],
                 result,

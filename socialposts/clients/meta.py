@@ -14,12 +14,13 @@ from socialposts.clients.base import (
     POST_REFRESH_DAYS,
     FetchResult,
     InvalidMetric,
+    NotAllowed,
     PlatformError,
-    QuotaExceeded,
     RateLimited,
     TokenInvalid,
     Transport,
     in_groups,
+    part,
     retry_after_seconds,
 )
 from socialposts.models import PlatformMetric, SocialAccount
@@ -67,10 +68,12 @@ class GraphTransport(Transport):
         else:
             return
         if wait > settings.SOCIAL_RETRY_MAX_SECONDS:
-            # Waiting that long would hold a worker for nothing: tomorrow.
-            raise QuotaExceeded(
-                "Meta usage at {}% for {} more minutes".format(percent, regain)
+            # Waiting that long would hold a worker for nothing: this answer
+            # is kept, the next call defers the account to tomorrow.
+            self.exhausted = "Meta usage at {}% for {} more minutes".format(
+                percent, regain
             )
+            return
         self.pause = max(self.pause, wait)
 
     def classify(
@@ -85,6 +88,8 @@ class GraphTransport(Transport):
         )
         if code == 190:
             return TokenInvalid(message)
+        if code == 10 or (isinstance(code, int) and 200 <= code <= 299):
+            return NotAllowed(message)
         if code == 100 and "metric" in error.get("message", ""):
             return InvalidMetric(message)
         if code in META_RATE_LIMIT_CODES:
@@ -194,11 +199,13 @@ class InstagramClient:
         result = FetchResult()
         try:
             self._profile(result, end)
-            self._daily_insights(result, start, end)
+            with part(result, "account insights"):
+                self._daily_insights(result, start, end)
             heartbeat()
             for post in self._posts(result, end):
                 result.posts.append(post)
-                self._post_insights(result, post, end)
+                with part(result, "insights of {}".format(post["external_id"])):
+                    self._post_insights(result, post, end)
                 heartbeat()
         finally:
             result.calls = self.transport.calls

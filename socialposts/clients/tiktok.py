@@ -19,8 +19,10 @@ from socialposts.clients.base import (
     PlatformError,
     RateLimited,
     TokenInvalid,
+    Transient,
     Transport,
     in_groups,
+    part,
     retry_after_seconds,
 )
 from socialposts.models import SocialAccount
@@ -63,7 +65,10 @@ class TikTokTransport(Transport):
             )
             if error == "invalid_grant":
                 return TokenInvalid(message)
-            return self.by_status(response, message)
+            if error in ("server_error", "temporarily_unavailable"):
+                return Transient(message)
+            # OAuth errors may come with status 200.
+            return self.by_status(response, message) or PlatformError(message)
         error = error if isinstance(error, dict) else {}
         code = error.get("code", "")
         if response.status_code == 200 and code in ("ok", ""):
@@ -110,21 +115,32 @@ class TikTokClient:
     ) -> FetchResult:
         result = FetchResult()
         try:
-            body = self.transport.call(
-                "GET",
-                "user/info/",
-                params={"fields": "open_id,display_name,follower_count,video_count"},
-            )
-            user = body.get("data", {}).get("user", {})
-            if user.get("follower_count") is not None:
-                result.account_values.append(
-                    ("followers", end, float(user["follower_count"]), "follower_count")
+            # The follower count needs the user.info.stats scope; without
+            # it the videos still come in.
+            with part(result, "user.info.stats"):
+                body = self.transport.call(
+                    "GET",
+                    "user/info/",
+                    params={
+                        "fields": "open_id,display_name,follower_count,video_count"
+                    },
                 )
+                user = body.get("data", {}).get("user", {})
+                if user.get("follower_count") is not None:
+                    result.account_values.append(
+                        (
+                            "followers",
+                            end,
+                            float(user["follower_count"]),
+                            "follower_count",
+                        )
+                    )
             heartbeat()
             self._videos(result, end)
             ids = [post["external_id"] for post in result.posts]
             for first in range(0, len(ids), VIDEO_BATCH):
-                self._statistics(result, ids[first : first + VIDEO_BATCH], end)
+                with part(result, "video statistics"):
+                    self._statistics(result, ids[first : first + VIDEO_BATCH], end)
                 heartbeat()
         finally:
             result.calls = self.transport.calls
@@ -191,9 +207,12 @@ def refresh_tiktok_token(
     old one; TokenInvalid when TikTok refuses the refresh token."""
     oauth = TikTokTransport("", **transport)
     try:
+        # One attempt: TikTok rotates the refresh token, so a retry after an
+        # answer lost on the way would spend the old one and be refused.
         body = oauth.call(
             "POST",
             "oauth/token/",
+            attempts=1,
             data={
                 "client_key": settings.SOCIAL_TIKTOK_CLIENT_KEY,
                 "client_secret": settings.SOCIAL_TIKTOK_CLIENT_SECRET,
@@ -203,6 +222,8 @@ def refresh_tiktok_token(
         )
     finally:
         oauth.close()
+    if not body.get("access_token"):
+        raise PlatformError("token answer without an access token")
     expires = datetime.datetime.now(datetime.UTC) + datetime.timedelta(
         seconds=int(body.get("expires_in", 86400))
     )

@@ -32,6 +32,8 @@ class Migration(migrations.Migration):
                 ('values_written', models.PositiveIntegerField(default=0, verbose_name='figures written')),
                 ('report', models.JSONField(blank=True, default=list, help_text='One entry per problem: row, column and message.', verbose_name='error report')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
+                ('heartbeat_at', models.DateTimeField(blank=True, help_text='Written while rows are checked; a silent job lost its worker.', null=True, verbose_name='last sign of life')),
+                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
                 ('queued_at', models.DateTimeField(default=django.utils.timezone.now, help_text='When its message was last sent; the sweeper sends it again.', verbose_name='queued at')),
                 ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started at')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),

@@ -12,6 +12,8 @@ from config.logging import redact
         "NIK 3303 0145 0790 0001",
         "telepon 081234567890",
         "telepon +62 812-3456-7890",
+        "nik,3302011234567890,x",
+        "pemohon.3302011234567890",
     ],
 )
 def test_personal_data_is_hidden(text):

@@ -338,3 +338,43 @@ def test_a_job_whose_message_was_lost_is_sent_again_by_the_sweeper(
     # The lost message, should it turn up after all, changes nothing.
     assert import_csv_task.apply(args=[job.pk], task_id=lost).get() == "skipped"
     assert sweep_import_jobs(later) == 0
+
+
+def test_a_job_whose_worker_died_is_sent_again_then_given_up(
+    admin_client, account, settings, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from socialposts.imports import IMPORT_ATTEMPTS, sweep_import_jobs
+
+    with django_capture_on_commit_callbacks(execute=False):
+        post_import(admin_client, account, export(rows=20))
+    job = ImportJob.objects.get()
+    # A worker took it and died while checking rows, its message lost too.
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.RUNNING,
+        attempts=1,
+        heartbeat_at=timezone.now() - datetime.timedelta(minutes=30),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_import_jobs() == 1
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.SUCCEEDED and job.attempts == 2
+    assert Post.objects.filter(account=account).count() == 20
+
+    # One that keeps losing its worker is given up, and its upload deleted.
+    with django_capture_on_commit_callbacks(execute=False):
+        post_import(admin_client, account, export(rows=20), name="lagi.csv")
+    stuck = ImportJob.objects.get(original_name="lagi.csv")
+    ImportJob.objects.filter(pk=stuck.pk).update(
+        status=ImportJob.Status.RUNNING,
+        attempts=IMPORT_ATTEMPTS,
+        heartbeat_at=timezone.now() - datetime.timedelta(minutes=30),
+    )
+    assert stuck.file and len(stored_files(settings)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_import_jobs() == 0
+    stuck.refresh_from_db()
+    assert stuck.status == ImportJob.Status.FAILED and not stuck.file
+    assert "tiga kali" in stuck.report[0]["message"]
+    assert stored_files(settings) == []

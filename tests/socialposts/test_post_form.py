@@ -320,11 +320,28 @@ def test_other_opds_admin_gets_404_and_readers_403(
         save_post(account=account, by=other_opd_admin, data={}, post=post)
 
 
-def test_dinkominfo_enters_posts_of_every_opd(client, account, dinkominfo):
+def test_dinkominfo_classifies_posts_but_does_not_write_the_figures_it_scores(
+    client, account, dinkominfo
+):
     client.force_login(dinkominfo)
     url = reverse("socialposts:post-create", args=[account.pk])
-    assert client.post(url, form_data()).status_code == 302
-    assert Post.objects.filter(account=account).count() == 1
+    assert client.post(url, form_data()).status_code == 403
+    post = PostFactory(account=account, caption="dari OPD")
+    edit = reverse("socialposts:post-edit", args=[post.pk])
+    form = client.get(edit).context["form"]
+    assert set(form.fields) == {"content_type", "topics", "information_item"}
+    assert client.post(edit, {"content_type": "infografis"}).status_code == 302
+    post.refresh_from_db()
+    assert (post.content_type, post.caption) == ("infografis", "dari OPD")
+
+
+def test_a_merged_opds_posts_are_history(client, account, dinkominfo):
+    Opd = type(account.opd)
+    Opd.objects.filter(pk=account.opd_id).update(is_active=False)
+    post = PostFactory(account=account)
+    client.force_login(dinkominfo)
+    edit = reverse("socialposts:post-edit", args=[post.pk])
+    assert client.post(edit, {"content_type": "video"}).status_code == 403
 
 
 def test_pulled_posts_are_only_classified(client, opd, opd_admin):
