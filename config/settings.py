@@ -179,6 +179,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "socialposts.tasks.purge_raw_payloads_task",
         "schedule": crontab(minute=45, hour=3),
     },
+    # The previous month's draft, once its last days' data have come in.
+    "evaluations-monthly-draft": {
+        "task": "evaluations.tasks.schedule_monthly_report_task",
+        "schedule": crontab(minute=0, hour=3, day_of_month=1),
+    },
+    "evaluations-sweep-runs": {
+        "task": "evaluations.tasks.sweep_report_runs_task",
+        "schedule": crontab(minute="*/5"),
+    },
     "ppid-identity-scan-retention": {
         "task": "ppid.tasks.delete_expired_identity_scans_task",
         "schedule": crontab(minute=30, hour=2),

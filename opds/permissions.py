@@ -384,3 +384,45 @@ class IsOpdAdminOrReadOnly(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return True
         return can_manage_opd_data(request.user, obj)
+
+
+# --- Monthly KIP-readiness evaluations -------------------------------------------
+
+
+def can_review_evaluations(user: AnyUser) -> bool:
+    """Computing, scoring, opening for reply, deciding contests and
+    finalising: the Dinkominfo evaluation team."""
+    return _superuser(user) or _role(user) == Role.DINKOMINFO
+
+
+def can_reply_to_evaluation(user: AnyUser, opd: Opd) -> bool:
+    """Agreeing with or contesting a month's score: the OPD's own admin."""
+    return is_opd_admin_of(user, opd) and opd.is_active
+
+
+def evaluation_scores_visible_to(
+    user: AnyUser, queryset: QuerySet | None = None
+) -> QuerySet:
+    """OPD scores: the reviewers see drafts; everyone else in scope sees a
+    month once it is open for reply or final, an OPD admin its own OPD's."""
+    from evaluations.models import MonthlyReport, OpdScore
+
+    queryset = OpdScore.objects.all() if queryset is None else queryset
+    scoped = _opd_scope(user, queryset, "opd_id")
+    if can_review_evaluations(user):
+        return scoped
+    return scoped.exclude(report__status=MonthlyReport.Status.DRAFT)
+
+
+def evaluation_reports_visible_to(
+    user: AnyUser, queryset: QuerySet | None = None
+) -> QuerySet:
+    """Monthly reports: drafts only to the reviewers; others need a role."""
+    from evaluations.models import MonthlyReport
+
+    queryset = MonthlyReport.objects.all() if queryset is None else queryset
+    if can_review_evaluations(user):
+        return queryset
+    if not is_staff_user(user):
+        return queryset.none()
+    return queryset.exclude(status=MonthlyReport.Status.DRAFT)

@@ -1,0 +1,749 @@
+"""The automatic items: each rule scores every OPD of a month at once.
+
+Rules read the state of the portal's data as it stood at the end of the
+month (an item counts if it was published by then and not yet withdrawn),
+never the clock, so rebuilding a month from the same data gives the same
+scores. Queries are per rule family, not per OPD: the cost of a month does
+not grow with the number of OPDs (quality-targets.md P6).
+
+A rule returns an ``Outcome`` per OPD: a fulfilment ratio between 0 and 1
+(``None`` when the item does not apply, e.g. no request was answered that
+month), a one-line account in Indonesian, and the evidence: links to the
+items, posts and requests it was computed from.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Window,
+)
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils import timezone
+
+from ppid import workdays
+from ppid.models import (
+    Category,
+    ExclusionDecision,
+    InformationFile,
+    InformationItem,
+    InformationRequest,
+    Objection,
+    Subtype,
+)
+from socialposts.models import AccountMetricDaily, Post, SocialAccount
+
+# Evidence entries kept per OPD and item: enough to prove the score and to
+# act on it, not the whole catalogue.
+EVIDENCE_CAP = 20
+# Dinkominfo's targets for the social-media items.
+POSTS_PER_WEEK = Decimal("3")
+VISUAL_SHARE = Decimal("0.5")  # infografis and video
+PPID_SHARE = Decimal("0.1")  # posts that announce a PPID item
+FOLLOWER_GROWTH = Decimal("0.01")  # a month
+SERTA_MERTA_HOURS = 24
+# Follower bands: engagement is compared only among peers of a size.
+FOLLOWER_BANDS = [1_000, 10_000, 100_000]
+VISUAL_TYPES = ("infografis", "video", "reels")
+VIDEO_TYPES = ("video", "reels")
+
+
+@dataclass
+class Outcome:
+    """One OPD's result for one item."""
+
+    ratio: Decimal | None
+    detail: str
+    evidence: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Month:
+    """The month scored, and its bounds in local time."""
+
+    start: datetime.date
+    end: datetime.date
+    opd_ids: list[int]
+
+    @property
+    def start_at(self) -> datetime.datetime:
+        return timezone.make_aware(
+            datetime.datetime.combine(self.start, datetime.time())
+        )
+
+    @property
+    def end_at(self) -> datetime.datetime:
+        """The first instant after the month."""
+        following = self.end + datetime.timedelta(days=1)
+        return timezone.make_aware(
+            datetime.datetime.combine(following, datetime.time())
+        )
+
+    @property
+    def weeks(self) -> Decimal:
+        return Decimal((self.end - self.start).days + 1) / 7
+
+
+Results = dict[int, Outcome]
+RULES: dict[str, Callable[[Month, dict], Results]] = {}
+
+
+def rule(*names: str) -> Callable:
+    """Register a function that computes several rules from one reading."""
+
+    def register(function: Callable) -> Callable:
+        for name in names:
+            RULES[name] = function
+        return function
+
+    return register
+
+
+def compute(month: Month, rules: set[str]) -> dict[str, Results]:
+    """Every requested rule for every OPD of the month; a family of rules
+    sharing one reading is read once."""
+    done: dict[str, Results] = {}
+    cache: dict = {}
+    for name in sorted(rules):
+        if name not in done:
+            done.update(RULES[name](month, cache))
+    return {name: done[name] for name in rules}
+
+
+def ratio(part: int | Decimal, whole: int | Decimal) -> Decimal:
+    return min(Decimal(1), Decimal(part) / Decimal(whole)) if whole else Decimal(0)
+
+
+def _item_link(pk: int, title: str, **extra: Any) -> dict:
+    return {
+        "kind": "item",
+        "id": pk,
+        "label": title[:200],
+        "url": reverse("ppid:item-detail", kwargs={"pk": pk}),
+        **extra,
+    }
+
+
+# --- Jenis informasi: the catalogue as it stood at the end of the month ------
+
+
+def _standing(month: Month) -> Q:
+    """Published by the end of the month and not withdrawn by then."""
+    return Q(published_at__lt=month.end_at) & (
+        Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=month.end_at)
+    )
+
+
+@rule("dip_completeness")
+def dip_completeness(month: Month, cache: dict) -> dict[str, Results]:
+    required = list(
+        Subtype.objects.filter(
+            is_active=True,
+            is_required=True,
+            category__in=[Category.BERKALA, Category.SETIAP_SAAT],
+        )
+        .order_by("category", "position", "code")
+        .values_list("pk", "name")
+    )
+    found: dict[int, dict[int, int]] = defaultdict(dict)
+    rows = (
+        InformationItem.objects.filter(
+            _standing(month),
+            opd_id__in=month.opd_ids,
+            subtype_id__in=[pk for pk, _ in required],
+        )
+        .values("opd_id", "subtype_id")
+        .annotate(first=Min("pk"))
+        .order_by()
+    )
+    for row in rows:
+        found[row["opd_id"]][row["subtype_id"]] = row["first"]
+    titles = dict(
+        InformationItem.objects.filter(
+            pk__in=[pk for per in found.values() for pk in per.values()]
+        ).values_list("pk", "title")
+    )
+    results: Results = {}
+    for opd_id in month.opd_ids:
+        have = found.get(opd_id, {})
+        evidence = [
+            _item_link(have[pk], titles.get(have[pk], ""), subtype=name)
+            for pk, name in required
+            if pk in have
+        ][:EVIDENCE_CAP]
+        evidence += [
+            {"kind": "missing", "label": name}
+            for pk, name in required
+            if pk not in have
+        ][:EVIDENCE_CAP]
+        results[opd_id] = Outcome(
+            ratio(len(have), len(required)) if required else None,
+            "{} dari {} subjenis wajib terbit".format(len(have), len(required)),
+            evidence,
+        )
+    return {"dip_completeness": results}
+
+
+@rule("berkala_freshness", "dik_decisions", "serta_merta_speed", "items_with_files")
+def catalogue_state(month: Month, cache: dict) -> dict[str, Results]:
+    """Four items from one grouped count and one capped evidence list."""
+    from dateutil.relativedelta import relativedelta
+
+    stale_before = timezone.make_aware(
+        datetime.datetime.combine(
+            month.end - relativedelta(months=settings.PPID_BERKALA_UPDATE_MONTHS),
+            datetime.time(),
+        )
+    )
+    fast = datetime.timedelta(hours=SERTA_MERTA_HOURS)
+    standing = InformationItem.objects.filter(
+        _standing(month), opd_id__in=month.opd_ids
+    )
+    decided = ExclusionDecision.objects.filter(
+        item=OuterRef("pk"), decided_on__lte=month.end
+    )
+    filed = InformationFile.objects.filter(
+        item=OuterRef("pk"), uploaded_at__lt=month.end_at
+    )
+    overdue = Q(category=Category.BERKALA, last_updated_at__lt=stale_before)
+    announced = Q(
+        category=Category.SERTA_MERTA,
+        published_at__gte=month.start_at,
+        event_occurred_at__isnull=False,
+    )
+    on_time = announced & Q(published_at__lte=F("event_occurred_at") + fast)
+    flagged = standing.annotate(decided=Exists(decided), filed=Exists(filed))
+    counts = {
+        row["opd_id"]: row
+        for row in flagged.values("opd_id")
+        .annotate(
+            berkala=Count("pk", filter=Q(category=Category.BERKALA)),
+            overdue=Count("pk", filter=overdue),
+            dik=Count("pk", filter=Q(category=Category.DIKECUALIKAN)),
+            dik_decided=Count(
+                "pk", filter=Q(category=Category.DIKECUALIKAN, decided=True)
+            ),
+            serta=Count("pk", filter=announced),
+            serta_fast=Count("pk", filter=on_time),
+            public=Count("pk", filter=~Q(category=Category.DIKECUALIKAN)),
+            public_filed=Count(
+                "pk", filter=~Q(category=Category.DIKECUALIKAN) & Q(filed=True)
+            ),
+        )
+        .order_by()
+    }
+    # What to show: overdue periodic items, undecided DIK entries, this
+    # month's immediate items, public items without a document.
+    problems = (
+        flagged.filter(
+            overdue
+            | Q(category=Category.DIKECUALIKAN, decided=False)
+            | announced
+            | (~Q(category=Category.DIKECUALIKAN) & Q(filed=False))
+        )
+        .annotate(
+            row=Window(
+                RowNumber(),
+                partition_by=[F("opd_id"), F("category")],
+                order_by=[F("pk").asc()],
+            )
+        )
+        .filter(row__lte=EVIDENCE_CAP)
+        .values_list(
+            "pk",
+            "opd_id",
+            "title",
+            "category",
+            "last_updated_at",
+            "decided",
+            "filed",
+            "published_at",
+            "event_occurred_at",
+        )
+    )
+    evidence: dict[tuple[int, str], list[dict]] = defaultdict(list)
+    for (
+        pk,
+        opd_id,
+        title,
+        category,
+        updated,
+        has_decision,
+        has_file,
+        published,
+        event,
+    ) in problems:
+        if category == Category.BERKALA and updated and updated < stale_before:
+            evidence[opd_id, "berkala_freshness"].append(
+                _item_link(pk, title, state="overdue")
+            )
+        if category == Category.DIKECUALIKAN and not has_decision:
+            evidence[opd_id, "dik_decisions"].append(
+                _item_link(pk, title, state="no_decision")
+            )
+        if category == Category.SERTA_MERTA and event and published >= month.start_at:
+            hours = round((published - event).total_seconds() / 3600, 1)
+            evidence[opd_id, "serta_merta_speed"].append(
+                _item_link(pk, title, hours=hours)
+            )
+        if category != Category.DIKECUALIKAN and not has_file:
+            evidence[opd_id, "items_with_files"].append(
+                _item_link(pk, title, state="no_file")
+            )
+    results: dict[str, Results] = defaultdict(dict)
+    for opd_id in month.opd_ids:
+        c = counts.get(opd_id, defaultdict(int))
+
+        def outcome(
+            name: str, part: int, whole: int, text: str, opd_id: int = opd_id
+        ) -> None:
+            results[name][opd_id] = Outcome(
+                ratio(part, whole) if whole else None,
+                text,
+                evidence.get((opd_id, name), [])[:EVIDENCE_CAP],
+            )
+
+        fresh = c["berkala"] - c["overdue"]
+        outcome(
+            "berkala_freshness",
+            fresh,
+            c["berkala"],
+            "{} dari {} informasi berkala mutakhir".format(fresh, c["berkala"]),
+        )
+        outcome(
+            "dik_decisions",
+            c["dik_decided"],
+            c["dik"],
+            "{} dari {} informasi dikecualikan memiliki penetapan".format(
+                c["dik_decided"], c["dik"]
+            ),
+        )
+        outcome(
+            "serta_merta_speed",
+            c["serta_fast"],
+            c["serta"],
+            "{} dari {} informasi serta merta diumumkan dalam {} jam".format(
+                c["serta_fast"], c["serta"], SERTA_MERTA_HOURS
+            ),
+        )
+        outcome(
+            "items_with_files",
+            c["public_filed"],
+            c["public"],
+            "{} dari {} informasi terbit berdokumen".format(
+                c["public_filed"], c["public"]
+            ),
+        )
+    return dict(results)
+
+
+# --- Pelayanan informasi -------------------------------------------------------
+
+
+@rule("requests_on_time", "requests_median_days")
+def requests_served(month: Month, cache: dict) -> dict[str, Results]:
+    rows = InformationRequest.objects.filter(
+        opd_id__in=month.opd_ids,
+        answered_on__gte=month.start,
+        answered_on__lte=month.end,
+    ).values_list(
+        "pk",
+        "opd_id",
+        "registration_number",
+        "received_on",
+        "answered_on",
+        "answer_due_on",
+    )
+    per_opd: dict[int, list] = defaultdict(list)
+    for row in rows.order_by("answered_on", "pk"):
+        per_opd[row[1]].append(row)
+    on_time: Results = {}
+    median: Results = {}
+    for opd_id in month.opd_ids:
+        answered = per_opd.get(opd_id, [])
+        timely = [r for r in answered if r[4] <= r[5]]
+        evidence = [
+            {
+                "kind": "request",
+                "id": pk,
+                "label": number,
+                "url": reverse(
+                    "ppid:request-staff-detail",
+                    kwargs={"number": number.replace("/", "-")},
+                ),
+                "on_time": answered_on <= due,
+                "working_days": workdays.working_days_between(received, answered_on),
+            }
+            for pk, _opd, number, received, answered_on, due in answered
+        ]
+        on_time[opd_id] = Outcome(
+            ratio(len(timely), len(answered)) if answered else None,
+            "{} dari {} permohonan dijawab tepat waktu".format(
+                len(timely), len(answered)
+            ),
+            evidence[:EVIDENCE_CAP],
+        )
+        if answered:
+            days = statistics.median(e["working_days"] for e in evidence)
+            median[opd_id] = Outcome(
+                _median_ratio(days),
+                "median {} hari kerja".format(days),
+                evidence[:EVIDENCE_CAP],
+            )
+        else:
+            median[opd_id] = Outcome(None, "tidak ada permohonan dijawab bulan ini")
+    return {"requests_on_time": on_time, "requests_median_days": median}
+
+
+def _median_ratio(days: float) -> Decimal:
+    """5 working days or less is full marks; the law's 10 (+7) the floor."""
+    if days <= 5:
+        return Decimal(1)
+    if days <= 10:
+        return Decimal("0.75")
+    if days <= 17:
+        return Decimal("0.5")
+    return Decimal(0)
+
+
+@rule("objections_on_time")
+def objections(month: Month, cache: dict) -> dict[str, Results]:
+    rows = Objection.objects.filter(
+        request__opd_id__in=month.opd_ids,
+        answered_on__gte=month.start,
+        answered_on__lte=month.end,
+    ).values_list("pk", "request__opd_id", "objection_number", "answered_on", "due_on")
+    per_opd: dict[int, list] = defaultdict(list)
+    for row in rows.order_by("answered_on", "pk"):
+        per_opd[row[1]].append(row)
+    results: Results = {}
+    for opd_id in month.opd_ids:
+        answered = per_opd.get(opd_id, [])
+        timely = sum(1 for r in answered if r[3] <= r[4])
+        results[opd_id] = Outcome(
+            ratio(timely, len(answered)) if answered else None,
+            "{} dari {} keberatan dijawab tepat waktu".format(timely, len(answered)),
+            [
+                {"kind": "objection", "id": pk, "label": number, "on_time": done <= due}
+                for pk, _opd, number, done, due in answered
+            ][:EVIDENCE_CAP],
+        )
+    return {"objections_on_time": results}
+
+
+# --- Kualitas informasi ------------------------------------------------------------
+
+PROFILE_FIELDS = (
+    "website",
+    "email",
+    "phone",
+    "address",
+    "head_name",
+    "ppid_contact_name",
+    "ppid_contact_email",
+)
+
+
+@rule("opd_profile")
+def opd_profile(month: Month, cache: dict) -> dict[str, Results]:
+    from opds.models import Opd
+
+    results: Results = {}
+    for row in Opd.objects.filter(pk__in=month.opd_ids).values("pk", *PROFILE_FIELDS):
+        filled = [name for name in PROFILE_FIELDS if row[name]]
+        results[row["pk"]] = Outcome(
+            ratio(len(filled), len(PROFILE_FIELDS)),
+            "{} dari {} isian profil terisi".format(len(filled), len(PROFILE_FIELDS)),
+            [
+                {"kind": "missing", "label": name}
+                for name in PROFILE_FIELDS
+                if not row[name]
+            ],
+        )
+    return {"opd_profile": results}
+
+
+# --- Digitalisasi: social media ----------------------------------------------------
+
+
+def _accounts(month: Month, cache: dict) -> list[dict]:
+    """Every active account of the month's OPDs with what the social rules
+    need, in one query."""
+    if "accounts" in cache:
+        return cache["accounts"]
+    metric = AccountMetricDaily.objects.filter(account_id=OuterRef("pk"))
+
+    def latest_followers(on: datetime.date) -> Subquery:
+        return Subquery(
+            metric.filter(metric_id="followers", date__lte=on)
+            .order_by("-date")
+            .values("value")[:1]
+        )
+
+    interactions = (
+        metric.filter(
+            metric_id="interactions", date__gte=month.start, date__lte=month.end
+        )
+        .values("account_id")
+        .annotate(total=Sum("value"))
+        .values("total")
+    )
+    posted = Post.objects.filter(
+        account_id=OuterRef("pk"),
+        published_at__gte=month.start_at,
+        published_at__lt=month.end_at,
+    )
+    rows = list(
+        SocialAccount.objects.filter(opd_id__in=month.opd_ids, is_active=True)
+        .annotate(
+            followers_end=latest_followers(month.end),
+            followers_start=latest_followers(month.start - datetime.timedelta(days=1)),
+            interactions=Subquery(interactions),
+            last_data=Subquery(
+                metric.filter(date__lte=month.end).order_by("-date").values("date")[:1]
+            ),
+            posted=Exists(posted),
+        )
+        .order_by("opd_id", "platform", "pk")
+        .values(
+            "pk",
+            "opd_id",
+            "platform",
+            "handle",
+            "connection",
+            "token_revoked_at",
+            "followers_end",
+            "followers_start",
+            "interactions",
+            "last_data",
+            "posted",
+        )
+    )
+    cache["accounts"] = rows
+    return rows
+
+
+def _account_link(row: dict, **extra: Any) -> dict:
+    return {
+        "kind": "account",
+        "id": row["pk"],
+        "label": "{} @{}".format(row["platform"], row["handle"]),
+        "url": reverse("socialposts:account-detail", kwargs={"pk": row["pk"]}),
+        **extra,
+    }
+
+
+@rule("social_active_accounts", "social_channel_health")
+def social_accounts(month: Month, cache: dict) -> dict[str, Results]:
+    per_opd: dict[int, list[dict]] = defaultdict(list)
+    for row in _accounts(month, cache):
+        per_opd[row["opd_id"]].append(row)
+    fresh_since = month.end - datetime.timedelta(days=6)
+    active: Results = {}
+    health: Results = {}
+    for opd_id in month.opd_ids:
+        rows = per_opd.get(opd_id, [])
+        posting = [r for r in rows if r["posted"]]
+        healthy = [
+            r
+            for r in rows
+            if r["last_data"] is not None
+            and r["last_data"] >= fresh_since
+            and not (r["connection"] == "api" and r["token_revoked_at"])
+        ]
+        none = "belum ada akun media sosial" if not rows else ""
+        active[opd_id] = Outcome(
+            ratio(len(posting), len(rows)),
+            none
+            or "{} dari {} akun mengunggah bulan ini".format(len(posting), len(rows)),
+            [_account_link(r, posted=r["posted"]) for r in rows],
+        )
+        health[opd_id] = Outcome(
+            ratio(len(healthy), len(rows)),
+            none
+            or "{} dari {} akun dengan data 7 hari terakhir".format(
+                len(healthy), len(rows)
+            ),
+            [_account_link(r, last_data=str(r["last_data"] or "")) for r in rows],
+        )
+    return {"social_active_accounts": active, "social_channel_health": health}
+
+
+@rule("social_engagement_band", "social_follower_growth")
+def social_audience(month: Month, cache: dict) -> dict[str, Results]:
+    followers: dict[int, float] = defaultdict(float)
+    before: dict[int, float] = defaultdict(float)
+    interactions: dict[int, float] = defaultdict(float)
+    for row in _accounts(month, cache):
+        opd_id = row["opd_id"]
+        if row["followers_end"] is not None:
+            followers[opd_id] += row["followers_end"]
+            interactions[opd_id] += row["interactions"] or 0
+        if row["followers_end"] is not None and row["followers_start"] is not None:
+            before[opd_id] += row["followers_start"]
+    rates = {
+        opd_id: Decimal(str(interactions[opd_id])) / Decimal(str(total))
+        for opd_id, total in followers.items()
+        if total
+    }
+    bands: dict[int, list[int]] = defaultdict(list)
+    for opd_id in rates:
+        bands[_follower_band(followers[opd_id])].append(opd_id)
+    engagement: Results = {}
+    growth: Results = {}
+    for opd_id in month.opd_ids:
+        if opd_id not in rates:
+            engagement[opd_id] = Outcome(None, "belum ada data pengikut")
+        else:
+            band = _follower_band(followers[opd_id])
+            peers = [rates[p] for p in bands[band]]
+            engagement[opd_id] = Outcome(
+                _percentile(rates[opd_id], peers),
+                "keterlibatan {:.2%} dari {:,.0f} pengikut; {} OPD sekelas".format(
+                    float(rates[opd_id]), followers[opd_id], len(peers)
+                ).replace(",", "."),
+            )
+        if before.get(opd_id):
+            change = (
+                Decimal(str(followers[opd_id])) - Decimal(str(before[opd_id]))
+            ) / Decimal(str(before[opd_id]))
+            growth[opd_id] = Outcome(
+                ratio(max(change, Decimal(0)), FOLLOWER_GROWTH),
+                "pengikut {:+.2%} bulan ini".format(float(change)),
+            )
+        else:
+            growth[opd_id] = Outcome(None, "belum ada data pengikut awal bulan")
+    return {"social_engagement_band": engagement, "social_follower_growth": growth}
+
+
+def _follower_band(followers: float) -> int:
+    return sum(1 for floor in FOLLOWER_BANDS if followers >= floor)
+
+
+def _percentile(value: Decimal, peers: list[Decimal]) -> Decimal:
+    """Where ``value`` stands among its peers, 0 (lowest) to 1 (highest);
+    ties share the middle of their places."""
+    if len(peers) == 1:
+        return Decimal(1) if value > 0 else Decimal(0)
+    below = sum(1 for p in peers if p < value)
+    equal = sum(1 for p in peers if p == value)
+    place = Decimal(below) + Decimal(equal - 1) / 2
+    return (place / (len(peers) - 1)).quantize(Decimal("0.0001"))
+
+
+@rule(
+    "social_posting_rate",
+    "social_content_mix",
+    "social_video_length",
+    "social_ppid_announcements",
+)
+def social_posts(month: Month, cache: dict) -> dict[str, Results]:
+    posts = Post.objects.filter(
+        account__opd_id__in=month.opd_ids,
+        account__is_active=True,
+        published_at__gte=month.start_at,
+        published_at__lt=month.end_at,
+    )
+    video = Q(content_type__in=VIDEO_TYPES)
+    limit = settings.SOCIAL_VIDEO_MAX_SECONDS
+    counts = {
+        row["account__opd_id"]: row
+        for row in posts.values("account__opd_id")
+        .annotate(
+            total=Count("pk"),
+            visual=Count("pk", filter=Q(content_type__in=VISUAL_TYPES)),
+            videos=Count("pk", filter=video & Q(duration_seconds__isnull=False)),
+            short=Count("pk", filter=video & Q(duration_seconds__lte=limit)),
+            ppid=Count("pk", filter=Q(information_item__isnull=False)),
+            last=Max("published_at"),
+        )
+        .order_by()
+    }
+    sample = (
+        posts.annotate(
+            row=Window(
+                RowNumber(),
+                partition_by=[F("account__opd_id")],
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(row__lte=EVIDENCE_CAP)
+        .values_list(
+            "pk",
+            "account__opd_id",
+            "account_id",
+            "permalink",
+            "published_at",
+            "content_type",
+            "duration_seconds",
+            "information_item_id",
+        )
+    )
+    evidence: dict[int, list[dict]] = defaultdict(list)
+    for pk, opd_id, account_id, link, published, kind, duration, item_id in sample:
+        evidence[opd_id].append(
+            {
+                "kind": "post",
+                "id": pk,
+                "label": "{:%Y-%m-%d} {}".format(timezone.localtime(published), kind),
+                "url": link
+                or reverse("socialposts:account-detail", kwargs={"pk": account_id}),
+                "content_type": kind,
+                "duration": duration,
+                "ppid_item": item_id,
+            }
+        )
+    results: dict[str, Results] = defaultdict(dict)
+    for opd_id in month.opd_ids:
+        c = counts.get(opd_id, defaultdict(int))
+        shown = evidence.get(opd_id, [])
+        per_week = Decimal(c["total"]) / month.weeks
+        results["social_posting_rate"][opd_id] = Outcome(
+            ratio(per_week, POSTS_PER_WEEK),
+            "{} unggahan, {:.1f} per minggu".format(c["total"], float(per_week)),
+            shown,
+        )
+        if c["total"]:
+            visual = Decimal(c["visual"]) / c["total"]
+            results["social_content_mix"][opd_id] = Outcome(
+                ratio(visual, VISUAL_SHARE),
+                "{:.0%} infografis dan video".format(float(visual)),
+                [e for e in shown if e["content_type"] in VISUAL_TYPES],
+            )
+            announced = Decimal(c["ppid"]) / c["total"]
+            results["social_ppid_announcements"][opd_id] = Outcome(
+                ratio(announced, PPID_SHARE),
+                "{} dari {} unggahan mengumumkan informasi PPID".format(
+                    c["ppid"], c["total"]
+                ),
+                [e for e in shown if e["ppid_item"]],
+            )
+        else:
+            for name in ("social_content_mix", "social_ppid_announcements"):
+                results[name][opd_id] = Outcome(None, "tidak ada unggahan bulan ini")
+        results["social_video_length"][opd_id] = Outcome(
+            ratio(c["short"], c["videos"]) if c["videos"] else None,
+            "{} dari {} video paling lama {} detik".format(
+                c["short"], c["videos"], limit
+            ),
+            [e for e in shown if e["content_type"] in VIDEO_TYPES],
+        )
+    return dict(results)

@@ -1,0 +1,475 @@
+"""Writes of the monthly evaluation: build a month's draft from the
+portal's data, score manual items, the OPDs' right of reply, finalise, and
+reopen a final month as a new version.
+
+Every write locks the report row, checks its state, and changes scores,
+ranks and the report file's hash in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from evaluations import rules
+from evaluations.models import (
+    Contest,
+    Framework,
+    Item,
+    ItemScore,
+    MonthlyReport,
+    OpdScore,
+    band_for,
+    rounded,
+)
+from opds import permissions as perms
+from opds.models import Opd, User
+
+Status = MonthlyReport.Status
+CARRIED = "Dibawa dari penilaian bulan sebelumnya."
+
+
+def today() -> datetime.date:
+    """The day the services see as today (Asia/Jakarta); tests move it."""
+    return timezone.localdate()
+
+
+def first_of(month: datetime.date) -> datetime.date:
+    return month.replace(day=1)
+
+
+def previous_month(month: datetime.date) -> datetime.date:
+    return first_of(first_of(month) - datetime.timedelta(days=1))
+
+
+def framework_for(month: datetime.date) -> Framework:
+    """The year's framework, or the latest before it until a new one is
+    entered."""
+    framework = Framework.objects.filter(year__lte=month.year).order_by("-year").first()
+    if framework is None:
+        raise ValidationError(
+            {
+                "month": _("There is no evaluation framework for %(year)s.")
+                % {"year": month.year}
+            }
+        )
+    return framework
+
+
+def build_report(
+    month: datetime.date, *, by: User | None = None, reason: str = ""
+) -> MonthlyReport:
+    """Compute the month's draft from the portal's data, or compute it
+    again; a final month gets a new version, which needs a reason."""
+    month = first_of(month)
+    if month > first_of(today()):
+        raise ValidationError(
+            {"month": _("A month that has not begun cannot be scored.")}
+        )
+    if by is not None and not perms.can_review_evaluations(by):
+        raise PermissionDenied(_("Only the Dinkominfo evaluation team scores OPDs."))
+    framework = framework_for(month)
+    with transaction.atomic():
+        latest = (
+            MonthlyReport.objects.select_for_update()
+            .filter(month=month)
+            .order_by("-version")
+            .first()
+        )
+        if latest is not None and latest.status == Status.REPLY:
+            raise ValidationError(
+                {
+                    "month": _(
+                        "The OPDs are replying to this month's report; it cannot be computed again now."
+                    )
+                }
+            )
+        if latest is not None and latest.status == Status.FINAL:
+            if not reason.strip():
+                raise ValidationError(
+                    {
+                        "reason": _(
+                            "This month's report is final: give the reason for a new version."
+                        )
+                    }
+                )
+            manual = _manual_scores(latest)
+            report = MonthlyReport.objects.create(
+                month=month,
+                version=latest.version + 1,
+                framework=framework,
+                reason=reason.strip(),
+            )
+        elif latest is not None:
+            manual = _manual_scores(latest)
+            latest.scores.all().delete()
+            MonthlyReport.objects.filter(pk=latest.pk).update(
+                computed_at=timezone.now(), framework=framework
+            )
+            report = MonthlyReport.objects.get(pk=latest.pk)
+        else:
+            manual = _carried_over(month)
+            report = MonthlyReport.objects.create(month=month, framework=framework)
+        _compute(report, manual)
+    report.refresh_from_db()
+    return report
+
+
+def _manual_scores(report: MonthlyReport) -> dict[tuple[int, str], ItemScore]:
+    """A report's manual scores by (OPD, item code)."""
+    return {
+        (s.opd_score.opd_id, s.item.code): s
+        for s in ItemScore.objects.filter(
+            opd_score__report=report,
+            item__method=Item.Method.MANUAL,
+            ratio__isnull=False,
+        ).select_related("opd_score", "item")
+    }
+
+
+def _carried_over(month: datetime.date) -> dict[tuple[int, str], ItemScore]:
+    """Manual items keep last month's final score until the team changes
+    it: what a desk, an SK or a budget is rarely changes in a month."""
+    last = (
+        MonthlyReport.objects.filter(month=previous_month(month), status=Status.FINAL)
+        .order_by("-version")
+        .first()
+    )
+    if last is None:
+        return {}
+    scores = _manual_scores(last)
+    for score in scores.values():
+        score.comment = CARRIED
+    return scores
+
+
+def _compute(report: MonthlyReport, manual: dict[tuple[int, str], ItemScore]) -> None:
+    month = rules.Month(report.month, report.month_end, [])
+    # The OPDs as the registry stood at the end of the month: a later
+    # merger does not rewrite a past month.
+    opds = list(
+        Opd.objects.valid_on(report.month_end)
+        .filter(is_active=True)
+        .order_by("name", "pk")
+        .values_list("pk", flat=True)
+    )
+    month.opd_ids = opds
+    items = list(
+        Item.objects.filter(indicator__framework=report.framework).select_related(
+            "indicator"
+        )
+    )
+    wanted = {i.rule for i in items if i.method == Item.Method.AUTOMATIC and i.rule}
+    outcomes = rules.compute(month, wanted)
+    scores = OpdScore.objects.bulk_create(
+        [
+            OpdScore(report=report, opd_id=opd_id, score=Decimal(0), band="", rank=0)
+            for opd_id in opds
+        ]
+    )
+    by_opd = {s.opd_id: s for s in scores}
+    rows = []
+    for opd_id in opds:
+        for item in items:
+            if item.method == Item.Method.AUTOMATIC:
+                outcome = outcomes.get(item.rule, {}).get(opd_id) or rules.Outcome(
+                    None, ""
+                )
+                rows.append(
+                    ItemScore(
+                        opd_score=by_opd[opd_id],
+                        item=item,
+                        ratio=_four(outcome.ratio),
+                        applies=outcome.ratio is not None,
+                        detail=outcome.detail[:300],
+                        evidence=outcome.evidence,
+                    )
+                )
+            else:
+                kept = manual.get((opd_id, item.code))
+                rows.append(
+                    ItemScore(
+                        opd_score=by_opd[opd_id],
+                        item=item,
+                        ratio=kept.ratio if kept else None,
+                        detail="" if kept else "Belum dinilai tim.",
+                        evidence=kept.evidence if kept else [],
+                        comment=kept.comment if kept else "",
+                        scored_by_id=kept.scored_by_id if kept else None,
+                        scored_at=kept.scored_at if kept else None,
+                    )
+                )
+    ItemScore.objects.bulk_create(rows, batch_size=2000)
+    _rescore(report)
+
+
+def _four(value: Decimal | None) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(Decimal("0.0001"))
+
+
+def total(item_scores: list[ItemScore]) -> Decimal:
+    """The score of 100: each indicator's weight times the weighted share
+    of its items fulfilled. Items that do not apply weigh nothing; an
+    indicator none of whose items applies leaves the others to fill the
+    100. A manual item not yet scored counts as 0."""
+    per_indicator: dict[int, list[ItemScore]] = defaultdict(list)
+    weights: dict[int, Decimal] = {}
+    for score in item_scores:
+        if score.applies:
+            per_indicator[score.item.indicator_id].append(score)
+            weights[score.item.indicator_id] = score.item.indicator.weight
+    earned = Decimal(0)
+    possible = Decimal(0)
+    for indicator_id, scores in per_indicator.items():
+        weight_sum = sum((s.item.weight for s in scores), Decimal(0))
+        if not weight_sum:
+            continue
+        share = (
+            sum((s.item.weight * (s.ratio or 0) for s in scores), Decimal(0))
+            / weight_sum
+        )
+        earned += weights[indicator_id] * share
+        possible += weights[indicator_id]
+    if not possible:
+        return Decimal(0)
+    return earned * 100 / possible
+
+
+def _rescore(report: MonthlyReport) -> None:
+    """Scores, bands and ranks of every OPD of the report, from its item
+    scores; then the report file's hash."""
+    scores = list(report.scores.select_related("opd"))
+    items: dict[int, list[ItemScore]] = defaultdict(list)
+    for item_score in ItemScore.objects.filter(opd_score__report=report).select_related(
+        "item__indicator"
+    ):
+        items[item_score.opd_score_id].append(item_score)
+    for score in scores:
+        score.score = rounded(total(items[score.pk]))
+        score.band = band_for(score.score)
+    # Competition ranking: equal scores share a rank, the next one skips.
+    ordered = sorted(scores, key=lambda s: (-s.score, s.opd.name, s.opd_id))
+    for position, score in enumerate(ordered, start=1):
+        previous = ordered[position - 2] if position > 1 else None
+        score.rank = (
+            previous.rank
+            if previous is not None and previous.score == score.score
+            else position
+        )
+    OpdScore.objects.bulk_update(scores, ["score", "band", "rank"])
+    MonthlyReport.objects.filter(pk=report.pk).update(sha256=_fingerprint(report))
+
+
+def _fingerprint(report: MonthlyReport) -> str:
+    """The SHA-256 of the report's content: the same data gives the same
+    hash, whenever and however often it is computed."""
+    from evaluations.exports import report_bytes
+
+    return hashlib.sha256(report_bytes(report)).hexdigest()
+
+
+def _locked(report: MonthlyReport) -> MonthlyReport:
+    return MonthlyReport.objects.select_for_update().get(pk=report.pk)
+
+
+def score_manual_item(
+    item_score: ItemScore, *, by: User, ratio: Decimal, comment: str = ""
+) -> ItemScore:
+    """The team's score of a manual item, 0 to 1, with its reasons."""
+    if not perms.can_review_evaluations(by):
+        raise PermissionDenied(_("Only the Dinkominfo evaluation team scores OPDs."))
+    if item_score.item.method != Item.Method.MANUAL:
+        raise ValidationError(
+            {"ratio": _("This item is computed from the portal's data.")}
+        )
+    ratio = _checked_ratio(ratio)
+    with transaction.atomic():
+        report = _locked(item_score.opd_score.report)
+        if report.status != Status.DRAFT:
+            raise ValidationError(
+                {"ratio": _("Manual items are scored while the report is a draft.")}
+            )
+        ItemScore.objects.filter(pk=item_score.pk).update(
+            ratio=ratio,
+            comment=comment.strip(),
+            detail="",
+            scored_by=by,
+            scored_at=timezone.now(),
+        )
+        _rescore(report)
+    item_score.refresh_from_db()
+    return item_score
+
+
+def _checked_ratio(value: Decimal | str | float) -> Decimal:
+    try:
+        ratio = Decimal(str(value))
+    except ArithmeticError:
+        ratio = Decimal(-1)
+    if not (Decimal(0) <= ratio <= Decimal(1)):
+        raise ValidationError({"ratio": _("Enter a fulfilment between 0 and 1.")})
+    return ratio.quantize(Decimal("0.0001"))
+
+
+def open_for_reply(
+    report: MonthlyReport, *, by: User, deadline: datetime.date
+) -> MonthlyReport:
+    """Show the draft to the OPDs, who may agree or contest until the
+    deadline Dinkominfo sets."""
+    if not perms.can_review_evaluations(by):
+        raise PermissionDenied(_("Only the Dinkominfo evaluation team scores OPDs."))
+    if deadline <= today():
+        raise ValidationError(
+            {"deadline": _("The reply deadline must be after today.")}
+        )
+    with transaction.atomic():
+        report = _locked(report)
+        if report.status != Status.DRAFT:
+            raise ValidationError(
+                {"deadline": _("Only a draft can be opened for reply.")}
+            )
+        report.status = Status.REPLY
+        report.reply_deadline = deadline
+        report.opened_for_reply_at = timezone.now()
+        report.save(update_fields=["status", "reply_deadline", "opened_for_reply_at"])
+    return report
+
+
+def _replying(opd_score: OpdScore, by: User) -> MonthlyReport:
+    if not perms.can_reply_to_evaluation(by, opd_score.opd):
+        raise PermissionDenied(_("Only the OPD's own admin replies to its score."))
+    report = _locked(opd_score.report)
+    if report.status != Status.REPLY:
+        raise ValidationError({"reply": _("This report is not open for reply.")})
+    if today() > report.reply_deadline:
+        raise ValidationError({"reply": _("The reply deadline has passed.")})
+    return report
+
+
+def agree(opd_score: OpdScore, *, by: User) -> OpdScore:
+    """The OPD accepts its score as it stands."""
+    with transaction.atomic():
+        _replying(opd_score, by)
+        if Contest.objects.filter(item_score__opd_score=opd_score).exists():
+            raise ValidationError(
+                {"reply": _("Your OPD has already contested an item of this report.")}
+            )
+        OpdScore.objects.filter(pk=opd_score.pk).update(
+            reply="agree", replied_at=timezone.now(), replied_by=by
+        )
+    opd_score.refresh_from_db()
+    return opd_score
+
+
+def contest(
+    item_score: ItemScore, *, by: User, argument: str, evidence_url: str = ""
+) -> Contest:
+    """The OPD contests one item with its argument and evidence."""
+    if not argument.strip():
+        raise ValidationError({"argument": _("Say why the score is wrong.")})
+    with transaction.atomic():
+        opd_score = item_score.opd_score
+        _replying(opd_score, by)
+        if opd_score.reply == "agree":
+            raise ValidationError(
+                {"reply": _("Your OPD has already agreed with this report.")}
+            )
+        if Contest.objects.filter(item_score=item_score).exists():
+            raise ValidationError(
+                {"argument": _("This item has already been contested.")}
+            )
+        created = Contest.objects.create(
+            item_score=item_score,
+            argument=argument.strip(),
+            evidence_url=evidence_url.strip(),
+            filed_by=by,
+        )
+        OpdScore.objects.filter(pk=opd_score.pk).update(
+            reply="contest", replied_at=timezone.now(), replied_by=by
+        )
+    return created
+
+
+def decide_contest(
+    contest_: Contest,
+    *,
+    by: User,
+    accept: bool,
+    response: str,
+    ratio: Decimal | None = None,
+) -> Contest:
+    """The team's decision; an accepted contest changes the item's score."""
+    if not perms.can_review_evaluations(by):
+        raise PermissionDenied(_("Only the Dinkominfo evaluation team scores OPDs."))
+    if not response.strip():
+        raise ValidationError({"response": _("Give the reasons for the decision.")})
+    new_ratio = _checked_ratio(ratio) if accept else None
+    with transaction.atomic():
+        report = _locked(contest_.item_score.opd_score.report)
+        if report.status != Status.REPLY:
+            raise ValidationError({"response": _("This report is not open for reply.")})
+        current = Contest.objects.select_for_update().get(pk=contest_.pk)
+        if current.status != Contest.Status.PENDING:
+            raise ValidationError(
+                {"response": _("This contest has already been decided.")}
+            )
+        current.status = Contest.Status.ACCEPTED if accept else Contest.Status.REJECTED
+        current.response = response.strip()
+        current.decided_by = by
+        current.decided_at = timezone.now()
+        current.save(update_fields=["status", "response", "decided_by", "decided_at"])
+        if accept:
+            ItemScore.objects.filter(pk=current.item_score_id).update(
+                ratio=new_ratio,
+                applies=True,
+                comment=response.strip(),
+                scored_by=by,
+                scored_at=timezone.now(),
+            )
+            _rescore(report)
+    return current
+
+
+def finalise(report: MonthlyReport, *, by: User) -> MonthlyReport:
+    """Lock the month once the reply deadline has passed (or every OPD has
+    replied) and every contest is decided."""
+    if not perms.can_review_evaluations(by):
+        raise PermissionDenied(_("Only the Dinkominfo evaluation team scores OPDs."))
+    with transaction.atomic():
+        report = _locked(report)
+        if report.status != Status.REPLY:
+            raise ValidationError(
+                {"status": _("Only a report open for reply can be finalised.")}
+            )
+        waiting = report.scores.filter(reply="").exists()
+        if waiting and today() <= report.reply_deadline:
+            raise ValidationError(
+                {
+                    "status": _(
+                        "Some OPDs have not replied and the deadline has not passed."
+                    )
+                }
+            )
+        if Contest.objects.filter(
+            item_score__opd_score__report=report, status=Contest.Status.PENDING
+        ).exists():
+            raise ValidationError({"status": _("Decide every contest first.")})
+        report.status = Status.FINAL
+        report.finalised_at = timezone.now()
+        report.finalised_by = by
+        report.save(update_fields=["status", "finalised_at", "finalised_by"])
+    transaction.on_commit(lambda: _announce(report.pk))
+    return report
+
+
+def _announce(report_id: int) -> None:
+    from evaluations.tasks import send_final_report_task
+
+    send_final_report_task.delay(report_id)
