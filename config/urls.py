@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("opds.urls")),
     path("", include("ppid.urls")),
     path("", include("socialposts.urls")),
+    path("", include("evaluations.urls")),
     path(
         "sitemap.xml",
         sitemap,

@@ -77,5 +77,12 @@ class ContestAdmin(ReadOnlyAdmin):
 
 @admin.register(ReportRun)
 class ReportRunAdmin(ReadOnlyAdmin):
-    list_display = ["month", "trigger", "status", "attempts", "queued_at", "finished_at"]
+    list_display = [
+        "month",
+        "trigger",
+        "status",
+        "attempts",
+        "queued_at",
+        "finished_at",
+    ]
     list_filter = ["status", "trigger"]

@@ -18,9 +18,11 @@ def send_final_report(report_id: int) -> int:
     month = "{:%m/%Y}".format(report.month)
     messages = []
     admins: dict[int, list[str]] = {}
-    for opd_id, email in User.objects.filter(
-        role=User.Role.OPD_ADMIN, is_active=True, opd__isnull=False
-    ).exclude(email="").values_list("opd_id", "email"):
+    for opd_id, email in (
+        User.objects.filter(role=User.Role.OPD_ADMIN, is_active=True, opd__isnull=False)
+        .exclude(email="")
+        .values_list("opd_id", "email")
+    ):
         admins.setdefault(opd_id, []).append(email)
     for score in report.scores.select_related("opd").order_by("rank", "opd__name"):
         recipients = admins.get(score.opd_id)
@@ -56,7 +58,9 @@ def send_final_report(report_id: int) -> int:
     )
     if team:
         lines = [
-            "{}. {} — {} ({})".format(s.rank, s.opd.short_name, s.score, s.get_band_display())
+            "{}. {} — {} ({})".format(
+                s.rank, s.opd.short_name, s.score, s.get_band_display()
+            )
             for s in report.scores.select_related("opd").order_by("rank", "opd__name")
         ]
         messages.append(

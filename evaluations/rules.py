@@ -24,7 +24,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
+    Case,
     Count,
+    DateField,
     Exists,
     F,
     Max,
@@ -33,9 +36,11 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
+    Value,
+    When,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, Greatest, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -64,6 +69,20 @@ SERTA_MERTA_HOURS = 24
 FOLLOWER_BANDS = [1_000, 10_000, 100_000]
 VISUAL_TYPES = ("infografis", "video", "reels")
 VIDEO_TYPES = ("video", "reels")
+# Every metric an account may have a daily value of.
+ACCOUNT_METRICS = (
+    "followers",
+    "new_followers",
+    "reach",
+    "views",
+    "interactions",
+    "profile_visits",
+    "likes",
+    "comments",
+    "shares",
+    "watch_time_minutes",
+)
+NEVER = datetime.date(1900, 1, 1)
 
 
 @dataclass
@@ -117,11 +136,14 @@ def rule(*names: str) -> Callable:
     return register
 
 
-def compute(month: Month, rules: set[str]) -> dict[str, Results]:
+def compute(
+    month: Month, rules: set[str], cache: dict | None = None
+) -> dict[str, Results]:
     """Every requested rule for every OPD of the month; a family of rules
-    sharing one reading is read once."""
+    sharing one reading is read once. ``cache`` may hold readings the
+    caller made already (``opds``: the registry rows)."""
     done: dict[str, Results] = {}
-    cache: dict = {}
+    cache = {} if cache is None else cache
     for name in sorted(rules):
         if name not in done:
             done.update(RULES[name](month, cache))
@@ -176,16 +198,12 @@ def dip_completeness(month: Month, cache: dict) -> dict[str, Results]:
     )
     for row in rows:
         found[row["opd_id"]][row["subtype_id"]] = row["first"]
-    titles = dict(
-        InformationItem.objects.filter(
-            pk__in=[pk for per in found.values() for pk in per.values()]
-        ).values_list("pk", "title")
-    )
     results: Results = {}
     for opd_id in month.opd_ids:
         have = found.get(opd_id, {})
+        # The sub-type names what is proven; the link leads to one item.
         evidence = [
-            _item_link(have[pk], titles.get(have[pk], ""), subtype=name)
+            _item_link(have[pk], name, subtype=name)
             for pk, name in required
             if pk in have
         ][:EVIDENCE_CAP]
@@ -217,11 +235,14 @@ def catalogue_state(month: Month, cache: dict) -> dict[str, Results]:
     standing = InformationItem.objects.filter(
         _standing(month), opd_id__in=month.opd_ids
     )
-    decided = ExclusionDecision.objects.filter(
-        item=OuterRef("pk"), decided_on__lte=month.end
+    # IN (subquery), not EXISTS: PostgreSQL hashes the subquery once, where
+    # a correlated EXISTS is priced per item and tips the plan into JIT
+    # compilation that costs more than the query (bench/evaluations.py).
+    decided_ids = ExclusionDecision.objects.filter(decided_on__lte=month.end).values(
+        "item_id"
     )
-    filed = InformationFile.objects.filter(
-        item=OuterRef("pk"), uploaded_at__lt=month.end_at
+    filed_ids = InformationFile.objects.filter(uploaded_at__lt=month.end_at).values(
+        "item_id"
     )
     overdue = Q(category=Category.BERKALA, last_updated_at__lt=stale_before)
     announced = Q(
@@ -230,7 +251,18 @@ def catalogue_state(month: Month, cache: dict) -> dict[str, Results]:
         event_occurred_at__isnull=False,
     )
     on_time = announced & Q(published_at__lte=F("event_occurred_at") + fast)
-    flagged = standing.annotate(decided=Exists(decided), filed=Exists(filed))
+    flagged = standing.annotate(
+        decided=Case(
+            When(pk__in=decided_ids, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        filed=Case(
+            When(pk__in=filed_ids, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
     counts = {
         row["opd_id"]: row
         for row in flagged.values("opd_id")
@@ -239,13 +271,14 @@ def catalogue_state(month: Month, cache: dict) -> dict[str, Results]:
             overdue=Count("pk", filter=overdue),
             dik=Count("pk", filter=Q(category=Category.DIKECUALIKAN)),
             dik_decided=Count(
-                "pk", filter=Q(category=Category.DIKECUALIKAN, decided=True)
+                "pk", filter=Q(category=Category.DIKECUALIKAN, pk__in=decided_ids)
             ),
             serta=Count("pk", filter=announced),
             serta_fast=Count("pk", filter=on_time),
             public=Count("pk", filter=~Q(category=Category.DIKECUALIKAN)),
             public_filed=Count(
-                "pk", filter=~Q(category=Category.DIKECUALIKAN) & Q(filed=True)
+                "pk",
+                filter=~Q(category=Category.DIKECUALIKAN) & Q(pk__in=filed_ids),
             ),
         )
         .order_by()
@@ -255,9 +288,9 @@ def catalogue_state(month: Month, cache: dict) -> dict[str, Results]:
     problems = (
         flagged.filter(
             overdue
-            | Q(category=Category.DIKECUALIKAN, decided=False)
+            | (Q(category=Category.DIKECUALIKAN) & ~Q(pk__in=decided_ids))
             | announced
-            | (~Q(category=Category.DIKECUALIKAN) & Q(filed=False))
+            | (~Q(category=Category.DIKECUALIKAN) & ~Q(pk__in=filed_ids))
         )
         .annotate(
             row=Window(
@@ -373,8 +406,14 @@ def requests_served(month: Month, cache: dict) -> dict[str, Results]:
         "answer_due_on",
     )
     per_opd: dict[int, list] = defaultdict(list)
-    for row in rows.order_by("answered_on", "pk"):
+    rows = list(rows.order_by("answered_on", "pk"))
+    for row in rows:
         per_opd[row[1]].append(row)
+    # One calendar over every request of the month: its holidays and
+    # overrides are read once, not once per request.
+    calendar = workdays.WorkingCalendar(
+        min((r[3] for r in rows), default=month.start), month.end
+    )
     on_time: Results = {}
     median: Results = {}
     for opd_id in month.opd_ids:
@@ -390,7 +429,7 @@ def requests_served(month: Month, cache: dict) -> dict[str, Results]:
                     kwargs={"number": number.replace("/", "-")},
                 ),
                 "on_time": answered_on <= due,
-                "working_days": workdays.working_days_between(received, answered_on),
+                "working_days": calendar.count_between(received, answered_on),
             }
             for pk, _opd, number, received, answered_on, due in answered
         ]
@@ -467,7 +506,10 @@ def opd_profile(month: Month, cache: dict) -> dict[str, Results]:
     from opds.models import Opd
 
     results: Results = {}
-    for row in Opd.objects.filter(pk__in=month.opd_ids).values("pk", *PROFILE_FIELDS):
+    rows = cache.get("opds") or Opd.objects.filter(pk__in=month.opd_ids).values(
+        "pk", *PROFILE_FIELDS
+    )
+    for row in rows:
         filled = [name for name in PROFILE_FIELDS if row[name]]
         results[row["pk"]] = Outcome(
             ratio(len(filled), len(PROFILE_FIELDS)),
@@ -517,8 +559,21 @@ def _accounts(month: Month, cache: dict) -> list[dict]:
             followers_end=latest_followers(month.end),
             followers_start=latest_followers(month.start - datetime.timedelta(days=1)),
             interactions=Subquery(interactions),
-            last_data=Subquery(
-                metric.filter(date__lte=month.end).order_by("-date").values("date")[:1]
+            # The latest day per metric follows the (account, metric, date)
+            # key; one sort over all of an account's rows would read them all.
+            last_data=Greatest(
+                *(
+                    Coalesce(
+                        Subquery(
+                            metric.filter(metric_id=code, date__lte=month.end)
+                            .order_by("-date")
+                            .values("date")[:1]
+                        ),
+                        Value(NEVER),
+                        output_field=DateField(),
+                    )
+                    for code in ACCOUNT_METRICS
+                )
             ),
             posted=Exists(posted),
         )
@@ -537,6 +592,9 @@ def _accounts(month: Month, cache: dict) -> list[dict]:
             "posted",
         )
     )
+    for row in rows:
+        if row["last_data"] == NEVER:
+            row["last_data"] = None
     cache["accounts"] = rows
     return rows
 

@@ -61,12 +61,26 @@ def claim(run_id: int, task_id: str | None = None) -> ReportRun | None:
     return ReportRun.objects.get(pk=run_id) if taken else None
 
 
-def execute(run: ReportRun, *, reason: str = "") -> ReportRun:
+def run_now(
+    month: datetime.date, *, trigger: str, by=None, reason: str = ""
+) -> ReportRun:
+    """Compute a month in this process (the command, a reviewer's button),
+    recorded as a run like the scheduled ones."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    run = claim(queue_run(month, trigger=trigger, enqueue=lambda run_id: None).pk)
+    if run is None:
+        raise ValidationError({"month": _("Another process is computing this month.")})
+    return execute(run, reason=reason, by=by)
+
+
+def execute(run: ReportRun, *, reason: str = "", by=None) -> ReportRun:
     """Build the run's month and record the outcome on the run."""
     from evaluations.services import build_report
 
     try:
-        report = build_report(run.month, reason=reason)
+        report = build_report(run.month, by=by, reason=reason)
     except Exception as exc:  # noqa: BLE001 - recorded on the run, then raised
         ReportRun.objects.filter(pk=run.pk).update(
             status=Status.FAILED,

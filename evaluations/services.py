@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -118,7 +119,6 @@ def build_report(
             manual = _carried_over(month)
             report = MonthlyReport.objects.create(month=month, framework=framework)
         _compute(report, manual)
-    report.refresh_from_db()
     return report
 
 
@@ -140,11 +140,16 @@ def _carried_over(month: datetime.date) -> dict[tuple[int, str], ItemScore]:
     last = (
         MonthlyReport.objects.filter(month=previous_month(month), status=Status.FINAL)
         .order_by("-version")
-        .first()
+        .values("pk")[:1]
     )
-    if last is None:
-        return {}
-    scores = _manual_scores(last)
+    scores = {
+        (s.opd_score.opd_id, s.item.code): s
+        for s in ItemScore.objects.filter(
+            opd_score__report=Subquery(last),
+            item__method=Item.Method.MANUAL,
+            ratio__isnull=False,
+        ).select_related("opd_score", "item")
+    }
     for score in scores.values():
         score.comment = CARRIED
     return scores
@@ -154,12 +159,13 @@ def _compute(report: MonthlyReport, manual: dict[tuple[int, str], ItemScore]) ->
     month = rules.Month(report.month, report.month_end, [])
     # The OPDs as the registry stood at the end of the month: a later
     # merger does not rewrite a past month.
-    opds = list(
+    registry = list(
         Opd.objects.valid_on(report.month_end)
         .filter(is_active=True)
         .order_by("name", "pk")
-        .values_list("pk", flat=True)
+        .only("pk", "name", "slug", *rules.PROFILE_FIELDS)
     )
+    opds = [opd.pk for opd in registry]
     month.opd_ids = opds
     items = list(
         Item.objects.filter(indicator__framework=report.framework).select_related(
@@ -167,11 +173,15 @@ def _compute(report: MonthlyReport, manual: dict[tuple[int, str], ItemScore]) ->
         )
     )
     wanted = {i.rule for i in items if i.method == Item.Method.AUTOMATIC and i.rule}
-    outcomes = rules.compute(month, wanted)
+    profiles = [
+        {"pk": opd.pk, **{name: getattr(opd, name) for name in rules.PROFILE_FIELDS}}
+        for opd in registry
+    ]
+    outcomes = rules.compute(month, wanted, {"opds": profiles})
     scores = OpdScore.objects.bulk_create(
         [
-            OpdScore(report=report, opd_id=opd_id, score=Decimal(0), band="", rank=0)
-            for opd_id in opds
+            OpdScore(report=report, opd=opd, score=Decimal(0), band="", rank=0)
+            for opd in registry
         ]
     )
     by_opd = {s.opd_id: s for s in scores}
@@ -207,7 +217,7 @@ def _compute(report: MonthlyReport, manual: dict[tuple[int, str], ItemScore]) ->
                     )
                 )
     ItemScore.objects.bulk_create(rows, batch_size=2000)
-    _rescore(report)
+    _rescore(report, scores, rows)
 
 
 def _four(value: Decimal | None) -> Decimal | None:
@@ -242,14 +252,23 @@ def total(item_scores: list[ItemScore]) -> Decimal:
     return earned * 100 / possible
 
 
-def _rescore(report: MonthlyReport) -> None:
+def _rescore(
+    report: MonthlyReport,
+    scores: list[OpdScore] | None = None,
+    every: list[ItemScore] | None = None,
+) -> None:
     """Scores, bands and ranks of every OPD of the report, from its item
-    scores; then the report file's hash."""
-    scores = list(report.scores.select_related("opd"))
+    scores (read unless the caller has just written them); then the report
+    file's hash."""
+    if scores is None or every is None:
+        scores = list(report.scores.select_related("opd"))
+        every = list(
+            ItemScore.objects.filter(opd_score__report=report).select_related(
+                "item__indicator"
+            )
+        )
     items: dict[int, list[ItemScore]] = defaultdict(list)
-    for item_score in ItemScore.objects.filter(opd_score__report=report).select_related(
-        "item__indicator"
-    ):
+    for item_score in every:
         items[item_score.opd_score_id].append(item_score)
     for score in scores:
         score.score = rounded(total(items[score.pk]))
@@ -264,15 +283,18 @@ def _rescore(report: MonthlyReport) -> None:
             else position
         )
     OpdScore.objects.bulk_update(scores, ["score", "band", "rank"])
-    MonthlyReport.objects.filter(pk=report.pk).update(sha256=_fingerprint(report))
+    report.sha256 = _fingerprint(report, scores, every)
+    MonthlyReport.objects.filter(pk=report.pk).update(sha256=report.sha256)
 
 
-def _fingerprint(report: MonthlyReport) -> str:
+def _fingerprint(
+    report: MonthlyReport, scores: list[OpdScore], items: list[ItemScore]
+) -> str:
     """The SHA-256 of the report's content: the same data gives the same
     hash, whenever and however often it is computed."""
     from evaluations.exports import report_bytes
 
-    return hashlib.sha256(report_bytes(report)).hexdigest()
+    return hashlib.sha256(report_bytes(report, scores, items)).hexdigest()
 
 
 def _locked(report: MonthlyReport) -> MonthlyReport:
@@ -306,6 +328,43 @@ def score_manual_item(
         _rescore(report)
     item_score.refresh_from_db()
     return item_score
+
+
+def score_manual_items(
+    report: MonthlyReport,
+    *,
+    by: User,
+    scores: dict[tuple[int, str], tuple[Decimal, str]],
+) -> int:
+    """Many manual scores at once, ``(opd id, item code) → (ratio,
+    comment)``: all are written or none, then the report is scored once."""
+    if not perms.can_review_evaluations(by):
+        raise PermissionDenied(_("Only the Dinkominfo evaluation team scores OPDs."))
+    checked = {key: (_checked_ratio(r), c.strip()) for key, (r, c) in scores.items()}
+    with transaction.atomic():
+        report = _locked(report)
+        if report.status != Status.DRAFT:
+            raise ValidationError(
+                {"ratio": _("Manual items are scored while the report is a draft.")}
+            )
+        rows = list(
+            ItemScore.objects.filter(
+                opd_score__report=report, item__method=Item.Method.MANUAL
+            ).select_related("opd_score", "item")
+        )
+        now = timezone.now()
+        changed = []
+        for row in rows:
+            key = (row.opd_score.opd_id, row.item.code)
+            if key in checked:
+                row.ratio, row.comment = checked[key]
+                row.detail, row.scored_by, row.scored_at = "", by, now
+                changed.append(row)
+        ItemScore.objects.bulk_update(
+            changed, ["ratio", "comment", "detail", "scored_by", "scored_at"]
+        )
+        _rescore(report)
+    return len(changed)
 
 
 def _checked_ratio(value: Decimal | str | float) -> Decimal:
@@ -372,6 +431,8 @@ def contest(
     item_score: ItemScore, *, by: User, argument: str, evidence_url: str = ""
 ) -> Contest:
     """The OPD contests one item with its argument and evidence."""
+    if not perms.can_reply_to_evaluation(by, item_score.opd_score.opd):
+        raise PermissionDenied(_("Only the OPD's own admin replies to its score."))
     if not argument.strip():
         raise ValidationError({"argument": _("Say why the score is wrong.")})
     with transaction.atomic():
@@ -437,9 +498,11 @@ def decide_contest(
     return current
 
 
-def finalise(report: MonthlyReport, *, by: User) -> MonthlyReport:
+def finalise(
+    report: MonthlyReport, *, by: User, announce: bool = True
+) -> MonthlyReport:
     """Lock the month once the reply deadline has passed (or every OPD has
-    replied) and every contest is decided."""
+    replied) and every contest is decided; then e-mail it (``announce``)."""
     if not perms.can_review_evaluations(by):
         raise PermissionDenied(_("Only the Dinkominfo evaluation team scores OPDs."))
     with transaction.atomic():
@@ -465,7 +528,8 @@ def finalise(report: MonthlyReport, *, by: User) -> MonthlyReport:
         report.finalised_at = timezone.now()
         report.finalised_by = by
         report.save(update_fields=["status", "finalised_at", "finalised_by"])
-    transaction.on_commit(lambda: _announce(report.pk))
+    if announce:
+        transaction.on_commit(lambda: _announce(report.pk))
     return report
 
 

@@ -426,3 +426,9 @@ def evaluation_reports_visible_to(
     if not is_staff_user(user):
         return queryset.none()
     return queryset.exclude(status=MonthlyReport.Status.DRAFT)
+
+
+def can_view_kabupaten_evaluation(user: AnyUser) -> bool:
+    """The kabupaten's ranking, heatmap and report files show every OPD's
+    score: the roles whose scope is every OPD."""
+    return _superuser(user) or _role(user) in KABUPATEN_ROLES

@@ -61,7 +61,7 @@ INDICATORS = [
         D("10"),
         [
             ("profil_lengkap", "Profil badan publik lengkap", D("40"), A, "opd_profile",
-             "Lengkapi alamat, kontak, pimpinan, dan kontak PPID Pelaksana pada profil OPD.", "/dasbor/"),
+             "Lengkapi alamat, kontak, pimpinan, dan kontak PPID Pelaksana pada profil OPD.", "/perangkat-daerah/"),
             ("akurasi", "Akurasi dan keterbacaan informasi (penilaian tim)", D("60"), M, "",
              "Gunakan bahasa yang jelas dan data yang dapat diperiksa.", ""),
         ],

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from evaluations import services
 from evaluations.models import (
@@ -339,3 +340,103 @@ def test_every_automatic_item_has_a_rule():
         Item.objects.filter(method=Item.Method.AUTOMATIC).values_list("rule", flat=True)
     )
     assert rules and rules <= set(RULES)
+
+
+def build_queries(count):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(count):
+        opd = OpdFactory(short_name="Q{}N{}".format(count, n))
+        InformationItemFactory(opd=opd, published_at=IN_MONTH)
+        account = SocialAccountFactory(opd=opd, connection="manual")
+        PostFactory(account=account, published_at=IN_MONTH)
+    with CaptureQueriesContext(connection) as queries:
+        services.build_report(MONTH)
+    MonthlyReport.objects.all().delete()
+    # SQLite splits a bulk insert into batches of 999 values; PostgreSQL
+    # takes each in one statement. The reads are what must not grow.
+    return [q["sql"] for q in queries if not q["sql"].startswith("INSERT")]
+
+
+def test_computing_a_month_costs_the_same_queries_for_10_or_60_opds():
+    few = build_queries(10)
+    many = build_queries(60)
+    assert len(few) == len(many), (len(few), len(many))
+    reads = [q for q in many if q.startswith("SELECT")]
+    assert len(reads) <= 15, reads  # quality-targets.md P6
+
+
+def test_the_command_builds_a_month_as_a_recorded_run(opds, capsys):
+    from django.core.management import CommandError, call_command
+
+    from evaluations.models import ReportRun
+
+    call_command("build_monthly_report", "--month", "2026-10")
+    out = capsys.readouterr().out
+    run = ReportRun.objects.get()
+    assert run.status == ReportRun.Status.SUCCEEDED and run.opds == 3
+    assert run.report.sha256 in out
+    with pytest.raises(CommandError) as refused:
+        call_command("build_monthly_report", "--month", "10-2026")
+    assert "--month" in str(refused.value)
+
+
+def test_the_monthly_beat_queues_last_month_through_a_task(
+    opds, django_capture_on_commit_callbacks
+):
+    from evaluations.models import ReportRun
+    from evaluations.tasks import schedule_monthly_report_task
+
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule_monthly_report_task.delay()
+    run = ReportRun.objects.get()
+    assert run.status == ReportRun.Status.SUCCEEDED
+    assert run.month == services.previous_month(timezone.localdate())
+    assert run.report.scores.count() == 3
+
+
+def test_a_final_month_is_emailed_to_each_opd_and_the_team(
+    opds, dinkominfo, on, mailoutbox, django_capture_on_commit_callbacks
+):
+    on(datetime.date(2026, 11, 3))
+    admin = UserFactory(role="opd_admin", opd=opds[0], email="ppid@eval0.test")
+    report = services.build_report(MONTH)
+    services.open_for_reply(report, by=dinkominfo, deadline=datetime.date(2026, 11, 4))
+    on(datetime.date(2026, 11, 5))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.finalise(report, by=dinkominfo)
+    to_opd = [m for m in mailoutbox if admin.email in m.to]
+    assert len(to_opd) == 1 and opds[0].name in to_opd[0].body
+    assert "/dasbor/evaluasi/2026-10/{}/".format(opds[0].slug) in to_opd[0].body
+    team = [m for m in mailoutbox if dinkominfo.email in m.to]
+    assert len(team) == 1 and all(o.short_name in team[0].body for o in opds)
+
+
+def test_a_lost_report_run_is_sent_again(opds, django_capture_on_commit_callbacks):
+    from evaluations import runs
+    from evaluations.models import ReportRun
+
+    # The message never reaches a worker.
+    run = runs.queue_run(MONTH, trigger="schedule", enqueue=lambda run_id: None)
+    lost = run.task_id
+    assert runs.sweep() == 0
+    later = timezone.now() + datetime.timedelta(minutes=20)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert runs.sweep(later) == 1
+    run.refresh_from_db()
+    assert run.status == ReportRun.Status.SUCCEEDED and run.task_id != lost
+    assert runs.claim(run.pk, lost) is None
+
+
+def test_a_reviewers_build_is_recorded_as_a_run(opds, dinkominfo):
+    from evaluations import runs
+    from evaluations.models import ReportRun
+
+    run = runs.run_now(MONTH, trigger=ReportRun.Trigger.MANUAL, by=dinkominfo)
+    assert run.status == ReportRun.Status.SUCCEEDED and run.report.version == 1
+    admin = UserFactory(role="opd_admin", opd=opds[0])
+    with pytest.raises(PermissionDenied):
+        runs.run_now(MONTH, trigger=ReportRun.Trigger.MANUAL, by=admin)
+    refused = ReportRun.objects.order_by("-pk").first()
+    assert refused.status == ReportRun.Status.FAILED and refused.error

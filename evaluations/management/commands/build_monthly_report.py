@@ -7,6 +7,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from evaluations import runs
 from evaluations.models import ReportRun
@@ -19,7 +20,7 @@ def _month(text: str) -> datetime.date:
         return datetime.date.fromisoformat(text + "-01")
     except ValueError as exc:
         raise CommandError(
-            "--month: tulis bulan sebagai YYYY-MM, misalnya 2026-10."
+            _("--month: write the month as YYYY-MM, e.g. 2026-10.")
         ) from exc
 
 
@@ -36,22 +37,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         month = _month(options["month"])
-        run = runs.queue_run(
-            month, trigger=ReportRun.Trigger.COMMAND, enqueue=lambda run_id: None
-        )
-        run = runs.claim(run.pk)
-        if run is None:
-            raise CommandError("Bulan ini sedang dihitung oleh proses lain.")
         try:
-            run = runs.execute(run, reason=options["reason"])
+            run = runs.run_now(
+                month, trigger=ReportRun.Trigger.COMMAND, reason=options["reason"]
+            )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         report = run.report
         self.stdout.write(
-            "{:%Y-%m} versi {}: {} OPD dinilai, SHA-256 {}".format(
-                report.month,
-                report.version,
-                run.opds or report.scores.count(),
-                report.sha256,
-            )
+            _("%(month)s version %(version)s: %(opds)s OPDs scored, SHA-256 %(sha)s")
+            % {
+                "month": "{:%Y-%m}".format(report.month),
+                "version": report.version,
+                "opds": run.opds,
+                "sha": report.sha256,
+            }
         )

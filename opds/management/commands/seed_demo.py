@@ -7,6 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from evaluations.demo import seed_evaluations
 from opds.demo import seed_demo
 from opds.models import User
 from ppid.demo import seed_demo as seed_ppid_demo
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         items = seed_ppid_demo()
         requests = seed_requests()
         accounts = seed_social()
+        reports = seed_evaluations()
         opd_admins = [login for login in logins if login.role == "opd_admin"]
         others = [login for login in logins if login.role != "opd_admin"]
         self.stdout.write(self.style.SUCCESS(_("Demo data is ready.")))
@@ -42,6 +44,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             _("%(count)s new social-media accounts.") % {"count": accounts}
+        )
+        self.stdout.write(
+            _("%(count)s new monthly evaluation reports.") % {"count": reports}
         )
         self.stdout.write(
             _("Password of every demo account: %(password)s (DEMO_PASSWORD)")

@@ -1,0 +1,578 @@
+"""Reads of the monthly evaluation for its pages and report files: the
+ranking, the band distribution, the OPD × indicator heatmap, the trend,
+the biggest movers, what is stale or overdue, and the actions that would
+raise an OPD's score most.
+
+Every read takes a fixed number of queries, however many OPDs the month
+has: rows are read once per report and grouped in Python.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from evaluations.models import (
+    Band,
+    Contest,
+    Indicator,
+    Item,
+    ItemScore,
+    MonthlyReport,
+    OpdScore,
+)
+from evaluations.services import previous_month
+from opds import permissions as perms
+
+Status = MonthlyReport.Status
+# Months before the one shown on an OPD's trend.
+TREND_MONTHS = 6
+MOVERS = 5
+ACTIONS = 5
+# The automatic items that say an OPD's data is stale or overdue.
+CHANNEL_RULE = "social_channel_health"
+BERKALA_RULE = "berkala_freshness"
+# rules.social_accounts counts an account's data as fresh for 7 days.
+FRESH_DAYS = 6
+HUNDRED = Decimal(100)
+
+
+# --- Months and reports --------------------------------------------------------
+
+
+@dataclass
+class MonthRow:
+    """A month of the index: its latest version the user may see."""
+
+    month: datetime.date
+    report: MonthlyReport
+    versions: int
+    own_score: OpdScore | None = None
+
+
+def months(user) -> list[MonthRow]:
+    """Every month with a report visible to ``user``, newest first; an OPD
+    admin also gets its own OPD's score of each month."""
+    reports = perms.evaluation_reports_visible_to(user).order_by("-month", "-version")
+    rows: dict[datetime.date, MonthRow] = {}
+    for report in reports:
+        if report.month in rows:
+            rows[report.month].versions += 1
+        else:
+            rows[report.month] = MonthRow(report.month, report, 1)
+    if rows and getattr(user, "opd_id", None):
+        shown = [row.report.pk for row in rows.values()]
+        own = perms.evaluation_scores_visible_to(
+            user, OpdScore.objects.filter(report_id__in=shown, opd_id=user.opd_id)
+        )
+        by_report = {score.report_id: score for score in own}
+        for row in rows.values():
+            row.own_score = by_report.get(row.report.pk)
+    return list(rows.values())
+
+
+def report_for(
+    user, month: datetime.date, version: int | None = None
+) -> MonthlyReport | None:
+    """The month's report ``user`` may see: the latest version unless one
+    is asked for."""
+    reports = perms.evaluation_reports_visible_to(
+        user, MonthlyReport.objects.select_related("framework")
+    ).filter(month=month)
+    if version is not None:
+        reports = reports.filter(version=version)
+    return reports.order_by("-version").first()
+
+
+def month_versions(user, month: datetime.date) -> list[MonthlyReport]:
+    """The month's versions ``user`` may see, oldest first: one query
+    gives the page both the version shown and the others to pick."""
+    return list(
+        perms.evaluation_reports_visible_to(
+            user, MonthlyReport.objects.select_related("framework")
+        )
+        .filter(month=month)
+        .order_by("version")
+    )
+
+
+def comparison_report(month: datetime.date) -> MonthlyReport | None:
+    """What a month is compared with: the previous month's latest version
+    the OPDs have seen (open for reply or final), never a draft."""
+    return (
+        MonthlyReport.objects.filter(
+            month=previous_month(month), status__in=[Status.REPLY, Status.FINAL]
+        )
+        .order_by("-version")
+        .first()
+    )
+
+
+def scores_in_scope(user, report: MonthlyReport) -> QuerySet[OpdScore]:
+    """The report's OPD scores ``user`` may see."""
+    return perms.evaluation_scores_visible_to(
+        user, OpdScore.objects.filter(report=report)
+    )
+
+
+def opd_score_for(user, report: MonthlyReport, slug: str) -> OpdScore | None:
+    """One OPD's score in the report, if ``user`` may see it."""
+    return (
+        scores_in_scope(user, report)
+        .select_related("opd", "report__framework", "replied_by")
+        .filter(opd__slug=slug)
+        .first()
+    )
+
+
+# --- Shares per indicator, as services.total computes them -----------------------
+
+
+@dataclass
+class _Weighed:
+    """The applying items of one indicator of one OPD."""
+
+    weight_sum: Decimal = Decimal(0)
+    earned: Decimal = Decimal(0)
+
+    @property
+    def share(self) -> Decimal | None:
+        return self.earned / self.weight_sum if self.weight_sum else None
+
+
+def _possible(weights: dict[int, Decimal], shares: dict[int, _Weighed]) -> Decimal:
+    """The indicator weights that count: those with an applying item."""
+    return sum((weights[pk] for pk, w in shares.items() if w.weight_sum), Decimal(0))
+
+
+def indicator_shares(
+    rows: Iterable[tuple[int, int, Decimal, Decimal | None, bool]],
+) -> dict[int, dict[int, _Weighed]]:
+    """(OPD score, indicator, item weight, ratio, applies) rows grouped into
+    each indicator's weighted fulfilment; an unscored manual item is 0."""
+    shares: dict[int, dict[int, _Weighed]] = defaultdict(lambda: defaultdict(_Weighed))
+    for opd_score_id, indicator_id, weight, ratio, applies in rows:
+        if not applies:
+            continue
+        entry = shares[opd_score_id][indicator_id]
+        entry.weight_sum += weight
+        entry.earned += weight * (ratio or 0)
+    return shares
+
+
+@dataclass
+class HeatCell:
+    indicator: Indicator
+    share: Decimal | None
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.share is None else int(round(self.share * 100))
+
+    @property
+    def level(self) -> str:
+        """A colour step for the page's CSS: 0 (none) to 4 (full), or na."""
+        if self.share is None:
+            return "na"
+        return str(min(4, int(self.share * 5)))
+
+
+@dataclass
+class HeatRow:
+    opd_score: OpdScore
+    cells: list[HeatCell]
+
+
+def heatmap(
+    report: MonthlyReport, scores: list[OpdScore]
+) -> tuple[list[Indicator], list[HeatRow]]:
+    """Each OPD's share fulfilled per indicator, in the ranking's order."""
+    indicators = list(
+        Indicator.objects.filter(framework_id=report.framework_id).order_by(
+            "position", "code"
+        )
+    )
+    rows = ItemScore.objects.filter(
+        opd_score_id__in=[s.pk for s in scores]
+    ).values_list(
+        "opd_score_id", "item__indicator_id", "item__weight", "ratio", "applies"
+    )
+    shares = indicator_shares(rows)
+    return indicators, [
+        HeatRow(
+            score,
+            [
+                HeatCell(
+                    indicator,
+                    shares.get(score.pk, {}).get(indicator.pk, _Weighed()).share,
+                )
+                for indicator in indicators
+            ],
+        )
+        for score in scores
+    ]
+
+
+# --- The kabupaten report --------------------------------------------------------
+
+
+@dataclass
+class RankRow:
+    """An OPD in the ranking, with last month's score to compare."""
+
+    opd_score: OpdScore
+    previous: Decimal | None = None
+    pending_contests: int = 0
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.previous is None:
+            return None
+        return self.opd_score.score - self.previous
+
+
+@dataclass
+class BandCount:
+    band: str
+    label: str
+    count: int
+    percent: int
+
+
+def band_distribution(scores: Iterable[OpdScore]) -> list[BandCount]:
+    """How many OPDs are in each band, every band listed, best first."""
+    scores = list(scores)
+    counts = defaultdict(int)
+    for score in scores:
+        counts[score.band] += 1
+    total = len(scores) or 1
+    return [
+        BandCount(
+            band,
+            str(label),
+            counts[band],
+            int(round(Decimal(counts[band]) * 100 / total)),
+        )
+        for band, label in Band.choices
+    ]
+
+
+def movers(rows: list[RankRow], limit: int = MOVERS) -> list[RankRow]:
+    """The largest changes from last month, up or down."""
+    moved = [row for row in rows if row.change]
+    moved.sort(key=lambda r: (-abs(r.change), r.opd_score.opd.name, r.opd_score.pk))
+    return moved[:limit]
+
+
+@dataclass
+class Attention:
+    """An OPD whose social-media data is stale or whose periodic
+    information is overdue, with the accounts and items concerned."""
+
+    opd_score: OpdScore
+    channel: ItemScore | None = None
+    berkala: ItemScore | None = None
+    stale_accounts: list[dict] = field(default_factory=list)
+    overdue_items: list[dict] = field(default_factory=list)
+
+
+def attention(report: MonthlyReport, scores: list[OpdScore]) -> list[Attention]:
+    """OPDs with channel health or berkala freshness below 1, in the
+    ranking's order."""
+    found: dict[int, Attention] = {}
+    by_pk = {s.pk: s for s in scores}
+    fresh_since = str(report.month_end - datetime.timedelta(days=FRESH_DAYS))
+    weak = (
+        ItemScore.objects.filter(
+            opd_score_id__in=list(by_pk),
+            item__rule__in=[CHANNEL_RULE, BERKALA_RULE],
+            applies=True,
+            ratio__lt=1,
+        )
+        .select_related("item")
+        .order_by("pk")
+    )
+    for item_score in weak:
+        entry = found.setdefault(
+            item_score.opd_score_id, Attention(by_pk[item_score.opd_score_id])
+        )
+        evidence = item_score.evidence or []
+        if item_score.item.rule == CHANNEL_RULE:
+            entry.channel = item_score
+            # ISO dates compare as text; no date means no data at all.
+            entry.stale_accounts = [
+                e
+                for e in evidence
+                if e.get("kind") == "account"
+                and (not e.get("last_data") or e["last_data"] < fresh_since)
+            ]
+        else:
+            entry.berkala = item_score
+            entry.overdue_items = [e for e in evidence if e.get("state") == "overdue"]
+    return [found[s.pk] for s in scores if s.pk in found]
+
+
+@dataclass
+class KabupatenView:
+    """Everything the kabupaten page and files show of one report."""
+
+    report: MonthlyReport
+    compared_with: MonthlyReport | None
+    rows: list[RankRow]
+    distribution: list[BandCount]
+    indicators: list[Indicator]
+    heat: list[HeatRow]
+    movers: list[RankRow]
+    attention: list[Attention]
+
+    @property
+    def average(self) -> Decimal | None:
+        if not self.rows:
+            return None
+        total = sum((r.opd_score.score for r in self.rows), Decimal(0))
+        return (total / len(self.rows)).quantize(Decimal("0.01"))
+
+
+def kabupaten(report: MonthlyReport, scores: QuerySet[OpdScore]) -> KabupatenView:
+    """The kabupaten report over ``scores`` (the report's scores a user
+    may see, or all of them for the files)."""
+    ranked = list(
+        scores.filter(report=report)
+        .select_related("opd")
+        .order_by("rank", "opd__name", "opd_id")
+    )
+    compared_with = comparison_report(report.month)
+    previous: dict[int, Decimal] = {}
+    if compared_with is not None:
+        previous = dict(
+            OpdScore.objects.filter(
+                report=compared_with, opd_id__in=[s.opd_id for s in ranked]
+            ).values_list("opd_id", "score")
+        )
+    pending: dict[int, int] = defaultdict(int)
+    for opd_score_id in Contest.objects.filter(
+        item_score__opd_score__report=report, status=Contest.Status.PENDING
+    ).values_list("item_score__opd_score_id", flat=True):
+        pending[opd_score_id] += 1
+    rows = [RankRow(s, previous.get(s.opd_id), pending[s.pk]) for s in ranked]
+    indicators, heat = heatmap(report, ranked)
+    return KabupatenView(
+        report=report,
+        compared_with=compared_with,
+        rows=rows,
+        distribution=band_distribution(ranked),
+        indicators=indicators,
+        heat=heat,
+        movers=movers(rows),
+        attention=attention(report, ranked),
+    )
+
+
+def contests_of(report: MonthlyReport, scores: QuerySet[OpdScore]) -> list[Contest]:
+    """The report's contests within ``scores``, those awaiting a decision
+    first."""
+    found = Contest.objects.filter(
+        item_score__opd_score__report=report, item_score__opd_score__in=scores
+    ).select_related("item_score__item", "item_score__opd_score__opd", "filed_by")
+    return sorted(
+        found,
+        key=lambda c: (c.status != Contest.Status.PENDING, c.filed_at, c.pk),
+    )
+
+
+# --- One OPD -------------------------------------------------------------------------
+
+
+@dataclass
+class IndicatorRow:
+    """An indicator of one OPD: its share fulfilled, the points it brings
+    to the score out of the points it can bring, and its items."""
+
+    indicator: Indicator
+    share: Decimal | None
+    points: Decimal
+    possible: Decimal
+    items: list[ItemScore]
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.share is None else int(round(self.share * 100))
+
+
+@dataclass
+class Action:
+    """An item that would raise the score by ``gain`` points at ratio 1."""
+
+    item_score: ItemScore
+    gain: Decimal
+
+    @property
+    def item(self) -> Item:
+        return self.item_score.item
+
+
+@dataclass
+class TrendPoint:
+    month: datetime.date
+    score: Decimal
+    band: str
+    version: int
+    status: str
+
+
+@dataclass
+class OpdView:
+    """Everything an OPD's page and files show of one OPD score."""
+
+    opd_score: OpdScore
+    indicators: list[IndicatorRow]
+    actions: list[Action]
+    trend: list[TrendPoint]
+
+    @property
+    def items(self) -> list[ItemScore]:
+        return [i for row in self.indicators for i in row.items]
+
+
+def _item_scores(opd_score: OpdScore) -> list[ItemScore]:
+    return list(
+        ItemScore.objects.filter(opd_score=opd_score)
+        .select_related("item__indicator", "contest", "scored_by")
+        .order_by("item__indicator__position", "item__position", "item__code")
+    )
+
+
+def breakdown(item_scores: list[ItemScore]) -> list[IndicatorRow]:
+    """Per indicator: the share fulfilled and its points of the score,
+    renormalised over the indicators that apply, as services.total does."""
+    indicators: dict[int, Indicator] = {}
+    grouped: dict[int, list[ItemScore]] = defaultdict(list)
+    for item_score in item_scores:
+        indicator = item_score.item.indicator
+        indicators[indicator.pk] = indicator
+        grouped[indicator.pk].append(item_score)
+    shares = indicator_shares(
+        (0, s.item.indicator_id, s.item.weight, s.ratio, s.applies) for s in item_scores
+    ).get(0, {})
+    weights = {pk: i.weight for pk, i in indicators.items()}
+    possible = _possible(weights, shares)
+    rows = []
+    for pk, indicator in indicators.items():
+        share = shares[pk].share if pk in shares else None
+        scale = HUNDRED / possible if possible else Decimal(0)
+        rows.append(
+            IndicatorRow(
+                indicator=indicator,
+                share=share,
+                points=(indicator.weight * (share or 0) * scale).quantize(
+                    Decimal("0.01")
+                ),
+                possible=(
+                    (indicator.weight * scale).quantize(Decimal("0.01"))
+                    if share is not None
+                    else Decimal(0)
+                ),
+                items=grouped[pk],
+            )
+        )
+    return rows
+
+
+def actions(item_scores: list[ItemScore], limit: int = ACTIONS) -> list[Action]:
+    """The items that would raise the score most if fulfilled: indicator
+    weight × item weight ÷ the indicator's applying item weights ×
+    (1 − ratio), renormalised like services.total; largest gain first."""
+    weights: dict[int, Decimal] = {}
+    for s in item_scores:
+        weights[s.item.indicator_id] = s.item.indicator.weight
+    shares = indicator_shares(
+        (0, s.item.indicator_id, s.item.weight, s.ratio, s.applies) for s in item_scores
+    ).get(0, {})
+    possible = _possible(weights, shares)
+    if not possible:
+        return []
+    found = []
+    for s in item_scores:
+        entry = shares.get(s.item.indicator_id)
+        if not s.applies or entry is None or not entry.weight_sum:
+            continue
+        missing = Decimal(1) - (s.ratio or Decimal(0))
+        gain = (
+            (s.item.indicator.weight * s.item.weight / entry.weight_sum * missing)
+            * HUNDRED
+            / possible
+        )
+        if gain > 0:
+            found.append(Action(s, gain.quantize(Decimal("0.01"))))
+    found.sort(
+        key=lambda a: (
+            -a.gain,
+            a.item.indicator.position,
+            a.item.position,
+            a.item.code,
+        )
+    )
+    return found[:limit]
+
+
+def trend(opd_score: OpdScore, months: int = TREND_MONTHS) -> list[TrendPoint]:
+    """The OPD's score over the previous months (each month's latest
+    version the OPDs have seen), then the score shown."""
+    report = opd_score.report
+    start = report.month
+    for _ in range(months):
+        start = previous_month(start)
+    rows = (
+        OpdScore.objects.filter(
+            opd_id=opd_score.opd_id,
+            report__month__gte=start,
+            report__month__lt=report.month,
+            report__status__in=[Status.REPLY, Status.FINAL],
+        )
+        .order_by("report__month", "-report__version")
+        .values_list(
+            "report__month", "score", "band", "report__version", "report__status"
+        )
+    )
+    points: dict[datetime.date, TrendPoint] = {}
+    for month, score, band, version, status in rows:
+        points.setdefault(month, TrendPoint(month, score, band, version, status))
+    return [
+        *points.values(),
+        TrendPoint(
+            report.month,
+            opd_score.score,
+            opd_score.band,
+            report.version,
+            report.status,
+        ),
+    ]
+
+
+def trend_points(points: list[TrendPoint], width: int = 300, height: int = 80) -> str:
+    """SVG polyline points of a trend on a fixed 0–100 scale."""
+    if len(points) < 2:
+        return ""
+    step = width / (len(points) - 1)
+    return " ".join(
+        "{:.1f},{:.1f}".format(
+            i * step, height - float(p.score) / 100 * (height - 4) - 2
+        )
+        for i, p in enumerate(points)
+    )
+
+
+def opd_view(opd_score: OpdScore) -> OpdView:
+    """The OPD's report: breakdown, the five best actions and the trend."""
+    item_scores = _item_scores(opd_score)
+    return OpdView(
+        opd_score=opd_score,
+        indicators=breakdown(item_scores),
+        actions=actions(item_scores),
+        trend=trend(opd_score),
+    )

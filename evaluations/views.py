@@ -1,0 +1,544 @@
+"""Staff pages of the monthly KIP-readiness evaluation: the months, the
+kabupaten view of a month, an OPD's view, their files, and the reviewers'
+and OPDs' workflow steps, each one call of a service.
+
+Who may see what comes from opds.permissions: a report or score outside
+the user's scope is a 404; a step the user may see but not take is a 403.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from evaluations import exports, runs, selectors, services
+from evaluations.forms import (
+    BuildForm,
+    ContestForm,
+    DeadlineForm,
+    DecisionForm,
+    ManualScoreForm,
+)
+from evaluations.models import Contest, ItemScore, MonthlyReport, OpdScore, ReportRun
+from opds import permissions as perms
+
+Status = MonthlyReport.Status
+REPORT_FORMATS = ("pdf", "xlsx")
+EVIDENCE_FORMATS = ("csv", "xlsx")
+
+
+def _field_labels() -> dict[str, str]:
+    """Names of the fields the services' errors are keyed by."""
+    return {
+        "month": _("Month"),
+        "reason": _("Reason"),
+        "deadline": _("Reply deadline"),
+        "ratio": _("Fulfilment"),
+        "comment": _("Comment"),
+        "argument": _("Argument"),
+        "evidence_url": _("Evidence link"),
+        "decision": _("Decision"),
+        "response": _("Response"),
+        "reply": _("Reply"),
+        "status": _("Status"),
+    }
+
+
+def _report_errors(
+    request: HttpRequest, errors: dict[str, list[str]], form: Any = None
+) -> None:
+    """Each error as a message naming its field, as the form labels it."""
+    labels = _field_labels()
+    if form is not None:
+        labels.update({name: str(f.label) for name, f in form.fields.items()})
+    for field, messages_ in errors.items():
+        for message in messages_:
+            if field in labels:
+                message = _("%(field)s: %(message)s") % {
+                    "field": labels[field],
+                    "message": message,
+                }
+            messages.error(request, message)
+
+
+def _service_errors(request: HttpRequest, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        _report_errors(request, exc.message_dict)
+    else:
+        _report_errors(request, {"": exc.messages})
+
+
+def _require_staff(request: HttpRequest) -> None:
+    if not perms.is_staff_user(request.user):
+        raise PermissionDenied
+
+
+def _version(request: HttpRequest) -> int | None:
+    raw = request.GET.get("versi")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404
+    return int(raw)
+
+
+def _reports(
+    request: HttpRequest, month: datetime.date
+) -> tuple[MonthlyReport, list[int]]:
+    """The month's report (``?versi=N`` or the latest) the user may see,
+    and the versions the user may pick."""
+    _require_staff(request)
+    wanted = _version(request)
+    reports = selectors.month_versions(request.user, month)
+    chosen = [r for r in reports if wanted is None or r.version == wanted]
+    if not chosen:
+        raise Http404
+    return chosen[-1], [r.version for r in reports]
+
+
+def _report(request: HttpRequest, month: datetime.date) -> MonthlyReport:
+    return _reports(request, month)[0]
+
+
+def _opd_score(request: HttpRequest, month: datetime.date, slug: str) -> OpdScore:
+    """The OPD's score in the month's report, if the user may see it."""
+    return _opd_scores(request, month, slug)[0]
+
+
+def _opd_scores(
+    request: HttpRequest, month: datetime.date, slug: str
+) -> tuple[OpdScore, list[int]]:
+    report, versions = _reports(request, month)
+    opd_score = selectors.opd_score_for(request.user, report, slug)
+    if opd_score is None:
+        raise Http404
+    return opd_score, versions
+
+
+def _with_version(url: str, report: MonthlyReport) -> str:
+    return "{}?versi={}".format(url, report.version)
+
+
+def report_url(report: MonthlyReport) -> str:
+    return _with_version(
+        reverse("evaluations:report", kwargs={"month": report.month}), report
+    )
+
+
+def opd_url(opd_score: OpdScore) -> str:
+    report = opd_score.report
+    return _with_version(
+        reverse(
+            "evaluations:opd",
+            kwargs={"month": report.month, "slug": opd_score.opd.slug},
+        ),
+        report,
+    )
+
+
+def _file(body: bytes | str, fmt: str, name: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=exports.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = 'attachment; filename="{}"'.format(name)
+    # A draft's file changes; none of them is for shared caches.
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+# --- Months ----------------------------------------------------------------------------
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Every month the user may see, with its status and version."""
+    _require_staff(request)
+    can_review = perms.can_review_evaluations(request.user)
+    last_month = services.previous_month(services.today())
+    return render(
+        request,
+        "evaluations/months.html",
+        {
+            "months": selectors.months(request.user),
+            "can_review": can_review,
+            "can_view_kabupaten": perms.can_view_kabupaten_evaluation(request.user),
+            "build_form": (
+                BuildForm(initial={"month": "{:%Y-%m}".format(last_month)})
+                if can_review
+                else None
+            ),
+        },
+    )
+
+
+@require_POST
+@login_required
+def build(request: HttpRequest) -> HttpResponse:
+    """Compute a month's draft, again, or as a new version of a final one."""
+    _require_staff(request)
+    if not perms.can_review_evaluations(request.user):
+        raise PermissionDenied
+    form = BuildForm(request.POST)
+    if not form.is_valid():
+        _report_errors(request, form.errors, form)
+        return redirect("evaluations:index")
+    month = form.cleaned_data["month"]
+    try:
+        report = runs.run_now(
+            month,
+            trigger=ReportRun.Trigger.MANUAL,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        ).report
+    except ValidationError as exc:
+        _service_errors(request, exc)
+        existing = selectors.report_for(request.user, month)
+        return redirect(report_url(existing) if existing else "evaluations:index")
+    messages.success(
+        request,
+        _("%(month)s was computed: version %(version)s, %(count)s OPDs.")
+        % {
+            "month": "{:%Y-%m}".format(report.month),
+            "version": report.version,
+            "count": report.scores.count(),
+        },
+    )
+    return redirect(report_url(report))
+
+
+# --- The kabupaten view ---------------------------------------------------------------
+
+
+@login_required
+def report(request: HttpRequest, month: datetime.date) -> HttpResponse:
+    """Ranking, bands, heatmap, movers and stale data of a month; the
+    reviewers' steps for its state."""
+    found, versions = _reports(request, month)
+    user = request.user
+    if not perms.can_view_kabupaten_evaluation(user):
+        # An OPD admin sees its own OPD only: its page is the month for it.
+        own = (
+            selectors.opd_score_for(user, found, user.opd.slug) if user.opd_id else None
+        )
+        if own is None:
+            raise Http404
+        return redirect(opd_url(own))
+    scope = selectors.scores_in_scope(user, found)
+    can_review = perms.can_review_evaluations(user)
+    view = selectors.kabupaten(found, scope)
+    context: dict[str, Any] = {
+        "report": found,
+        "view": view,
+        "versions": versions,
+        "can_review": can_review,
+        "today": services.today(),
+        "largest_band": max([row.count for row in view.distribution] + [1]),
+    }
+    if can_review and found.status == Status.DRAFT:
+        context["deadline_form"] = DeadlineForm(
+            initial={"deadline": services.today() + datetime.timedelta(days=7)}
+        )
+    if found.status == Status.REPLY:
+        context["contests"] = selectors.contests_of(found, scope)
+        context["decision_form"] = DecisionForm() if can_review else None
+    return render(request, "evaluations/report.html", context)
+
+
+@login_required
+def report_file(request: HttpRequest, month: datetime.date, fmt: str) -> HttpResponse:
+    """The kabupaten report as PDF or XLSX."""
+    found = _report(request, month)
+    if fmt not in REPORT_FORMATS:
+        raise Http404
+    if not perms.can_view_kabupaten_evaluation(request.user):
+        raise PermissionDenied
+    build_file = exports.kabupaten_pdf if fmt == "pdf" else exports.kabupaten_xlsx
+    return _file(build_file(found), fmt, exports.file_name(found, fmt))
+
+
+@login_required
+def whatsapp(request: HttpRequest, month: datetime.date) -> HttpResponse:
+    """The kabupaten's summary as text to copy into WhatsApp."""
+    found = _report(request, month)
+    if not perms.can_view_kabupaten_evaluation(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "evaluations/whatsapp.html",
+        {
+            "report": found,
+            "text": exports.whatsapp_summary(found),
+            "back": report_url(found),
+            "subject": _("Purbalingga Regency"),
+        },
+    )
+
+
+@require_POST
+@login_required
+def open_reply(request: HttpRequest, month: datetime.date) -> HttpResponse:
+    """Show the draft to the OPDs until the deadline."""
+    found = _report(request, month)
+    if not perms.can_review_evaluations(request.user):
+        raise PermissionDenied
+    form = DeadlineForm(request.POST)
+    if not form.is_valid():
+        _report_errors(request, form.errors, form)
+        return redirect(report_url(found))
+    try:
+        services.open_for_reply(
+            found, by=request.user, deadline=form.cleaned_data["deadline"]
+        )
+    except ValidationError as exc:
+        _service_errors(request, exc)
+    else:
+        messages.success(request, _("The report is open for the OPDs' reply."))
+    return redirect(report_url(found))
+
+
+@require_POST
+@login_required
+def finalise(request: HttpRequest, month: datetime.date) -> HttpResponse:
+    """Lock the month."""
+    found = _report(request, month)
+    if not perms.can_review_evaluations(request.user):
+        raise PermissionDenied
+    try:
+        services.finalise(found, by=request.user)
+    except ValidationError as exc:
+        _service_errors(request, exc)
+    else:
+        messages.success(request, _("The report is final."))
+    return redirect(report_url(found))
+
+
+@require_POST
+@login_required
+def decide(request: HttpRequest, month: datetime.date, pk: int) -> HttpResponse:
+    """Accept a contest with a new fulfilment, or reject it; with reasons."""
+    found = _report(request, month)
+    contest = (
+        Contest.objects.filter(
+            item_score__opd_score__report=found,
+            item_score__opd_score__in=selectors.scores_in_scope(request.user, found),
+        )
+        .select_related("item_score__opd_score__report")
+        .filter(pk=pk)
+        .first()
+    )
+    if contest is None:
+        raise Http404
+    if not perms.can_review_evaluations(request.user):
+        raise PermissionDenied
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        _report_errors(request, form.errors, form)
+        return redirect(report_url(found))
+    accept = form.cleaned_data["decision"] == "accept"
+    try:
+        services.decide_contest(
+            contest,
+            by=request.user,
+            accept=accept,
+            response=form.cleaned_data["response"],
+            ratio=form.cleaned_data["ratio"] if accept else None,
+        )
+    except ValidationError as exc:
+        _service_errors(request, exc)
+    else:
+        messages.success(
+            request,
+            _("The contest was accepted and the score changed.")
+            if accept
+            else _("The contest was rejected."),
+        )
+    return redirect(report_url(found))
+
+
+# --- One OPD ---------------------------------------------------------------------------
+
+
+@login_required
+def opd(request: HttpRequest, month: datetime.date, slug: str) -> HttpResponse:
+    """An OPD's month: score, breakdown, trend, actions and every item;
+    the team's manual scores in a draft, the OPD's reply while open."""
+    opd_score, versions = _opd_scores(request, month, slug)
+    found = opd_score.report
+    user = request.user
+    view = selectors.opd_view(opd_score)
+    today = services.today()
+    replying = (
+        found.status == Status.REPLY
+        and found.reply_deadline is not None
+        and today <= found.reply_deadline
+        and perms.can_reply_to_evaluation(user, opd_score.opd)
+    )
+    scoring = found.status == Status.DRAFT and perms.can_review_evaluations(user)
+    return render(
+        request,
+        "evaluations/opd.html",
+        {
+            "report": found,
+            "opd_score": opd_score,
+            "opd": opd_score.opd,
+            "view": view,
+            "trend_points": selectors.trend_points(view.trend),
+            "versions": versions,
+            "total": found.scores.count(),
+            "can_view_kabupaten": perms.can_view_kabupaten_evaluation(user),
+            "scoring": scoring,
+            "can_agree": replying and opd_score.reply == "",
+            "can_contest": replying and opd_score.reply != "agree",
+            "deadline_passed": found.status == Status.REPLY
+            and found.reply_deadline is not None
+            and today > found.reply_deadline,
+            "score_form": ManualScoreForm() if scoring else None,
+            "contest_form": ContestForm() if replying else None,
+        },
+    )
+
+
+@login_required
+def opd_file(
+    request: HttpRequest, month: datetime.date, slug: str, fmt: str
+) -> HttpResponse:
+    """The OPD's report as PDF or XLSX."""
+    opd_score = _opd_score(request, month, slug)
+    if fmt not in REPORT_FORMATS:
+        raise Http404
+    build_file = exports.opd_report_pdf if fmt == "pdf" else exports.opd_report_xlsx
+    return _file(
+        build_file(opd_score),
+        fmt,
+        exports.file_name(opd_score.report, fmt, opd_score.opd),
+    )
+
+
+@login_required
+def opd_evidence(
+    request: HttpRequest, month: datetime.date, slug: str, fmt: str
+) -> HttpResponse:
+    """Every evidence link per item, for one indicator (``?indikator=``)
+    or all."""
+    opd_score = _opd_score(request, month, slug)
+    if fmt not in EVIDENCE_FORMATS:
+        raise Http404
+    indicator = request.GET.get("indikator", "")
+    suffix = "bukti-{}".format(indicator) if indicator else "bukti"
+    return _file(
+        exports.evidence_pack(opd_score, fmt, indicator),
+        fmt,
+        exports.file_name(opd_score.report, fmt, opd_score.opd, suffix),
+    )
+
+
+@login_required
+def opd_whatsapp(request: HttpRequest, month: datetime.date, slug: str) -> HttpResponse:
+    """The OPD's summary as text to copy into WhatsApp."""
+    opd_score = _opd_score(request, month, slug)
+    return render(
+        request,
+        "evaluations/whatsapp.html",
+        {
+            "report": opd_score.report,
+            "text": exports.opd_whatsapp_summary(opd_score),
+            "back": opd_url(opd_score),
+            "subject": opd_score.opd.name,
+        },
+    )
+
+
+def _item_score(opd_score: OpdScore, pk: int) -> ItemScore:
+    item_score = (
+        ItemScore.objects.filter(opd_score=opd_score, pk=pk)
+        .select_related("item", "opd_score__report", "opd_score__opd")
+        .first()
+    )
+    if item_score is None:
+        raise Http404
+    return item_score
+
+
+@require_POST
+@login_required
+def score_item(
+    request: HttpRequest, month: datetime.date, slug: str, pk: int
+) -> HttpResponse:
+    """The team's score of a manual item."""
+    opd_score = _opd_score(request, month, slug)
+    item_score = _item_score(opd_score, pk)
+    if not perms.can_review_evaluations(request.user):
+        raise PermissionDenied
+    form = ManualScoreForm(request.POST)
+    if not form.is_valid():
+        _report_errors(request, form.errors, form)
+        return redirect(opd_url(opd_score))
+    try:
+        services.score_manual_item(
+            item_score,
+            by=request.user,
+            ratio=form.cleaned_data["ratio"],
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as exc:
+        _service_errors(request, exc)
+    else:
+        messages.success(
+            request, _("%(item)s was scored.") % {"item": item_score.item.name}
+        )
+    return redirect(opd_url(opd_score))
+
+
+@require_POST
+@login_required
+def agree(request: HttpRequest, month: datetime.date, slug: str) -> HttpResponse:
+    """The OPD accepts its score."""
+    opd_score = _opd_score(request, month, slug)
+    if not perms.can_reply_to_evaluation(request.user, opd_score.opd):
+        raise PermissionDenied
+    try:
+        services.agree(opd_score, by=request.user)
+    except ValidationError as exc:
+        _service_errors(request, exc)
+    else:
+        messages.success(request, _("Your OPD agrees with its score."))
+    return redirect(opd_url(opd_score))
+
+
+@require_POST
+@login_required
+def contest_item(
+    request: HttpRequest, month: datetime.date, slug: str, pk: int
+) -> HttpResponse:
+    """The OPD contests one item with its argument and evidence."""
+    opd_score = _opd_score(request, month, slug)
+    item_score = _item_score(opd_score, pk)
+    if not perms.can_reply_to_evaluation(request.user, opd_score.opd):
+        raise PermissionDenied
+    form = ContestForm(request.POST)
+    if not form.is_valid():
+        _report_errors(request, form.errors, form)
+        return redirect(opd_url(opd_score))
+    try:
+        services.contest(
+            item_score,
+            by=request.user,
+            argument=form.cleaned_data["argument"],
+            evidence_url=form.cleaned_data["evidence_url"],
+        )
+    except ValidationError as exc:
+        _service_errors(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Your objection to %(item)s was sent to the Dinkominfo team.")
+            % {"item": item_score.item.name},
+        )
+    return redirect(opd_url(opd_score))
