@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from evaluations.api import EvaluationViewSet, MonthlyReportViewSet
 from opds.api.views import OpdViewSet
 from ppid.api.requests import (
     InformationRequestViewSet,
@@ -21,6 +22,8 @@ router.register("objections", ObjectionViewSet, basename="objection")
 router.register("social/accounts", SocialAccountViewSet, basename="social-account")
 router.register("social/posts", PostViewSet, basename="social-post")
 router.register("social/metrics", DailyMetricViewSet, basename="social-metric")
+router.register("evaluations", EvaluationViewSet, basename="evaluation")
+router.register("reports/monthly", MonthlyReportViewSet, basename="monthly-report")
 
 app_name = "api"
 urlpatterns = [

@@ -1,7 +1,7 @@
-"""Demo evaluations: six months of KIP-readiness reports computed from the
-demo's catalogue, requests and social media through the real services.
-The five oldest months went through the whole workflow and are final;
-last month is open for the OPDs' reply, with one contest waiting."""
+"""Demo evaluations: the six full months before the current one, computed
+from the demo's catalogue, requests and social media through the real
+services and taken through the whole workflow (manual scores, replies, a
+contest decided, final), and a month-to-date draft of the current month."""
 
 from __future__ import annotations
 
@@ -45,13 +45,13 @@ def seed_evaluations() -> int:
         services.open_for_reply(
             report, by=team, deadline=today + datetime.timedelta(days=5)
         )
-        last = month == months[0]
-        _reply(report, everyone=not last)
-        if not last:
-            _decide_contests(report, team)
-            # Past months: nobody is e-mailed about them again.
-            services.finalise(report, by=team, announce=False)
-    return created
+        _reply(report)
+        _decide_contests(report, team)
+        # Past months: nobody is e-mailed about them again.
+        services.finalise(report, by=team, announce=False)
+    # The current month so far: its manual scores carried over from the last.
+    services.build_report(services.first_of(today), by=team)
+    return created + 1
 
 
 def _score_manual(report: MonthlyReport, team: User) -> None:
@@ -65,7 +65,7 @@ def _score_manual(report: MonthlyReport, team: User) -> None:
     services.score_manual_items(report, by=team, scores=scores)
 
 
-def _reply(report: MonthlyReport, *, everyone: bool) -> None:
+def _reply(report: MonthlyReport) -> None:
     """Most OPDs agree; the first one contests its DIP completeness."""
     admins = {
         u.opd_id: u
@@ -88,7 +88,7 @@ def _reply(report: MonthlyReport, *, everyone: bool) -> None:
                     score.opd.slug
                 ),
             )
-        elif everyone or position % 3 == 0:
+        else:
             services.agree(score, by=admin)
 
 

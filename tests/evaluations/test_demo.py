@@ -2,26 +2,30 @@
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from evaluations.models import Contest, MonthlyReport, OpdScore
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_five_final_months_and_one_open_for_reply(settings, capsys):
+def test_the_demo_has_six_final_months_and_a_current_draft(settings, capsys):
     settings.DEBUG = True
     call_command("seed_demo")
     capsys.readouterr()
     statuses = list(
         MonthlyReport.objects.order_by("month").values_list("status", flat=True)
     )
-    assert statuses == ["final"] * 5 + ["reply"]
-    latest = MonthlyReport.objects.order_by("-month").first()
+    assert statuses == ["final"] * 6 + ["draft"]
+    current = MonthlyReport.objects.order_by("-month").first()
+    assert current.month == timezone.localdate().replace(day=1)
+    last_final = MonthlyReport.objects.filter(status="final").order_by("-month").first()
     assert Contest.objects.filter(
-        item_score__opd_score__report=latest, status="pending"
+        item_score__opd_score__report=last_final, status="rejected"
     ).exists()
-    scores = OpdScore.objects.filter(report=latest)
+    scores = OpdScore.objects.filter(report=last_final)
     assert scores.count() == 47
+    assert set(scores.values_list("reply", flat=True)) == {"agree", "contest"}
     # The demo's data reach every indicator: scores spread over the bands.
     assert scores.values("band").distinct().count() >= 2
     assert scores.filter(score__gt=0).count() == 47
