@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from opds.forms import BootstrapFormMixin
@@ -119,3 +120,20 @@ class DecisionForm(_Styled):
         if data.get("decision") == "accept" and data.get("ratio") is None:
             self.add_error("ratio", _("Give the new fulfilment to accept."))
         return data
+
+
+class MonthPickForm(_Styled):
+    """The month picker: one of the months the page may show, as YYYY-MM."""
+
+    month = forms.ChoiceField(label=_("Month"))
+
+    def __init__(self, *args, months: list[datetime.date], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = [
+            ("{:%Y-%m}".format(month), formats.date_format(month, "F Y"))
+            for month in months
+        ]
+
+    def clean_month(self) -> datetime.date:
+        value = self.cleaned_data["month"]
+        return datetime.date(int(value[:4]), int(value[5:]), 1)

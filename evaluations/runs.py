@@ -8,8 +8,10 @@ import datetime
 import traceback
 import uuid
 from collections.abc import Callable
+from functools import partial
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -25,9 +27,12 @@ def queue_run(
     *,
     trigger: str,
     enqueue: Callable[[int], None] | None = None,
+    reason: str = "",
+    by=None,
 ) -> ReportRun:
     """A queued run for ``month``, its task sent after the commit; a month
-    already queued or running gets that run back."""
+    already queued or running gets that run back. ``reason`` and ``by``
+    travel with the task's message (the run has no field for them)."""
     with transaction.atomic():
         existing = ReportRun.objects.filter(
             month=month, status__in=[Status.QUEUED, Status.RUNNING]
@@ -37,15 +42,55 @@ def queue_run(
         run = ReportRun.objects.create(
             month=month, trigger=trigger, task_id=str(uuid.uuid4())
         )
-        transaction.on_commit(lambda: (enqueue or _send)(run.pk))
+        send = enqueue or partial(_send, reason=reason, by_id=getattr(by, "pk", None))
+        transaction.on_commit(lambda: send(run.pk))
     return run
 
 
-def _send(run_id: int) -> None:
+def _send(run_id: int, *, reason: str = "", by_id: int | None = None) -> None:
     from evaluations.tasks import build_report_task
 
     task_id = ReportRun.objects.values_list("task_id", flat=True).get(pk=run_id)
-    build_report_task.apply_async(args=[run_id], task_id=task_id)
+    kwargs = {"reason": reason, "by_id": by_id} if reason or by_id else {}
+    build_report_task.apply_async(args=[run_id], kwargs=kwargs, task_id=task_id)
+
+
+def error_text(exc: BaseException) -> str:
+    """What the run page shows of a failure: a refusal's own message (already
+    in the active language), else the exception as Python prints it."""
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    if isinstance(exc, PermissionDenied) and str(exc):
+        return str(exc)
+    return "".join(traceback.format_exception_only(exc)).strip()
+
+
+def precheck(month: datetime.date, *, reason: str = "") -> None:
+    """The refusals a page can give before queueing: a month not begun, a
+    final month without a reason. The task checks again (and more)."""
+    from django.utils.translation import gettext as _
+
+    from evaluations.models import MonthlyReport
+    from evaluations.services import first_of, today
+
+    if first_of(month) > first_of(today()):
+        raise ValidationError(
+            {"month": _("A month that has not begun cannot be scored.")}
+        )
+    latest = (
+        MonthlyReport.objects.filter(month=first_of(month))
+        .order_by("-version")
+        .values_list("status", flat=True)
+        .first()
+    )
+    if latest == MonthlyReport.Status.FINAL and not reason.strip():
+        raise ValidationError(
+            {
+                "reason": _(
+                    "This month's report is final: give the reason for a new version."
+                )
+            }
+        )
 
 
 def claim(run_id: int, task_id: str | None = None) -> ReportRun | None:
@@ -66,7 +111,6 @@ def run_now(
 ) -> ReportRun:
     """Compute a month in this process (the command, a reviewer's button),
     recorded as a run like the scheduled ones."""
-    from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
 
     run = claim(queue_run(month, trigger=trigger, enqueue=lambda run_id: None).pk)
@@ -84,7 +128,7 @@ def execute(run: ReportRun, *, reason: str = "", by=None) -> ReportRun:
     except Exception as exc:  # noqa: BLE001 - recorded on the run, then raised
         ReportRun.objects.filter(pk=run.pk).update(
             status=Status.FAILED,
-            error="".join(traceback.format_exception_only(exc)).strip()[:2000],
+            error=error_text(exc)[:2000],
             finished_at=timezone.now(),
         )
         raise

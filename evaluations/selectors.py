@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 
 from evaluations.models import (
     Band,
@@ -576,3 +576,134 @@ def opd_view(opd_score: OpdScore) -> OpdView:
         actions=actions(item_scores),
         trend=trend(opd_score),
     )
+
+
+# --- The kabupaten's average over the months -------------------------------------
+
+
+@dataclass
+class AveragePoint:
+    """The average score of the OPDs shown in one month's report."""
+
+    month: datetime.date
+    average: Decimal
+    opds: int
+    version: int
+    status: str
+
+    @property
+    def score(self) -> Decimal:
+        """The average, under the name trend_points() reads."""
+        return self.average
+
+
+def visible_reports(user) -> list[MonthlyReport]:
+    """Every report ``user`` may see, every version, oldest first: one
+    query gives the kabupaten page its versions, its month picker and the
+    months of its trend."""
+    return list(
+        perms.evaluation_reports_visible_to(
+            user, MonthlyReport.objects.select_related("framework")
+        ).order_by("month", "version")
+    )
+
+
+def average_trend(
+    report: MonthlyReport,
+    reports: Iterable[MonthlyReport],
+    scores: QuerySet[OpdScore],
+    months: int = TREND_MONTHS,
+) -> list[AveragePoint]:
+    """The average of ``scores`` (the OPD scores a user may see, filtered
+    as the page is) in each of the previous months, on each month's latest
+    version among ``reports`` (those the user may see); then ``report``'s
+    own. One query."""
+    start = report.month
+    for _ in range(months):
+        start = previous_month(start)
+    latest: dict[datetime.date, int] = {}
+    for candidate in sorted(reports, key=lambda r: (r.month, r.version)):
+        if start <= candidate.month < report.month:
+            latest[candidate.month] = candidate.pk
+    rows = (
+        scores.filter(report_id__in=[*latest.values(), report.pk])
+        .values("report__month", "report__version", "report__status")
+        .annotate(total=Sum("score"), opds=Count("pk"))
+        .order_by("report__month")
+    )
+    return [
+        AveragePoint(
+            month=row["report__month"],
+            average=(Decimal(row["total"]) / row["opds"]).quantize(Decimal("0.01")),
+            opds=row["opds"],
+            version=row["report__version"],
+            status=row["report__status"],
+        )
+        for row in rows
+    ]
+
+
+# --- The public transparency page -------------------------------------------------
+
+
+def public_months() -> list[MonthlyReport]:
+    """Each final month's latest final version, newest first. One query."""
+    latest: dict[datetime.date, MonthlyReport] = {}
+    for report in perms.public_evaluation_reports().order_by("-month", "-version"):
+        latest.setdefault(report.month, report)
+    return list(latest.values())
+
+
+@dataclass
+class PublicRow:
+    """An OPD in the public table: its published figures and nothing of
+    the review (no reply, contest, evidence or comment)."""
+
+    opd_name: str
+    opd_slug: str
+    score: Decimal
+    band: str
+    rank: int
+    previous: Decimal | None = None
+
+    @property
+    def band_label(self) -> str:
+        return str(Band(self.band).label)
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.previous is None:
+            return None
+        return self.score - self.previous
+
+
+@dataclass
+class PublicTable:
+    report: MonthlyReport
+    compared_with: MonthlyReport | None
+    rows: list[PublicRow]
+
+
+def public_table(report: MonthlyReport, finals: list[MonthlyReport]) -> PublicTable:
+    """A final month's ranking, compared with the previous final month
+    among ``finals`` (``public_months()``). One query."""
+    compared_with = max(
+        (r for r in finals if r.month < report.month),
+        key=lambda r: r.month,
+        default=None,
+    )
+    shown = [report.pk] + ([compared_with.pk] if compared_with else [])
+    found = list(
+        OpdScore.objects.filter(report_id__in=shown)
+        .order_by("rank", "opd__name", "opd_id")
+        .values_list(
+            "report_id", "opd_id", "opd__name", "opd__slug", "score", "band", "rank"
+        )
+    )
+    previous = {row[1]: row[4] for row in found if row[0] != report.pk}
+    rows = [
+        PublicRow(name, slug, score, band, rank, previous.get(opd_id))
+        for report_id, opd_id, name, slug, score, band, rank in found
+        if report_id == report.pk
+    ]
+    return PublicTable(report, compared_with, rows)

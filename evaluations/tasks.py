@@ -7,14 +7,28 @@ from celery import shared_task
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
-def build_report_task(self, run_id: int) -> str:
-    """Claim the run and compute its month's draft."""
+def build_report_task(
+    self, run_id: int, reason: str = "", by_id: int | None = None
+) -> str:
+    """Claim the run and compute its month's draft. A refusal (the month is
+    open for reply, a final month without a reason) ends the run as failed
+    with its message, in the portal's language; it is not retried."""
+    from django.conf import settings
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils import translation
+
     from evaluations import runs
+    from opds.models import User
 
     run = runs.claim(run_id, self.request.id)
     if run is None:
         return "skipped"
-    return runs.execute(run).status
+    by = User.objects.filter(pk=by_id).first() if by_id else None
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            return runs.execute(run, reason=reason, by=by).status
+        except (ValidationError, PermissionDenied):
+            return runs.Status.FAILED
 
 
 @shared_task

@@ -2,7 +2,7 @@ import datetime
 
 from django.urls import path, register_converter
 
-from evaluations import views
+from evaluations import public_views, views
 
 app_name = "evaluations"
 
@@ -22,8 +22,14 @@ class MonthConverter:
 register_converter(MonthConverter, "yyyymm")
 
 urlpatterns = [
+    path("kesiapan-kip/", public_views.latest, name="public"),
+    path("kesiapan-kip/<yyyymm:month>/", public_views.for_month, name="public-month"),
     path("dasbor/evaluasi/", views.index, name="index"),
     path("dasbor/evaluasi/hitung/", views.build, name="build"),
+    path("dasbor/evaluasi/proses/<int:pk>/", views.run, name="run"),
+    path(
+        "dasbor/evaluasi/proses/<int:pk>/status/", views.run_status, name="run-status"
+    ),
     path("dasbor/evaluasi/<yyyymm:month>/", views.report, name="report"),
     path(
         "dasbor/evaluasi/<yyyymm:month>/unduh/<str:fmt>/",

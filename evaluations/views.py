@@ -14,19 +14,22 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from evaluations import exports, runs, selectors, services
+from evaluations import charts, exports, runs, selectors, services
+from evaluations.filters import OpdScoreFilterSet
 from evaluations.forms import (
     BuildForm,
     ContestForm,
     DeadlineForm,
     DecisionForm,
     ManualScoreForm,
+    MonthPickForm,
 )
 from evaluations.models import Contest, ItemScore, MonthlyReport, OpdScore, ReportRun
 from opds import permissions as perms
@@ -190,27 +193,90 @@ def build(request: HttpRequest) -> HttpResponse:
         _report_errors(request, form.errors, form)
         return redirect("evaluations:index")
     month = form.cleaned_data["month"]
+    reason = form.cleaned_data["reason"]
     try:
-        report = runs.run_now(
-            month,
-            trigger=ReportRun.Trigger.MANUAL,
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-        ).report
+        runs.precheck(month, reason=reason)
     except ValidationError as exc:
         _service_errors(request, exc)
         existing = selectors.report_for(request.user, month)
         return redirect(report_url(existing) if existing else "evaluations:index")
-    messages.success(
-        request,
-        _("%(month)s was computed: version %(version)s, %(count)s OPDs.")
-        % {
-            "month": "{:%Y-%m}".format(report.month),
-            "version": report.version,
-            "count": report.scores.count(),
-        },
+    # The computation runs in a worker; its page follows it.
+    queued = runs.queue_run(
+        month, trigger=ReportRun.Trigger.MANUAL, reason=reason, by=request.user
     )
-    return redirect(report_url(report))
+    return redirect("evaluations:run", pk=queued.pk)
+
+
+def _run(request: HttpRequest, pk: int) -> ReportRun:
+    """A report run, for the reviewers only: to anyone else it is not there."""
+    if not perms.can_review_evaluations(request.user):
+        raise Http404
+    return get_object_or_404(ReportRun.objects.select_related("report"), pk=pk)
+
+
+def _run_text(run: ReportRun) -> str:
+    """What the run page says of the run's state, in the user's language."""
+    if run.status == ReportRun.Status.QUEUED:
+        return _("Waiting for a worker to start computing %(month)s.") % {
+            "month": "{:%Y-%m}".format(run.month)
+        }
+    if run.status == ReportRun.Status.RUNNING:
+        return _("Computing the scores of every OPD for %(month)s…") % {
+            "month": "{:%Y-%m}".format(run.month)
+        }
+    if run.status == ReportRun.Status.FAILED:
+        # The sweep's own note, written when the worker was lost.
+        if run.error == "worker lost":
+            return _("The worker computing the month was lost. Start it again.")
+        return run.error or _("The computation stopped without a message.")
+    return _("%(month)s was computed: version %(version)s, %(count)s OPDs.") % {
+        "month": "{:%Y-%m}".format(run.month),
+        "version": run.report.version if run.report else "–",
+        "count": run.opds,
+    }
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def run(request: HttpRequest, pk: int) -> HttpResponse:
+    """A month being computed: its state, polled by a static script (or
+    refreshed without one); once it succeeded, the month's report."""
+    found = _run(request, pk)
+    if found.status == ReportRun.Status.SUCCEEDED and found.report is not None:
+        messages.success(request, _run_text(found))
+        return redirect(report_url(found.report))
+    finished = found.status in (ReportRun.Status.SUCCEEDED, ReportRun.Status.FAILED)
+    return _no_store(
+        render(
+            request,
+            "evaluations/run.html",
+            {"run": found, "finished": finished, "text": _run_text(found)},
+        )
+    )
+
+
+@login_required
+def run_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """The run's state for the page's script."""
+    found = _run(request, pk)
+    finished = found.status in (ReportRun.Status.SUCCEEDED, ReportRun.Status.FAILED)
+    succeeded = found.status == ReportRun.Status.SUCCEEDED and found.report is not None
+    return _no_store(
+        JsonResponse(
+            {
+                "status": found.status,
+                "status_label": found.get_status_display(),
+                "phase": found.status,
+                "finished": finished,
+                "message": _run_text(found),
+                "report_url": report_url(found.report) if succeeded else "",
+            }
+        )
+    )
 
 
 # --- The kabupaten view ---------------------------------------------------------------
@@ -220,8 +286,17 @@ def build(request: HttpRequest) -> HttpResponse:
 def report(request: HttpRequest, month: datetime.date) -> HttpResponse:
     """Ranking, bands, heatmap, movers and stale data of a month; the
     reviewers' steps for its state."""
-    found, versions = _reports(request, month)
+    _require_staff(request)
     user = request.user
+    # One read of every visible report: this month's versions, the month
+    # picker and the trend's months.
+    visible = selectors.visible_reports(user)
+    wanted = _version(request)
+    in_month = [r for r in visible if r.month == month]
+    chosen = [r for r in in_month if wanted is None or r.version == wanted]
+    if not chosen:
+        raise Http404
+    found, versions = chosen[-1], [r.version for r in in_month]
     if not perms.can_view_kabupaten_evaluation(user):
         # An OPD admin sees its own OPD only: its page is the month for it.
         own = (
@@ -230,9 +305,26 @@ def report(request: HttpRequest, month: datetime.date) -> HttpResponse:
         if own is None:
             raise Http404
         return redirect(opd_url(own))
+    shown_months = sorted({r.month for r in visible}, reverse=True)
+    picker = MonthPickForm(request.GET, months=shown_months)
+    if "month" in request.GET and picker.is_valid():
+        picked = picker.cleaned_data["month"]
+        if picked != month:
+            # The month picker keeps the kind filter, not the version.
+            url = reverse("evaluations:report", kwargs={"month": picked})
+            kind = request.GET.get("kind")
+            return redirect(url + ("?" + urlencode({"kind": kind}) if kind else ""))
     scope = selectors.scores_in_scope(user, found)
+    filterset = OpdScoreFilterSet(request.GET or None, queryset=scope)
     can_review = perms.can_review_evaluations(user)
-    view = selectors.kabupaten(found, scope)
+    view = selectors.kabupaten(found, filterset.qs)
+    trend = selectors.average_trend(
+        found,
+        visible,
+        OpdScoreFilterSet(
+            request.GET or None, queryset=perms.evaluation_scores_visible_to(user)
+        ).qs,
+    )
     context: dict[str, Any] = {
         "report": found,
         "view": view,
@@ -240,6 +332,14 @@ def report(request: HttpRequest, month: datetime.date) -> HttpResponse:
         "can_review": can_review,
         "today": services.today(),
         "largest_band": max([row.count for row in view.distribution] + [1]),
+        "filterset": filterset,
+        "month_form": MonthPickForm(
+            initial={"month": "{:%Y-%m}".format(month)}, months=shown_months
+        ),
+        "trend": trend,
+        "trend_points": selectors.trend_points(trend),
+        "bands_chart": charts.dumps(charts.band_chart(view.distribution)),
+        "average_chart": charts.dumps(charts.average_chart(trend)),
     }
     if can_review and found.status == Status.DRAFT:
         context["deadline_form"] = DeadlineForm(
@@ -390,6 +490,8 @@ def opd(request: HttpRequest, month: datetime.date, slug: str) -> HttpResponse:
             "opd": opd_score.opd,
             "view": view,
             "trend_points": selectors.trend_points(view.trend),
+            "indicator_chart": charts.dumps(charts.indicator_chart(view.indicators)),
+            "trend_chart": charts.dumps(charts.trend_chart(view.trend)),
             "versions": versions,
             "total": found.scores.count(),
             "can_view_kabupaten": perms.can_view_kabupaten_evaluation(user),

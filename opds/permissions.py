@@ -432,3 +432,13 @@ def can_view_kabupaten_evaluation(user: AnyUser) -> bool:
     """The kabupaten's ranking, heatmap and report files show every OPD's
     score: the roles whose scope is every OPD."""
     return _superuser(user) or _role(user) in KABUPATEN_ROLES
+
+
+def public_evaluation_reports(queryset: QuerySet | None = None) -> QuerySet:
+    """What citizens see of the monthly evaluation: final reports only.
+    Drafts, the reply state, evidence and comments stay on the staff side,
+    so the public pages read the scores of these reports and nothing else."""
+    from evaluations.models import MonthlyReport
+
+    queryset = MonthlyReport.objects.all() if queryset is None else queryset
+    return queryset.filter(status=MonthlyReport.Status.FINAL)

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
-from opds import selectors
+from opds import dashboard_selectors, selectors
 from opds.forms import OpdProfileForm
 from opds.models import Opd
 from opds.permissions import (
@@ -21,6 +21,7 @@ from opds.permissions import (
     StaffRequiredMixin,
     can_delegate_publishing,
     can_manage_opd_data,
+    is_opd_admin_of,
     opds_visible_to,
 )
 from opds.services import PROFILE_FIELDS, update_opd_profile
@@ -83,7 +84,8 @@ class OpdProfileUpdateView(OpdProfileEditorRequiredMixin, TemplateView):
 
 
 class DashboardView(StaffRequiredMixin, TemplateView):
-    """The staff home: the OPDs this account works on."""
+    """The staff home: the OPDs this account works on; for an OPD admin,
+    its OPD's score, to-do list, social media and what falls due."""
 
     template_name = "opds/dashboard.html"
 
@@ -92,5 +94,8 @@ class DashboardView(StaffRequiredMixin, TemplateView):
         user = self.request.user
         opds = opds_visible_to(user, Opd.objects.current().select_related("parent"))
         context["opds"] = opds.in_registry_order()
-        context["own_opd"] = user.opd if user.opd_id else None
+        own_opd = user.opd if user.opd_id else None
+        context["own_opd"] = own_opd
+        if own_opd is not None and is_opd_admin_of(user, own_opd):
+            context["board"] = dashboard_selectors.opd_dashboard(user, own_opd)
         return context

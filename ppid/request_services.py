@@ -193,8 +193,10 @@ def recompute_open_deadlines() -> int:
 def due_soon_limit(day: datetime.date | None = None) -> datetime.date:
     """Requests due on or before this date need attention now."""
     day = day or today()
-    return WorkingCalendar(day, day).add(
-        day, settings.PPID_REQUEST_DUE_SOON_WORKING_DAYS
+    ahead = settings.PPID_REQUEST_DUE_SOON_WORKING_DAYS
+    # Loaded once over a range that holds the working days ahead.
+    return WorkingCalendar(day, day + datetime.timedelta(days=ahead * 3 + 60)).add(
+        day, ahead
     )
 
 

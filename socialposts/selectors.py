@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, Sum
+from django.db.models import Max, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from socialposts.models import (
@@ -50,18 +50,6 @@ def house_rules(
             published_at__date__gt=since, published_at__date__lte=today
         ).values_list("content_type", "duration_seconds")
     )
-    kinds = Counter(kind for kind, _ in posts)
-    total = len(posts)
-    mix = {
-        "infografis": kinds[ContentType.INFOGRAFIS] / total if total else 0.0,
-        "video": sum(kinds[k] for k in VIDEO_TYPES) / total if total else 0.0,
-        "foto": kinds[ContentType.FOTO] / total if total else 0.0,
-    }
-    long_videos = sum(
-        1
-        for kind, duration in posts
-        if kind in VIDEO_TYPES and (duration or 0) > settings.SOCIAL_VIDEO_MAX_SECONDS
-    )
     last = account.posts.aggregate(last=Max("published_at"))["last"]
     sums = dict(
         AccountMetricDaily.objects.filter(
@@ -80,6 +68,82 @@ def house_rules(
         .order_by("-date")
         .values_list("value", flat=True)
         .first()
+    )
+    return _house_rules(posts, last, sums, followers, today)
+
+
+def with_house_rules(
+    accounts: QuerySet[SocialAccount], today: datetime.date | None = None
+) -> list[tuple[SocialAccount, HouseRules]]:
+    """Each account of ``accounts`` with its ``house_rules``, in three
+    queries however many accounts there are (for the dashboards)."""
+    today = today or timezone.localdate()
+    since = today - datetime.timedelta(days=WINDOW_DAYS)
+    latest_followers = AccountMetricDaily.objects.filter(
+        account_id=OuterRef("pk"), metric_id="followers", date__lte=today
+    ).order_by("-date")
+    found = list(
+        accounts.annotate(
+            last_post=Max("posts__published_at"),
+            latest_followers=Subquery(latest_followers.values("value")[:1]),
+        )
+    )
+    if not found:
+        return []
+    ids = [account.pk for account in found]
+    posts: dict[int, list[tuple[str, int | None]]] = {pk: [] for pk in ids}
+    for account_id, kind, duration in Post.objects.filter(
+        account_id__in=ids,
+        published_at__date__gt=since,
+        published_at__date__lte=today,
+    ).values_list("account_id", "content_type", "duration_seconds"):
+        posts[account_id].append((kind, duration))
+    sums: dict[int, dict[str, float]] = {pk: {} for pk in ids}
+    for account_id, metric, total in (
+        AccountMetricDaily.objects.filter(
+            account_id__in=ids,
+            metric_id__in=["interactions", "reach"],
+            date__gt=since,
+            date__lte=today,
+        )
+        .values_list("account_id", "metric_id")
+        .annotate(total=Sum("value"))
+        .order_by()
+    ):
+        sums[account_id][metric] = total
+    return [
+        (
+            account,
+            _house_rules(
+                posts[account.pk],
+                account.last_post,
+                sums[account.pk],
+                account.latest_followers,
+                today,
+            ),
+        )
+        for account in found
+    ]
+
+
+def _house_rules(
+    posts: list[tuple[str, int | None]],
+    last: datetime.datetime | None,
+    sums: dict[str, float],
+    followers: float | None,
+    today: datetime.date,
+) -> HouseRules:
+    kinds = Counter(kind for kind, _ in posts)
+    total = len(posts)
+    mix = {
+        "infografis": kinds[ContentType.INFOGRAFIS] / total if total else 0.0,
+        "video": sum(kinds[k] for k in VIDEO_TYPES) / total if total else 0.0,
+        "foto": kinds[ContentType.FOTO] / total if total else 0.0,
+    }
+    long_videos = sum(
+        1
+        for kind, duration in posts
+        if kind in VIDEO_TYPES and (duration or 0) > settings.SOCIAL_VIDEO_MAX_SECONDS
     )
     interactions = sums.get("interactions")
     return HouseRules(

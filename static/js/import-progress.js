@@ -1,6 +1,8 @@
-// Moves the progress bar of a CSV import job by polling its status endpoint.
-// Kept in a static file (no inline script) so a Content-Security-Policy can
-// forbid inline code; without JavaScript the page refreshes itself instead.
+// Moves the progress bar of a CSV import job (or of a month being computed,
+// which has no counts: its bar stays indeterminate) by polling its status
+// endpoint. Kept in a static file (no inline script) so a
+// Content-Security-Policy can forbid inline code; without JavaScript the page
+// refreshes itself instead.
 (function () {
   "use strict";
 
@@ -15,14 +17,14 @@
   var delay = interval;
 
   function show(data) {
-    bar.max = Math.max(data.rows_total, 1);
+    bar.max = Math.max(data.rows_total || 0, 1);
     if (data.phase === "checking") {
       bar.value = data.rows_checked;
     } else {
       // Queued or writing: no count to show, so the bar is indeterminate.
       bar.removeAttribute("value");
     }
-    bar.textContent = data.percent + "%";
+    bar.textContent = (data.percent || 0) + "%";
     text.textContent = data.message;
   }
 

@@ -273,13 +273,17 @@ def test_a_draft_is_not_found_for_those_who_may_not_see_it(
 # --- The workflow, end to end ---------------------------------------------------------
 
 
-def test_the_monthly_workflow_through_the_pages(opds, dinkominfo, on, people, client):
+def test_the_monthly_workflow_through_the_pages(
+    opds, dinkominfo, on, people, client, django_capture_on_commit_callbacks
+):
     october_draft(opds, dinkominfo, on)
     MonthlyReport.objects.filter(month=MONTH).delete()
     client.force_login(dinkominfo)
-    response = client.post(
-        reverse("evaluations:build"), {"month": "2026-10"}, follow=True
-    )
+    # The build is queued; Celery runs eagerly once the run is committed,
+    # and the run's page then opens the month's report.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("evaluations:build"), {"month": "2026-10"})
+    response = client.get(response.url, follow=True)
     report = MonthlyReport.objects.get(month=MONTH)
     assert response.redirect_chain[-1][0] == kabupaten_url(report) + "?versi=1"
     assert report.status == MonthlyReport.Status.DRAFT
@@ -353,11 +357,12 @@ def test_the_monthly_workflow_through_the_pages(opds, dinkominfo, on, people, cl
     assert "id_new_reason" in page
     client.post(reverse("evaluations:build"), {"month": "2026-10"})
     assert MonthlyReport.objects.filter(month=MONTH).count() == 1
-    response = client.post(
-        reverse("evaluations:build"),
-        {"month": "2026-10", "reason": "Data permohonan Oktober dikoreksi"},
-        follow=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("evaluations:build"),
+            {"month": "2026-10", "reason": "Data permohonan Oktober dikoreksi"},
+        )
+    response = client.get(response.url, follow=True)
     newer = MonthlyReport.objects.get(month=MONTH, version=2)
     assert response.redirect_chain[-1][0] == kabupaten_url(newer) + "?versi=2"
     assert response.context["versions"] == [1, 2]
