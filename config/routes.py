@@ -1,0 +1,151 @@
+"""Every route of the portal and who may use it, in one place.
+
+A route is ``public`` (anyone, no login), ``requester`` (anyone holding the
+request's tracking code), ``staff`` (any portal role; what each sees is
+scoped in ``opds.permissions``), a named role, or ``admin`` (Django's
+admin site, for superusers). API routes are classified like pages; DRF's
+permission classes enforce them. ``tests/config/test_routes.py`` fails when
+a route is added without being classified here, and checks that nothing
+but public routes answers an anonymous visitor.
+"""
+
+from __future__ import annotations
+
+PUBLIC = "public"
+REQUESTER = "requester"
+STAFF = "staff"
+ADMIN = "admin"
+OPD_ADMIN = "opd_admin"
+PPID_UTAMA = "ppid_utama"
+DINKOMINFO = "dinkominfo"
+# Staff routes whose actions only some roles may take; the page itself is
+# open to the roles that may see the object (404 to the others).
+REVIEWERS = DINKOMINFO
+
+ROUTES: dict[str, str] = {
+    # The portal and its account pages.
+    "home": PUBLIC,
+    "health": PUBLIC,
+    "login": PUBLIC,
+    "logout": PUBLIC,
+    "sitemap": PUBLIC,
+    # OPDs.
+    "opds:opd-list": PUBLIC,
+    "opds:opd-detail": PUBLIC,
+    "opds:opd-edit": OPD_ADMIN,
+    "opds:dashboard": STAFF,
+    # Public information and requests.
+    "ppid:public-information": PUBLIC,
+    "ppid:request-guide": PUBLIC,
+    "ppid:request-form": PUBLIC,
+    "ppid:request-sent": PUBLIC,
+    "ppid:request-track": PUBLIC,
+    "ppid:request-status": REQUESTER,
+    "ppid:objection-response": REQUESTER,
+    "ppid:requester-file": REQUESTER,
+    "ppid:statistics": PUBLIC,
+    "ppid:yearly-report": PUBLIC,
+    "ppid:catalogue": PUBLIC,
+    "ppid:feed": PUBLIC,
+    "ppid:exclusions": PUBLIC,
+    "ppid:dip-export": PUBLIC,
+    "ppid:item-detail": PUBLIC,
+    "ppid:file-download": PUBLIC,
+    "ppid:opd-dip": PUBLIC,
+    "ppid:opd-delegation": PUBLIC,
+    # The request register.
+    "ppid:request-register": STAFF,
+    "ppid:request-register-export": STAFF,
+    "ppid:request-record": STAFF,
+    "ppid:request-staff-detail": STAFF,
+    "ppid:request-action": STAFF,
+    "ppid:request-objection": STAFF,
+    "ppid:objection-answer": STAFF,
+    "ppid:request-file": STAFF,
+    # The catalogue's workflow.
+    "ppid:staff-items": STAFF,
+    "ppid:item-create": OPD_ADMIN,
+    "ppid:item-edit": OPD_ADMIN,
+    "ppid:signed-sheet": STAFF,
+    "ppid:item-submit": OPD_ADMIN,
+    "ppid:item-publish": PPID_UTAMA,
+    "ppid:item-return": PPID_UTAMA,
+    "ppid:item-withdraw": STAFF,
+    "ppid:item-open": STAFF,
+    "ppid:item-delete": OPD_ADMIN,
+    # Social media.
+    "socialposts:accounts": STAFF,
+    "socialposts:account-detail": STAFF,
+    "socialposts:account-import": OPD_ADMIN,
+    "socialposts:post-create": OPD_ADMIN,
+    "socialposts:post-edit": STAFF,
+    "socialposts:import-job": STAFF,
+    "socialposts:import-job-status": STAFF,
+    # The monthly evaluation.
+    "evaluations:public": PUBLIC,
+    "evaluations:public-month": PUBLIC,
+    "evaluations:index": STAFF,
+    "evaluations:build": REVIEWERS,
+    "evaluations:run": REVIEWERS,
+    "evaluations:run-status": REVIEWERS,
+    "evaluations:report": STAFF,
+    "evaluations:report-file": STAFF,
+    "evaluations:whatsapp": STAFF,
+    "evaluations:open-reply": REVIEWERS,
+    "evaluations:finalise": REVIEWERS,
+    "evaluations:decide": REVIEWERS,
+    "evaluations:opd": STAFF,
+    "evaluations:opd-file": STAFF,
+    "evaluations:opd-evidence": STAFF,
+    "evaluations:opd-whatsapp": STAFF,
+    "evaluations:agree": OPD_ADMIN,
+    "evaluations:score-item": REVIEWERS,
+    "evaluations:contest-item": OPD_ADMIN,
+    # The API.
+    "api-token": PUBLIC,
+    "api-schema": PUBLIC,
+    "api-docs": PUBLIC,
+    "api:api-root": PUBLIC,
+    "api:opd-list": PUBLIC,
+    "api:opd-detail": PUBLIC,
+    "api:information-list": PUBLIC,
+    "api:information-detail": PUBLIC,
+    "api:information-publish": PPID_UTAMA,
+    "api:information-submit": OPD_ADMIN,
+    "api:exclusion-list": PUBLIC,
+    "api:exclusion-detail": PUBLIC,
+    "api:request-statistics": PUBLIC,
+    # Filing a request is public (POST); reading one needs its tracking code.
+    "api:request-list": REQUESTER,
+    "api:request-detail": REQUESTER,
+    "api:request-answer": STAFF,
+    "api:request-close": STAFF,
+    "api:request-complete": STAFF,
+    "api:request-extend": STAFF,
+    "api:request-incomplete": STAFF,
+    "api:request-objections": REQUESTER,
+    "api:request-register": STAFF,
+    "api:request-route": PPID_UTAMA,
+    "api:objection-detail": REQUESTER,
+    "api:objection-answer": STAFF,
+    "api:social-account-list": STAFF,
+    "api:social-account-detail": STAFF,
+    "api:social-post-list": STAFF,
+    "api:social-post-detail": STAFF,
+    "api:social-metric-list": STAFF,
+    "api:evaluation-list": STAFF,
+    "api:monthly-report-list": STAFF,
+}
+
+# Whole families, by name prefix.
+PREFIXES: dict[str, str] = {"admin:": ADMIN}
+
+
+def access(name: str) -> str | None:
+    """The class of a named route, or None when it is not classified."""
+    if name in ROUTES:
+        return ROUTES[name]
+    for prefix, kind in PREFIXES.items():
+        if name.startswith(prefix):
+            return kind
+    return None
