@@ -13,17 +13,7 @@ from evaluations.models import (
     OpdScore,
     ReportRun,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written by the evaluation services only: a score changed here would
-    skip the workflow and its record."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+from opds.admin import ReadOnlyAdmin
 
 
 class IndicatorInline(admin.TabularInline):

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from evaluations import exports, selectors
 from evaluations.models import Indicator, ItemScore, MonthlyReport, OpdScore
+from evaluations.services import parse_month
 from opds import permissions as perms
 from ppid.api.serializers import OpdRefSerializer
 from socialposts.api import IsPortalStaff
@@ -33,14 +34,12 @@ def _month(request: Request) -> datetime.date | None:
     text = request.query_params.get("month")
     if not text:
         return None
-    try:
-        if len(text) != 7:
-            raise ValueError(text)
-        return datetime.date.fromisoformat(text + "-01")
-    except ValueError:
+    month = parse_month(text)
+    if month is None:
         raise ValidationError(
             {"month": [_("Write the month as YYYY-MM, e.g. 2026-10.")]}
-        ) from None
+        )
+    return month
 
 
 def _report(request: Request) -> MonthlyReport | None:

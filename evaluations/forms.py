@@ -4,7 +4,6 @@ read and type what was posted."""
 from __future__ import annotations
 
 import datetime
-import re
 from decimal import Decimal
 
 from django import forms
@@ -12,9 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from evaluations.services import parse_month
 from opds.forms import BootstrapFormMixin
-
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 class _Styled(BootstrapFormMixin, forms.Form):
@@ -41,10 +39,10 @@ class BuildForm(_Styled):
     )
 
     def clean_month(self) -> datetime.date:
-        found = MONTH.match(self.cleaned_data["month"].strip())
-        if not found:
+        month = parse_month(self.cleaned_data["month"])
+        if month is None:
             raise ValidationError(_("Write the month as YYYY-MM, e.g. 2026-10."))
-        return datetime.date(int(found[1]), int(found[2]), 1)
+        return month
 
 
 class DeadlineForm(_Styled):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 from collections import defaultdict
 from decimal import Decimal
 
@@ -34,6 +35,7 @@ from opds import permissions as perms
 from opds.models import Opd, User
 
 Status = MonthlyReport.Status
+MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 CARRIED = "Dibawa dari penilaian bulan sebelumnya."
 
 
@@ -44,6 +46,12 @@ def today() -> datetime.date:
 
 def first_of(month: datetime.date) -> datetime.date:
     return month.replace(day=1)
+
+
+def parse_month(text: str) -> datetime.date | None:
+    """``2026-10`` as the month's first day; None when it is not YYYY-MM."""
+    found = MONTH.fullmatch(text.strip())
+    return datetime.date(int(found[1]), int(found[2]), 1) if found else None
 
 
 def previous_month(month: datetime.date) -> datetime.date:
@@ -122,8 +130,11 @@ def build_report(
     return report
 
 
-def _manual_scores(report: MonthlyReport) -> dict[tuple[int, str], ItemScore]:
-    """A report's manual scores by (OPD, item code)."""
+def _manual_scores(
+    report: MonthlyReport | Subquery,
+) -> dict[tuple[int, str], ItemScore]:
+    """A report's manual scores by (OPD, item code); ``report`` may be a
+    subquery that picks it."""
     return {
         (s.opd_score.opd_id, s.item.code): s
         for s in ItemScore.objects.filter(
@@ -142,14 +153,7 @@ def _carried_over(month: datetime.date) -> dict[tuple[int, str], ItemScore]:
         .order_by("-version")
         .values("pk")[:1]
     )
-    scores = {
-        (s.opd_score.opd_id, s.item.code): s
-        for s in ItemScore.objects.filter(
-            opd_score__report=Subquery(last),
-            item__method=Item.Method.MANUAL,
-            ratio__isnull=False,
-        ).select_related("opd_score", "item")
-    }
+    scores = _manual_scores(Subquery(last))
     for score in scores.values():
         score.comment = CARRIED
     return scores

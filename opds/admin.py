@@ -10,6 +10,17 @@ from opds.permissions import can_change_registry
 from opds.services import CONTACT_FIELDS, PPID_CONTACT_FIELDS
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows only the apps' services write (runs, scores, metric values):
+    the admin shows them, and a form would skip the service's checks."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class RegistryAdminMixin:
     """The registry and accounts are the superuser's, whatever Django
     model permissions a staff account has been given."""

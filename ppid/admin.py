@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from opds.admin import ReadOnlyAdmin as BaseReadOnlyAdmin
 from opds.forms import URL_FORMFIELD_OVERRIDES
 from ppid.cache import bump_catalogue_version
 from ppid.models import (
@@ -143,15 +144,10 @@ class ExclusionDecisionAdmin(CatalogueAdminMixin, admin.ModelAdmin):
     raw_id_fields = ["item", "opened_by"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(BaseReadOnlyAdmin):
     """Requests are written by ppid.request_services only: numbering, clocks,
-    encryption and the event log would be bypassed by an admin form."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+    encryption and the event log would be bypassed by an admin form, and
+    the register keeps every request."""
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

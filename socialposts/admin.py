@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from opds.admin import ReadOnlyAdmin
 from opds.forms import URL_FORMFIELD_OVERRIDES
 from socialposts.models import (
     AccountMetricDaily,
@@ -15,16 +16,6 @@ from socialposts.models import (
     SocialAccount,
     Topic,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written by the ingestion pipeline only, so the admin only shows them."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(SocialAccount)

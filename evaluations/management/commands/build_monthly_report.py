@@ -11,17 +11,14 @@ from django.utils.translation import gettext as _
 
 from evaluations import runs
 from evaluations.models import ReportRun
+from evaluations.services import parse_month
 
 
 def _month(text: str) -> datetime.date:
-    try:
-        if len(text) != 7:
-            raise ValueError(text)
-        return datetime.date.fromisoformat(text + "-01")
-    except ValueError as exc:
-        raise CommandError(
-            _("--month: write the month as YYYY-MM, e.g. 2026-10.")
-        ) from exc
+    month = parse_month(text)
+    if month is None:
+        raise CommandError(_("--month: write the month as YYYY-MM, e.g. 2026-10."))
+    return month
 
 
 class Command(BaseCommand):
