@@ -44,5 +44,24 @@ messages: $(VENV)/.installed-dev
 	$(PY) manage.py makemessages -l id --ignore=.venv --ignore=staticfiles --ignore=var
 	$(PY) manage.py compilemessages -l id --ignore=.venv
 
+# Quality checks (README "Quality checks"); both run in .ci/run.
+.PHONY: fuzz audit
+
+# schemathesis against the live portal (DEBUG off, a throwaway seeded
+# SQLite database); FUZZ_SEED=random, FUZZ_SECONDS, FUZZ_EXAMPLES tune it.
+fuzz: $(VENV)/.installed-dev
+	VENV=$(VENV) bash .ci/fuzz
+
+# bandit over the code at every level (waivers: `# nosec BXXX # reason`), the
+# tests with these skips: B101 asserts, B105/B106 fixture passwords, B108 the
+# throwaway /tmp paths of test services, B404/B603/B607 the tests start this
+# project's commands and services with fixed argument lists. Then the
+# installed packages against the vulnerability databases
+# (.ci/pip-audit-waivers.toml; it says when it could only audit partly).
+audit: $(VENV)/.installed-dev
+	$(VENV)/bin/bandit -c pyproject.toml -r . -q
+	$(VENV)/bin/bandit -r tests -q -s B101,B105,B106,B108,B404,B603,B607
+	$(PY) .ci/audit_deps.py
+
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -26,7 +26,7 @@ import shutil
 import signal
 import socket
 import statistics
-import subprocess
+import subprocess  # nosec B404 # the benchmark drives its own server and tools
 import sys
 import tempfile
 import time
@@ -153,8 +153,8 @@ def ensure_wrk() -> str:
         return found
     log("wrk not found; installing the Debian package (apt-get install -y wrk)...")
     try:
-        subprocess.run(["apt-get", "update"], check=True, stdout=subprocess.DEVNULL)
-        subprocess.run(
+        subprocess.run(["apt-get", "update"], check=True, stdout=subprocess.DEVNULL)  # nosec B603 B607 # fixed argv; apt-get from PATH
+        subprocess.run(  # nosec B603 B607 # fixed argv; the tool from PATH
             ["apt-get", "install", "-y", "wrk"], check=True, stdout=subprocess.DEVNULL
         )
     except (OSError, subprocess.CalledProcessError) as exc:
@@ -194,7 +194,7 @@ def ensure_database() -> None:
 
 
 def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run([str(PYTHON), "manage.py", *args], cwd=ROOT, env=env, check=True)
+    subprocess.run([str(PYTHON), "manage.py", *args], cwd=ROOT, env=env, check=True)  # nosec B603 # fixed argv: this project's manage.py
 
 
 def setup_django(env: dict[str, str]) -> None:
@@ -256,7 +256,7 @@ def detail_ids(seed: int, k: int) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    return random.Random(seed).sample(ids, min(k, len(ids)))
+    return random.Random(seed).sample(ids, min(k, len(ids)))  # nosec B311 # sampling, not a secret
 
 
 def query_counts(endpoints: list[Endpoint]) -> dict[str, int]:
@@ -309,7 +309,7 @@ def gunicorn(env: dict[str, str], workdir: Path) -> Iterator[str]:
     with open(log_path, "wb") as log_file:
         # A session of its own: Ctrl-C reaches this script, which then stops
         # gunicorn in order instead of leaving half-dead workers.
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # nosec B603 # fixed argv built by the harness
             command,
             cwd=ROOT,
             env=env,
@@ -342,7 +342,7 @@ def wait_ready(url: str, process: subprocess.Popen, log_path: Path) -> None:
                 + log_path.read_text(errors="replace")[-3000:]
             )
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            with urllib.request.urlopen(url, timeout=2) as response:  # nosec B310 # loopback http URL of the server it started
                 if response.status == 200:
                     return
         except (urllib.error.URLError, OSError):
@@ -354,7 +354,7 @@ def wait_ready(url: str, process: subprocess.Popen, log_path: Path) -> None:
 def check_paths(base: str, paths: list[str]) -> None:
     for path in paths:
         try:
-            with urllib.request.urlopen(base + path, timeout=30) as response:
+            with urllib.request.urlopen(base + path, timeout=30) as response:  # nosec B310 # loopback http URL of the server it started
                 status = response.status
         except urllib.error.HTTPError as exc:
             status = exc.code
@@ -381,7 +381,7 @@ def wait_idle(base: str, limit_s: float = 600) -> None:
         while time.monotonic() < deadline and quiet < 3:
             began = time.monotonic()
             try:
-                with urllib.request.urlopen(base + "/bench-floor/", timeout=limit_s):
+                with urllib.request.urlopen(base + "/bench-floor/", timeout=limit_s):  # nosec B310 # loopback http URL of the server it started
                     pass
             except (urllib.error.URLError, OSError):
                 pass
@@ -426,7 +426,7 @@ def run_wrk(
         "unique" if unique else "cycle",
         uuid.uuid4().hex[:12],
     ]
-    output = subprocess.run(command, capture_output=True, text=True, check=True)
+    output = subprocess.run(command, capture_output=True, text=True, check=True)  # nosec B603 # fixed argv built by the harness
     for line in output.stdout.splitlines():
         if line.startswith("BENCH_JSON "):
             result = json.loads(line.removeprefix("BENCH_JSON "))
@@ -700,7 +700,7 @@ def evaluate(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
 
 def git_commit() -> str | None:
     try:
-        out = subprocess.run(
+        out = subprocess.run(  # nosec B603 B607 # fixed argv; the tool from PATH
             ["git", "rev-parse", "HEAD"],
             cwd=ROOT,
             capture_output=True,

@@ -187,7 +187,8 @@ def main() -> int:
         results["update"].append(
             len(rows) / timed(lambda: upsert_account_values(changed))
         )
-    assert AccountMetricDaily.objects.filter(account__opd=opd).count() == len(rows)
+    if AccountMetricDaily.objects.filter(account__opd=opd).count() != len(rows):
+        raise SystemExit("the upsert lost rows")
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE bench_copy_scratch")
     AccountMetricDaily.objects.filter(account__opd=opd).delete()

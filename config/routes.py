@@ -52,7 +52,7 @@ ROUTES: dict[str, str] = {
     "ppid:item-detail": PUBLIC,
     "ppid:file-download": PUBLIC,
     "ppid:opd-dip": PUBLIC,
-    "ppid:opd-delegation": PUBLIC,
+    "ppid:opd-delegation": PPID_UTAMA,
     # The request register.
     "ppid:request-register": STAFF,
     "ppid:request-register-export": STAFF,
@@ -126,7 +126,7 @@ ROUTES: dict[str, str] = {
     "api:request-objections": REQUESTER,
     "api:request-register": STAFF,
     "api:request-route": PPID_UTAMA,
-    "api:objection-detail": REQUESTER,
+    "api:objection-detail": STAFF,
     "api:objection-answer": STAFF,
     "api:social-account-list": STAFF,
     "api:social-account-detail": STAFF,

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from config.env import (
@@ -34,7 +36,7 @@ VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 # Off unless asked for: a server that forgets DEBUG must fail closed.
 DEBUG = env_bool("DEBUG", False)
 
-_DEV_SECRET_KEY = "insecure-development-key-used-only-while-DEBUG-is-on"
+_DEV_SECRET_KEY = "insecure-development-key-used-only-while-DEBUG-is-on"  # nosec B105 # DEBUG only; without DEBUG SECRET_KEY is required
 SECRET_KEY = env_str("SECRET_KEY", required=not DEBUG) or _DEV_SECRET_KEY
 if not DEBUG and len(SECRET_KEY) < 50:
     raise EnvError("SECRET_KEY", "minimal 50 karakter bila DEBUG mati")
@@ -76,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.syndication",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -88,12 +91,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The audit log learns who and from where; records 401s and 403s.
+    "opds.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees the log-in view's answer and replaces it with
+    # the lockout page (config.auth.lockout_response).
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -107,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "opds.context_processors.roles",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -213,6 +223,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "purbalingga-demo-2026")
+# Log-in abuse (README, "Passwords and log-in"). axes comes first: it refuses
+# a locked-out user name and address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Three failures lock the user name out from that address: the fourth
+# attempt is refused even with the right password.
+AXES_FAILURE_LIMIT = 3
+# By user name and address together, so nobody can lock a real user out
+# from elsewhere (ASVS 6.3.1).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+# Each attempt during a lockout starts the cool-off again: a script that
+# keeps trying stays locked out.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_RESET_ON_SUCCESS = True
+# The same client address as DRF's rate limits (REST_FRAMEWORK NUM_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "config.auth.client_ip"
+AXES_LOCKOUT_CALLABLE = "config.auth.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# axes would keep every successful log-in with its address forever; the
+# audit log records log-ins, so no second, unbounded copy is kept.
+AXES_DISABLE_ACCESS_LOG = True
+# Password checks per client address per minute, over every user name, on
+# the log-in pages and the API token endpoint together.
+LOGIN_ATTEMPTS_PER_MINUTE = env_int("LOGIN_ATTEMPTS_PER_MINUTE", 10, minimum=1)
 
 # STATIC AND MEDIA
 STATIC_URL = "static/"
@@ -357,7 +395,27 @@ if env_bool("USE_X_FORWARDED_PROTO", False):
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp 4) on every response. No page has an
+# inline script, style element or style attribute; scripts carry the nonce
+# anyway, so a cached page (ppid.cache) whose header lacks it still loads
+# them through 'self'. Bootstrap's and Swagger UI's stylesheets draw icons
+# as data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+# The portal may frame itself (frame-ancestors 'self'); X-Frame-Options says
+# the same to browsers without CSP. Django warns whenever it is not DENY.
+X_FRAME_OPTIONS = "SAMEORIGIN"
+SILENCED_SYSTEM_CHECKS = ["security.W019"]
 
 # API
 REST_FRAMEWORK = {
@@ -370,8 +428,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.exception_handler",
+    # The browsable API is a developer's tool: a server answers JSON only
+    # (ASVS 13.4.5); /api/docs/ documents the API for everyone.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     # ?format= is the catalogue's filter on the form of information.
     "URL_FORMAT_OVERRIDE": None,
     # Rate limits count per client address. X-Forwarded-For is trusted only
@@ -389,6 +451,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Requests and objections both have a "decision"; each keeps its name.
+    "ENUM_NAME_OVERRIDES": {
+        "RequestDecisionEnum": "ppid.models.InformationRequest.Decision",
+        "ObjectionDecisionEnum": "ppid.models.Objection.Decision",
+        "GroundEnum": "ppid.models.ExclusionDecision.Ground",
+    },
 }
 
 # LOGGING
@@ -406,6 +474,8 @@ LOGGING = {
         # httpx logs every request URL at INFO; Graph URLs carry tokens.
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        # axes announces itself at every start, manage.py commands included.
+        "axes.apps": {"level": "WARNING"},
         "django": {"handlers": [], "propagate": True},
         "django.server": {"handlers": [], "propagate": True, "level": "INFO"},
     },

@@ -16,6 +16,7 @@ from django.http import (
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from opds.models import Opd
@@ -61,6 +62,14 @@ def health(request: HttpRequest) -> JsonResponse:
     status = {"database": _database_status(), "broker": _broker_status()}
     healthy = "error" not in status.values()
     return JsonResponse(status, status=200 if healthy else 503)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A request Django refuses before any view (a malformed multipart body,
+    too many fields): JSON for API clients, as for every other API error."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Bad request.")}, status=400)
+    return defaults.bad_request(request, exception)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

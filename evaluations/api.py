@@ -19,12 +19,13 @@ from evaluations import exports, selectors
 from evaluations.models import Indicator, ItemScore, MonthlyReport, OpdScore
 from evaluations.services import parse_month
 from opds import permissions as perms
+from opds.permissions import IsPortalStaff
 from ppid.api.serializers import OpdRefSerializer
-from socialposts.api import IsPortalStaff
 
 MONTH = OpenApiParameter(
     "month",
     str,
+    pattern=r"^\s*[1-9][0-9]{3}-(0[1-9]|1[0-2])\s*$",
     description="YYYY-MM; the newest month you may see when left out.",
 )
 

@@ -31,11 +31,13 @@ from evaluations.models import (
     band_for,
     rounded,
 )
+from opds import audit
 from opds import permissions as perms
-from opds.models import Opd, User
+from opds.models import AuditEvent, Opd, User
 
 Status = MonthlyReport.Status
-MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+# Year 0 does not exist in the calendar (datetime refuses it).
+MONTH = re.compile(r"([1-9]\d{3})-(0[1-9]|1[0-2])")
 CARRIED = "Dibawa dari penilaian bulan sebelumnya."
 
 
@@ -92,6 +94,7 @@ def build_report(
             .order_by("-version")
             .first()
         )
+        previous_hash = ""
         if latest is not None and latest.status == Status.REPLY:
             raise ValidationError(
                 {
@@ -118,6 +121,7 @@ def build_report(
             )
         elif latest is not None:
             manual = _manual_scores(latest)
+            previous_hash = latest.sha256
             latest.scores.all().delete()
             MonthlyReport.objects.filter(pk=latest.pk).update(
                 computed_at=timezone.now(), framework=framework
@@ -126,7 +130,21 @@ def build_report(
         else:
             manual = _carried_over(month)
             report = MonthlyReport.objects.create(month=month, framework=framework)
-        _compute(report, manual)
+        opd_count, item_count = _compute(report, manual)
+        # Bulk writes send no signals: one event for the whole computation.
+        audit.record(
+            AuditEvent.Action.REPORT_BUILT,
+            obj=report,
+            actor=by,
+            changes={"sha256": [previous_hash, report.sha256]},
+            detail={
+                "month": report.month.isoformat(),
+                "version": report.version,
+                "opd_scores": opd_count,
+                "item_scores": item_count,
+                "reason": reason.strip(),
+            },
+        )
     return report
 
 
@@ -159,7 +177,10 @@ def _carried_over(month: datetime.date) -> dict[tuple[int, str], ItemScore]:
     return scores
 
 
-def _compute(report: MonthlyReport, manual: dict[tuple[int, str], ItemScore]) -> None:
+def _compute(
+    report: MonthlyReport, manual: dict[tuple[int, str], ItemScore]
+) -> tuple[int, int]:
+    """Score every OPD of the report; return how many OPD and item scores."""
     month = rules.Month(report.month, report.month_end, [])
     # The OPDs as the registry stood at the end of the month: a later
     # merger does not rewrite a past month.
@@ -222,6 +243,7 @@ def _compute(report: MonthlyReport, manual: dict[tuple[int, str], ItemScore]) ->
                 )
     ItemScore.objects.bulk_create(rows, batch_size=2000)
     _rescore(report, scores, rows)
+    return len(scores), len(rows)
 
 
 def _four(value: Decimal | None) -> Decimal | None:
@@ -322,6 +344,7 @@ def score_manual_item(
             raise ValidationError(
                 {"ratio": _("Manual items are scored while the report is a draft.")}
             )
+        before = ItemScore.objects.values("ratio", "comment").get(pk=item_score.pk)
         ItemScore.objects.filter(pk=item_score.pk).update(
             ratio=ratio,
             comment=comment.strip(),
@@ -329,9 +352,36 @@ def score_manual_item(
             scored_by=by,
             scored_at=timezone.now(),
         )
+        _record_score(
+            item_score,
+            report,
+            by,
+            {
+                "ratio": (before["ratio"], ratio),
+                "comment": (before["comment"], comment.strip()),
+            },
+        )
         _rescore(report)
     item_score.refresh_from_db()
     return item_score
+
+
+def _record_score(
+    item_score: ItemScore,
+    report: MonthlyReport,
+    by: User,
+    values: dict[str, tuple[object, object]],
+) -> None:
+    """One audit event for a score written with ``update()`` (no signal)."""
+    audit.record(
+        AuditEvent.Action.UPDATED,
+        obj=item_score,
+        actor=by,
+        changes=audit.diff(values),
+        object_repr="{} / OPD #{} / item #{}".format(
+            report, item_score.opd_score.opd_id, item_score.item_id
+        ),
+    )
 
 
 def score_manual_items(
@@ -358,14 +408,25 @@ def score_manual_items(
         )
         now = timezone.now()
         changed = []
+        changes = {}
         for row in rows:
             key = (row.opd_score.opd_id, row.item.code)
             if key in checked:
+                for name, new in zip(("ratio", "comment"), checked[key], strict=True):
+                    label = "OPD #{} / {}: {}".format(*key, name)
+                    changes[label] = (getattr(row, name), new)
                 row.ratio, row.comment = checked[key]
                 row.detail, row.scored_by, row.scored_at = "", by, now
                 changed.append(row)
         ItemScore.objects.bulk_update(
             changed, ["ratio", "comment", "detail", "scored_by", "scored_at"]
+        )
+        audit.record(
+            AuditEvent.Action.UPDATED,
+            obj=report,
+            actor=by,
+            changes=audit.diff(changes),
+            detail={"manual_scores": len(changed)},
         )
         _rescore(report)
     return len(changed)
@@ -427,6 +488,7 @@ def agree(opd_score: OpdScore, *, by: User) -> OpdScore:
         OpdScore.objects.filter(pk=opd_score.pk).update(
             reply="agree", replied_at=timezone.now(), replied_by=by
         )
+        _record_reply(opd_score, by, "agree")
     opd_score.refresh_from_db()
     return opd_score
 
@@ -459,7 +521,19 @@ def contest(
         OpdScore.objects.filter(pk=opd_score.pk).update(
             reply="contest", replied_at=timezone.now(), replied_by=by
         )
+        _record_reply(opd_score, by, "contest")
     return created
+
+
+def _record_reply(opd_score: OpdScore, by: User, reply: str) -> None:
+    """One audit event for a reply written with ``update()`` (no signal)."""
+    audit.record(
+        AuditEvent.Action.UPDATED,
+        obj=opd_score,
+        actor=by,
+        changes={"reply": [opd_score.reply, reply]},
+        object_repr="{} / OPD #{}".format(opd_score.report, opd_score.opd_id),
+    )
 
 
 def decide_contest(
@@ -491,12 +565,25 @@ def decide_contest(
         current.decided_at = timezone.now()
         current.save(update_fields=["status", "response", "decided_by", "decided_at"])
         if accept:
+            before = ItemScore.objects.values("ratio", "applies", "comment").get(
+                pk=current.item_score_id
+            )
             ItemScore.objects.filter(pk=current.item_score_id).update(
                 ratio=new_ratio,
                 applies=True,
                 comment=response.strip(),
                 scored_by=by,
                 scored_at=timezone.now(),
+            )
+            _record_score(
+                contest_.item_score,
+                report,
+                by,
+                {
+                    "ratio": (before["ratio"], new_ratio),
+                    "applies": (before["applies"], True),
+                    "comment": (before["comment"], response.strip()),
+                },
             )
             _rescore(report)
     return current

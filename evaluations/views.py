@@ -89,7 +89,8 @@ def _version(request: HttpRequest) -> int | None:
     raw = request.GET.get("versi")
     if not raw:
         return None
-    if not raw.isdigit():
+    # str.isdigit() also takes "²", which int() refuses.
+    if not (raw.isascii() and raw.isdigit()):
         raise Http404
     return int(raw)
 

@@ -7,3 +7,8 @@ class OpdsConfig(AppConfig):
 
     name = "opds"
     verbose_name = _("Regional agencies")
+
+    def ready(self) -> None:
+        from opds import audit
+
+        audit.connect()

@@ -215,3 +215,117 @@ class User(AbstractUser):
             raise ValidationError({"opd": _("An OPD admin must belong to an OPD.")})
         if self.role != self.Role.OPD_ADMIN and self.opd_id is not None:
             raise ValidationError({"opd": _("Only an OPD admin belongs to an OPD.")})
+
+
+class AuditLogIsAppendOnly(Exception):
+    """Raised on any attempt to change or remove a recorded audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Reads only: history is written once and never rewritten."""
+
+    def update(self, **kwargs):
+        raise AuditLogIsAppendOnly("Audit events cannot be changed.")
+
+    def delete(self):
+        raise AuditLogIsAppendOnly("Audit events cannot be deleted.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditLogIsAppendOnly("Audit events cannot be changed.")
+
+    def _raw_delete(self, using):
+        raise AuditLogIsAppendOnly("Audit events cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event: who, when, what, from which address.
+
+    Written only by ``opds.audit.record``; append-only in the ORM and, on
+    PostgreSQL, in the database (a trigger refuses UPDATE, DELETE and
+    TRUNCATE). Personal data is never copied here, only that it changed.
+    """
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Failed log-in")
+        LOGOUT = "logout", _("Logged out")
+        DENIED = "denied", _("Refused authorisation")
+        CREATED = "created", _("Created")
+        UPDATED = "updated", _("Changed")
+        DELETED = "deleted", _("Deleted")
+        REPORT_BUILT = "report_built", _("Monthly report computed")
+        EXPORTED = "exported", _("Audit log exported")
+
+    class Source(models.TextChoices):
+        REQUEST = "request", _("Web or API request")
+        TASK = "task", _("Background task")
+        SYSTEM = "system", _("Command or system")
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    # No database constraint and no cascade: deleting an account must
+    # neither fail on nor rewrite the history that names it.
+    actor = models.ForeignKey(
+        "opds.User",
+        verbose_name=_("actor"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_username = models.CharField(
+        _("user name"),
+        max_length=150,
+        blank=True,
+        help_text=_("As it was at the time; for a failed log-in, the name tried."),
+    )
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.SYSTEM
+    )
+    source_name = models.CharField(
+        _("where"),
+        max_length=300,
+        blank=True,
+        help_text=_("The request's method and path, or the task or command name."),
+    )
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    changes = models.JSONField(
+        _("changes"),
+        default=dict,
+        blank=True,
+        help_text=_("Field: [before, after]; personal data only as redacted."),
+    )
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        # Nobody may be granted add, change or delete: only code writes here.
+        default_permissions = ("view",)
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="opds_audit_object"),
+            models.Index(fields=["action", "-at"], name="opds_audit_action_at"),
+        ]
+
+    def __str__(self) -> str:
+        return "{} {} {}".format(
+            self.at.isoformat(timespec="seconds") if self.at else "",
+            self.action,
+            self.actor_username or "-",
+        )
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly("Audit events cannot be changed.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly("Audit events cannot be deleted.")

@@ -222,8 +222,16 @@ def can_withdraw_item(user: AnyUser, item: Any) -> bool:
 
 
 def can_open_excluded_item(user: AnyUser, item: Any) -> bool:
-    """Ending an exclusion is PPID Utama's recorded decision (PP 61/2010)."""
-    return item.is_excluded and can_publish_ppid_items(user)
+    """Ending an exclusion is PPID Utama's recorded decision (PP 61/2010).
+
+    Only an exclusion in force can end: a draft's decision is not yet made,
+    and its OPD changes the draft instead.
+    """
+    return (
+        item.is_excluded
+        and item.status == item.Status.PUBLISHED
+        and can_publish_ppid_items(user)
+    )
 
 
 def can_delegate_publishing(user: AnyUser) -> bool:
@@ -370,6 +378,13 @@ class OpdProfileEditorRequiredMixin(AccessMixin):
 
     def get_opd(self) -> Opd:  # pragma: no cover - views override it
         raise NotImplementedError
+
+
+class IsPortalStaff(permissions.BasePermission):
+    """API: any portal role; anonymous callers are refused before any lookup."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return is_staff_user(request.user)
 
 
 class IsOpdAdminOrReadOnly(permissions.BasePermission):

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from opds.models import Opd
 from ppid.models import Category, InformationItem, Subtype
 from ppid.search import SearchResults, search_terms
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number: ``NumberFilter`` would take 2026.5 and match nothing."""
+
+    field_class = forms.IntegerField
 
 
 class InformationItemFilterSet(django_filters.FilterSet):
@@ -23,7 +30,7 @@ class InformationItemFilterSet(django_filters.FilterSet):
     subtype = django_filters.ModelChoiceFilter(
         queryset=Subtype.objects.all(), to_field_name="code", label=_("Sub-type")
     )
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = IntegerFilter(label=_("Year"), min_value=1, max_value=9999)
     format = django_filters.ChoiceFilter(
         choices=InformationItem.Format.choices, label=_("Form")
     )

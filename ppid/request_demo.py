@@ -99,7 +99,7 @@ def seed_requests(count: int = 48, seed: int = 2026) -> int:
     """Create the demo register unless it already holds requests."""
     if InformationRequest.objects.exists():
         return 0
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311 # demo data, not a secret
     today = timezone.localdate()
     start = today - datetime.timedelta(days=365)
     calendar = WorkingCalendar(start, today + datetime.timedelta(days=60))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opds.models import Opd
 from opds.permissions import requests_visible_to
+from ppid.filters import IntegerFilter
 from ppid.models import InformationRequest
 from ppid.models.requests import Channel
 from ppid.workdays import WorkingCalendar
@@ -32,7 +33,10 @@ class RequestFilterSet(django_filters.FilterSet):
     opd = django_filters.ModelChoiceFilter(
         queryset=Opd.objects.all(), to_field_name="slug", label=_("OPD")
     )
-    year = django_filters.NumberFilter(field_name="received_on__year", label=_("Year"))
+    # Year 0 does not exist: the date lookup would fail on it.
+    year = IntegerFilter(
+        field_name="received_on__year", label=_("Year"), min_value=1, max_value=9999
+    )
     decision = django_filters.ChoiceFilter(
         choices=Decision.choices, label=_("Decision")
     )

@@ -104,7 +104,8 @@ def _tracked(request: HttpRequest, number: str) -> InformationRequest:
 @sensitive_post_parameters(*PERSONAL_FIELDS)
 def request_track(request: HttpRequest) -> HttpResponse:
     """Find a request by its registration number and tracking code."""
-    form = TrackingForm(request.POST or None)
+    # Bound on every POST: an empty one must still get the form's errors.
+    form = TrackingForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400
@@ -167,6 +168,9 @@ def objection_response(
 ) -> HttpResponse:
     """The requester accepts the Atasan's answer or goes to the Komisi Informasi."""
     found = _tracked(request, number)
+    if _throttled(request, RequestSubmissionThrottle()):
+        message = _("Too many attempts; try again in an hour.")
+        return render(request, "429.html", {"message": message}, status=429)
     objection = found.objections.filter(pk=objection_id).first()
     if objection is None:
         raise Http404
@@ -403,6 +407,14 @@ def staff_action(request: HttpRequest, number: str, step: str) -> HttpResponse:
     found = _staff_request(request, number)
     if step not in STEPS:
         raise Http404
+    # Refused before the form is read: its errors are for those who may act.
+    allowed = (
+        perms.can_route_requests(request.user)
+        if step == "route"
+        else perms.can_process_request(request.user, found)
+    )
+    if not allowed:
+        raise PermissionDenied
     form_class, run = STEPS[step]
     extra = {"user": request.user} if form_class is AnswerForm else {}
     form = form_class(request.POST, request.FILES, **extra) if form_class else None

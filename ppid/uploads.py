@@ -22,7 +22,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element, ParseError  # nosec B405 # types only; XML is parsed by defusedxml
 
 import filetype
 from defusedxml import DefusedXmlException
@@ -180,7 +180,10 @@ def clean_upload(uploaded: UploadedFile, *, max_size: int | None = None) -> Clea
     elif extension == "csv":
         text = data.decode("utf-8-sig")
     else:
-        assert archive is not None
+        if archive is None:
+            # _detect opens the archive of every office format; a check
+            # rather than an assert, which python -O would drop.
+            raise RuntimeError("no archive for a .{} file".format(extension))
         with archive:
             text = _clean_office(archive, extension, name)
 
@@ -499,7 +502,7 @@ def _pdf_text(reader: PdfReader, name: str) -> str:
         except LimitReachedError:
             # A page whose content inflates past pypdf's limits is hostile.
             raise _bad_pdf(name) from None
-        except Exception:
+        except Exception:  # nosec B112 # one unreadable page must not hide the rest
             # One unreadable page should not hide the rest from search.
             continue
         parts.append(text)

@@ -10,12 +10,13 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import permissions, serializers, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from opds import permissions as perms
+from opds.permissions import IsPortalStaff
 from ppid.api.serializers import OpdRefSerializer
 from socialposts.filters import PostFilterSet, SocialAccountFilterSet
 from socialposts.models import (
@@ -24,11 +25,6 @@ from socialposts.models import (
     PostMetricSnapshot,
     SocialAccount,
 )
-
-
-class IsPortalStaff(permissions.BasePermission):
-    def has_permission(self, request: Any, view: Any) -> bool:
-        return perms.is_staff_user(request.user)
 
 
 class SocialAccountSerializer(serializers.ModelSerializer):
@@ -159,13 +155,16 @@ class DailyMetricViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("account", int, required=True),
+            OpenApiParameter(
+                "account", {"type": "integer", "minimum": 0}, required=True
+            ),
             OpenApiParameter("metric", str),
         ]
     )
     def list(self, request: Request) -> Response:
         raw = request.query_params.get("account", "")
-        if not raw.isdigit():
+        # str.isdigit() also takes "²", which int() refuses.
+        if not (raw.isascii() and raw.isdigit()):
             raise ValidationError({"account": [_("Give the id of an account.")]})
         account = get_object_or_404(
             perms.social_accounts_visible_to(request.user), pk=int(raw)

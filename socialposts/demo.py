@@ -173,7 +173,7 @@ def _manual_history(accounts: list[SocialAccount]) -> None:
     values: list[AccountValue] = []
     posts: list[Post] = []
     for account in accounts:
-        rng = random.Random(_number(account.handle))
+        rng = random.Random(_number(account.handle))  # nosec B311 # demo data, not a secret
         followers = 300 + rng.randint(0, 5000)
         for back in range(DAYS, -1, -1):
             day = today - datetime.timedelta(days=back)

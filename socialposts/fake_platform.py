@@ -54,6 +54,7 @@ MEDIA_METRICS = {
     "total_interactions",
 }
 MEDIA_TYPES = ["IMAGE", "VIDEO", "CAROUSEL_ALBUM", "REELS", "IMAGE", "IMAGE"]
+BEARER = "Bearer"  # nosec B105 # the OAuth token type, not a password
 # Facebook Page metrics still valid after Meta's 2025-2026 retirements.
 PAGE_METRICS = {
     "page_total_media_view_unique",
@@ -212,7 +213,7 @@ def _refresh(query: dict[str, str]) -> tuple[int, Any]:
         )
     return 200, {
         "access_token": "fresh-" + token[-20:],
-        "token_type": "bearer",
+        "token_type": BEARER.lower(),
         "expires_in": 60 * 24 * 3600,
     }
 
@@ -566,7 +567,7 @@ def _google_token(form: dict[str, str]) -> tuple[int, Any]:
         "access_token": "ya29.{}".format(token[-12:]),
         "expires_in": 3599,
         "scope": "https://www.googleapis.com/auth/youtube.readonly",
-        "token_type": "Bearer",
+        "token_type": BEARER,
     }
 
 
@@ -704,7 +705,7 @@ def _tiktok_token(form: dict[str, str]) -> tuple[int, Any]:
         "refresh_expires_in": 31536000,
         "refresh_token": "rft.{}.{}".format(parts[1], turn),
         "scope": "user.info.basic,user.info.stats,video.list",
-        "token_type": "Bearer",
+        "token_type": BEARER,
     }
 
 

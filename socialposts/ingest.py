@@ -125,7 +125,7 @@ def _copy_and_merge(
         # table has no foreign keys, for speed); an unchanged value is left
         # alone, so a replay writes nothing.
         cursor.execute(
-            "INSERT INTO {table} AS t "
+            "INSERT INTO {table} AS t "  # nosec B608 # names from the models, values bound
             "({owner}, metric_id, date, value, source_metric, fetched_at) "
             "SELECT s.{owner}, s.metric_id, s.date, s.value, s.source_metric, %s "
             "FROM {stage} s "
@@ -177,7 +177,7 @@ def _bulk_upsert(
         if o in known_owners and m in known_metrics
     ]
     sql = (
-        "INSERT INTO {table} ({owner}, metric_id, date, value, source_metric, fetched_at) "
+        "INSERT INTO {table} ({owner}, metric_id, date, value, source_metric, fetched_at) "  # nosec B608 # names from the models, values bound
         "VALUES (%s, %s, %s, %s, %s, %s) "
         "ON CONFLICT ({owner}, metric_id, date) DO UPDATE SET "
         "value = excluded.value, source_metric = excluded.source_metric, "

@@ -115,6 +115,9 @@ def account_import(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
+    # Refused before the upload is read: its errors are for the OPD's admin.
+    if not perms.can_manage_opd_data(request.user, account.opd):
+        raise PermissionDenied
     form = ImportForm(request.POST, request.FILES)
     if form.is_valid():
         try:

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from config.serializers import StrictTextMixin
 from opds.models import Opd
 from opds.services import PROFILE_FIELDS
 
@@ -10,15 +11,19 @@ from opds.services import PROFILE_FIELDS
 class OpdSerializer(serializers.ModelSerializer):
     """An OPD in lists: who it is and where it sits."""
 
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Opd
         fields = ["id", "slug", "short_name", "name", "kind", "website", "parent"]
 
 
-class OpdDetailSerializer(OpdSerializer):
+class OpdDetailSerializer(StrictTextMixin, OpdSerializer):
     """One OPD with its contacts and its place in the registry's history."""
+
+    refuses_unknown_fields = True  # see validate(); the schema says so too
 
     predecessors = serializers.SlugRelatedField(
         slug_field="slug", many=True, read_only=True

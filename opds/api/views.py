@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from rest_framework import mixins, viewsets
+from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -30,6 +31,9 @@ class OpdViewSet(
     filterset_class = OpdFilterSet
     permission_classes = [IsOpdAdminOrReadOnly]
     http_method_names = ["get", "patch", "head", "options"]
+    # No file to upload, so no multipart: a body that is not multipart at
+    # all would otherwise parse as an empty form and "succeed".
+    parser_classes = [JSONParser, FormParser]
 
     def get_queryset(self) -> QuerySet[Opd]:
         if self.action == "list":

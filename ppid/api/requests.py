@@ -15,19 +15,27 @@ from django.http import Http404
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from config.pagination import PageNumberPagination
+from config.serializers import StrictTextMixin
 from opds import permissions as perms
 from opds.models import Opd
 from ppid import request_selectors, request_services
-from ppid.models import InformationItem, InformationRequest, Objection
+from ppid.models import (
+    ExclusionDecision,
+    InformationItem,
+    InformationRequest,
+    Objection,
+)
 from ppid.models.requests import (
     AccessMethod,
     Channel,
@@ -37,6 +45,10 @@ from ppid.models.requests import (
 )
 
 LOOKUP = r"[A-Za-z]+-[A-Za-z]+[/-][0-9]{4}[/-][0-9]{1,8}"
+# The register's steps on a request, for staff only.
+STAFF_STEPS = frozenset(
+    {"register", "route", "complete", "incomplete", "extend", "answer", "close"}
+)
 
 
 class RequestSubmissionThrottle(SimpleRateThrottle):
@@ -71,7 +83,7 @@ def _choice(choices: Any, **kwargs: Any) -> serializers.ChoiceField:
     return serializers.ChoiceField(choices=choices, **kwargs)
 
 
-class RequestInputSerializer(serializers.Serializer):
+class RequestInputSerializer(StrictTextMixin, serializers.Serializer):
     """The request form; the service checks the rules across fields."""
 
     requester_type = _choice(RequesterType.choices)
@@ -100,6 +112,21 @@ class RequestInputSerializer(serializers.Serializer):
     received_on = serializers.DateField(required=False)
 
 
+class RequestInputJsonSerializer(RequestInputSerializer):
+    """The request form as JSON, which carries no files (documentation only)."""
+
+    identity_scan = None
+
+
+class RequestInputMultipartSerializer(RequestInputSerializer):
+    """The request form as multipart, which has no null: an empty value is
+    none (documentation only)."""
+
+    opd = serializers.CharField(
+        required=False, allow_blank=True, help_text="An active OPD's slug."
+    )
+
+
 class RequestCreatedSerializer(serializers.Serializer):
     registration_number = serializers.CharField()
     tracking_code = serializers.CharField()
@@ -123,9 +150,9 @@ class RequestSerializer(serializers.Serializer):
     status_label = serializers.CharField(source="get_status_display")
     received_at = serializers.DateField(source="received_on")
     due_date = serializers.DateField(source="due_on")
-    extended_due_date = serializers.DateField(source="extended_due_on")
+    extended_due_date = serializers.DateField(source="extended_due_on", allow_null=True)
     decision = serializers.CharField()
-    answered_at = serializers.DateField(source="answered_on")
+    answered_at = serializers.DateField(source="answered_on", allow_null=True)
     answer_letter = serializers.CharField()
     events = serializers.SerializerMethodField()
     objections = serializers.SerializerMethodField()
@@ -155,15 +182,15 @@ class StaffRequestSerializer(RequestSerializer):
     copy_format = serializers.CharField()
     delivery_method = serializers.CharField()
     channel = serializers.CharField()
-    opd = serializers.CharField(source="opd.slug", default=None)
+    opd = serializers.CharField(source="opd.slug", default=None, allow_null=True)
     answer_due_date = serializers.DateField(source="answer_due_on")
     completeness_due_date = serializers.DateField(source="completeness_due_on")
-    local_due_date = serializers.DateField(source="local_due_on")
+    local_due_date = serializers.DateField(source="local_due_on", allow_null=True)
     redaction_notes = serializers.CharField()
     exclusion_ground = serializers.CharField()
-    excluded_item = serializers.IntegerField(source="excluded_item_id")
+    excluded_item = serializers.IntegerField(source="excluded_item_id", allow_null=True)
     referred_body = serializers.CharField()
-    closed_at = serializers.DateField(source="closed_on")
+    closed_at = serializers.DateField(source="closed_on", allow_null=True)
 
 
 class ObjectionSerializer(serializers.Serializer):
@@ -174,14 +201,14 @@ class ObjectionSerializer(serializers.Serializer):
     due_date = serializers.DateField(source="due_on")
     decision = serializers.CharField()
     answer = serializers.CharField()
-    answered_on = serializers.DateField()
+    answered_on = serializers.DateField(allow_null=True)
 
 
-class ObjectionInputSerializer(serializers.Serializer):
+class ObjectionInputSerializer(StrictTextMixin, serializers.Serializer):
     tracking_code = serializers.CharField(
         max_length=40, required=False, allow_blank=True
     )
-    reason = serializers.CharField(max_length=1)
+    reason = _choice(Objection.Reason.choices)
     description = serializers.CharField(max_length=4000)
     filed_on = serializers.DateField(required=False)
     channel = _choice(Channel.choices, required=False)
@@ -192,7 +219,7 @@ class ObjectionCreatedSerializer(serializers.Serializer):
     due_date = serializers.DateField(source="due_on")
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(StrictTextMixin, serializers.Serializer):
     reason = serializers.CharField(max_length=4000, required=False, allow_blank=True)
 
 
@@ -202,15 +229,15 @@ class RouteSerializer(serializers.Serializer):
     )
 
 
-class AnswerSerializer(serializers.Serializer):
+class AnswerSerializer(StrictTextMixin, serializers.Serializer):
     decision = _choice(InformationRequest.Decision.choices)
     letter = serializers.CharField(max_length=20000)
     files = serializers.ListField(child=serializers.FileField(), required=False)
     redaction_notes = serializers.CharField(
         max_length=4000, required=False, allow_blank=True
     )
-    exclusion_ground = serializers.CharField(
-        max_length=1, required=False, allow_blank=True
+    exclusion_ground = _choice(
+        ExclusionDecision.Ground.choices, required=False, allow_blank=True
     )
     # Any DIK entry resolves here; the service decides which may be cited.
     excluded_item = serializers.PrimaryKeyRelatedField(
@@ -223,7 +250,22 @@ class AnswerSerializer(serializers.Serializer):
     )
 
 
-class ObjectionAnswerSerializer(serializers.Serializer):
+class AnswerJsonSerializer(AnswerSerializer):
+    """The answer as JSON, without files (documentation only)."""
+
+    files = None
+
+
+class AnswerMultipartSerializer(AnswerSerializer):
+    """The answer as multipart, which has no null (documentation only)."""
+
+    excluded_item = serializers.PrimaryKeyRelatedField(
+        queryset=InformationItem.objects.filter(category="dikecualikan"),
+        required=False,
+    )
+
+
+class ObjectionAnswerSerializer(StrictTextMixin, serializers.Serializer):
     decision = _choice(Objection.Decision.choices)
     answer = serializers.CharField(max_length=20000)
 
@@ -255,9 +297,16 @@ class InformationRequestViewSet(viewsets.ViewSet):
     which stays out of access logs); staff work on the ones of their scope."""
 
     permission_classes = [permissions.AllowAny]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    # JSON, or multipart for files; a urlencoded body is a 415.
+    parser_classes = [JSONParser, MultiPartParser]
     lookup_field = "number"
     lookup_value_regex = LOOKUP
+    # The register's list pages and filters, declared so that the schema
+    # documents them; ``list`` applies the same FilterSet to the user's scope.
+    pagination_class = PageNumberPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = request_selectors.RequestFilterSet
+    queryset = InformationRequest.objects.none()
 
     def get_throttles(self) -> list:
         if self.action in ("create", "objections"):
@@ -265,6 +314,13 @@ class InformationRequestViewSet(viewsets.ViewSet):
         if self.action == "retrieve":
             return [RequestTrackingThrottle()]
         return []
+
+    def get_permissions(self) -> list:
+        # A register step is staff work: an anonymous caller is refused
+        # before any lookup, whatever the number.
+        if self.action in STAFF_STEPS:
+            return [perms.IsPortalStaff()]
+        return super().get_permissions()
 
     def _staff_request(self, number: str) -> InformationRequest:
         """A request of the user's scope: 404 outside it, as if it did not exist."""
@@ -288,12 +344,14 @@ class InformationRequestViewSet(viewsets.ViewSet):
         return paginator.get_paginated_response(data)
 
     def _paginator(self) -> Any:
-        from config.pagination import PageNumberPagination
-
-        return PageNumberPagination()
+        return self.pagination_class()
 
     @extend_schema(
-        request=RequestInputSerializer, responses={201: RequestCreatedSerializer}
+        request={
+            "application/json": RequestInputJsonSerializer,
+            "multipart/form-data": RequestInputMultipartSerializer,
+        },
+        responses={201: RequestCreatedSerializer},
     )
     def create(self, request: Request) -> Response:
         data = dict(_valid(RequestInputSerializer, request))
@@ -349,6 +407,14 @@ class InformationRequestViewSet(viewsets.ViewSet):
             ObjectionCreatedSerializer(objection).data, status=status.HTTP_201_CREATED
         )
 
+    def _processable(self, number: str) -> InformationRequest:
+        """A request of the user's scope that the user may process: checked
+        before the input is read, so a 400 never answers someone refused."""
+        found = self._staff_request(number)
+        if not perms.can_process_request(self.request.user, found):
+            raise PermissionDenied(_("You may not do this for this request."))
+        return found
+
     def _act(self, number: str, step: Any, **kwargs: Any) -> Response:
         found = self._staff_request(number)
         step(request=found, by=self.request.user, **kwargs)
@@ -377,6 +443,7 @@ class InformationRequestViewSet(viewsets.ViewSet):
     @extend_schema(request=ReasonSerializer, responses=StaffRequestSerializer)
     @action(detail=True, methods=["post"])
     def incomplete(self, request: Request, number: str | None = None) -> Response:
+        self._processable(number)
         data = _valid(ReasonSerializer, request)
         return self._act(
             number, request_services.mark_incomplete, reason=data.get("reason", "")
@@ -385,15 +452,22 @@ class InformationRequestViewSet(viewsets.ViewSet):
     @extend_schema(request=ReasonSerializer, responses=StaffRequestSerializer)
     @action(detail=True, methods=["post"])
     def extend(self, request: Request, number: str | None = None) -> Response:
+        self._processable(number)
         data = _valid(ReasonSerializer, request)
         return self._act(
             number, request_services.extend_request, reason=data.get("reason", "")
         )
 
-    @extend_schema(request=AnswerSerializer, responses=StaffRequestSerializer)
+    @extend_schema(
+        request={
+            "application/json": AnswerJsonSerializer,
+            "multipart/form-data": AnswerMultipartSerializer,
+        },
+        responses=StaffRequestSerializer,
+    )
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, number: str | None = None) -> Response:
-        self._staff_request(number)
+        self._processable(number)
         data = _valid(AnswerSerializer, request)
         return self._act(number, request_services.answer_request, **data)
 
@@ -404,8 +478,10 @@ class InformationRequestViewSet(viewsets.ViewSet):
 
 
 class ObjectionViewSet(viewsets.ViewSet):
-    """Objections, answered by the Atasan PPID."""
+    """Objections, answered by the Atasan PPID; staff only (the requester
+    reads them in the request, with the tracking code)."""
 
+    permission_classes = [perms.IsPortalStaff]
     lookup_field = "number"
     lookup_value_regex = LOOKUP
 
@@ -466,17 +542,28 @@ class StatisticsSerializer(FiguresSerializer):
     by_opd = OpdFiguresSerializer(many=True)
 
 
+class StatisticsQuerySerializer(serializers.Serializer):
+    """The statistics' parameters: a malformed year is refused rather than
+    read as the current one."""
+
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    opd = serializers.CharField(
+        required=False, allow_blank=True, help_text="An OPD's slug."
+    )
+
+
 class RequestStatisticsView(APIView):
     """The year's figures of the request register, for everyone (UU Pasal 12)."""
 
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int), OpenApiParameter("opd", str)],
-        responses=StatisticsSerializer,
+        parameters=[StatisticsQuerySerializer], responses=StatisticsSerializer
     )
     def get(self, request: Request) -> Response:
-        year = request_selectors.parse_year(request.query_params.get("year"))
+        query = StatisticsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        year = request_selectors.parse_year(query.validated_data.get("year"))
         slug = request.query_params.get("opd")
         opd = request_selectors.opd_from(slug)
         if slug and opd is None:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.serializers import StrictTextMixin
 from ppid.models import ExclusionDecision, InformationFile, InformationItem, Subtype
 from ppid.services import EXCLUSION_FIELDS, ITEM_FIELDS
 
@@ -33,9 +34,12 @@ class FileSerializer(serializers.ModelSerializer):
 class InformationItemSerializer(serializers.ModelSerializer):
     """An item as listed; excluded items reach only the staff allowed."""
 
-    subtype = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    subtype = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     opd = OpdRefSerializer(read_only=True)
-    next_update_due = serializers.DateField(read_only=True)
+    # None for items that are not periodic.
+    next_update_due = serializers.DateField(read_only=True, allow_null=True)
     files = FileSerializer(many=True, read_only=True)
     url = serializers.SerializerMethodField()
 
@@ -62,7 +66,7 @@ class InformationItemSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(item.get_absolute_url())
 
 
-class ExclusionInputSerializer(serializers.Serializer):
+class ExclusionInputSerializer(StrictTextMixin, serializers.Serializer):
     """The exclusion decision sent with an excluded item."""
 
     ground = serializers.ChoiceField(choices=ExclusionDecision.Ground.choices)
@@ -83,8 +87,10 @@ class ExclusionInputSerializer(serializers.Serializer):
     decided_on = serializers.DateField()
 
 
-class InformationItemInputSerializer(serializers.ModelSerializer):
+class InformationItemInputSerializer(StrictTextMixin, serializers.ModelSerializer):
     """What a client sends to create or change an item."""
+
+    refuses_unknown_fields = True  # see to_internal_value(); so does the schema
 
     subtype = serializers.SlugRelatedField(
         slug_field="code",
@@ -135,6 +141,28 @@ class InformationItemInputSerializer(serializers.ModelSerializer):
             "exclusion": exclusion,
             "signed_sheet": signed_sheet,
         }
+
+
+class InformationItemJsonInputSerializer(InformationItemInputSerializer):
+    """The same input as JSON, which carries no files (documentation only)."""
+
+    files = None
+    signed_sheet = None
+
+    class Meta(InformationItemInputSerializer.Meta):
+        fields = [*ITEM_FIELDS, "exclusion"]
+
+
+class InformationItemMultipartInputSerializer(InformationItemInputSerializer):
+    """The same input as multipart, which has no null: an empty value is
+    none (documentation only)."""
+
+    subtype = serializers.CharField(
+        required=False, allow_blank=True, help_text="An active sub-type's code."
+    )
+
+    class Meta(InformationItemInputSerializer.Meta):
+        extra_kwargs = {"event_occurred_at": {"allow_null": False}}
 
 
 class ExclusionRegisterSerializer(serializers.ModelSerializer):

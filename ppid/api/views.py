@@ -13,20 +13,29 @@ from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.pagination import PageNumberPagination
+from opds import permissions as perms
 from ppid import selectors, services
 from ppid.api.serializers import (
     ExclusionRegisterSerializer,
     InformationItemInputSerializer,
+    InformationItemJsonInputSerializer,
+    InformationItemMultipartInputSerializer,
     InformationItemSerializer,
 )
 from ppid.filters import InformationItemFilterSet
 from ppid.models import ExclusionDecision, InformationItem
 from ppid.search import CappedPaginator
+
+# Files travel only in multipart bodies.
+ITEM_INPUT = {
+    "application/json": InformationItemJsonInputSerializer,
+    "multipart/form-data": InformationItemMultipartInputSerializer,
+}
 
 
 class CataloguePagination(PageNumberPagination):
@@ -97,7 +106,8 @@ class InformationItemViewSet(
     filter_backends = [CatalogueFilterBackend]
     pagination_class = CataloguePagination
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    # JSON, or multipart for files; a urlencoded body is a 415.
+    parser_classes = [JSONParser, MultiPartParser]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[InformationItem]:
@@ -107,10 +117,12 @@ class InformationItemViewSet(
         fresh = self.get_queryset().get(pk=item.pk)
         return Response(self.get_serializer(fresh).data, status=code)
 
-    @extend_schema(request=InformationItemInputSerializer)
+    @extend_schema(request=ITEM_INPUT)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         opd = request.user.opd
-        if opd is None:
+        # Refused before the input is read: a 400 would answer someone who
+        # may not file items at all.
+        if opd is None or not perms.can_create_item(request.user, opd):
             raise PermissionDenied
         serializer = _input(request)
         item = services.create_item(
@@ -118,9 +130,11 @@ class InformationItemViewSet(
         )
         return self._read(item, status.HTTP_201_CREATED)
 
-    @extend_schema(request=InformationItemInputSerializer)
+    @extend_schema(request=ITEM_INPUT)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         item = self.get_object()
+        if not perms.can_edit_item(request.user, item):
+            raise PermissionDenied
         serializer = _input(request, partial=True)
         services.update_item(
             item=item, by=request.user, **serializer.service_arguments()

@@ -107,7 +107,7 @@ def _backoff(state: RetryCallState) -> float:
     """Full jitter, or the platform's Retry-After when it asks for longer."""
     base = settings.SOCIAL_RETRY_BASE_SECONDS
     ceiling = min(settings.SOCIAL_RETRY_MAX_SECONDS, base * 2**state.attempt_number)
-    wait = random.uniform(0, ceiling)
+    wait = random.uniform(0, ceiling)  # nosec B311 # retry jitter, not a secret
     error = state.outcome.exception() if state.outcome else None
     if isinstance(error, Transient) and error.retry_after:
         wait = max(wait, min(error.retry_after, settings.SOCIAL_RETRY_MAX_SECONDS))

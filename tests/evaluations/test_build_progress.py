@@ -101,7 +101,10 @@ def test_a_queued_run_shows_its_progress_until_a_worker_computes_it(
     assert "no-store" in page["Cache-Control"]
     html = page.content.decode()
     assert 'data-status-url="{}"'.format(run_url(run, "run-status")) in html
-    assert '<script src="/static/js/import-progress.js" defer></script>' in html
+    assert re.search(
+        r'<script src="/static/js/import-progress\.js" nonce="[^"]+" defer></script>',
+        html,
+    )
     assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
     assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in html
     assert 'href="{}"'.format(run_url(run)) in html  # the reload link

@@ -83,8 +83,12 @@ def test_the_kabupaten_charts_match_the_selectors(opds, dinkominfo, on, client):
     assert trend[0].average == expected.quantize(Decimal("0.01"))
     assert trend[-1].average == view.average
     # Chart.js and the page's script load from static files, after the page.
-    assert '<script src="/static/{}" defer></script>'.format(CHART_JS) in html
-    assert '<script src="/static/js/evaluation-charts.js" defer></script>' in html
+    # Each carries the page's CSP nonce (tests/config/test_security_headers.py).
+    for src in ("/static/" + CHART_JS, "/static/js/evaluation-charts.js"):
+        assert re.search(
+            r'<script src="{}" nonce="[^"]+" defer></script>'.format(re.escape(src)),
+            html,
+        ), src
 
 
 def test_the_trend_takes_each_months_latest_visible_version(

@@ -1,0 +1,155 @@
+"""Defences of the log-in: the client address, the rate limit on password
+checks, the lockout answer and the API token endpoint.
+
+django-axes locks a user name out from one address after
+``AXES_FAILURE_LIMIT`` failures; the rate limit here caps the password
+checks from one address over all user names, which axes alone does not
+(demo and OPD user names are predictable: ``admin-<slug>``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
+
+REFUSAL_TEMPLATE = "429.html"
+
+
+def client_ip(request: Any) -> str | None:
+    """The client's address, as every rate limit and lockout counts it."""
+    # DRF's rule: X-Forwarded-For is read only for NUM_PROXIES proxies. A
+    # mangled header falls back to the peer; neither may reach axes' inet
+    # column unless it is an address.
+    for candidate in (
+        BaseThrottle().get_ident(request),
+        request.META.get("REMOTE_ADDR"),
+    ):
+        try:
+            return str(ipaddress.ip_address((candidate or "").strip()))
+        except ValueError:
+            continue
+    return None
+
+
+class LoginThrottle(SimpleRateThrottle):
+    """Password checks per client address, over every user name and both the
+    log-in page and the API token endpoint."""
+
+    scope = "login"
+
+    def get_rate(self) -> str:
+        # Read at each request, so the setting is the one source of the rate.
+        return "{}/minute".format(settings.LOGIN_ATTEMPTS_PER_MINUTE)
+
+    def get_cache_key(self, request: Any, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
+
+
+def _refusal(request: HttpRequest, message: str, wait: int) -> HttpResponse:
+    headers = {"Retry-After": str(max(wait, 1))}
+    if request.path.startswith("/api/"):
+        # The API's error format (config.exceptions): {"detail": "..."}.
+        return JsonResponse({"detail": message}, status=429, headers=headers)
+    context = {"message": message, "password_help": True}  # nosec B105 # a flag
+    response = render(request, REFUSAL_TEMPLATE, context, status=429)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def lockout_response(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict | None = None,
+) -> HttpResponse:
+    """axes' answer to a locked-out user name and address (AXES_LOCKOUT_CALLABLE)."""
+    minutes = settings.AXES_COOLOFF_MINUTES
+    message = ngettext(
+        "Too many failed log-in attempts for this user name from your address. "
+        "Try again in %(minutes)d minute.",
+        "Too many failed log-in attempts for this user name from your address. "
+        "Try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+    # Every attempt during a lockout starts the cool-off again, so the whole
+    # cool-off is what is left.
+    return _refusal(request, message, minutes * 60)
+
+
+def rate_limited_login(
+    view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponse]:
+    """Wrap a log-in view so that its POSTs count against LoginThrottle."""
+    if getattr(view, "login_rate_limited", False):
+        # Wrapped once already (a re-imported URLconf): count each POST once.
+        return view
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST":
+            throttle = LoginThrottle()
+            if not throttle.allow_request(request, None):
+                message = gettext(
+                    "Too many log-in attempts from your address. "
+                    "Wait a minute and try again."
+                )
+                return _refusal(request, message, int(throttle.wait() or 60))
+        return view(request, *args, **kwargs)
+
+    wrapped.login_rate_limited = True  # type: ignore[attr-defined]
+    return wrapped
+
+
+class CredentialsSerializer(AuthTokenSerializer):
+    """DRF's token request, with lengths that fit the user and axes' records."""
+
+    username = serializers.CharField(label=_("Username"), max_length=150)
+    password = serializers.CharField(
+        label=_("Password"),
+        style={"input_type": "password"},
+        trim_whitespace=False,
+        max_length=4096,
+    )
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+
+
+class ObtainTokenView(ObtainAuthToken):
+    """Exchange a user name and password for an API token, under the same
+    rate limit and lockout as the log-in page."""
+
+    throttle_classes = [LoginThrottle]
+    serializer_class = CredentialsSerializer
+
+    @extend_schema(
+        request=CredentialsSerializer, responses={200: TokenResponseSerializer}
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        try:
+            return super().post(request, *args, **kwargs)
+        except serializers.ValidationError:
+            # axes flags the DRF request it was given; its middleware only
+            # sees Django's request, so the lockout is answered here.
+            if getattr(request, "axes_locked_out", False):
+                return lockout_response(request)
+            raise
+
+
+obtain_token = ObtainTokenView.as_view()
