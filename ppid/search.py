@@ -25,7 +25,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils.functional import cached_property
 
 from ppid.cache import PAGE_SECONDS, versioned_key
-from ppid.models import InformationItem
+from ppid.models import ExclusionDecision, InformationItem
 
 CONFIG = "indonesian"
 # PostgreSQL ships no Indonesian stop-word list, so the commonest function
@@ -200,6 +200,10 @@ def similar_titles(
     )
 
 
+# The models whose every change bumps the catalogue's version.
+CATALOGUE_MODELS = (InformationItem, ExclusionDecision)
+
+
 class CappedPaginator(Paginator):
     """Pages of a search (counted from its candidates, "more than 1,000"
     past the cap) or of a plain list (counted once per catalogue version)."""
@@ -208,6 +212,10 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         if isinstance(self.object_list, SearchResults):
             return len(self.object_list)
+        # Only the catalogue's changes bump the key's version: a cached count
+        # of anything else (requests, posts) would hide its new rows.
+        if getattr(self.object_list, "model", None) not in CATALOGUE_MODELS:
+            return super().count
         # Counting a whole list costs a scan of the table; the count stays
         # true until the catalogue changes, which bumps the key's version.
         # Without the ordering the count skips computing any rank.

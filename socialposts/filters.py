@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from opds.forms import BootstrapFormMixin
 from opds.models import Opd
 from socialposts.models import ContentType, Platform, Post, SocialAccount, Topic
+
+
+class StyledFilterForm(BootstrapFormMixin, forms.Form):
+    """The pages render the filters field by field: unstyled, their selects
+    and inputs overflow the grid's columns."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
 
 
 class SocialAccountFilterSet(django_filters.FilterSet):
@@ -20,6 +31,7 @@ class SocialAccountFilterSet(django_filters.FilterSet):
     class Meta:
         model = SocialAccount
         fields = ["opd", "platform"]
+        form = StyledFilterForm
 
 
 class PostFilterSet(django_filters.FilterSet):
@@ -51,3 +63,4 @@ class PostFilterSet(django_filters.FilterSet):
     class Meta:
         model = Post
         fields = ["opd", "platform", "content_type", "topic"]
+        form = StyledFilterForm

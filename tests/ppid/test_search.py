@@ -15,6 +15,7 @@ from ppid.search import (
     similar_titles,
 )
 from ppid.services import create_item, publish_item, submit_item
+from socialposts.models import Post
 from tests.factories import (
     ExclusionDecisionFactory,
     InformationItemFactory,
@@ -146,3 +147,14 @@ def test_list_count_follows_the_catalogue(
         submit_item(item=item, by=opd_admin)
         publish_item(item=item, by=ppid_utama)
     assert "3 informasi" in client.get(url, {"opd": opd.slug}).content.decode()
+
+
+def test_a_cached_count_never_hides_new_rows_of_other_lists():
+    """Only catalogue changes bump the cached count's version: a list of
+    anything else (here social posts) is counted afresh every time."""
+    from tests.factories import PostFactory
+
+    PostFactory()
+    assert search.CappedPaginator(Post.objects.all(), 20).count == 1
+    PostFactory()
+    assert search.CappedPaginator(Post.objects.all(), 20).count == 2
