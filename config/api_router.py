@@ -12,6 +12,7 @@ from ppid.api.requests import (
 )
 from ppid.api.views import ExclusionViewSet, InformationItemViewSet
 from socialposts.api import DailyMetricViewSet, PostViewSet, SocialAccountViewSet
+from socialposts.infographic_api import InfographicViewSet
 
 router = DefaultRouter()
 router.register("opds", OpdViewSet, basename="opd")
@@ -22,6 +23,7 @@ router.register("objections", ObjectionViewSet, basename="objection")
 router.register("social/accounts", SocialAccountViewSet, basename="social-account")
 router.register("social/posts", PostViewSet, basename="social-post")
 router.register("social/metrics", DailyMetricViewSet, basename="social-metric")
+router.register("infographics", InfographicViewSet, basename="infographic")
 router.register("evaluations", EvaluationViewSet, basename="evaluation")
 router.register("reports/monthly", MonthlyReportViewSet, basename="monthly-report")
 

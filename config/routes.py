@@ -81,6 +81,14 @@ ROUTES: dict[str, str] = {
     "socialposts:post-edit": STAFF,
     "socialposts:import-job": STAFF,
     "socialposts:import-job-status": STAFF,
+    # Infographics: each OPD's images; who may make and link them is
+    # decided in opds.permissions (the Atasan PPID reads only).
+    "socialposts:infographics": STAFF,
+    "socialposts:infographic-create": STAFF,
+    "socialposts:infographic-detail": STAFF,
+    "socialposts:infographic-image": STAFF,
+    "socialposts:infographic-download": STAFF,
+    "socialposts:infographic-link": STAFF,
     # The monthly evaluation.
     "evaluations:public": PUBLIC,
     "evaluations:public-month": PUBLIC,
@@ -133,6 +141,7 @@ ROUTES: dict[str, str] = {
     "api:social-post-list": STAFF,
     "api:social-post-detail": STAFF,
     "api:social-metric-list": STAFF,
+    "api:infographic-list": STAFF,
     "api:evaluation-list": STAFF,
     "api:monthly-report-list": STAFF,
 }

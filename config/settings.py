@@ -456,6 +456,9 @@ SPECTACULAR_SETTINGS = {
         "RequestDecisionEnum": "ppid.models.InformationRequest.Decision",
         "ObjectionDecisionEnum": "ppid.models.Objection.Decision",
         "GroundEnum": "ppid.models.ExclusionDecision.Ground",
+        # Two "kind" fields: an OPD's keeps its name, an infographic's gets one.
+        "KindEnum": "opds.models.Opd.Kind",
+        "InfographicKindEnum": "socialposts.infographics.Kind",
     },
 }
 

@@ -457,3 +457,77 @@ def public_evaluation_reports(queryset: QuerySet | None = None) -> QuerySet:
 
     queryset = MonthlyReport.objects.all() if queryset is None else queryset
     return queryset.filter(status=MonthlyReport.Status.FINAL)
+
+
+# --- Infographics ------------------------------------------------------------------
+# Images the portal draws for the OPDs' social media. An OPD admin makes
+# them for its own OPD; Dinkominfo (which trains the OPDs and runs the
+# kabupaten's channels) and PPID Utama (which answers for the whole
+# catalogue) make them for any active OPD. The Atasan PPID reads them only.
+
+INFOGRAPHIC_MAKER_ROLES = frozenset({Role.DINKOMINFO, Role.PPID_UTAMA})
+
+
+def can_make_any_infographics(user: AnyUser) -> bool:
+    """Whether ``user`` may make infographics at all (checked before any
+    input is read, so that nobody else learns what the input lacks)."""
+    if _superuser(user) or _role(user) in INFOGRAPHIC_MAKER_ROLES:
+        return True
+    return _role(user) == Role.OPD_ADMIN and user.opd is not None and user.opd.is_active
+
+
+def can_make_infographics(user: AnyUser, opd: Opd) -> bool:
+    """Making an infographic for ``opd``'s social media."""
+    return can_manage_opd_data(user, opd) or (
+        _role(user) in INFOGRAPHIC_MAKER_ROLES and opd.is_active
+    )
+
+
+def infographic_opds_for(user: AnyUser) -> QuerySet[Opd]:
+    """The OPDs ``user`` may make infographics for."""
+    if _superuser(user) or _role(user) in INFOGRAPHIC_MAKER_ROLES:
+        return Opd.objects.active()
+    if _role(user) == Role.OPD_ADMIN:
+        return Opd.objects.active().filter(pk=user.opd_id)
+    return Opd.objects.none()
+
+
+def can_make_infographic_from_item(user: AnyUser, item: Any) -> bool:
+    """An item card shows the item's summary to the public: any published
+    item, or an OPD's own item on its way to publication (a draft or a
+    submitted item, for its admin and the kabupaten makers). Never an
+    excluded item, whose summary is not public, nor a withdrawn one.
+
+    Whether ``user`` may know the item exists is ``items_visible_to``'s
+    question (404 before this one)."""
+    if not can_make_any_infographics(user) or item.is_excluded:
+        return False
+    if item.is_public:
+        return True
+    Status = item.Status
+    return item.status in (Status.DRAFT, Status.SUBMITTED) and (
+        can_manage_opd_data(user, item.opd)
+        or _superuser(user)
+        or _role(user) in INFOGRAPHIC_MAKER_ROLES
+    )
+
+
+def infographics_visible_to(
+    user: AnyUser, queryset: QuerySet | None = None
+) -> QuerySet:
+    """Infographics follow their OPD: kabupaten roles see every OPD's, an
+    OPD admin its own OPD's."""
+    from socialposts.models import Infographic
+
+    queryset = Infographic.objects.all() if queryset is None else queryset
+    return _opd_scope(user, queryset, "opd_id")
+
+
+def can_link_infographic(user: AnyUser, infographic: Any) -> bool:
+    """Recording the post that published an infographic classifies that
+    post (and may set the PPID item it announces): whoever classifies the
+    OPD's posts, its admin and Dinkominfo (``can_edit_social_posts``)."""
+    opd = infographic.opd
+    return can_manage_opd_data(user, opd) or (
+        _role(user) == Role.DINKOMINFO and opd.is_active
+    )

@@ -7,6 +7,7 @@ from opds.forms import URL_FORMFIELD_OVERRIDES
 from socialposts.models import (
     AccountMetricDaily,
     ImportJob,
+    Infographic,
     IngestionRun,
     Metric,
     PlatformMetric,
@@ -125,3 +126,21 @@ class ImportJobAdmin(ReadOnlyAdmin):
 class RawPayloadAdmin(ReadOnlyAdmin):
     list_display = ["endpoint", "status_code", "api_version", "fetched_at"]
     search_fields = ["endpoint"]
+
+
+@admin.register(Infographic)
+class InfographicAdmin(ReadOnlyAdmin):
+    list_display = [
+        "__str__",
+        "kind",
+        "size",
+        "opd",
+        "created_by",
+        "created_at",
+        "post",
+    ]
+    list_filter = ["kind", "size"]
+    search_fields = ["opd__name", "opd__short_name", "alt_text"]
+    list_select_related = ["opd", "created_by", "post"]
+    raw_id_fields = ["opd", "source_item", "source_report", "created_by", "post"]
+    date_hierarchy = "created_at"

@@ -219,3 +219,176 @@ def _manual_history(accounts: list[SocialAccount]) -> None:
             PostValue(post.pk, "comments", today, views // 200, "manual"),
         ]
     upsert_post_values(snapshot)
+
+
+# --- Infographics -----------------------------------------------------------------
+# A few images per kind of OPD, made through the service as their admins
+# would make them, from the catalogue and the final months seeded before.
+
+RSUD_REGISTRATION = [
+    (
+        "Ambil nomor antrean",
+        "Di anjungan mandiri lobi utama, atau daftar lewat aplikasi.",
+    ),
+    ("Verifikasi berkas", "Tunjukkan KTP-el, kartu BPJS Kesehatan dan surat rujukan."),
+    (
+        "Tunggu di poliklinik",
+        "Perawat memeriksa tensi dan berat badan sebelum dipanggil.",
+    ),
+    ("Pemeriksaan dokter", "Dokter memeriksa dan menulis resep atau rujukan lanjutan."),
+    ("Ambil obat", "Serahkan resep di instalasi farmasi rawat jalan."),
+]
+FREE_ROOMS = [
+    ("VIP", 3),
+    ("Kelas I", 7),
+    ("Kelas II", 12),
+    ("Kelas III", 18),
+    ("ICU", 1),
+]
+KECAMATAN_LETTER = [
+    ("Siapkan berkas", "Surat pengantar RT/RW, KTP-el dan Kartu Keluarga."),
+    ("Datang ke loket", "Loket pelayanan kecamatan, Senin sampai Jumat."),
+    ("Pemeriksaan", "Petugas memeriksa kelengkapan dan mencatat permohonan."),
+    ("Tanda tangan camat", "Surat ditandatangani pada hari yang sama bila lengkap."),
+]
+SATPOL_REPORT = [
+    ("Laporkan", "Lewat telepon, WhatsApp pengaduan atau datang ke kantor."),
+    ("Verifikasi", "Petugas memeriksa laporan dan lokasi kejadian."),
+    ("Penertiban", "Tim turun ke lapangan sesuai prosedur."),
+]
+PORTAL_VISITORS = [
+    ("Jun", 1840),
+    ("Jul", 2105),
+    ("Agu", 2390),
+    ("Sep", 2210),
+    ("Okt", 2760),
+    ("Nov", 3015),
+]
+
+
+def _flow(title: str, steps: list[tuple[str, str]]) -> dict:
+    return {"title": title, "steps": [{"title": a, "text": b} for a, b in steps]}
+
+
+def _chart(title: str, chart: str, unit: str, rows: list, source: str) -> dict:
+    return {
+        "title": title,
+        "chart": chart,
+        "unit": unit,
+        "source": source,
+        "rows": [{"label": label, "value": value} for label, value in rows],
+    }
+
+
+def seed_infographics() -> int:
+    """Make the demo infographics unless some exist; return images made."""
+    from opds.models import User
+    from ppid.models import InformationItem
+    from socialposts import infographic_services as services
+    from socialposts.models import Infographic
+
+    if Infographic.objects.exists():
+        return 0
+    team = User.objects.filter(role=User.Role.DINKOMINFO, is_active=True).first()
+    months = services.final_months()
+    if team is None:
+        return 0
+    admins = {
+        u.opd_id: u
+        for u in User.objects.filter(role=User.Role.OPD_ADMIN, is_active=True)
+    }
+    by_kind: dict[str, Opd] = {}
+    for opd in Opd.objects.active().order_by("slug"):
+        by_kind.setdefault(opd.kind, opd)
+    rsud = Opd.objects.active().filter(kind=Opd.Kind.RSUD).order_by("name").first()
+    dinkominfo = Opd.objects.filter(slug="dinkominfo").first() or by_kind.get("dinas")
+    plans: list[tuple[Opd | None, str, str, dict]] = [
+        (
+            rsud,
+            "service_flow",
+            "portrait",
+            _flow("Alur Pendaftaran Pasien Rawat Jalan", RSUD_REGISTRATION),
+        ),
+        (
+            rsud,
+            "data_chart",
+            "square",
+            _chart(
+                "Kamar Rawat Inap Kosong Hari Ini",
+                "bar",
+                "kamar",
+                FREE_ROOMS,
+                "Instalasi Rawat Inap",
+            ),
+        ),
+        (
+            by_kind.get("kecamatan"),
+            "service_flow",
+            "story",
+            _flow("Alur Pembuatan Surat Keterangan", KECAMATAN_LETTER),
+        ),
+        (
+            by_kind.get("satpol"),
+            "service_flow",
+            "square",
+            _flow("Alur Pengaduan Ketertiban Umum", SATPOL_REPORT),
+        ),
+        (
+            dinkominfo,
+            "data_chart",
+            "portrait",
+            _chart(
+                "Pengunjung Portal Informasi Publik",
+                "line",
+                "pengunjung",
+                PORTAL_VISITORS,
+                "Statistik portal",
+            ),
+        ),
+    ]
+    for kind in ("sekretariat", "inspektorat", "dinas", "kelurahan"):
+        plans.append((by_kind.get(kind), "item_card", "portrait", {}))
+    if months:
+        for kind in ("badan", "kecamatan", "rsud"):
+            plans.append((by_kind.get(kind), "kip_card", "square", {}))
+        plans.append((dinkominfo, "ranking_card", "portrait", {}))
+    made = 0
+    for opd, kind, size, fields in plans:
+        if opd is None:
+            continue
+        user = admins.get(opd.pk, team)
+        item = None
+        if kind == "item_card":
+            # The first OPD of this kind with a published item shows it.
+            item = (
+                InformationItem.objects.public()
+                .filter(opd__kind=opd.kind, opd__is_active=True)
+                .select_related("opd")
+                .order_by("opd__slug", "-published_at", "pk")
+                .first()
+            )
+            if item is None:
+                continue
+            opd = item.opd
+            user = admins.get(opd.pk, team)
+        data, report = services.build_data(
+            kind=kind,
+            opd=opd,
+            fields=fields,
+            item=item,
+            month=months[0] if months else None,
+        )
+        infographic = services.make_infographic(
+            user=user,
+            opd=opd,
+            kind=kind,
+            size=size,
+            data=data,
+            source_item=item,
+            source_report=report,
+        )
+        made += 1
+        post = Post.objects.filter(account__opd=opd).order_by("-published_at").first()
+        if item is not None and post is not None:
+            services.link_to_post(user=user, infographic=infographic, post=post)
+    return made

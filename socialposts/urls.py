@@ -1,6 +1,6 @@
 from django.urls import path
 
-from socialposts import post_views, views
+from socialposts import infographic_views, post_views, views
 
 app_name = "socialposts"
 
@@ -31,5 +31,31 @@ urlpatterns = [
         "dasbor/media-sosial/impor/<int:pk>/status/",
         views.import_job_status,
         name="import-job-status",
+    ),
+    path("dasbor/infografis/", infographic_views.infographics, name="infographics"),
+    path(
+        "dasbor/infografis/buat/",
+        infographic_views.infographic_create,
+        name="infographic-create",
+    ),
+    path(
+        "dasbor/infografis/<int:pk>/",
+        infographic_views.infographic_detail,
+        name="infographic-detail",
+    ),
+    path(
+        "dasbor/infografis/<int:pk>/gambar.png",
+        infographic_views.infographic_image,
+        name="infographic-image",
+    ),
+    path(
+        "dasbor/infografis/<int:pk>/unduh/",
+        infographic_views.infographic_download,
+        name="infographic-download",
+    ),
+    path(
+        "dasbor/infografis/<int:pk>/tautkan/",
+        infographic_views.infographic_link,
+        name="infographic-link",
     ),
 ]

@@ -43,7 +43,8 @@ from ppid import request_services as rs
 from ppid import services as item_services
 from ppid.models import InformationItem, InformationRequest, Objection
 from ppid.uploads import clean_upload
-from socialposts.models import ImportJob, Post
+from socialposts import infographic_services
+from socialposts.models import ImportJob, Infographic, Post
 from tests.config.test_routes import ALL as ALL_ROUTES
 from tests.factories import (
     ExclusionDecisionFactory,
@@ -284,6 +285,34 @@ def job_kind(w: Any) -> SimpleNamespace:
         task_id="matriks",
     )
     return SimpleNamespace(w=w, job=job)
+
+
+def _flow(title: str) -> dict:
+    return {
+        "title": title,
+        "opd_name": "Dinas Matriks Alfa",
+        "steps": [
+            {"title": "Datang ke loket", "text": "Bawa KTP-el."},
+            {"title": "Terima layanan", "text": "Selesai hari itu juga."},
+        ],
+        "url": "https://ppid.purbalinggakab.go.id/",
+    }
+
+
+def infographic_kind(w: Any) -> SimpleNamespace:
+    """OPD A's image, a post to link it to and a draft to make a card of."""
+    infographic = infographic_services.make_infographic(
+        user=w.users["admin_a"],
+        opd=w.opd_a,
+        kind="service_flow",
+        size="square",
+        data=_flow("Alur Matriks Alfa"),
+    )
+    post = PostFactory(
+        account__opd=w.opd_a, permalink="https://www.instagram.com/p/MatriksInfo/"
+    )
+    item = InformationItemFactory(opd=w.opd_a, status="draft", published_at=None)
+    return SimpleNamespace(w=w, infographic=infographic, post=post, item=item)
 
 
 def month_kind(w: Any, month: datetime.date, stage: str) -> SimpleNamespace:
@@ -924,6 +953,20 @@ def _posts_of_account(o: Any) -> int:
     return Post.objects.filter(account=o.account).count()
 
 
+# Who makes images: an OPD admin for its own OPD, Dinkominfo and PPID Utama
+# for any OPD; the Atasan PPID only reads them.
+MAKERS = STAFF - {"atasan"}
+MAKERS_A = MAKERS - {"admin_b"}
+
+
+def _infographic(o: Any) -> dict:
+    return {"pk": o.infographic.pk}
+
+
+def _made(**lookup: Any) -> Callable[[Any], bool]:
+    return lambda o: Infographic.objects.filter(**lookup).exists()
+
+
 SOCIAL_KINDS = (
     Kind(
         "social-account",
@@ -1053,6 +1096,96 @@ SOCIAL_KINDS = (
                 "api:social-post-detail",
                 lambda o: {"pk": o.post.pk},
                 sees=OF_A,
+            ),
+        ),
+    ),
+    Kind(
+        "infographic",
+        infographic_kind,
+        (
+            Act(
+                "list",
+                "socialposts:infographics",
+                sees=STAFF,
+                lists=OF_A,
+                marker=lambda o: "Alur Matriks Alfa",
+            ),
+            Act("detail", "socialposts:infographic-detail", _infographic, sees=OF_A),
+            Act("image", "socialposts:infographic-image", _infographic, sees=OF_A),
+            Act(
+                "download", "socialposts:infographic-download", _infographic, sees=OF_A
+            ),
+            # Linking classifies the OPD's post: its admin and Dinkominfo.
+            Act(
+                "link",
+                "socialposts:infographic-link",
+                _infographic,
+                method="post",
+                data=lambda o: {"post": o.post.pk},
+                sees=OF_A,
+                may=frozenset({"admin_a", "dinkominfo", "superuser"}),
+                ok=302,
+                done=lambda o: (
+                    Infographic.objects.get(pk=o.infographic.pk).post_id == o.post.pk
+                ),
+            ),
+            Act(
+                "create-page", "socialposts:infographic-create", sees=STAFF, may=MAKERS
+            ),
+            Act(
+                "create",
+                "socialposts:infographic-create",
+                method="post",
+                data=lambda o: {
+                    "kind": "service_flow",
+                    "opd": o.w.opd_a.slug,
+                    "size": "square",
+                    "action": "save",
+                    "title": "Alur Dibuat Matriks",
+                    "step_1_title": "Datang ke loket",
+                    "step_2_title": "Terima layanan",
+                },
+                sees=STAFF,
+                may=MAKERS_A,
+                ok=302,
+                done=_made(data__title="Alur Dibuat Matriks"),
+            ),
+            # A card of OPD A's draft: unknown to the admin of B (404).
+            Act(
+                "preview-from-draft",
+                "socialposts:infographic-create",
+                method="post",
+                data=lambda o: {
+                    "kind": "item_card",
+                    "item": o.item.pk,
+                    "size": "portrait",
+                    "action": "preview",
+                },
+                sees=OF_A,
+                may=MAKERS_A,
+            ),
+            Act(
+                "api-create",
+                "api:infographic-list",
+                method="post",
+                data=lambda o: {
+                    "kind": "service_flow",
+                    "opd": o.w.opd_a.slug,
+                    "title": "Alur API Matriks",
+                    "steps": _flow("")["steps"],
+                },
+                sees=STAFF,
+                may=MAKERS_A,
+                done=_made(data__title="Alur API Matriks"),
+            ),
+            Act(
+                "api-from-draft",
+                "api:infographic-list",
+                method="post",
+                data=lambda o: {"kind": "item_card", "item": o.item.pk},
+                sees=OF_A,
+                may=MAKERS_A,
+                done=lambda o: _made(source_item=o.item)(o),
             ),
         ),
     ),

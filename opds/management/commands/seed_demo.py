@@ -12,7 +12,7 @@ from opds.demo import seed_demo
 from opds.models import User
 from ppid.demo import seed_demo as seed_ppid_demo
 from ppid.request_demo import seed_requests
-from socialposts.demo import seed_social
+from socialposts.demo import seed_infographics, seed_social
 
 
 class Command(BaseCommand):
@@ -35,6 +35,8 @@ class Command(BaseCommand):
         requests = seed_requests()
         accounts = seed_social()
         reports = seed_evaluations()
+        # Infographics draw on the catalogue and the final months above.
+        images = seed_infographics()
         opd_admins = [login for login in logins if login.role == "opd_admin"]
         others = [login for login in logins if login.role != "opd_admin"]
         self.stdout.write(self.style.SUCCESS(_("Demo data is ready.")))
@@ -48,6 +50,7 @@ class Command(BaseCommand):
         self.stdout.write(
             _("%(count)s new monthly evaluation reports.") % {"count": reports}
         )
+        self.stdout.write(_("%(count)s new infographics.") % {"count": images})
         self.stdout.write(
             _("Password of every demo account: %(password)s (DEMO_PASSWORD)")
             % {"password": settings.DEMO_PASSWORD}
