@@ -63,5 +63,15 @@ audit: $(VENV)/.installed-dev
 	$(VENV)/bin/bandit -r tests -q -s B101,B105,B106,B108,B404,B603,B607
 	$(PY) .ci/audit_deps.py
 
+# The load benchmark (bench/README.md): seeds purbalingga_bench on the
+# PostgreSQL at 127.0.0.1:5432 (user postgres), installs wrk with apt-get when
+# missing, runs gunicorn and prints p50/p95 and the ratio to a trivial view
+# per page. A benchmark, not a test: CI does not run it. A quick run:
+# make bench BENCH_ARGS="--items 10000 --metric-rows 100000 --duration 2"
+.PHONY: bench
+BENCH_ARGS ?=
+bench: $(VENV)/.installed
+	$(PY) bench/load.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -72,6 +72,7 @@ from bench.catalogue import (  # noqa: E402
     ensure_database,
     log,
     manage,
+    run_seeder,
     setup_django,
 )
 
@@ -420,8 +421,6 @@ def seed_requests(rng: random.Random, opds: list, end: datetime.date) -> int:
 
 def prepare_data(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Any]:
     """Seed what is missing (all of it with --reseed, nothing with --skip-seed)."""
-    from django.db import connections
-
     from opds.models import Opd
     from ppid.management.commands.bench_seed_catalogue import SLUG_PREFIX
 
@@ -446,17 +445,7 @@ def prepare_data(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Any
             )
         )
         began = time.perf_counter()
-        connections.close_all()
-        manage(
-            env,
-            "bench_seed_catalogue",
-            "--items",
-            str(args.items),
-            "--opds",
-            str(args.opds),
-            "--seed",
-            str(args.seed),
-        )
+        run_seeder(args, env)
         seeded["catalogue_s"] = time.perf_counter() - began
     else:
         log("Reusing {:,} bench catalogue items.".format(items))
@@ -860,11 +849,8 @@ def month_arg(text: str) -> datetime.date:
         raise argparse.ArgumentTypeError("write the month as YYYY-MM") from None
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--items", type=int, default=100_000)
-    parser.add_argument("--opds", type=int, default=60)
-    parser.add_argument("--seed", type=int, default=42)
+def add_social_options(parser: argparse.ArgumentParser) -> None:
+    """The size of the seeded social-media data (prepare_data reads them)."""
     parser.add_argument(
         "--metric-rows",
         type=int,
@@ -872,6 +858,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="Daily account metric rows to seed (about; stale accounts stop early).",
     )
     parser.add_argument("--posts", type=int, default=12_000)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--opds", type=int, default=60)
+    parser.add_argument("--seed", type=int, default=42)
+    add_social_options(parser)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument(
         "--month",

@@ -20,10 +20,14 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from opds.models import Opd
+from ppid.cache import cached_for_visitors
 
 logger = logging.getLogger(__name__)
 
 
+# Every visitor sees the same page: served from the cache like the catalogue's
+# (the OPD count changes with the registry, a few times a year).
+@cached_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
     """The landing page for citizens, OPD admins and Dinkominfo alike."""
     return render(request, "home.html", {"opd_count": Opd.objects.current().count()})

@@ -91,3 +91,50 @@ def cached_for_visitors(
         return response
 
     return wrapped
+
+
+class VisitorCacheMixin:
+    """Serve anonymous reads of a public API viewset from the cache, as
+    ``cached_for_visitors`` does for pages; the answer is stored rendered,
+    so a hit costs no authentication, filtering or serialising."""
+
+    cached_actions: tuple[str, ...] = ("list", "retrieve")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        action = getattr(self, "action_map", {}).get(request.method.lower())
+        personal = (
+            "Authorization" in request.headers
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+        )
+        if request.method != "GET" or personal or action not in self.cached_actions:
+            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        # The Accept header picks the renderer (JSON, or the browsable API
+        # with DEBUG on); the host, because answers hold absolute links.
+        text = "api|{}|{}|{}".format(
+            request.headers.get("Accept", ""),
+            request.get_host(),
+            request.get_full_path(),
+        )
+        key = "ppid:api:" + hashlib.sha256(text.encode()).hexdigest()[:32]
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or catalogue_version()
+        entry = found.get(key)
+        if entry is not None and entry[0] == version:
+            content, content_type = entry[1], entry[2]
+            return self._cached_answer(content, content_type)
+        response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        if response.status_code == 200 and not response.cookies:
+            response.render()
+            cache.set(
+                key,
+                (version, response.content, response["Content-Type"]),
+                PAGE_SECONDS,
+            )
+        return response
+
+    def _cached_answer(self, content: bytes, content_type: str) -> HttpResponse:
+        response = HttpResponse(content, content_type=content_type)
+        # What DRF's answer would have carried.
+        response["Vary"] = "Accept, Cookie"
+        response["Allow"] = ", ".join(self.allowed_methods)  # type: ignore[attr-defined]
+        return response

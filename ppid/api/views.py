@@ -27,6 +27,7 @@ from ppid.api.serializers import (
     InformationItemMultipartInputSerializer,
     InformationItemSerializer,
 )
+from ppid.cache import VisitorCacheMixin
 from ppid.filters import InformationItemFilterSet
 from ppid.models import ExclusionDecision, InformationItem
 from ppid.search import CappedPaginator
@@ -92,6 +93,7 @@ def _input(request: Request, partial: bool = False) -> InformationItemInputSeria
 
 
 class InformationItemViewSet(
+    VisitorCacheMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ppid import search
+from ppid import search, services
 from ppid.models import Category, InformationItem
 from tests.factories import (
     ExclusionDecisionFactory,
@@ -207,3 +207,32 @@ def test_dik_register_api_shows_only_public_fields(api_client, opd):
     assert row["title"] == decision.item.title
     assert row["legal_reference"] == "UU 14/2008 Pasal 17 huruf h angka 2"
     assert "RAHASIA" not in json.dumps(data)
+
+
+def test_anonymous_reads_are_served_from_the_cache_until_the_catalogue_changes(
+    client, opd, opd_admin, ppid_utama, django_capture_on_commit_callbacks
+):
+    InformationItemFactory.create_batch(3, opd=opd)
+    first = client.get(URL)
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(URL)
+    assert len(ctx) == 0
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+    assert again["Allow"] == first["Allow"]
+    assert first.json()["count"] == 3
+
+    # A publication makes every cached answer stale.
+    item = InformationItemFactory(opd=opd, status=InformationItem.Status.SUBMITTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_item(item=item, by=ppid_utama)
+    assert client.get(URL).json()["count"] == 4
+
+    # Staff see their drafts: a logged-in read is never served from, nor
+    # stored in, the visitors' cache.
+    InformationItemFactory(opd=opd, status=InformationItem.Status.DRAFT)
+    client.get(URL)
+    client.force_login(opd_admin)
+    assert client.get(URL).json()["count"] == 5
+    client.logout()
+    assert client.get(URL).json()["count"] == 4
