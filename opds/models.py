@@ -255,6 +255,8 @@ class AuditEvent(models.Model):
         DELETED = "deleted", _("Deleted")
         REPORT_BUILT = "report_built", _("Monthly report computed")
         EXPORTED = "exported", _("Audit log exported")
+        # Personal data protection (UU 27/2022): who read a requester's NIK.
+        PERSONAL_DATA_READ = "personal_read", _("Personal data read")
 
     class Source(models.TextChoices):
         REQUEST = "request", _("Web or API request")

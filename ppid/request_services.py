@@ -24,8 +24,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opds import audit
 from opds import permissions as perms
-from opds.models import Opd, User
+from opds.models import AuditEvent, Opd, User
 from ppid import personal_data
 from ppid.models import (
     Category,
@@ -966,7 +967,16 @@ def delete_expired_identity_scans(day: datetime.date | None = None) -> int:
 
 
 def full_nik(request: InformationRequest, user: User) -> str:
-    """The NIK in clear for whoever handles the request, else masked."""
+    """The NIK in clear for whoever handles the request, else masked; each
+    read in clear is written to the audit log (the value never is)."""
     if perms.can_view_full_nik(user, request):
-        return personal_data.decrypt(request.nik_encrypted) or request.nik_masked
+        nik = personal_data.decrypt(request.nik_encrypted)
+        if nik:
+            audit.record(
+                AuditEvent.Action.PERSONAL_DATA_READ,
+                obj=request,
+                actor=user,
+                detail={"field": "nik"},
+            )
+            return nik
     return request.nik_masked

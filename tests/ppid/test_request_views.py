@@ -311,3 +311,26 @@ def test_nul_in_a_request_url_is_404(client, ppid_utama):
     assert client.get("/permohonan-informasi/PPID-PBG-2026-%00/").status_code == 404
     client.force_login(ppid_utama)
     assert client.get("/dasbor/permohonan/PPID-PBG-2026-%00/").status_code == 404
+
+
+def test_reading_a_nik_in_clear_is_audited_without_the_value(
+    client, on, opd, opd_admin, ppid_utama
+):
+    from opds.models import AuditEvent
+
+    submit(client, opd=opd)
+    created = InformationRequest.objects.get()
+    detail = reverse("ppid:request-staff-detail", args=[created.url_key])
+    reads = AuditEvent.objects.filter(action=AuditEvent.Action.PERSONAL_DATA_READ)
+
+    client.force_login(ppid_utama)  # sees it masked: nothing to record
+    client.get(detail)
+    assert not reads.exists()
+
+    client.force_login(opd_admin)  # the handler sees it in clear
+    assert NIK in client.get(detail).content.decode()
+    event = reads.get()
+    assert event.actor == opd_admin
+    assert event.object_id == str(created.pk)
+    row = str(list(AuditEvent.objects.values_list()))
+    assert NIK not in row
