@@ -46,6 +46,25 @@ def versioned_key(prefix: str, text: str) -> str:
     return "ppid:{}:{}:{}".format(prefix, catalogue_version(), digest)
 
 
+def _visitor_key(kind: str, vary: str, request: HttpRequest) -> str:
+    # The host is part of the key: exports, feeds and the API hold absolute
+    # links.
+    text = "{}|{}|{}".format(vary, request.get_host(), request.get_full_path())
+    return "ppid:{}:{}".format(kind, hashlib.sha256(text.encode()).hexdigest()[:32])
+
+
+def _visitor_entry(key: str) -> tuple[int, Any]:
+    """The catalogue version and what ``key`` holds for it (None if stale)."""
+    # One round trip for both: an answer is stored with the catalogue
+    # version it was made under, and served only while that holds.
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY) or catalogue_version()
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return version, entry[1]
+    return version, None
+
+
 def cached_for_visitors(
     view: Callable[..., HttpResponse],
 ) -> Callable[..., HttpResponse]:
@@ -65,20 +84,10 @@ def cached_for_visitors(
         # page; such a page is neither served from nor put in the cache.
         if request.method != "GET" or personal:
             return view(request, *args, **kwargs)
-        # The host is part of the key: exports and feeds hold absolute links.
-        text = "{}|{}|{}".format(
-            request.headers.get("HX-Request", ""),
-            request.get_host(),
-            request.get_full_path(),
-        )
-        key = "ppid:page:" + hashlib.sha256(text.encode()).hexdigest()[:32]
-        # One round trip for both: the page is stored with the catalogue
-        # version it was rendered under, and served only while that holds.
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY) or catalogue_version()
-        entry = found.get(key)
-        if entry is not None and entry[0] == version:
-            return entry[1]
+        key = _visitor_key("page", request.headers.get("HX-Request", ""), request)
+        version, page = _visitor_entry(key)
+        if page is not None:
+            return page
         response = view(request, *args, **kwargs)
         # Nothing personal may be stored: no cookies, no CSRF token.
         if (
@@ -109,25 +118,17 @@ class VisitorCacheMixin:
         if request.method != "GET" or personal or action not in self.cached_actions:
             return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
         # The Accept header picks the renderer (JSON, or the browsable API
-        # with DEBUG on); the host, because answers hold absolute links.
-        text = "api|{}|{}|{}".format(
-            request.headers.get("Accept", ""),
-            request.get_host(),
-            request.get_full_path(),
-        )
-        key = "ppid:api:" + hashlib.sha256(text.encode()).hexdigest()[:32]
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY) or catalogue_version()
-        entry = found.get(key)
-        if entry is not None and entry[0] == version:
-            content, content_type = entry[1], entry[2]
-            return self._cached_answer(content, content_type)
+        # with DEBUG on).
+        key = _visitor_key("api", request.headers.get("Accept", ""), request)
+        version, answer = _visitor_entry(key)
+        if answer is not None:
+            return self._cached_answer(*answer)
         response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
         if response.status_code == 200 and not response.cookies:
             response.render()
             cache.set(
                 key,
-                (version, response.content, response["Content-Type"]),
+                (version, (response.content, response["Content-Type"])),
                 PAGE_SECONDS,
             )
         return response

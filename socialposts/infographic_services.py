@@ -229,8 +229,9 @@ def make_infographic(
 ) -> Infographic:
     """Draw an infographic and keep the image and its record together."""
     _check_maker(user, opd, source_item)
-    # The row keeps the cleaned data (a CSV read into rows), drawn as is.
-    cleaned = infographics.validate(kind, size, {**data, "logo": _opd_logo(opd)})
+    # The row keeps the cleaned data (a CSV read into rows), drawn as is;
+    # render measures the fit, so the texts are laid out only once.
+    cleaned = infographics.clean(kind, size, {**data, "logo": _opd_logo(opd)})
     rendered = infographics.render(kind, size, cleaned)
     kept = {k: v for k, v in cleaned.items() if k != "logo"}
     infographic = Infographic(

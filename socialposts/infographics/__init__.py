@@ -6,6 +6,8 @@ The public interface (the contract with the portal):
   ``DIMENSIONS`` maps a size to (width, height) in pixels.
 - ``validate(kind, size, data)``: the cleaned data, or a ``ValidationError``
   whose dict names the field ("steps", "steps[3].title", "rows", "csv", ...).
+- ``clean(kind, size, data)``: the same without measuring the text's fit
+  (``render`` measures it while it lays the image out).
 - ``render(kind, size, data)``: validates, draws and returns a ``Rendered``
   (PNG bytes under 1 MB, width, height, Indonesian alt text, text boxes).
 - ``alt_text(kind, data)``: the alt text alone, from the same data.
@@ -25,7 +27,7 @@ optional ``logo`` as image bytes):
 from .alt import alt_text
 from .drawing import render
 from .kinds import DIMENSIONS, MAX_PNG_BYTES, Kind, Rendered, Size
-from .validation import validate
+from .validation import clean, validate
 
 __all__ = [
     "DIMENSIONS",
@@ -34,6 +36,7 @@ __all__ = [
     "Rendered",
     "Size",
     "alt_text",
+    "clean",
     "render",
     "validate",
 ]
