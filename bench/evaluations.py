@@ -1,4 +1,4 @@
-"""Evaluation benchmark: quality target P6 (quality-targets.md section 4).
+"""Evaluation benchmark: quality target P6 (docs/quality-targets.md section 4).
 
 Run from the project root::
 
@@ -6,11 +6,11 @@ Run from the project root::
     .venv/bin/python bench/evaluations.py --drop    # remove its data, measure nothing
 
 It uses the benchmark database (``purbalingga_bench``) and seeds what is
-missing: the 100k-item catalogue over 60 OPDs (``manage.py
-bench_seed_catalogue``), two manually connected social-media accounts per
+missing: the 100k-item catalogue over 60 OPDs (``bench/seed_catalogue.py``),
+two manually connected social-media accounts per
 bench OPD with ~2,000,000 daily account metric rows (10 metrics × 120
 accounts × ~4.6 years) written through
-``socialposts.ingest.upsert_account_values``, posts with snapshots, and
+``socialposts.accounts.ingest.upsert_account_values``, posts with snapshots, and
 information requests answered over the last twelve months.
 
 Then, for one month inside the data (by default the last full month before
@@ -20,7 +20,7 @@ of ``--repeats``:
 
 * a baseline measured in the same run: a plain
   ``SELECT account_id, metric_id, sum(value) … GROUP BY 1, 2`` over the whole
-  metric table (quality-targets.md §1.6 item 7: ≈ 1.0 s), and over the month;
+  metric table (docs/quality-targets.md §1.6 item 7: ≈ 1.0 s), and over the month;
 * ``evaluations.services.build_report(month)`` on a month without a report
   (what the monthly beat does), with its statements counted by
   ``CaptureQueriesContext``; the recomputation of an existing draft is shown
@@ -75,8 +75,9 @@ from bench.catalogue import (  # noqa: E402
     run_seeder,
     setup_django,
 )
+from socialposts.targets import ACCOUNT_METRICS  # noqa: E402
 
-# Targets (quality-targets.md section 4, P6).
+# Targets (docs/quality-targets.md section 4, P6).
 BUILD_MAX_S = 5.0
 SELECTS_MAX = 15
 FEW_OPDS = 10
@@ -84,19 +85,6 @@ FEW_OPDS = 10
 ACCOUNTS_PER_OPD = 2
 HANDLE_PREFIX = "bench_eval_"
 REQUEST_PREFIX = "BENCH-EVAL/"
-# The account-level canonical metrics (socialposts migration 0002).
-METRICS = [
-    "followers",
-    "new_followers",
-    "reach",
-    "views",
-    "interactions",
-    "profile_visits",
-    "likes",
-    "comments",
-    "shares",
-    "watch_time_minutes",
-]
 POST_METRICS = ["views", "likes", "comments", "shares"]
 SNAPSHOT_DAYS = [1, 7, 30]
 # Every ninth account stops delivering data this many days before the end,
@@ -125,9 +113,9 @@ def catalogue_opds() -> list:
     """
     from django.db.models import Exists, OuterRef
 
+    from bench.seed_catalogue import SLUG_PREFIX
     from opds.models import Opd
-    from ppid.management.commands.bench_seed_catalogue import SLUG_PREFIX
-    from ppid.models import InformationItem
+    from ppid.catalogue.models import InformationItem
 
     return list(
         Opd.objects.filter(slug__startswith=SLUG_PREFIX)
@@ -137,7 +125,7 @@ def catalogue_opds() -> list:
 
 
 def metric_days(n_opds: int, metric_rows: int) -> int:
-    return math.ceil(metric_rows / (n_opds * ACCOUNTS_PER_OPD * len(METRICS)))
+    return math.ceil(metric_rows / (n_opds * ACCOUNTS_PER_OPD * len(ACCOUNT_METRICS)))
 
 
 def days_of(index: int, days: int) -> int:
@@ -148,13 +136,14 @@ def days_of(index: int, days: int) -> int:
 def planned_metric_rows(n_opds: int, metric_rows: int) -> int:
     days = metric_days(n_opds, metric_rows)
     return sum(
-        days_of(i, days) * len(METRICS) for i in range(n_opds * ACCOUNTS_PER_OPD)
+        days_of(i, days) * len(ACCOUNT_METRICS)
+        for i in range(n_opds * ACCOUNTS_PER_OPD)
     )
 
 
 def social_state(opds: list) -> dict[str, int]:
     """What this benchmark's social data holds now."""
-    from socialposts.models import AccountMetricDaily, Post, SocialAccount
+    from socialposts.accounts.models import AccountMetricDaily, Post, SocialAccount
 
     accounts = SocialAccount.objects.filter(
         handle__startswith=HANDLE_PREFIX, opd__in=opds
@@ -171,13 +160,13 @@ def clear_social(opd_ids: list[int]) -> None:
     posts and snapshots, requests, and evaluation reports.
 
     Accounts, requests and OPD scores protect their OPD, so
-    bench_seed_catalogue cannot replace the bench OPDs while they exist.
+    bench/seed_catalogue.py cannot replace the bench OPDs while they exist.
     """
     from django.db import connection, transaction
 
     from evaluations.models import MonthlyReport, OpdScore
-    from ppid.models import InformationRequest
-    from socialposts.models import Post, SocialAccount
+    from ppid.requests.models import InformationRequest
+    from socialposts.accounts.models import Post, SocialAccount
 
     accounts = list(
         SocialAccount.objects.filter(opd_id__in=opd_ids).values_list("pk", flat=True)
@@ -207,7 +196,7 @@ def seed_social(opds: list, args: argparse.Namespace) -> dict[str, Any]:
     from django.db import connection
     from django.utils import timezone
 
-    from socialposts.models import SocialAccount
+    from socialposts.accounts.models import SocialAccount
 
     rng = random.Random(args.seed)  # nosec B311 # synthetic data, not a secret
     end = timezone.localdate() - datetime.timedelta(days=1)
@@ -269,7 +258,7 @@ def seed_metrics(
     rng: random.Random, accounts: list[int], start: datetime.date, days: int
 ) -> int:
     """Daily account metrics through the production upsert path, in batches."""
-    from socialposts.ingest import AccountValue, upsert_account_values
+    from socialposts.accounts.ingest import AccountValue, upsert_account_values
 
     batch: list[AccountValue] = []
     written = 0
@@ -300,7 +289,7 @@ def seed_metrics(
             previous = total
             batch.extend(
                 AccountValue(account, metric, day, float(value), metric)
-                for metric, value in zip(METRICS, values, strict=True)
+                for metric, value in zip(ACCOUNT_METRICS, values, strict=True)
             )
         if len(batch) >= UPSERT_BATCH:
             written += upsert_account_values(batch)
@@ -320,9 +309,9 @@ def seed_posts(
 ) -> tuple[int, int]:
     """Posts spread over the metric period, some announcing a PPID item,
     with cumulative snapshots one, seven and thirty days after posting."""
-    from ppid.models import InformationItem
-    from socialposts.ingest import PostValue, upsert_post_values
-    from socialposts.models import Post
+    from ppid.catalogue.models import InformationItem
+    from socialposts.accounts.ingest import PostValue, upsert_post_values
+    from socialposts.accounts.models import Post
 
     items: dict[int, list[int]] = {}
     for opd_id, pk in (
@@ -377,7 +366,7 @@ def seed_posts(
 
 def seed_requests(rng: random.Random, opds: list, end: datetime.date) -> int:
     """Requests answered in each of the last months, some of them late."""
-    from ppid.models import InformationRequest
+    from ppid.requests.models import InformationRequest
 
     Status = InformationRequest.Status
     rows = []
@@ -421,8 +410,8 @@ def seed_requests(rng: random.Random, opds: list, end: datetime.date) -> int:
 
 def prepare_data(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Any]:
     """Seed what is missing (all of it with --reseed, nothing with --skip-seed)."""
+    from bench.seed_catalogue import SLUG_PREFIX
     from opds.models import Opd
-    from ppid.management.commands.bench_seed_catalogue import SLUG_PREFIX
 
     seeded: dict[str, Any] = {}
     items = bench_item_count()
@@ -486,7 +475,7 @@ def default_month() -> datetime.date:
     """The last full month before the newest metric row of the bench."""
     from django.db.models import Max
 
-    from socialposts.models import AccountMetricDaily
+    from socialposts.accounts.models import AccountMetricDaily
 
     newest = AccountMetricDaily.objects.filter(
         account__handle__startswith=HANDLE_PREFIX
@@ -575,8 +564,8 @@ def only_active(keep: list[int]) -> Iterator[None]:
 def reactivate_bench_opds() -> None:
     """An interrupted run may have left bench OPDs inactive (only_active's
     restore does not survive a SIGKILL)."""
+    from bench.seed_catalogue import SLUG_PREFIX
     from opds.models import Opd
-    from ppid.management.commands.bench_seed_catalogue import SLUG_PREFIX
 
     left = Opd.objects.filter(slug__startswith=SLUG_PREFIX, is_active=False).update(
         is_active=True
@@ -928,7 +917,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from django.core.exceptions import ValidationError
 
-    from socialposts.models import AccountMetricDaily
+    from socialposts.accounts.models import AccountMetricDaily
 
     try:
         seeded = prepare_data(args, env)
@@ -953,7 +942,7 @@ def run(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         raise BenchError("build_report refused: {}".format(exc)) from None
     finally:
-        from evaluations.services import previous_month
+        from core.months import previous_month
 
         drop_reports(month)
         drop_reports(previous_month(month))

@@ -10,7 +10,7 @@ Run from the project root::
 Each kind runs in its own Python process (so one kind's memory does not
 hide in another's): it sets Django up, draws each size once cold (fonts not
 yet loaded), then ``--repeats`` times warm, and reports the median and p95
-of ``socialposts.infographics.render`` (validation, layout, drawing, PNG
+of ``socialposts.infographics.engine.render`` (validation, layout, drawing, PNG
 encoding and alt text: everything the API does for one image), the PNG
 size, the peak of Python allocations during one render (tracemalloc) and
 the growth of the process's peak RSS over its size before the first render
@@ -227,7 +227,7 @@ def write_samples(folder: Path) -> None:
     import django
 
     django.setup()
-    from socialposts.infographics import render
+    from socialposts.infographics.engine import render
 
     folder.mkdir(parents=True, exist_ok=True)
     for name, (kind, size, data) in SAMPLES.items():
@@ -244,7 +244,7 @@ def child(kind: str, repeats: int) -> dict:
     import django
 
     django.setup()
-    from socialposts.infographics import Size, render
+    from socialposts.infographics.engine import Size, render
 
     data = heavy_data(kind)
     baseline = _rss_mb()

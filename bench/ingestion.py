@@ -1,4 +1,4 @@
-"""Metric ingestion benchmark: quality target P5 (quality-targets.md section 4).
+"""Metric ingestion benchmark: quality target P5 (docs/quality-targets.md section 4).
 
 Run from the project root::
 
@@ -9,7 +9,7 @@ measures three things in the same process, each the median of ``--repeats``:
 
 * ``copy``: a raw ``COPY`` of the rows into a scratch table with the metric
   table's columns, identity and unique key, the ceiling;
-* ``new``: the production upsert path (``socialposts.ingest``) into the
+* ``new``: the production upsert path (``socialposts.accounts.ingest``) into the
   empty metric table;
 * ``update``: the same rows again with every value changed, so every row
   conflicts and is rewritten.
@@ -69,20 +69,9 @@ def ensure_database() -> None:
 
 
 def make_rows(n: int, accounts: list[int], shift: float = 0.0) -> list:
-    from socialposts.ingest import AccountValue
+    from socialposts.accounts.ingest import AccountValue
+    from socialposts.targets import ACCOUNT_METRICS as metrics
 
-    metrics = [
-        "followers",
-        "new_followers",
-        "reach",
-        "views",
-        "interactions",
-        "profile_visits",
-        "likes",
-        "comments",
-        "shares",
-        "watch_time_minutes",
-    ]
     days = -(-n // (len(accounts) * len(metrics)))
     start = datetime.date(2026, 1, 1)
     rows = []
@@ -146,8 +135,8 @@ def main() -> int:
 
     call_command("migrate", verbosity=0)
     from opds.models import Opd
-    from socialposts.ingest import upsert_account_values
-    from socialposts.models import AccountMetricDaily, SocialAccount
+    from socialposts.accounts.ingest import upsert_account_values
+    from socialposts.accounts.models import AccountMetricDaily, SocialAccount
 
     opd, _ = Opd.objects.get_or_create(
         slug="bench-ingest",

@@ -87,7 +87,7 @@ SUMMARY = [
     "dashboard opd",
     "evaluation month",
 ]
-NO_TARGET = "none: quality-targets.md §4 sets none for staff pages"
+NO_TARGET = "none: docs/quality-targets.md §4 sets none for staff pages"
 
 
 # --- Staff sessions and evaluation months --------------------------------------------

@@ -3,16 +3,20 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from evaluations.api import EvaluationViewSet, MonthlyReportViewSet
+from evaluations.api.views import EvaluationViewSet, MonthlyReportViewSet
 from opds.api.views import OpdViewSet
-from ppid.api.requests import (
+from ppid.catalogue.api.views import ExclusionViewSet, InformationItemViewSet
+from ppid.requests.api.views import (
     InformationRequestViewSet,
     ObjectionViewSet,
     RequestStatisticsView,
 )
-from ppid.api.views import ExclusionViewSet, InformationItemViewSet
-from socialposts.api import DailyMetricViewSet, PostViewSet, SocialAccountViewSet
-from socialposts.infographic_api import InfographicViewSet
+from socialposts.accounts.api.views import (
+    DailyMetricViewSet,
+    PostViewSet,
+    SocialAccountViewSet,
+)
+from socialposts.infographics.api.views import InfographicViewSet
 
 router = DefaultRouter()
 router.register("opds", OpdViewSet, basename="opd")

@@ -1,4 +1,4 @@
-"""Defences of the log-in: the client address, the rate limit on password
+"""Defences of the log-in: the rate limit on password
 checks, the lockout answer and the API token endpoint.
 
 django-axes locks a user name out from one address after
@@ -9,7 +9,6 @@ checks from one address over all user names, which axes alone does not
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -25,25 +24,11 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
+from rest_framework.throttling import SimpleRateThrottle
+
+from core.net import client_ip
 
 REFUSAL_TEMPLATE = "429.html"
-
-
-def client_ip(request: Any) -> str | None:
-    """The client's address, as every rate limit and lockout counts it."""
-    # DRF's rule: X-Forwarded-For is read only for NUM_PROXIES proxies. A
-    # mangled header falls back to the peer; neither may reach axes' inet
-    # column unless it is an address.
-    for candidate in (
-        BaseThrottle().get_ident(request),
-        request.META.get("REMOTE_ADDR"),
-    ):
-        try:
-            return str(ipaddress.ip_address((candidate or "").strip()))
-        except ValueError:
-            continue
-    return None
 
 
 class LoginThrottle(SimpleRateThrottle):

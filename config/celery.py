@@ -6,6 +6,17 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+# Every module of tasks: the apps' own (``<app>.tasks``) and those of their
+# sub-domains. tests/config/test_celery.py fails on a tasks module left out.
+TASK_PACKAGES = [
+    "core",
+    "ppid.catalogue",
+    "ppid.requests",
+    "socialposts.pulls",
+    "socialposts.imports",
+    "evaluations",
+]
+
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+app.autodiscover_tasks(TASK_PACKAGES)

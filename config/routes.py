@@ -33,7 +33,7 @@ ROUTES: dict[str, str] = {
     "opds:opd-list": PUBLIC,
     "opds:opd-detail": PUBLIC,
     "opds:opd-edit": OPD_ADMIN,
-    "opds:dashboard": STAFF,
+    "dashboard": STAFF,
     # Public information and requests.
     "ppid:public-information": PUBLIC,
     "ppid:request-guide": PUBLIC,

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "core",
+    "config",
     "opds",
     "ppid",
     "socialposts",
@@ -155,38 +157,45 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Durable runs (core/runs.py): a running run whose heartbeat is older than
+# this lost its worker and is sent again. Its thread beats four times as often.
+RUN_HEARTBEAT_TIMEOUT_SECONDS = env_int("RUN_HEARTBEAT_TIMEOUT_SECONDS", 60, minimum=4)
+# A report build that makes no progress for this long, or waits this long
+# for its message, is taken back by the sweeper.
+REPORT_RUN_TIMEOUT_MINUTES = env_int("REPORT_RUN_TIMEOUT_MINUTES", 15, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "ppid-freshness-reminders": {
-        "task": "ppid.tasks.send_freshness_reminders_task",
+        "task": "ppid.catalogue.tasks.send_freshness_reminders_task",
         # Monday morning, when OPD admins plan their week.
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
     "ppid-exclusion-end-reminders": {
-        "task": "ppid.tasks.send_exclusion_end_reminders_task",
+        "task": "ppid.catalogue.tasks.send_exclusion_end_reminders_task",
         "schedule": crontab(minute=15, hour=7),
     },
     # Working mornings, before the PPID desks open at 07:30.
     "ppid-request-digests": {
-        "task": "ppid.tasks.send_request_digests_task",
+        "task": "ppid.requests.tasks.send_request_digests_task",
         "schedule": crontab(minute=0, hour=6, day_of_week="mon-fri"),
     },
     # Platform data lags up to 48 hours; each night pulls the last 3 days.
     "social-daily-pulls": {
-        "task": "socialposts.tasks.schedule_daily_pulls_task",
+        "task": "socialposts.pulls.tasks.schedule_daily_pulls_task",
         "schedule": crontab(minute=0, hour=2),
     },
-    # The database is the record of runs: lost workers or messages are
-    # found here and their runs queued again.
-    "social-sweep-runs": {
-        "task": "socialposts.tasks.sweep_runs_task",
-        "schedule": crontab(minute="*/5"),
+    # The database is the record of runs (reports, pulls, imports): lost
+    # workers or messages are found there and their runs sent again. Every
+    # 30 s, so that a run whose worker died is back within two minutes.
+    "sweep-runs": {
+        "task": "core.tasks.sweep_runs_task",
+        "schedule": timedelta(seconds=30),
     },
     "social-refresh-tokens": {
-        "task": "socialposts.tasks.refresh_expiring_tokens_task",
+        "task": "socialposts.pulls.tasks.refresh_expiring_tokens_task",
         "schedule": crontab(minute=30, hour=1),
     },
     "social-purge-raw-payloads": {
-        "task": "socialposts.tasks.purge_raw_payloads_task",
+        "task": "socialposts.pulls.tasks.purge_raw_payloads_task",
         "schedule": crontab(minute=45, hour=3),
     },
     # The previous month's draft, once its last days' data have come in.
@@ -194,12 +203,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluations.tasks.schedule_monthly_report_task",
         "schedule": crontab(minute=0, hour=3, day_of_month=1),
     },
-    "evaluations-sweep-runs": {
-        "task": "evaluations.tasks.sweep_report_runs_task",
-        "schedule": crontab(minute="*/5"),
-    },
     "ppid-identity-scan-retention": {
-        "task": "ppid.tasks.delete_expired_identity_scans_task",
+        "task": "ppid.requests.tasks.delete_expired_identity_scans_task",
         "schedule": crontab(minute=30, hour=2),
     },
 }
@@ -208,7 +213,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # AUTH
 AUTH_USER_MODEL = "opds.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "opds:dashboard"
+LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -242,7 +247,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_RESET_ON_SUCCESS = True
 # The same client address as DRF's rate limits (REST_FRAMEWORK NUM_PROXIES).
-AXES_CLIENT_IP_CALLABLE = "config.auth.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
 AXES_LOCKOUT_CALLABLE = "config.auth.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # axes would keep every successful log-in with its address forever; the
@@ -304,7 +309,8 @@ SOCIAL_TOKEN_KEYS = env_fernet_keys("SOCIAL_TOKEN_KEYS") or PERSONAL_DATA_KEYS
 SOCIAL_RAW_PAYLOAD_DAYS = env_int("SOCIAL_RAW_PAYLOAD_DAYS", 90, minimum=1)
 # Days pulled every night: platform data lags up to 48 hours.
 SOCIAL_PULL_WINDOW_DAYS = env_int("SOCIAL_PULL_WINDOW_DAYS", 3, minimum=1)
-# A running pull silent for this long is re-queued by the sweeper.
+# A pull that makes no progress for this long is taken back by the sweeper;
+# a queued pull waits this long for its message before it is sent again.
 SOCIAL_RUN_TIMEOUT_MINUTES = env_int("SOCIAL_RUN_TIMEOUT_MINUTES", 15, minimum=1)
 # The platforms' APIs; tests and the demo point these at the fake server.
 SOCIAL_GRAPH_BASE_URL = env_str("SOCIAL_GRAPH_BASE_URL", "https://graph.facebook.com")
@@ -353,6 +359,8 @@ SOCIAL_VIDEO_MAX_SECONDS = env_int("SOCIAL_VIDEO_MAX_SECONDS", 60, minimum=1)
 # CSV imports up to this many rows run inside the request; larger files run
 # as a background job whose page shows the progress.
 SOCIAL_IMPORT_INLINE_ROWS = env_int("SOCIAL_IMPORT_INLINE_ROWS", 2000, minimum=0)
+# The same for an import job: without progress, or waiting for its message.
+SOCIAL_IMPORT_TIMEOUT_MINUTES = env_int("SOCIAL_IMPORT_TIMEOUT_MINUTES", 15, minimum=1)
 # Absolute links in e-mails and exports built outside a request.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Requests stream uploads to disk beyond this; the hard cap is above.
@@ -397,7 +405,7 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 # Content-Security-Policy (django-csp 4) on every response. No page has an
 # inline script, style element or style attribute; scripts carry the nonce
-# anyway, so a cached page (ppid.cache) whose header lacks it still loads
+# anyway, so a cached page (ppid.catalogue.cache) whose header lacks it still loads
 # them through 'self'. Bootstrap's and Swagger UI's stylesheets draw icons
 # as data: images.
 CONTENT_SECURITY_POLICY = {
@@ -426,9 +434,9 @@ REST_FRAMEWORK = {
     # Closed by default: public endpoints opt in with AllowAny.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "config.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.exception_handler",
     # The browsable API is a developer's tool: a server answers JSON only
     # (ASVS 13.4.5); /api/docs/ documents the API for everyone.
@@ -453,12 +461,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Requests and objections both have a "decision"; each keeps its name.
     "ENUM_NAME_OVERRIDES": {
-        "RequestDecisionEnum": "ppid.models.InformationRequest.Decision",
-        "ObjectionDecisionEnum": "ppid.models.Objection.Decision",
-        "GroundEnum": "ppid.models.ExclusionDecision.Ground",
+        "RequestDecisionEnum": "ppid.requests.models.InformationRequest.Decision",
+        "ObjectionDecisionEnum": "ppid.requests.models.Objection.Decision",
+        "GroundEnum": "ppid.catalogue.models.ExclusionDecision.Ground",
         # Two "kind" fields: an OPD's keeps its name, an infographic's gets one.
         "KindEnum": "opds.models.Opd.Kind",
-        "InfographicKindEnum": "socialposts.infographics.Kind",
+        "InfographicKindEnum": "socialposts.infographics.engine.Kind",
     },
 }
 
@@ -467,7 +475,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # No NIK, phone number or e-mail address reaches a log line (UU 27/2022).
-    "filters": {"personal_data": {"()": "config.logging.RedactPersonalData"}},
+    "filters": {"personal_data": {"()": "core.redaction.RedactPersonalData"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}
     },

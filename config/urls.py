@@ -7,7 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config import auth, views
-from ppid.sitemaps import InformationItemSitemap
+from ppid.catalogue.sitemaps import InformationItemSitemap
 
 handler400 = views.bad_request
 handler404 = views.page_not_found
@@ -18,6 +18,7 @@ admin.site.login = auth.rate_limited_login(admin.site.login)
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("dasbor/", views.DashboardView.as_view(), name="dashboard"),
     path(
         "masuk/",
         auth.rate_limited_login(

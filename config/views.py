@@ -1,8 +1,10 @@
-"""Project-wide views: the home page, the health probe and error pages."""
+"""Project-wide views: the home page, the staff dashboard that composes the
+apps, the health probe and error pages."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import redis
 from django.conf import settings
@@ -18,9 +20,12 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
 
+from config import dashboard
 from opds.models import Opd
-from ppid.cache import cached_for_visitors
+from opds.permissions import StaffRequiredMixin, is_opd_admin_of, opds_visible_to
+from ppid.catalogue.cache import cached_for_visitors
 
 logger = logging.getLogger(__name__)
 
@@ -89,3 +94,21 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"detail": _("Server error.")}, status=500)
     # No request context: whatever failed may be what the context needs.
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+class DashboardView(StaffRequiredMixin, TemplateView):
+    """The staff home: the OPDs this account works on; for an OPD admin,
+    its OPD's score, to-do list, social media and what falls due."""
+
+    template_name = "dashboard.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        opds = opds_visible_to(user, Opd.objects.current().select_related("parent"))
+        context["opds"] = opds.in_registry_order()
+        own_opd = user.opd if user.opd_id else None
+        context["own_opd"] = own_opd
+        if own_opd is not None and is_opd_admin_of(user, own_opd):
+            context["board"] = dashboard.opd_dashboard(user, own_opd)
+        return context

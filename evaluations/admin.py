@@ -3,6 +3,7 @@ weights); scores and runs are written by the services and only shown."""
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from evaluations.models import (
     Contest,
     Framework,
@@ -13,7 +14,6 @@ from evaluations.models import (
     OpdScore,
     ReportRun,
 )
-from opds.admin import ReadOnlyAdmin
 
 
 class IndicatorInline(admin.TabularInline):

@@ -18,10 +18,11 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
+from core.links import absolute_url
+from core.months import previous_month
+from core.tables import clean_cell, pdf_table, pdf_text, table_csv, write_sheet_table
 from evaluations import selectors
 from evaluations.models import Band, ItemScore, MonthlyReport, OpdScore
-from evaluations.services import previous_month
-from ppid.exports import _clean_cell, _escape, table_csv
 
 Status = MonthlyReport.Status
 
@@ -152,12 +153,8 @@ def _band_label(band: str) -> str:
     return str(Band(band).label) if band in Band.values else band
 
 
-def _absolute(url: str) -> str:
-    return settings.SITE_URL + url if url.startswith("/") else url
-
-
 def kabupaten_url(report: MonthlyReport) -> str:
-    return _absolute(
+    return absolute_url(
         reverse("evaluations:report", kwargs={"month": report.month})
         + ("?versi={}".format(report.version) if report.version > 1 else "")
     )
@@ -165,7 +162,7 @@ def kabupaten_url(report: MonthlyReport) -> str:
 
 def opd_url(opd_score: OpdScore) -> str:
     report = opd_score.report
-    return _absolute(
+    return absolute_url(
         reverse(
             "evaluations:opd",
             kwargs={"month": report.month, "slug": opd_score.opd.slug},
@@ -223,39 +220,21 @@ def _styles() -> dict:
 def _p(text: Any, style: Any) -> Any:
     from reportlab.platypus import Paragraph
 
-    return Paragraph(_escape(str(text)), style)
+    return Paragraph(pdf_text(str(text)), style)
 
 
 def _link(url: str) -> Any:
     """A clickable link in a table cell."""
     from reportlab.platypus import Paragraph
 
-    href = _escape(url).replace('"', "&quot;")
+    href = pdf_text(url).replace('"', "&quot;")
     return Paragraph('<link href="{0}">{0}</link>'.format(href), _styles()["cell"])
 
 
 def _table(
     header: list[str], rows: list[list[Any]], widths_mm: list[float], extra=()
 ) -> Any:
-    from reportlab.lib import colors
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Table, TableStyle
-
-    cell = _styles()["cell"]
-    head = [_p(h, cell.clone("head", fontName="Helvetica-Bold")) for h in header]
-    body = [[v if hasattr(v, "wrap") else _p(v, cell) for v in row] for row in rows]
-    table = Table([head, *body], colWidths=[w * mm for w in widths_mm], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8f0ea")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                *extra,
-            ]
-        )
-    )
-    return table
+    return pdf_table(header, rows, widths_mm, style=_styles()["cell"], extra=extra)
 
 
 def _build_pdf(report: MonthlyReport, title: str, story: list) -> bytes:
@@ -479,7 +458,7 @@ def opd_report_pdf(opd_score: OpdScore) -> bytes:
                         action.item.name,
                         action.item.guidance,
                         "+" + _number(action.gain),
-                        _link(_absolute(action.item.action_url))
+                        _link(absolute_url(action.item.action_url))
                         if action.item.action_url
                         else "",
                     ]
@@ -713,34 +692,13 @@ def _sheet(workbook: Any, title: str, *, first: bool = False) -> Any:
     return workbook.create_sheet(name)
 
 
-def _write_table(
-    sheet: Any, header: list[str], rows: list[list[Any]], widths: list[int]
-) -> tuple[int, int]:
-    """Header and rows from the sheet's next row; the first and last row."""
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    sheet.append(header)
-    first = sheet.max_row
-    for cell in sheet[first]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_clean_cell(v) if isinstance(v, str) else v for v in row])
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    for row in sheet.iter_rows(min_row=first + 1, max_row=sheet.max_row):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    return first, sheet.max_row
-
-
 def _title_rows(sheet: Any, title: str, lines: list[str]) -> None:
     from openpyxl.styles import Font
 
     sheet.append([title])
     sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=13)
     for line in lines:
-        sheet.append([_clean_cell(line)])
+        sheet.append([clean_cell(line)])
     sheet.append([])
 
 
@@ -775,7 +733,7 @@ def opd_report_xlsx(opd_score: OpdScore) -> bytes:
             else "",
         ],
     )
-    _write_table(
+    write_sheet_table(
         summary,
         [_("Score"), _("Band"), _("Rank"), _("Reply")],
         [
@@ -789,7 +747,7 @@ def opd_report_xlsx(opd_score: OpdScore) -> bytes:
         [40, 20, 14, 14, 14],
     )
     summary.append([])
-    first, last = _write_table(
+    first, last = write_sheet_table(
         summary,
         [_("Indicator"), _("Weight"), _("Fulfilled, 0–100"), _("Points"), _("Of")],
         [
@@ -819,7 +777,7 @@ def opd_report_xlsx(opd_score: OpdScore) -> bytes:
     summary.add_chart(chart, "G2")
 
     items = _sheet(workbook, _("Items"))
-    _write_table(
+    write_sheet_table(
         items,
         [
             _("Indicator"),
@@ -851,7 +809,7 @@ def opd_report_xlsx(opd_score: OpdScore) -> bytes:
     )
 
     trend = _sheet(workbook, _("Trend"))
-    first, last = _write_table(
+    first, last = write_sheet_table(
         trend,
         [_("Month"), _("Score"), _("Band"), _("Version")],
         [
@@ -877,7 +835,7 @@ def opd_report_xlsx(opd_score: OpdScore) -> bytes:
     trend.add_chart(line, "F2")
 
     todo = _sheet(workbook, _("Actions"))
-    _write_table(
+    write_sheet_table(
         todo,
         ["#", _("Item"), _("What to do"), _("Points gained"), _("Where")],
         [
@@ -886,7 +844,7 @@ def opd_report_xlsx(opd_score: OpdScore) -> bytes:
                 a.item.name,
                 a.item.guidance,
                 _float(a.gain),
-                _absolute(a.item.action_url) if a.item.action_url else "",
+                absolute_url(a.item.action_url) if a.item.action_url else "",
             ]
             for n, a in enumerate(view.actions, start=1)
         ],
@@ -921,7 +879,7 @@ def kabupaten_xlsx(report: MonthlyReport) -> bytes:
             else "",
         ],
     )
-    _write_table(
+    write_sheet_table(
         ranking,
         [_("Rank"), _("OPD"), _("Score"), _("Band"), _("Change"), _("Reply")],
         [
@@ -939,7 +897,7 @@ def kabupaten_xlsx(report: MonthlyReport) -> bytes:
     )
 
     bands = _sheet(workbook, _("Bands"))
-    first, last = _write_table(
+    first, last = write_sheet_table(
         bands,
         [_("Band"), _("OPDs")],
         [[row.label, row.count] for row in view.distribution],
@@ -955,7 +913,7 @@ def kabupaten_xlsx(report: MonthlyReport) -> bytes:
     bands.add_chart(chart, "D2")
 
     heat = _sheet(workbook, _("Heatmap"))
-    first, _last = _write_table(
+    first, _last = write_sheet_table(
         heat,
         [_("OPD")] + [i.name for i in view.indicators],
         [
@@ -976,7 +934,7 @@ def kabupaten_xlsx(report: MonthlyReport) -> bytes:
             )
 
     moved = _sheet(workbook, _("Movers"))
-    _write_table(
+    write_sheet_table(
         moved,
         [_("OPD"), _("Last month"), _("This month"), _("Change")],
         [
@@ -992,7 +950,7 @@ def kabupaten_xlsx(report: MonthlyReport) -> bytes:
     )
 
     stale = _sheet(workbook, _("Stale or overdue"))
-    _write_table(
+    write_sheet_table(
         stale,
         [
             _("OPD"),
@@ -1013,7 +971,7 @@ def kabupaten_xlsx(report: MonthlyReport) -> bytes:
                 else round(float(entry.berkala.ratio * 100), 2),
                 e.get("kind", ""),
                 e.get("label", ""),
-                _absolute(e.get("url", "")),
+                absolute_url(e.get("url", "")),
             ]
             for entry in view.attention
             for e in (entry.stale_accounts + entry.overdue_items or [{}])
@@ -1071,7 +1029,7 @@ def evidence_rows(
                         s.detail,
                         e.get("label", ""),
                         e.get("kind", ""),
-                        _absolute(e.get("url", "")) if e.get("url") else "",
+                        absolute_url(e.get("url", "")) if e.get("url") else "",
                     ]
                 )
         packs.append((row.indicator.name, lines))
@@ -1094,7 +1052,9 @@ def evidence_pack(opd_score: OpdScore, fmt: str, indicator: str = "") -> bytes:
     workbook = Workbook()
     for position, (name, lines) in enumerate(packs):
         sheet = _sheet(workbook, name, first=position == 0)
-        _write_table(sheet, evidence_columns(), lines, [22, 45, 12, 40, 45, 10, 60])
+        write_sheet_table(
+            sheet, evidence_columns(), lines, [22, 45, 12, 40, 45, 10, 60]
+        )
     return _save_workbook(workbook, opd_score.report)
 
 

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.services import parse_month
-from opds.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin
+from core.months import parse_month
 
 
 class _Styled(BootstrapFormMixin, forms.Form):

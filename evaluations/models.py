@@ -18,6 +18,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.runs import DurableRun, RunStatus
 from opds.models import Opd
 
 TWO_PLACES = Decimal("0.01")
@@ -230,9 +231,6 @@ class MonthlyReport(models.Model):
         )
         return following - datetime.timedelta(days=1)
 
-    def is_locked(self) -> bool:
-        return self.status == self.Status.FINAL
-
 
 class OpdScore(models.Model):
     """An OPD's score and band in one report."""
@@ -386,14 +384,11 @@ class Contest(models.Model):
         return str(self.item_score)
 
 
-class ReportRun(models.Model):
-    """One computation of a month's draft, recorded like an ingestion run."""
+class ReportRun(DurableRun):
+    """One computation of a month's draft, a durable run (core.runs) like a
+    pull: queued after commit, claimed by one worker, swept when lost."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        SUCCEEDED = "succeeded", _("Succeeded")
-        FAILED = "failed", _("Failed")
+    Status = RunStatus
 
     class Trigger(models.TextChoices):
         SCHEDULE = "schedule", _("Monthly schedule")
@@ -402,11 +397,19 @@ class ReportRun(models.Model):
 
     month = models.DateField(_("month"))
     trigger = models.CharField(_("trigger"), max_length=10, choices=Trigger.choices)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    reason = models.TextField(
+        _("reason"),
+        blank=True,
+        help_text=_("Why a final month is computed again, as a new version."),
     )
-    task_id = models.CharField(_("task id"), max_length=50, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     report = models.ForeignKey(
         MonthlyReport,
         verbose_name=_("report"),
@@ -416,10 +419,6 @@ class ReportRun(models.Model):
         related_name="runs",
     )
     opds = models.PositiveIntegerField(_("OPDs scored"), default=0)
-    error = models.TextField(_("error"), blank=True)
-    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("report run")

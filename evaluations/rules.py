@@ -4,7 +4,7 @@ Rules read the state of the portal's data as it stood at the end of the
 month (an item counts if it was published by then and not yet withdrawn),
 never the clock, so rebuilding a month from the same data gives the same
 scores. Queries are per rule family, not per OPD: the cost of a month does
-not grow with the number of OPDs (quality-targets.md P6).
+not grow with the number of OPDs (docs/quality-targets.md P6).
 
 A rule returns an ``Outcome`` per OPD: a fulfilment ratio between 0 and 1
 (``None`` when the item does not apply, e.g. no request was answered that
@@ -44,44 +44,22 @@ from django.db.models.functions import Coalesce, Greatest, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
-from ppid import workdays
-from ppid.models import (
+from ppid.calendar import workdays
+from ppid.catalogue.models import (
     Category,
     ExclusionDecision,
     InformationFile,
     InformationItem,
-    InformationRequest,
-    Objection,
     Subtype,
 )
-from socialposts.models import AccountMetricDaily, Post, SocialAccount
+from ppid.requests.models import InformationRequest, Objection
+from socialposts import targets
+from socialposts.accounts.models import AccountMetricDaily, Post, SocialAccount
 
 # Evidence entries kept per OPD and item: enough to prove the score and to
 # act on it, not the whole catalogue.
 EVIDENCE_CAP = 20
-# Dinkominfo's targets for the social-media items.
-POSTS_PER_WEEK = Decimal("3")
-VISUAL_SHARE = Decimal("0.5")  # infografis and video
-PPID_SHARE = Decimal("0.1")  # posts that announce a PPID item
-FOLLOWER_GROWTH = Decimal("0.01")  # a month
 SERTA_MERTA_HOURS = 24
-# Follower bands: engagement is compared only among peers of a size.
-FOLLOWER_BANDS = [1_000, 10_000, 100_000]
-VISUAL_TYPES = ("infografis", "video", "reels")
-VIDEO_TYPES = ("video", "reels")
-# Every metric an account may have a daily value of.
-ACCOUNT_METRICS = (
-    "followers",
-    "new_followers",
-    "reach",
-    "views",
-    "interactions",
-    "profile_visits",
-    "likes",
-    "comments",
-    "shares",
-    "watch_time_minutes",
-)
 NEVER = datetime.date(1900, 1, 1)
 
 
@@ -572,7 +550,7 @@ def _accounts(month: Month, cache: dict) -> list[dict]:
                         Value(NEVER),
                         output_field=DateField(),
                     )
-                    for code in ACCOUNT_METRICS
+                    for code in targets.ACCOUNT_METRICS
                 )
             ),
             posted=Exists(posted),
@@ -684,7 +662,7 @@ def social_audience(month: Month, cache: dict) -> dict[str, Results]:
                 Decimal(str(followers[opd_id])) - Decimal(str(before[opd_id]))
             ) / Decimal(str(before[opd_id]))
             growth[opd_id] = Outcome(
-                ratio(max(change, Decimal(0)), FOLLOWER_GROWTH),
+                ratio(max(change, Decimal(0)), targets.FOLLOWER_GROWTH),
                 "pengikut {:+.2%} bulan ini".format(float(change)),
             )
         else:
@@ -693,7 +671,7 @@ def social_audience(month: Month, cache: dict) -> dict[str, Results]:
 
 
 def _follower_band(followers: float) -> int:
-    return sum(1 for floor in FOLLOWER_BANDS if followers >= floor)
+    return sum(1 for floor in targets.FOLLOWER_BANDS if followers >= floor)
 
 
 def _percentile(value: Decimal, peers: list[Decimal]) -> Decimal:
@@ -720,14 +698,14 @@ def social_posts(month: Month, cache: dict) -> dict[str, Results]:
         published_at__gte=month.start_at,
         published_at__lt=month.end_at,
     )
-    video = Q(content_type__in=VIDEO_TYPES)
-    limit = settings.SOCIAL_VIDEO_MAX_SECONDS
+    video = Q(content_type__in=targets.VIDEO_TYPES)
+    limit = targets.video_max_seconds()
     counts = {
         row["account__opd_id"]: row
         for row in posts.values("account__opd_id")
         .annotate(
             total=Count("pk"),
-            visual=Count("pk", filter=Q(content_type__in=VISUAL_TYPES)),
+            visual=Count("pk", filter=Q(content_type__in=targets.VISUAL_TYPES)),
             videos=Count("pk", filter=video & Q(duration_seconds__isnull=False)),
             short=Count("pk", filter=video & Q(duration_seconds__lte=limit)),
             ppid=Count("pk", filter=Q(information_item__isnull=False)),
@@ -775,20 +753,20 @@ def social_posts(month: Month, cache: dict) -> dict[str, Results]:
         shown = evidence.get(opd_id, [])
         per_week = Decimal(c["total"]) / month.weeks
         results["social_posting_rate"][opd_id] = Outcome(
-            ratio(per_week, POSTS_PER_WEEK),
+            ratio(per_week, targets.POSTS_PER_WEEK),
             "{} unggahan, {:.1f} per minggu".format(c["total"], float(per_week)),
             shown,
         )
         if c["total"]:
             visual = Decimal(c["visual"]) / c["total"]
             results["social_content_mix"][opd_id] = Outcome(
-                ratio(visual, VISUAL_SHARE),
+                ratio(visual, targets.VISUAL_SHARE),
                 "{:.0%} infografis dan video".format(float(visual)),
-                [e for e in shown if e["content_type"] in VISUAL_TYPES],
+                [e for e in shown if e["content_type"] in targets.VISUAL_TYPES],
             )
             announced = Decimal(c["ppid"]) / c["total"]
             results["social_ppid_announcements"][opd_id] = Outcome(
-                ratio(announced, PPID_SHARE),
+                ratio(announced, targets.PPID_SHARE),
                 "{} dari {} unggahan mengumumkan informasi PPID".format(
                     c["ppid"], c["total"]
                 ),
@@ -802,6 +780,6 @@ def social_posts(month: Month, cache: dict) -> dict[str, Results]:
             "{} dari {} video paling lama {} detik".format(
                 c["short"], c["videos"], limit
             ),
-            [e for e in shown if e["content_type"] in VIDEO_TYPES],
+            [e for e in shown if e["content_type"] in targets.VIDEO_TYPES],
         )
     return dict(results)

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
 
+from core.months import previous_month
 from evaluations.models import (
     Band,
     Contest,
@@ -26,7 +27,6 @@ from evaluations.models import (
     MonthlyReport,
     OpdScore,
 )
-from evaluations.services import previous_month
 from opds import permissions as perms
 
 Status = MonthlyReport.Status

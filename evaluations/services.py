@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import re
 from collections import defaultdict
 from decimal import Decimal
 
@@ -20,6 +19,7 @@ from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.months import first_of, previous_month
 from evaluations import rules
 from evaluations.models import (
     Contest,
@@ -31,33 +31,18 @@ from evaluations.models import (
     band_for,
     rounded,
 )
+from evaluations.tasks import send_final_report_task
 from opds import audit
 from opds import permissions as perms
 from opds.models import AuditEvent, Opd, User
 
 Status = MonthlyReport.Status
-# Year 0 does not exist in the calendar (datetime refuses it).
-MONTH = re.compile(r"([1-9]\d{3})-(0[1-9]|1[0-2])")
 CARRIED = "Dibawa dari penilaian bulan sebelumnya."
 
 
 def today() -> datetime.date:
     """The day the services see as today (Asia/Jakarta); tests move it."""
     return timezone.localdate()
-
-
-def first_of(month: datetime.date) -> datetime.date:
-    return month.replace(day=1)
-
-
-def parse_month(text: str) -> datetime.date | None:
-    """``2026-10`` as the month's first day; None when it is not YYYY-MM."""
-    found = MONTH.fullmatch(text.strip())
-    return datetime.date(int(found[1]), int(found[2]), 1) if found else None
-
-
-def previous_month(month: datetime.date) -> datetime.date:
-    return first_of(first_of(month) - datetime.timedelta(days=1))
 
 
 def framework_for(month: datetime.date) -> Framework:
@@ -620,11 +605,5 @@ def finalise(
         report.finalised_by = by
         report.save(update_fields=["status", "finalised_at", "finalised_by"])
     if announce:
-        transaction.on_commit(lambda: _announce(report.pk))
+        send_final_report_task.delay_on_commit(report.pk)
     return report
-
-
-def _announce(report_id: int) -> None:
-    from evaluations.tasks import send_final_report_task
-
-    send_final_report_task.delay(report_id)

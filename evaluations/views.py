@@ -80,11 +80,6 @@ def _service_errors(request: HttpRequest, exc: ValidationError) -> None:
         _report_errors(request, {"": exc.messages})
 
 
-def _require_staff(request: HttpRequest) -> None:
-    if not perms.is_staff_user(request.user):
-        raise PermissionDenied
-
-
 def _version(request: HttpRequest) -> int | None:
     raw = request.GET.get("versi")
     if not raw:
@@ -99,8 +94,7 @@ def _reports(
     request: HttpRequest, month: datetime.date
 ) -> tuple[MonthlyReport, list[int]]:
     """The month's report (``?versi=N`` or the latest) the user may see,
-    and the versions the user may pick."""
-    _require_staff(request)
+    and the versions the user may pick. Its callers are staff views."""
     wanted = _version(request)
     reports = selectors.month_versions(request.user, month)
     chosen = [r for r in reports if wanted is None or r.version == wanted]
@@ -160,10 +154,9 @@ def _file(body: bytes | str, fmt: str, name: str) -> HttpResponse:
 # --- Months ----------------------------------------------------------------------------
 
 
-@login_required
+@perms.staff_required
 def index(request: HttpRequest) -> HttpResponse:
     """Every month the user may see, with its status and version."""
-    _require_staff(request)
     can_review = perms.can_review_evaluations(request.user)
     last_month = services.previous_month(services.today())
     return render(
@@ -183,10 +176,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@perms.staff_required
 def build(request: HttpRequest) -> HttpResponse:
     """Compute a month's draft, again, or as a new version of a final one."""
-    _require_staff(request)
     if not perms.can_review_evaluations(request.user):
         raise PermissionDenied
     form = BuildForm(request.POST)
@@ -283,11 +275,10 @@ def run_status(request: HttpRequest, pk: int) -> JsonResponse:
 # --- The kabupaten view ---------------------------------------------------------------
 
 
-@login_required
+@perms.staff_required
 def report(request: HttpRequest, month: datetime.date) -> HttpResponse:
     """Ranking, bands, heatmap, movers and stale data of a month; the
     reviewers' steps for its state."""
-    _require_staff(request)
     user = request.user
     # One read of every visible report: this month's versions, the month
     # picker and the trend's months.
@@ -352,7 +343,7 @@ def report(request: HttpRequest, month: datetime.date) -> HttpResponse:
     return render(request, "evaluations/report.html", context)
 
 
-@login_required
+@perms.staff_required
 def report_file(request: HttpRequest, month: datetime.date, fmt: str) -> HttpResponse:
     """The kabupaten report as PDF or XLSX."""
     found = _report(request, month)
@@ -364,7 +355,7 @@ def report_file(request: HttpRequest, month: datetime.date, fmt: str) -> HttpRes
     return _file(build_file(found), fmt, exports.file_name(found, fmt))
 
 
-@login_required
+@perms.staff_required
 def whatsapp(request: HttpRequest, month: datetime.date) -> HttpResponse:
     """The kabupaten's summary as text to copy into WhatsApp."""
     found = _report(request, month)
@@ -383,7 +374,7 @@ def whatsapp(request: HttpRequest, month: datetime.date) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@perms.staff_required
 def open_reply(request: HttpRequest, month: datetime.date) -> HttpResponse:
     """Show the draft to the OPDs until the deadline."""
     found = _report(request, month)
@@ -405,7 +396,7 @@ def open_reply(request: HttpRequest, month: datetime.date) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@perms.staff_required
 def finalise(request: HttpRequest, month: datetime.date) -> HttpResponse:
     """Lock the month."""
     found = _report(request, month)
@@ -421,7 +412,7 @@ def finalise(request: HttpRequest, month: datetime.date) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@perms.staff_required
 def decide(request: HttpRequest, month: datetime.date, pk: int) -> HttpResponse:
     """Accept a contest with a new fulfilment, or reject it; with reasons."""
     found = _report(request, month)
@@ -466,7 +457,7 @@ def decide(request: HttpRequest, month: datetime.date, pk: int) -> HttpResponse:
 # --- One OPD ---------------------------------------------------------------------------
 
 
-@login_required
+@perms.staff_required
 def opd(request: HttpRequest, month: datetime.date, slug: str) -> HttpResponse:
     """An OPD's month: score, breakdown, trend, actions and every item;
     the team's manual scores in a draft, the OPD's reply while open."""
@@ -508,7 +499,7 @@ def opd(request: HttpRequest, month: datetime.date, slug: str) -> HttpResponse:
     )
 
 
-@login_required
+@perms.staff_required
 def opd_file(
     request: HttpRequest, month: datetime.date, slug: str, fmt: str
 ) -> HttpResponse:
@@ -524,7 +515,7 @@ def opd_file(
     )
 
 
-@login_required
+@perms.staff_required
 def opd_evidence(
     request: HttpRequest, month: datetime.date, slug: str, fmt: str
 ) -> HttpResponse:
@@ -542,7 +533,7 @@ def opd_evidence(
     )
 
 
-@login_required
+@perms.staff_required
 def opd_whatsapp(request: HttpRequest, month: datetime.date, slug: str) -> HttpResponse:
     """The OPD's summary as text to copy into WhatsApp."""
     opd_score = _opd_score(request, month, slug)
@@ -570,7 +561,7 @@ def _item_score(opd_score: OpdScore, pk: int) -> ItemScore:
 
 
 @require_POST
-@login_required
+@perms.staff_required
 def score_item(
     request: HttpRequest, month: datetime.date, slug: str, pk: int
 ) -> HttpResponse:
@@ -600,7 +591,7 @@ def score_item(
 
 
 @require_POST
-@login_required
+@perms.staff_required
 def agree(request: HttpRequest, month: datetime.date, slug: str) -> HttpResponse:
     """The OPD accepts its score."""
     opd_score = _opd_score(request, month, slug)
@@ -616,7 +607,7 @@ def agree(request: HttpRequest, month: datetime.date, slug: str) -> HttpResponse
 
 
 @require_POST
-@login_required
+@perms.staff_required
 def contest_item(
     request: HttpRequest, month: datetime.date, slug: str, pk: int
 ) -> HttpResponse:

@@ -14,22 +14,12 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
+from core.forms import URL_FORMFIELD_OVERRIDES
 from opds import audit
-from opds.forms import URL_FORMFIELD_OVERRIDES
 from opds.models import AuditEvent, Opd, User
 from opds.permissions import can_change_registry
 from opds.services import CONTACT_FIELDS, PPID_CONTACT_FIELDS
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows only the apps' services write (runs, scores, metric values):
-    the admin shows them, and a form would skip the service's checks."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class RegistryAdminMixin:

@@ -36,8 +36,8 @@ from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.http import HttpRequest
 
-from config.auth import client_ip
-from config.logging import redact
+from core.net import client_ip
+from core.redaction import redact
 from opds.models import AuditEvent
 
 Action = AuditEvent.Action

@@ -3,40 +3,10 @@
 from typing import Any
 
 from django import forms
-from django.db import models
 
+from core.forms import BootstrapFormMixin, https_formfield
 from opds.models import Opd
 from opds.services import PROFILE_FIELDS
-
-# Government sites are served over HTTPS; a bare domain typed in a form
-# should become https://, which is also Django 6's default.
-URL_FORMFIELD_OVERRIDES: dict[type[models.Field], dict[str, Any]] = {
-    models.URLField: {"assume_scheme": "https"}
-}
-
-
-class BootstrapFormMixin:
-    """Give every widget the Bootstrap class it needs to look like the site."""
-
-    def style_fields(self) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = " ".join(
-                filter(None, [widget.attrs.get("class"), css])
-            )
-
-
-def https_formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
-    """Build a model field's form field with the overrides above."""
-    return field.formfield(**{**URL_FORMFIELD_OVERRIDES.get(type(field), {}), **kwargs})
 
 
 class OpdProfileForm(BootstrapFormMixin, forms.Form):

@@ -7,9 +7,13 @@ what is public and nothing else.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from rest_framework import permissions
 
@@ -84,11 +88,6 @@ def can_decide_objections(user: AnyUser) -> bool:
     return _superuser(user) or _role(user) == Role.ATASAN_PPID
 
 
-def can_score_evaluations(user: AnyUser) -> bool:
-    """Dinkominfo's evaluation team scores OPDs and builds the reports."""
-    return _superuser(user) or _role(user) == Role.DINKOMINFO
-
-
 def opds_visible_to(
     user: AnyUser, queryset: QuerySet[Opd] | None = None
 ) -> QuerySet[Opd]:
@@ -111,7 +110,7 @@ def _opd_scope(user: AnyUser, queryset: QuerySet, opd_field: str) -> QuerySet:
 
 
 def _item_models():
-    from ppid.models import Category, InformationItem
+    from ppid.catalogue.models import Category, InformationItem
 
     return Category, InformationItem
 
@@ -241,22 +240,22 @@ def can_delegate_publishing(user: AnyUser) -> bool:
 
 # --- Information requests ------------------------------------------------------
 # A requester is anonymous: the tracking code is their key, checked in
-# ppid.request_services; these rules are for staff.
+# ppid.requests.services; these rules are for staff.
 
 
 def requests_visible_to(user: AnyUser, queryset: QuerySet | None = None) -> QuerySet:
     """Requests ``user`` may see: kabupaten roles all, an OPD admin its OPD's."""
-    from ppid.models import InformationRequest
+    from ppid.requests.models import InformationRequest
 
     queryset = InformationRequest.objects.all() if queryset is None else queryset
     return _opd_scope(user, queryset, "opd_id")
 
 
-def can_view_request(user: AnyUser, request: Any) -> bool:
+def can_view_request(user: AnyUser, info_request: Any) -> bool:
     """The per-object form of ``requests_visible_to``."""
     if _superuser(user) or _role(user) in KABUPATEN_ROLES:
         return True
-    return request.opd_id is not None and is_opd_admin_of(user, request.opd)
+    return info_request.opd_id is not None and is_opd_admin_of(user, info_request.opd)
 
 
 def can_record_requests(user: AnyUser) -> bool:
@@ -264,26 +263,26 @@ def can_record_requests(user: AnyUser) -> bool:
     return can_route_requests(user) or _role(user) == Role.OPD_ADMIN
 
 
-def can_process_request(user: AnyUser, request: Any) -> bool:
+def can_process_request(user: AnyUser, info_request: Any) -> bool:
     """Register, check, extend, answer and close: PPID Utama for every
     request, the PPID Pelaksana (OPD admin) for those routed to its OPD."""
     return can_route_requests(user) or (
-        request.opd_id is not None and is_opd_admin_of(user, request.opd)
+        info_request.opd_id is not None and is_opd_admin_of(user, info_request.opd)
     )
 
 
-def can_view_full_nik(user: AnyUser, request: Any) -> bool:
+def can_view_full_nik(user: AnyUser, info_request: Any) -> bool:
     """Only whoever handles the request reads the NIK in full: the OPD's
     PPID Pelaksana once routed, PPID Utama before. Everyone else, superuser
     included, sees it masked (UU 27/2022: access on a need-to-know basis)."""
-    if request.opd_id is not None:
-        return is_opd_admin_of(user, request.opd)
+    if info_request.opd_id is not None:
+        return is_opd_admin_of(user, info_request.opd)
     return _role(user) == Role.PPID_UTAMA
 
 
-def can_view_identity_scan(user: AnyUser, request: Any) -> bool:
+def can_view_identity_scan(user: AnyUser, info_request: Any) -> bool:
     """The identity scan follows the NIK."""
-    return can_view_full_nik(user, request)
+    return can_view_full_nik(user, info_request)
 
 
 def can_cite_exclusion(user: AnyUser, item: Any) -> bool:
@@ -292,9 +291,9 @@ def can_cite_exclusion(user: AnyUser, item: Any) -> bool:
     return can_route_requests(user) or is_opd_admin_of(user, item.opd)
 
 
-def can_record_objection(user: AnyUser, request: Any) -> bool:
+def can_record_objection(user: AnyUser, info_request: Any) -> bool:
     """A paper objection is recorded by whoever received it."""
-    return can_process_request(user, request) or can_decide_objections(user)
+    return can_process_request(user, info_request) or can_decide_objections(user)
 
 
 def can_answer_objection(user: AnyUser, objection: Any) -> bool:
@@ -310,7 +309,7 @@ def social_accounts_visible_to(
 ) -> QuerySet:
     """Accounts whose figures ``user`` may read: kabupaten roles (Dinkominfo
     evaluates them all) every OPD's, an OPD admin its own OPD's."""
-    from socialposts.models import SocialAccount
+    from socialposts.accounts.models import SocialAccount
 
     queryset = SocialAccount.objects.all() if queryset is None else queryset
     return _opd_scope(user, queryset, "opd_id")
@@ -320,7 +319,7 @@ def social_posts_visible_to(
     user: AnyUser, queryset: QuerySet | None = None
 ) -> QuerySet:
     """Posts follow their account (``social_accounts_visible_to``)."""
-    from socialposts.models import Post
+    from socialposts.accounts.models import Post
 
     queryset = Post.objects.all() if queryset is None else queryset
     return _opd_scope(user, queryset, "account__opd_id")
@@ -339,7 +338,7 @@ def can_add_social_post(user: AnyUser, account: Any) -> bool:
     """Entering posts and their figures by hand: the OPD's own admin, and
     only where no platform API supplies them. Dinkominfo evaluates these
     figures, so it does not write them."""
-    from socialposts.models import SocialAccount
+    from socialposts.accounts.models import SocialAccount
 
     return account.connection == SocialAccount.Connection.MANUAL and (
         can_manage_opd_data(user, account.opd)
@@ -349,10 +348,24 @@ def can_add_social_post(user: AnyUser, account: Any) -> bool:
 def import_jobs_visible_to(user: AnyUser, queryset: QuerySet | None = None) -> QuerySet:
     """CSV import jobs follow their account: whoever may read the account's
     figures may follow its imports and read their reports."""
-    from socialposts.models import ImportJob
+    from socialposts.imports.models import ImportJob
 
     queryset = ImportJob.objects.all() if queryset is None else queryset
     return _opd_scope(user, queryset, "account__opd_id")
+
+
+def staff_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A function view for the staff side: visitors are sent to log in, a
+    logged-in account without a portal role gets 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
+        if not is_staff_user(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 class StaffRequiredMixin(AccessMixin):
@@ -517,7 +530,7 @@ def infographics_visible_to(
 ) -> QuerySet:
     """Infographics follow their OPD: kabupaten roles see every OPD's, an
     OPD admin its own OPD's."""
-    from socialposts.models import Infographic
+    from socialposts.infographics.models import Infographic
 
     queryset = Infographic.objects.all() if queryset is None else queryset
     return _opd_scope(user, queryset, "opd_id")

@@ -16,5 +16,4 @@ urlpatterns = [
         views.OpdProfileUpdateView.as_view(),
         name="opd-edit",
     ),
-    path("dasbor/", views.DashboardView.as_view(), name="dashboard"),
 ]

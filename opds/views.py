@@ -1,4 +1,4 @@
-"""Public OPD pages and the staff dashboard."""
+"""Public OPD pages and the OPD admin's profile form."""
 
 from __future__ import annotations
 
@@ -13,16 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
-from opds import dashboard_selectors, selectors
+from opds import selectors
 from opds.forms import OpdProfileForm
 from opds.models import Opd
 from opds.permissions import (
     OpdProfileEditorRequiredMixin,
-    StaffRequiredMixin,
     can_delegate_publishing,
     can_manage_opd_data,
-    is_opd_admin_of,
-    opds_visible_to,
 )
 from opds.services import PROFILE_FIELDS, update_opd_profile
 
@@ -81,21 +78,3 @@ class OpdProfileUpdateView(OpdProfileEditorRequiredMixin, TemplateView):
                 messages.success(request, _("The OPD profile was saved."))
                 return redirect(opd)
         return self.render_to_response({"form": form, "opd": opd}, status=400)
-
-
-class DashboardView(StaffRequiredMixin, TemplateView):
-    """The staff home: the OPDs this account works on; for an OPD admin,
-    its OPD's score, to-do list, social media and what falls due."""
-
-    template_name = "opds/dashboard.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        opds = opds_visible_to(user, Opd.objects.current().select_related("parent"))
-        context["opds"] = opds.in_registry_order()
-        own_opd = user.opd if user.opd_id else None
-        context["own_opd"] = own_opd
-        if own_opd is not None and is_opd_admin_of(user, own_opd):
-            context["board"] = dashboard_selectors.opd_dashboard(user, own_opd)
-        return context

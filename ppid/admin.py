@@ -2,25 +2,27 @@
 
 from django.contrib import admin
 
-from opds.admin import ReadOnlyAdmin as BaseReadOnlyAdmin
-from opds.forms import URL_FORMFIELD_OVERRIDES
-from ppid.cache import bump_catalogue_version
-from ppid.models import (
-    CalendarOverride,
-    Dispute,
+from core.admin import ReadOnlyAdmin as BaseReadOnlyAdmin
+from core.forms import URL_FORMFIELD_OVERRIDES
+from ppid.calendar.models import CalendarOverride
+from ppid.catalogue.cache import bump_catalogue_version
+from ppid.catalogue.models import (
     ExclusionDecision,
     InformationFile,
     InformationItem,
-    InformationRequest,
     ItemChange,
+    Subtype,
+)
+from ppid.catalogue.search import refresh_search_vectors
+from ppid.requests.models import (
+    Dispute,
+    InformationRequest,
     Objection,
     RegisterCounter,
     RequestEvent,
     RequestFile,
-    Subtype,
 )
-from ppid.search import refresh_search_vectors
-from ppid.tasks import recompute_request_deadlines_task
+from ppid.requests.tasks import recompute_request_deadlines_task
 
 
 class CatalogueAdminMixin:
@@ -145,7 +147,7 @@ class ExclusionDecisionAdmin(CatalogueAdminMixin, admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(BaseReadOnlyAdmin):
-    """Requests are written by ppid.request_services only: numbering, clocks,
+    """Requests are written by ppid.requests.services only: numbering, clocks,
     encryption and the event log would be bypassed by an admin form, and
     the register keeps every request."""
 

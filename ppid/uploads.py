@@ -14,7 +14,6 @@ import csv
 import hashlib
 import io
 import re
-import struct
 import unicodedata
 import warnings
 import zipfile
@@ -32,10 +31,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
+from PIL import Image
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import LimitReachedError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+from core.images import upright
 
 MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 20 * MB
@@ -356,7 +357,7 @@ def _clean_image(data: bytes, extension: str, name: str) -> bytes:
                 if width * height > MAX_IMAGE_PIXELS:
                     raise too_large
                 image.load()
-                return _encode_image(_upright(image), image_format)
+                return _encode_image(upright(image), image_format)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise too_large from None
     except (OSError, SyntaxError, ValueError, EOFError, TypeError, IndexError):
@@ -364,15 +365,6 @@ def _clean_image(data: bytes, extension: str, name: str) -> bytes:
             _("“%(name)s” is not a valid image or is damaged.") % {"name": name},
             code="bad_image",
         ) from None
-
-
-def _upright(image: Image.Image) -> Image.Image:
-    # Broken EXIF is common from phones and scanners; the pixels are still
-    # good, only the orientation is unknown.
-    try:
-        return ImageOps.exif_transpose(image)
-    except (OSError, SyntaxError, ValueError, TypeError, KeyError, struct.error):
-        return image.copy()
 
 
 def _encode_image(image: Image.Image, image_format: str) -> bytes:

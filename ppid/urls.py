@@ -1,7 +1,8 @@
 from django.urls import path, re_path
 
-from ppid import request_views, views
-from ppid.feeds import LatestItemsFeed
+from ppid.catalogue import views
+from ppid.catalogue.feeds import LatestItemsFeed
+from ppid.requests import views as request_views
 
 app_name = "ppid"
 

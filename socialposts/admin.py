@@ -2,21 +2,20 @@
 
 from django.contrib import admin
 
-from opds.admin import ReadOnlyAdmin
-from opds.forms import URL_FORMFIELD_OVERRIDES
-from socialposts.models import (
+from core.admin import ReadOnlyAdmin
+from core.forms import URL_FORMFIELD_OVERRIDES
+from socialposts.accounts.models import (
     AccountMetricDaily,
-    ImportJob,
-    Infographic,
-    IngestionRun,
     Metric,
     PlatformMetric,
     Post,
     PostMetricSnapshot,
-    RawPayload,
     SocialAccount,
     Topic,
 )
+from socialposts.imports.models import ImportJob
+from socialposts.infographics.models import Infographic
+from socialposts.pulls.models import IngestionRun, RawPayload
 
 
 @admin.register(SocialAccount)

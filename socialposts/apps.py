@@ -7,3 +7,36 @@ class SocialpostsConfig(AppConfig):
 
     name = "socialposts"
     verbose_name = _("Social media")
+
+    def ready(self) -> None:
+        from core import runs
+        from socialposts.imports import services as imports
+        from socialposts.imports import tasks as import_tasks
+        from socialposts.imports.models import ImportJob
+        from socialposts.pulls import services as pulls
+        from socialposts.pulls import tasks as pull_tasks
+        from socialposts.pulls.models import IngestionRun
+
+        runs.register(
+            runs.Kind(
+                model=IngestionRun,
+                task=pull_tasks.pull_account_task,
+                execute=pulls.execute,
+                timeout=pulls.timeout,
+                max_attempts=pulls.MAX_ATTEMPTS,
+                select_related=("account",),
+                on_finish=pulls.mark_fresh,
+            )
+        )
+        runs.register(
+            runs.Kind(
+                model=ImportJob,
+                task=import_tasks.import_csv_task,
+                execute=imports.execute,
+                timeout=imports.timeout,
+                max_attempts=imports.IMPORT_ATTEMPTS,
+                select_related=("account__opd", "uploaded_by"),
+                on_give_up=imports.give_up,
+                on_skip=imports.discard_skipped,
+            )
+        )

@@ -17,15 +17,18 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from core import runs
 from opds.models import Opd
-from socialposts import fake_platform, pipeline, runs, tokens
-from socialposts.ingest import (
+from socialposts.accounts.ingest import (
     AccountValue,
     PostValue,
     upsert_account_values,
     upsert_post_values,
 )
-from socialposts.models import IngestionRun, Post, SocialAccount
+from socialposts.accounts.models import Post, SocialAccount
+from socialposts.pulls import fake_platform, tokens
+from socialposts.pulls import services as pulls
+from socialposts.pulls.models import IngestionRun
 
 API_ACCOUNTS = 6
 DAYS = 183
@@ -128,15 +131,15 @@ def _pull_api_accounts(accounts: list[SocialAccount]) -> None:
     today = timezone.localdate()
     try:
         for account in accounts:
-            run = runs.queue_run(
+            run = pulls.queue_pull(
                 account,
                 trigger=IngestionRun.Trigger.COMMAND,
                 window=(today - datetime.timedelta(days=DAYS - 1), today),
                 enqueue=lambda run_id: None,
             )
-            run = runs.claim(run.pk)
-            status, rows, problems = pipeline.pull(run, base_url=url)
-            runs.finish(run, status, rows=rows, error=problems)
+            # The real executor, against the in-process fake platform.
+            run = runs.claim(IngestionRun, run.pk)
+            runs.finish(run, pulls.execute(run, base_url=url))
     finally:
         server.shutdown()
         server.server_close()
@@ -283,9 +286,9 @@ def _chart(title: str, chart: str, unit: str, rows: list, source: str) -> dict:
 def seed_infographics() -> int:
     """Make the demo infographics unless some exist; return images made."""
     from opds.models import User
-    from ppid.models import InformationItem
-    from socialposts import infographic_services as services
-    from socialposts.models import Infographic
+    from ppid.catalogue.models import InformationItem
+    from socialposts.infographics import services
+    from socialposts.infographics.models import Infographic
 
     if Infographic.objects.exists():
         return 0
@@ -371,21 +374,14 @@ def seed_infographics() -> int:
                 continue
             opd = item.opd
             user = admins.get(opd.pk, team)
-        data, report = services.build_data(
-            kind=kind,
-            opd=opd,
-            fields=fields,
-            item=item,
-            month=months[0] if months else None,
-        )
         infographic = services.make_infographic(
             user=user,
             opd=opd,
             kind=kind,
             size=size,
-            data=data,
-            source_item=item,
-            source_report=report,
+            fields=fields,
+            item=item,
+            month=months[0] if months else None,
         )
         made += 1
         post = Post.objects.filter(account__opd=opd).order_by("-published_at").first()

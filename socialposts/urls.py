@@ -1,6 +1,8 @@
 from django.urls import path
 
-from socialposts import infographic_views, post_views, views
+from socialposts.accounts import views
+from socialposts.imports import views as import_views
+from socialposts.infographics import views as infographic_views
 
 app_name = "socialposts"
 
@@ -9,27 +11,27 @@ urlpatterns = [
     path("dasbor/media-sosial/<int:pk>/", views.account_detail, name="account-detail"),
     path(
         "dasbor/media-sosial/<int:pk>/impor/",
-        views.account_import,
+        import_views.account_import,
         name="account-import",
     ),
     path(
         "dasbor/media-sosial/<int:pk>/unggahan/baru/",
-        post_views.post_create,
+        views.post_create,
         name="post-create",
     ),
     path(
         "dasbor/media-sosial/unggahan/<int:pk>/ubah/",
-        post_views.post_edit,
+        views.post_edit,
         name="post-edit",
     ),
     path(
         "dasbor/media-sosial/impor/<int:pk>/",
-        views.import_job,
+        import_views.import_job,
         name="import-job",
     ),
     path(
         "dasbor/media-sosial/impor/<int:pk>/status/",
-        views.import_job_status,
+        import_views.import_job_status,
         name="import-job-status",
     ),
     path("dasbor/infografis/", infographic_views.infographics, name="infographics"),

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from opds.models import Opd, User
-from ppid.models import Category, ExclusionDecision, InformationItem, Subtype
-from ppid.search import refresh_search_vectors
+from ppid.catalogue.models import Category, ExclusionDecision, InformationItem, Subtype
+from ppid.catalogue.search import refresh_search_vectors
 
 PASSWORD = "kata-sandi-uji-2026"
 

@@ -3,7 +3,7 @@ an export or an e-mail (UU 27/2022; ASVS 16.2.5).
 
 Registered from tests/conftest.py, it watches every test and fails it at
 teardown when a NIK-like number (16 digits, also in groups of four: the
-pattern config.logging redacts) appears in:
+pattern core.redaction redacts) appears in:
 
 - a log line as the configured handlers write it, i.e. after their filters
   (RedactPersonalData), with the root logger at DEBUG so that every record
@@ -41,14 +41,19 @@ from typing import Any
 
 import pytest
 
-from config.logging import NIK, redact
+from core.redaction import NIK, redact
 
 MODE = os.environ.get("PERSONAL_DATA_GUARD", "fail")
 REPORT_FILE = os.environ.get("PERSONAL_DATA_GUARD_REPORT", "")
 
 # Modules whose public functions build files; views may call them through a
 # name bound at import, so answers are checked as well.
-EXPORT_MODULES = ("ppid.exports", "ppid.request_exports", "evaluations.exports")
+EXPORT_MODULES = (
+    "core.tables",
+    "ppid.catalogue.exports",
+    "ppid.requests.exports",
+    "evaluations.exports",
+)
 
 # Sixteen digits known not to be a NIK: (source pattern, context pattern,
 # reason), both patterns searched in the finding (the context holds the
@@ -74,7 +79,7 @@ class Finding:
 
 
 def _mask(match: str) -> str:
-    # As ppid.personal_data.mask_nik, but independent of the code watched:
+    # As ppid.requests.personal_data.mask_nik, but independent of the code watched:
     # a broken mask there must not print the number here.
     digits = re.sub(r"\D", "", match)
     return digits[:4] + "*" * 8 + digits[-4:]

@@ -3,9 +3,16 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from config.serializers import StrictTextMixin
+from core.api.serializers import StrictTextMixin
 from opds.models import Opd
 from opds.services import PROFILE_FIELDS
+
+
+class OpdRefSerializer(serializers.Serializer):
+    """An OPD named inside another object: its slug and name."""
+
+    slug = serializers.SlugField(read_only=True)
+    name = serializers.CharField(read_only=True)
 
 
 class OpdSerializer(serializers.ModelSerializer):

@@ -3,7 +3,7 @@
 import django.contrib.postgres.search
 import django.db.models.deletion
 import django.utils.timezone
-import ppid.models
+import ppid.catalogue.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
             name='InformationFile',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=ppid.models._file_path, verbose_name='file')),
+                ('file', models.FileField(max_length=200, upload_to=ppid.catalogue.models.item_file_path, verbose_name='file')),
                 ('original_name', models.CharField(max_length=200, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=100, verbose_name='content type')),
                 ('size', models.PositiveBigIntegerField(verbose_name='size in bytes')),
@@ -140,7 +140,7 @@ class Migration(migrations.Migration):
                 ('approved_by', models.CharField(max_length=200, verbose_name='head who approved')),
                 ('decided_place', models.CharField(max_length=100, verbose_name='place decided')),
                 ('decided_on', models.DateField(verbose_name='date decided')),
-                ('signed_sheet', models.FileField(blank=True, max_length=200, upload_to=ppid.models._file_path, verbose_name='signed sheet')),
+                ('signed_sheet', models.FileField(blank=True, max_length=200, upload_to=ppid.catalogue.models.item_file_path, verbose_name='signed sheet')),
                 ('reminder_sent_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='end-of-period reminder sent')),
                 ('opened_at', models.DateTimeField(blank=True, null=True, verbose_name='opened at')),
                 ('opening_note', models.TextField(blank=True, verbose_name='opening decision')),

@@ -1,6 +1,6 @@
 """Full-text and trigram indexes, on PostgreSQL only.
 
-SQLite has neither; there the catalogue searches with LIKE (ppid.search).
+SQLite has neither; there the catalogue searches with LIKE (ppid.catalogue.search).
 """
 
 from django.contrib.postgres.operations import TrigramExtension

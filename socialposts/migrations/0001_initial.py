@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import socialposts.models
+import socialposts.accounts.models
 from django.db import migrations, models
 
 
@@ -139,7 +139,7 @@ class Migration(migrations.Migration):
                 ('content_type', models.CharField(choices=[('foto', 'Photo'), ('video', 'Video'), ('reels', 'Reels / short video'), ('infografis', 'Infographic'), ('carousel', 'Carousel'), ('story', 'Story'), ('teks', 'Text')], max_length=20, verbose_name='content type')),
                 ('caption', models.TextField(blank=True, max_length=5000, verbose_name='caption')),
                 ('duration_seconds', models.PositiveIntegerField(blank=True, null=True, verbose_name='duration in seconds')),
-                ('thumbnail', models.ImageField(blank=True, max_length=200, upload_to=socialposts.models._thumbnail_path, verbose_name='thumbnail')),
+                ('thumbnail', models.ImageField(blank=True, max_length=200, upload_to=socialposts.accounts.models.thumbnail_path, verbose_name='thumbnail')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
                 ('information_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='social_posts', to='ppid.informationitem', verbose_name='PPID item announced')),
                 ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='posts', to='socialposts.socialaccount', verbose_name='account')),

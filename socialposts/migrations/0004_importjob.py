@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import socialposts.models
+import socialposts.imports.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             name='ImportJob',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(blank=True, help_text='Deleted when the job ends.', max_length=200, upload_to=socialposts.models._import_upload_path, verbose_name='stored upload')),
+                ('file', models.FileField(blank=True, help_text='Deleted when the job ends.', max_length=200, upload_to=socialposts.imports.models.import_upload_path, verbose_name='stored upload')),
                 ('original_name', models.CharField(max_length=200, verbose_name='file name')),
                 ('as_of', models.DateField(verbose_name='figures as of')),
                 ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('succeeded', 'Succeeded'), ('failed', 'Failed')], default='queued', max_length=10, verbose_name='status')),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import socialposts.models
+import socialposts.infographics.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('item_card', 'PPID item card'), ('service_flow', 'Service flow'), ('data_chart', 'Data chart'), ('kip_card', 'KIP-readiness card'), ('ranking_card', 'Ranking card')], max_length=20, verbose_name='kind')),
                 ('size', models.CharField(choices=[('portrait', 'Instagram portrait (1080×1350)'), ('square', 'Square (1080×1080)'), ('story', 'Story (1080×1920)')], max_length=10, verbose_name='size')),
                 ('data', models.JSONField(blank=True, default=dict, help_text='The cleaned input of the drawing, without the logo.', verbose_name='data drawn')),
-                ('image', models.ImageField(max_length=200, upload_to=socialposts.models._infographic_path, verbose_name='image')),
+                ('image', models.ImageField(max_length=200, upload_to=socialposts.infographics.models.infographic_path, verbose_name='image')),
                 ('width', models.PositiveIntegerField(verbose_name='width in pixels')),
                 ('height', models.PositiveIntegerField(verbose_name='height in pixels')),
                 ('alt_text', models.TextField(verbose_name='alt text')),

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from config.views import bad_request
-from ppid.models import InformationRequest
+from ppid.requests.models import InformationRequest
 
 pytestmark = pytest.mark.django_db
 

@@ -42,6 +42,7 @@ def test_catalogue_holds_every_message_in_the_source(tmp_path):
     root = LOCALE.parents[2]
     for name in [
         "manage.py",
+        "core",
         "config",
         "opds",
         "ppid",

@@ -20,8 +20,8 @@ from django.urls import get_resolver, reverse
 from rest_framework.authtoken.models import Token
 
 from config import routes
-from config.auth import client_ip
-from ppid import request_services as rs
+from core.net import client_ip
+from ppid.requests import services as rs
 from tests.config.test_routes import _params, _walk
 from tests.factories import PASSWORD, UserFactory
 from tests.ppid.test_requests import request_data

@@ -39,12 +39,15 @@ from config import routes
 from evaluations import services as evaluation_services
 from evaluations.models import Contest, ItemScore, MonthlyReport, ReportRun
 from opds.models import Opd
-from ppid import request_services as rs
-from ppid import services as item_services
-from ppid.models import InformationItem, InformationRequest, Objection
+from ppid.catalogue import services as item_services
+from ppid.catalogue.models import InformationItem
+from ppid.requests import services as rs
+from ppid.requests.models import InformationRequest, Objection
 from ppid.uploads import clean_upload
-from socialposts import infographic_services
-from socialposts.models import ImportJob, Infographic, Post
+from socialposts.accounts.models import Post
+from socialposts.imports.models import ImportJob
+from socialposts.infographics import services as infographic_services
+from socialposts.infographics.models import Infographic
 from tests.config.test_routes import ALL as ALL_ROUTES
 from tests.factories import (
     ExclusionDecisionFactory,
@@ -237,7 +240,7 @@ def request_kind(
     if stage == "submitted":
         return o
     rs.answer_request(
-        request=found,
+        info_request=found,
         by=w.users["admin_a"],
         decision="granted_full",
         letter="Terlampir.",
@@ -247,7 +250,7 @@ def request_kind(
     if stage == "answered":
         return o
     o.objection = rs.file_objection(
-        request=found, reason="d", description="Bukan yang diminta."
+        info_request=found, reason="d", description="Bukan yang diminta."
     )
     if stage == "objected":
         return o
@@ -306,7 +309,7 @@ def infographic_kind(w: Any) -> SimpleNamespace:
         opd=w.opd_a,
         kind="service_flow",
         size="square",
-        data=_flow("Alur Matriks Alfa"),
+        fields=_flow("Alur Matriks Alfa"),
     )
     post = PostFactory(
         account__opd=w.opd_a, permalink="https://www.instagram.com/p/MatriksInfo/"
@@ -1456,7 +1459,7 @@ OPD_KINDS = (
             # whose scope takes it in.
             Act(
                 "dashboard",
-                "opds:dashboard",
+                "dashboard",
                 sees=STAFF,
                 lists=OF_A,
                 marker=lambda o: o.w.opd_a.name,

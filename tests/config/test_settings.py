@@ -165,7 +165,7 @@ def test_production_values_start_cleanly():
 def test_personal_data_keys_rotate(settings):
     from cryptography.fernet import Fernet
 
-    from ppid import personal_data
+    from ppid.requests import personal_data
 
     old = Fernet.generate_key().decode()
     settings.PERSONAL_DATA_KEYS = [old]

@@ -221,7 +221,7 @@ def log_in(page, user, password: str = PASSWORD, next_url: str | None = None) ->
     form.locator("button[type=submit]").click()
     login_path = re.escape(reverse("login"))
     expect(page).not_to_have_url(re.compile(login_path))
-    expected = next_url or reverse("opds:dashboard")
+    expected = next_url or reverse("dashboard")
     expect(page).to_have_url(re.compile(re.escape(expected.split("?")[0])))
     expect(page.locator("form[action='{}']".format(reverse("logout")))).to_have_count(1)
 

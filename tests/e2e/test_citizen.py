@@ -14,9 +14,10 @@ from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import expect
 
-from ppid import request_services as rs
-from ppid import services
-from ppid.models import InformationItem, InformationRequest, Objection, RequestFile
+from ppid.catalogue import services
+from ppid.catalogue.models import InformationItem
+from ppid.requests import services as rs
+from ppid.requests.models import InformationRequest, Objection, RequestFile
 from tests.e2e.conftest import assert_no_console_errors
 from tests.factories import OpdFactory, UserFactory, item_data
 
@@ -165,9 +166,9 @@ def test_citizen_finds_downloads_requests_tracks_and_objects(
     expect(page.locator("textarea[name=description]")).to_have_count(0)
 
     # Staff route it and answer that the information is not documented.
-    rs.route_request(request=request, by=utama, opd=dinkes)
+    rs.route_request(info_request=request, by=utama, opd=dinkes)
     rs.answer_request(
-        request=request,
+        info_request=request,
         by=admin,
         decision=InformationRequest.Decision.NOT_DOCUMENTED,
         letter="Data cakupan per desa belum didokumentasikan.",

@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 
 from evaluations import services as evaluations
 from opds.models import User
-from ppid.models import Category, InformationItem, Subtype
-from socialposts.models import Post, PostMetricSnapshot
+from ppid.catalogue.models import Category, InformationItem, Subtype
+from socialposts.accounts.models import Post, PostMetricSnapshot
 from tests.e2e.staff_helpers import (
     expect_chart_drawn,
     load_reference_data,
@@ -56,7 +56,7 @@ def open_dashboard(page) -> None:
     page.get_by_role("navigation", name=t("Main navigation")).get_by_role(
         "link", name=t("Dashboard"), exact=True
     ).click()
-    expect(page).to_have_url(re.compile(re.escape(reverse("opds:dashboard")) + "$"))
+    expect(page).to_have_url(re.compile(re.escape(reverse("dashboard")) + "$"))
 
 
 def admin_of(opd) -> User:

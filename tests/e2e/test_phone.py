@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from evaluations import services as evaluation_services
 from evaluations.models import MonthlyReport
-from ppid import services
+from ppid.catalogue import services
 from tests.e2e.conftest import PHONE, assert_no_console_errors
 from tests.factories import OpdFactory, UserFactory, item_data, pdf_bytes
 

@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from ppid import request_services as rs
-from ppid import services
-from ppid.models import InformationItem, InformationRequest, RequestFile
-from ppid.models.requests import RequestEvent
+from ppid.catalogue import services
+from ppid.catalogue.models import InformationItem
+from ppid.requests import services as rs
+from ppid.requests.models import InformationRequest, RequestEvent, RequestFile
 from tests.e2e.conftest import assert_no_console_errors, log_in
 from tests.factories import OpdFactory, UserFactory, item_data, pdf_bytes
 
@@ -95,7 +95,7 @@ def test_ppid_utama_publishes_routes_and_answers(
     assert submitted_item.changes.filter(actor=utama, action="published").exists()
 
     # The request register, then the request.
-    page.goto(reverse("opds:dashboard"))
+    page.goto(reverse("dashboard"))
     page.locator("main a[href='{}']".format(reverse("ppid:request-register"))).click()
     page.get_by_role("link", name=citizen_request.registration_number).click()
     detail_url = citizen_request.get_absolute_url()

@@ -9,7 +9,7 @@ from decimal import Decimal
 from evaluations import services
 from evaluations.models import ItemScore, MonthlyReport, OpdScore
 from opds.models import Opd, User
-from ppid.models import Category, Subtype
+from ppid.catalogue.models import Category, Subtype
 from tests.evaluations.conftest import MONTH
 from tests.factories import InformationItemFactory, SocialAccountFactory
 

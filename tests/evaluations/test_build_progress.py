@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core import runs as durable
 from evaluations import runs, services
 from evaluations.models import MonthlyReport, ReportRun
 from evaluations.tasks import build_report_task
@@ -129,8 +130,9 @@ def test_a_queued_run_shows_its_progress_until_a_worker_computes_it(
 def test_a_running_run_says_so(opds, dinkominfo, on, client):
     on(BUILT_ON)
     client.force_login(dinkominfo)
-    run = runs.claim(
-        runs.queue_run(MONTH, trigger="manual", enqueue=lambda run_id: None).pk
+    run = durable.claim(
+        ReportRun,
+        runs.queue_run(MONTH, trigger="manual", enqueue=lambda run_id: None).pk,
     )
     data = status_of(client, run)
     assert data["status"] == "running" and data["finished"] is False
@@ -243,7 +245,7 @@ def test_the_reason_and_the_reviewer_travel_with_the_task(
 def test_a_lost_worker_is_explained(opds, dinkominfo, on, client):
     run = runs.queue_run(MONTH, trigger="schedule", enqueue=lambda run_id: None)
     ReportRun.objects.filter(pk=run.pk).update(attempts=runs.MAX_ATTEMPTS)
-    runs.sweep(timezone.now() + datetime.timedelta(hours=1))
+    durable.sweep(timezone.now() + datetime.timedelta(hours=1), model=ReportRun)
     run.refresh_from_db()
     assert run.status == Run.FAILED and run.error == "worker lost"
     client.force_login(dinkominfo)

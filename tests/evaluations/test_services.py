@@ -18,8 +18,8 @@ from evaluations.models import (
     OpdScore,
     band_for,
 )
-from ppid.models import Category, Subtype
-from socialposts.ingest import AccountValue, upsert_account_values
+from ppid.catalogue.models import Category, Subtype
+from socialposts.accounts.ingest import AccountValue, upsert_account_values
 from tests.evaluations.conftest import MONTH
 from tests.factories import (
     InformationItemFactory,
@@ -364,7 +364,7 @@ def test_computing_a_month_costs_the_same_queries_for_10_or_60_opds():
     many = build_queries(60)
     assert len(few) == len(many), (len(few), len(many))
     reads = [q for q in many if q.startswith("SELECT")]
-    assert len(reads) <= 15, reads  # quality-targets.md P6
+    assert len(reads) <= 15, reads  # docs/quality-targets.md P6
 
 
 def test_the_command_builds_a_month_as_a_recorded_run(opds, capsys):
@@ -414,19 +414,20 @@ def test_a_final_month_is_emailed_to_each_opd_and_the_team(
 
 
 def test_a_lost_report_run_is_sent_again(opds, django_capture_on_commit_callbacks):
+    from core import runs as durable
     from evaluations import runs
     from evaluations.models import ReportRun
 
     # The message never reaches a worker.
     run = runs.queue_run(MONTH, trigger="schedule", enqueue=lambda run_id: None)
     lost = run.task_id
-    assert runs.sweep() == 0
+    assert durable.sweep(model=ReportRun) == 0
     later = timezone.now() + datetime.timedelta(minutes=20)
     with django_capture_on_commit_callbacks(execute=True):
-        assert runs.sweep(later) == 1
+        assert durable.sweep(later, model=ReportRun) == 1
     run.refresh_from_db()
     assert run.status == ReportRun.Status.SUCCEEDED and run.task_id != lost
-    assert runs.claim(run.pk, lost) is None
+    assert durable.claim(ReportRun, run.pk, lost) is None
 
 
 def test_a_reviewers_build_is_recorded_as_a_run(opds, dinkominfo):

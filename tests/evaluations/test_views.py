@@ -172,7 +172,7 @@ def test_the_month_list_shows_what_each_role_may_see(
 
 def test_the_dashboard_links_to_the_evaluation(opds, dinkominfo, client):
     client.force_login(dinkominfo)
-    html = client.get(reverse("opds:dashboard")).content.decode()
+    html = client.get(reverse("dashboard")).content.decode()
     assert 'href="{}"'.format(reverse("evaluations:index")) in html
 
 

@@ -22,8 +22,9 @@ from evaluations import services as evaluations
 from evaluations.models import Contest, ItemScore, OpdScore
 from opds import audit
 from opds.models import AuditEvent, AuditLogIsAppendOnly
-from ppid import request_services as rs
-from ppid.models import InformationItem, InformationRequest
+from ppid.catalogue.models import InformationItem
+from ppid.requests import services as rs
+from ppid.requests.models import InformationRequest
 from tests.factories import PASSWORD, InformationItemFactory, UserFactory, pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -181,7 +182,7 @@ def test_an_item_change_through_its_service_has_actor_ip_and_diff(
 
 
 def test_an_item_filed_through_the_service_is_created_once(opd, opd_admin):
-    from ppid import services
+    from ppid.catalogue import services
     from tests.factories import item_data
 
     with as_user(opd_admin, "192.0.2.20"):
@@ -211,7 +212,7 @@ def test_an_audited_save_costs_one_select_and_an_insert(opd):
 
 
 def test_a_deleted_draft_is_recorded_with_what_it_held(opd, opd_admin):
-    from ppid import services
+    from ppid.catalogue import services
 
     item = InformationItemFactory(opd=opd, status=InformationItem.Status.DRAFT)
     item_id = str(item.pk)
@@ -260,7 +261,7 @@ def test_requester_personal_data_is_recorded_as_changed_never_by_value(
     request.nik_masked = "3303********0002"
     request.save()
     with as_user(ppid_utama):
-        rs.register_request(request=request, by=ppid_utama)
+        rs.register_request(info_request=request, by=ppid_utama)
     (corrected, registered) = events(
         Action.UPDATED, object_type="ppid.informationrequest"
     )
@@ -306,7 +307,7 @@ def test_an_identity_scan_is_logged_without_its_file_name(monkeypatch):
 def test_a_task_records_no_actor_even_when_a_request_ran_it(
     ppid_utama, monkeypatch, settings
 ):
-    from ppid.tasks import delete_expired_identity_scans_task
+    from ppid.requests.tasks import delete_expired_identity_scans_task
 
     settings.PPID_IDENTITY_RETENTION_DAYS = 30
     monkeypatch.setattr(rs, "today", lambda: D(2026, 1, 5))
@@ -324,9 +325,9 @@ def test_a_task_records_no_actor_even_when_a_request_ran_it(
         identity_scan=SimpleUploadedFile("ktp.pdf", pdf_bytes("KTP")),
     )
     rs.answer_request(
-        request=request, by=ppid_utama, decision="granted_full", letter="x"
+        info_request=request, by=ppid_utama, decision="granted_full", letter="x"
     )
-    rs.close_request(request=request, by=ppid_utama)
+    rs.close_request(info_request=request, by=ppid_utama)
     monkeypatch.setattr(rs, "today", lambda: D(2026, 2, 5))
     # In-process tasks (no broker) run inside the request that queued them.
     with as_user(ppid_utama, "192.0.2.5"):
@@ -336,7 +337,9 @@ def test_a_task_records_no_actor_even_when_a_request_ran_it(
     assert deleted.actor_id is None and deleted.actor_username == ""
     assert deleted.ip is None
     assert deleted.source == AuditEvent.Source.TASK
-    assert deleted.source_name == "ppid.tasks.delete_expired_identity_scans_task"
+    assert (
+        deleted.source_name == "ppid.requests.tasks.delete_expired_identity_scans_task"
+    )
     # Once the task has ended, the request is the context again.
     after = AuditEvent.objects.get(detail={"after": "task"})
     assert (after.actor_id, after.ip) == (ppid_utama.pk, "192.0.2.5")

@@ -90,14 +90,6 @@ EXPECTED = {
         "opd_admin": False,
         "superuser": True,
     },
-    "can_score_evaluations": {
-        "anonymous": False,
-        "dinkominfo": True,
-        "ppid_utama": False,
-        "atasan_ppid": False,
-        "opd_admin": False,
-        "superuser": True,
-    },
 }
 
 

@@ -79,8 +79,8 @@ def test_seed_command_prints_the_demo_logins(settings, capsys):
 
 
 def test_seed_command_fills_the_request_register_in_every_state(settings, capsys):
-    from ppid.models import InformationRequest, Objection
-    from ppid.request_demo import seed_requests
+    from ppid.requests.demo import seed_requests
+    from ppid.requests.models import InformationRequest, Objection
 
     settings.DEBUG = True
     call_command("seed_demo")

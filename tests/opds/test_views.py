@@ -60,27 +60,27 @@ def test_unknown_opd_profile_is_404(client, db):
 
 
 def test_dashboard_sends_visitors_to_log_in(client, db):
-    response = client.get(reverse("opds:dashboard"))
+    response = client.get(reverse("dashboard"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 
 
 def test_dashboard_of_opd_admin_shows_own_opd(client, opd_admin, other_opd):
     client.force_login(opd_admin)
-    response = client.get(reverse("opds:dashboard"))
+    response = client.get(reverse("dashboard"))
     assert response.status_code == 200
     assert list(response.context["opds"]) == [opd_admin.opd]
 
 
 def test_dashboard_of_dinkominfo_lists_every_opd(client, opd, other_opd):
     client.force_login(UserFactory(role="dinkominfo"))
-    response = client.get(reverse("opds:dashboard"))
+    response = client.get(reverse("dashboard"))
     assert set(response.context["opds"]) == {opd, other_opd}
 
 
 def test_account_without_role_gets_no_dashboard(client, db):
     client.force_login(UserFactory())
-    assert client.get(reverse("opds:dashboard")).status_code == 403
+    assert client.get(reverse("dashboard")).status_code == 403
 
 
 def test_opd_admin_edits_own_profile(client, opd, opd_admin):
@@ -160,7 +160,7 @@ def test_demo_login_works_through_the_login_page(client, opd_admin):
         reverse("login"), {"username": "admin-dinkes", "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert response.url == reverse("opds:dashboard")
+    assert response.url == reverse("dashboard")
 
 
 def _make_kecamatan_with_kelurahan(n: int) -> Opd:

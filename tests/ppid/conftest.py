@@ -1,6 +1,6 @@
 import pytest
 
-from ppid import request_services
+from ppid.requests import services as request_services
 from tests.factories import UserFactory
 
 

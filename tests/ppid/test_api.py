@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ppid import search, services
-from ppid.models import Category, InformationItem
+from ppid.catalogue import search, services
+from ppid.catalogue.models import Category, InformationItem
 from tests.factories import (
     ExclusionDecisionFactory,
     InformationItemFactory,

@@ -15,7 +15,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from ppid.services import _store_files
+from ppid.catalogue.services import _store_files
 from ppid.uploads import clean_upload
 from tests.factories import (
     ExclusionDecisionFactory,

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ppid import request_services as rs
-from ppid.models import InformationRequest, Objection
+from ppid.requests import services as rs
+from ppid.requests.models import InformationRequest, Objection
 from tests.factories import OpdFactory, pdf_bytes
 from tests.ppid.test_requests import NIK, request_data
 
@@ -242,7 +242,7 @@ def test_objection_after_its_deadline_is_a_400(api_client, on, ppid_utama):
     body = file_request(api_client)
     found = InformationRequest.objects.get()
     rs.answer_request(
-        request=found, by=ppid_utama, decision="not_documented", letter="x"
+        info_request=found, by=ppid_utama, decision="not_documented", letter="x"
     )
     on(D(2026, 5, 7))
     response = api_client.post(
@@ -294,7 +294,9 @@ def test_statistics_per_year_and_opd_in_fixed_queries(api_client, on, ppid_utama
     for opd in opds:
         file_request(api_client, opd=opd.slug)
     first = InformationRequest.objects.order_by("id").first()
-    rs.answer_request(request=first, by=ppid_utama, decision="granted_full", letter="x")
+    rs.answer_request(
+        info_request=first, by=ppid_utama, decision="granted_full", letter="x"
+    )
     few, few_queries = stats()
     for opd in OpdFactory.create_batch(5):
         file_request(api_client, opd=opd.slug)

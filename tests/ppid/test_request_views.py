@@ -10,8 +10,8 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from ppid import request_services as rs
-from ppid.models import InformationRequest, Objection
+from ppid.requests import services as rs
+from ppid.requests.models import InformationRequest, Objection
 from tests.factories import pdf_bytes
 from tests.ppid.test_requests import NIK, request_data
 
@@ -106,7 +106,7 @@ def test_requester_objects_from_the_status_page(client, on, ppid_utama):
     submit(client)
     created = InformationRequest.objects.get()
     rs.answer_request(
-        request=created,
+        info_request=created,
         by=ppid_utama,
         decision="not_documented",
         letter="Informasi belum didokumentasikan.",
@@ -199,7 +199,7 @@ def test_no_personal_data_in_public_output_exports_or_logs(
 ):
     # The handlers settings.LOGGING installed, written into a buffer: the
     # test holds only if the configuration itself filters.
-    from config.logging import RedactPersonalData
+    from core.redaction import RedactPersonalData
 
     root = logging.getLogger()
     handlers = [
@@ -226,7 +226,7 @@ def test_no_personal_data_in_public_output_exports_or_logs(
         except ValueError:
             logging.getLogger("ppid").exception("failed")
         rs.answer_request(
-            request=created, by=ppid_utama, decision="granted_full", letter="x"
+            info_request=created, by=ppid_utama, decision="granted_full", letter="x"
         )
         public_pages = [
             reverse("ppid:statistics"),
@@ -265,7 +265,7 @@ def test_atasan_answers_objection_on_the_staff_page(client, on, ppid_utama, atas
     created = InformationRequest.objects.get()
     on(D(2026, 4, 8))
     objection = rs.file_objection(
-        request=created, reason="c", description="Tidak dijawab"
+        info_request=created, reason="c", description="Tidak dijawab"
     )
     url = reverse("ppid:objection-answer", args=[created.url_key, objection.pk])
     client.force_login(ppid_utama)
@@ -283,7 +283,7 @@ def test_atasan_answers_objection_on_the_staff_page(client, on, ppid_utama, atas
 def test_statistics_page_and_yearly_report(client, on, ppid_utama):
     submit(client)
     rs.answer_request(
-        request=InformationRequest.objects.get(),
+        info_request=InformationRequest.objects.get(),
         by=ppid_utama,
         decision="granted_full",
         letter="x",

@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from opds import permissions as perms
-from ppid import request_services as rs
-from ppid.models import (
-    CalendarOverride,
-    Category,
+from ppid.calendar.models import CalendarOverride
+from ppid.catalogue.models import Category
+from ppid.requests import services as rs
+from ppid.requests.models import (
     InformationRequest,
     Objection,
     RequestEvent,
@@ -80,7 +80,9 @@ def test_clocks_skip_weekends_holidays_and_cuti_bersama(
     assert (request.due_on, request.answer_due_on) == (due, due)
     assert request.completeness_due_on == completeness
     on(due)
-    rs.extend_request(request=request, by=ppid_utama, reason="Dokumen di arsip pusat")
+    rs.extend_request(
+        info_request=request, by=ppid_utama, reason="Dokumen di arsip pusat"
+    )
     request.refresh_from_db()
     assert (request.extended_due_on, request.answer_due_on) == (extended, extended)
 
@@ -95,7 +97,7 @@ def test_local_clock_runs_from_completeness(ppid_utama, on):
     on(D(2026, 3, 16))
     request = recorded(ppid_utama, D(2026, 3, 16))
     on(D(2026, 3, 25))
-    rs.mark_complete(request=request, by=ppid_utama)
+    rs.mark_complete(info_request=request, by=ppid_utama)
     request.refresh_from_db()
     # 10 working days after 25 Mar, Good Friday skipped; the legal clock
     # still runs from receipt.
@@ -111,7 +113,10 @@ def test_override_table_moves_deadlines_and_open_requests_follow(ppid_utama, on)
     request = recorded(ppid_utama, D(2026, 3, 16))
     answered = recorded(ppid_utama, D(2026, 3, 16))
     rs.answer_request(
-        request=answered, by=ppid_utama, decision="granted_full", letter="Terlampir."
+        info_request=answered,
+        by=ppid_utama,
+        decision="granted_full",
+        letter="Terlampir.",
     )
     CalendarOverride.objects.create(
         date=D(2026, 3, 26),
@@ -257,18 +262,18 @@ def test_bad_identity_scan_saves_nothing():
 def test_full_lifecycle_records_every_step(ppid_utama, opd, opd_admin, on):
     on(D(2026, 6, 1))
     request, _code = rs.submit_request(data=request_data())
-    rs.route_request(request=request, by=ppid_utama, opd=opd)
-    rs.mark_incomplete(request=request, by=opd_admin, reason="Lampirkan KTP")
-    rs.mark_complete(request=request, by=opd_admin)
-    rs.extend_request(request=request, by=opd_admin, reason="Data di 3 bidang")
+    rs.route_request(info_request=request, by=ppid_utama, opd=opd)
+    rs.mark_incomplete(info_request=request, by=opd_admin, reason="Lampirkan KTP")
+    rs.mark_complete(info_request=request, by=opd_admin)
+    rs.extend_request(info_request=request, by=opd_admin, reason="Data di 3 bidang")
     rs.answer_request(
-        request=request,
+        info_request=request,
         by=opd_admin,
         decision="granted_full",
         letter="Informasi kami kirim lewat surel.",
         files=[SimpleUploadedFile("jawaban.pdf", pdf_bytes("Data bansos"))],
     )
-    rs.close_request(request=request, by=opd_admin)
+    rs.close_request(info_request=request, by=opd_admin)
     request.refresh_from_db()
     assert request.status == InformationRequest.Status.CLOSED
     assert request.files.get().kind == RequestFile.Kind.ANSWER
@@ -288,26 +293,29 @@ def test_wrong_state_actions_are_refused_and_change_nothing(ppid_utama, opd, on)
     on(D(2026, 6, 1))
     request = recorded(ppid_utama, D(2026, 6, 1))
     with pytest.raises(ValidationError):
-        rs.close_request(request=request, by=ppid_utama)
-    rs.mark_complete(request=request, by=ppid_utama)
+        rs.close_request(info_request=request, by=ppid_utama)
+    rs.mark_complete(info_request=request, by=ppid_utama)
     with pytest.raises(ValidationError):
-        rs.mark_incomplete(request=request, by=ppid_utama, reason="x")
-    rs.extend_request(request=request, by=ppid_utama, reason="alasan")
+        rs.mark_incomplete(info_request=request, by=ppid_utama, reason="x")
+    rs.extend_request(info_request=request, by=ppid_utama, reason="alasan")
     with pytest.raises(ValidationError) as exc:
-        rs.extend_request(request=request, by=ppid_utama, reason="lagi")
+        rs.extend_request(info_request=request, by=ppid_utama, reason="lagi")
     assert "sekali" in str(exc.value)
     rs.answer_request(
-        request=request, by=ppid_utama, decision="not_documented", letter="Belum ada."
+        info_request=request,
+        by=ppid_utama,
+        decision="not_documented",
+        letter="Belum ada.",
     )
-    rs.close_request(request=request, by=ppid_utama)
+    rs.close_request(info_request=request, by=ppid_utama)
     events = request.events.count()
     for action in (
         lambda: rs.answer_request(
-            request=request, by=ppid_utama, decision="granted_full", letter="x"
+            info_request=request, by=ppid_utama, decision="granted_full", letter="x"
         ),
-        lambda: rs.extend_request(request=request, by=ppid_utama, reason="x"),
-        lambda: rs.route_request(request=request, by=ppid_utama, opd=opd),
-        lambda: rs.mark_complete(request=request, by=ppid_utama),
+        lambda: rs.extend_request(info_request=request, by=ppid_utama, reason="x"),
+        lambda: rs.route_request(info_request=request, by=ppid_utama, opd=opd),
+        lambda: rs.mark_complete(info_request=request, by=ppid_utama),
     ):
         with pytest.raises(ValidationError) as exc:
             action()
@@ -322,10 +330,10 @@ def test_extension_after_the_first_deadline_is_refused(ppid_utama, on):
     request = recorded(ppid_utama, D(2026, 3, 16))
     on(D(2026, 4, 8))
     with pytest.raises(ValidationError) as exc:
-        rs.extend_request(request=request, by=ppid_utama, reason="terlambat")
+        rs.extend_request(info_request=request, by=ppid_utama, reason="terlambat")
     assert "07-04-2026" in str(exc.value)
     with pytest.raises(ValidationError) as exc:
-        rs.extend_request(request=request, by=ppid_utama, reason="  ")
+        rs.extend_request(info_request=request, by=ppid_utama, reason="  ")
     assert "reason" in exc.value.message_dict
 
 
@@ -339,13 +347,13 @@ def test_answer_decisions_need_their_details(ppid_utama, opd, on):
     ]:
         with pytest.raises(ValidationError) as exc:
             rs.answer_request(
-                request=request, by=ppid_utama, decision=decision, letter="Surat"
+                info_request=request, by=ppid_utama, decision=decision, letter="Surat"
             )
         assert field in exc.value.message_dict
     public_item = InformationItemFactory(opd=opd)
     with pytest.raises(ValidationError) as exc:
         rs.answer_request(
-            request=request,
+            info_request=request,
             by=ppid_utama,
             decision="refused_excluded",
             letter="Surat",
@@ -355,7 +363,7 @@ def test_answer_decisions_need_their_details(ppid_utama, opd, on):
     decision = ExclusionDecisionFactory(item__opd=opd, ground="h")
     with pytest.raises(ValidationError) as exc:
         rs.answer_request(
-            request=request,
+            info_request=request,
             by=ppid_utama,
             decision="refused_excluded",
             letter="Surat",
@@ -366,7 +374,7 @@ def test_answer_decisions_need_their_details(ppid_utama, opd, on):
     request.refresh_from_db()
     assert request.status == "registered"
     rs.answer_request(
-        request=request,
+        info_request=request,
         by=ppid_utama,
         decision="refused_excluded",
         letter="Ditolak berdasarkan Pasal 17 huruf h.",
@@ -382,7 +390,7 @@ def test_bad_answer_file_leaves_request_and_storage_untouched(ppid_utama, on, se
     request = recorded(ppid_utama, D(2026, 6, 1))
     with pytest.raises(ValidationError) as exc:
         rs.answer_request(
-            request=request,
+            info_request=request,
             by=ppid_utama,
             decision="granted_full",
             letter="Terlampir",
@@ -412,12 +420,12 @@ def test_opd_admin_sees_and_acts_only_on_its_own_opd(
     assert set(perms.requests_visible_to(atasan)) == {mine, theirs, unrouted}
     assert not perms.requests_visible_to(UserFactory(username="warga")).exists()
     for action in (
-        lambda: rs.mark_complete(request=theirs, by=opd_admin),
+        lambda: rs.mark_complete(info_request=theirs, by=opd_admin),
         lambda: rs.answer_request(
-            request=unrouted, by=opd_admin, decision="granted_full", letter="x"
+            info_request=unrouted, by=opd_admin, decision="granted_full", letter="x"
         ),
-        lambda: rs.route_request(request=mine, by=opd_admin, opd=other_opd),
-        lambda: rs.extend_request(request=mine, by=atasan, reason="x"),
+        lambda: rs.route_request(info_request=mine, by=opd_admin, opd=other_opd),
+        lambda: rs.extend_request(info_request=mine, by=atasan, reason="x"),
     ):
         with pytest.raises(PermissionDenied):
             action()
@@ -435,7 +443,10 @@ def _answered(ppid_utama, on):
     on(day)
     request = recorded(ppid_utama, day)
     rs.answer_request(
-        request=request, by=ppid_utama, decision="not_documented", letter="Belum ada"
+        info_request=request,
+        by=ppid_utama,
+        decision="not_documented",
+        letter="Belum ada",
     )
     request.refresh_from_db()
     return request
@@ -450,11 +461,13 @@ def test_objection_window_is_thirty_working_days(ppid_utama, atasan, on):
     assert end == D(2026, 5, 6)
     on(D(2026, 5, 7))
     with pytest.raises(ValidationError) as exc:
-        rs.file_objection(request=request, reason="e", description="Tidak dipenuhi")
+        rs.file_objection(
+            info_request=request, reason="e", description="Tidak dipenuhi"
+        )
     assert "06-05-2026" in str(exc.value.message_dict["filed_on"])
     on(end)
     objection = rs.file_objection(
-        request=request, reason="e", description="Tidak dipenuhi"
+        info_request=request, reason="e", description="Tidak dipenuhi"
     )
     assert objection.objection_number == "KEB-PBG/2026/000001"
     # 30 working days after 6 May: Ascension (14 May) and its cuti bersama,
@@ -467,11 +480,13 @@ def test_objection_before_answer_or_deadline_is_refused(ppid_utama, on):
     on(D(2026, 3, 16))
     request = recorded(ppid_utama, D(2026, 3, 16))
     with pytest.raises(ValidationError) as exc:
-        rs.file_objection(request=request, reason="c", description="Tidak ditanggapi")
+        rs.file_objection(
+            info_request=request, reason="c", description="Tidak ditanggapi"
+        )
     assert "07-04-2026" in str(exc.value)
     on(D(2026, 4, 8))  # the deadline passed without an answer
     objection = rs.file_objection(
-        request=request, reason="c", description="Tidak ditanggapi"
+        info_request=request, reason="c", description="Tidak ditanggapi"
     )
     assert objection.filed_on == D(2026, 4, 8)
 
@@ -480,7 +495,7 @@ def test_objection_before_answer_or_deadline_is_refused(ppid_utama, on):
 def test_objection_reason_must_be_a_to_g(ppid_utama, on, reason):
     request = _answered(ppid_utama, on)
     with pytest.raises(ValidationError) as exc:
-        rs.file_objection(request=request, reason=reason, description="x")
+        rs.file_objection(info_request=request, reason=reason, description="x")
     assert "reason" in exc.value.message_dict
     assert not Objection.objects.exists()
 
@@ -489,9 +504,11 @@ def test_atasan_answers_then_dispute_within_fourteen_working_days(
     ppid_utama, atasan, opd_admin, on
 ):
     request = _answered(ppid_utama, on)
-    objection = rs.file_objection(request=request, reason="a", description="Ditolak")
+    objection = rs.file_objection(
+        info_request=request, reason="a", description="Ditolak"
+    )
     with pytest.raises(ValidationError):
-        rs.close_request(request=request, by=ppid_utama)  # objection still open
+        rs.close_request(info_request=request, by=ppid_utama)  # objection still open
     with pytest.raises(PermissionDenied):
         rs.answer_objection(
             objection=objection, by=ppid_utama, decision="upheld", answer="x"
@@ -519,7 +536,7 @@ def test_atasan_answers_then_dispute_within_fourteen_working_days(
     objection.refresh_from_db()
     assert objection.status == Objection.Status.DISPUTED
     assert objection.dispute.filing_deadline == D(2026, 4, 22)
-    rs.close_request(request=request, by=ppid_utama)
+    rs.close_request(info_request=request, by=ppid_utama)
 
 
 # --- Personal data ------------------------------------------------------------------
@@ -538,9 +555,9 @@ def test_identity_scans_are_deleted_after_retention(
     path = settings.MEDIA_ROOT / scan.file.name
     assert path.exists()
     rs.answer_request(
-        request=request, by=ppid_utama, decision="granted_full", letter="x"
+        info_request=request, by=ppid_utama, decision="granted_full", letter="x"
     )
-    rs.close_request(request=request, by=ppid_utama)
+    rs.close_request(info_request=request, by=ppid_utama)
     assert rs.delete_expired_identity_scans(D(2026, 2, 4)) == 0
     with django_capture_on_commit_callbacks(execute=True):
         assert rs.delete_expired_identity_scans(D(2026, 2, 5)) == 1
@@ -554,13 +571,13 @@ def test_identity_scans_are_deleted_after_retention(
 def test_daily_digest_goes_to_the_opd_admin_and_ppid_utama(
     ppid_utama, opd_admin, other_opd_admin, on, mailoutbox
 ):
-    from ppid.tasks import send_request_digests_task
+    from ppid.requests.tasks import send_request_digests_task
 
     on(D(2026, 3, 16))
     overdue = recorded(opd_admin, D(2026, 3, 16))
     recorded(opd_admin, D(2026, 3, 16))  # answered below: no longer flagged
     rs.answer_request(
-        request=InformationRequest.objects.order_by("-id").first(),
+        info_request=InformationRequest.objects.order_by("-id").first(),
         by=opd_admin,
         decision="granted_full",
         letter="x",
@@ -576,7 +593,7 @@ def test_daily_digest_goes_to_the_opd_admin_and_ppid_utama(
 
 
 def test_nothing_due_sends_nothing(ppid_utama, on, mailoutbox):
-    from ppid.tasks import send_request_digests_task
+    from ppid.requests.tasks import send_request_digests_task
 
     on(D(2026, 3, 16))
     recorded(ppid_utama, D(2026, 3, 16))
@@ -598,19 +615,19 @@ def test_only_published_dik_entries_of_ones_own_opd_can_be_cited(
     for decision in (draft, foreign):
         with pytest.raises(ValidationError) as exc:
             rs.answer_request(
-                request=request,
+                info_request=request,
                 by=opd_admin,
                 decision="refused_excluded",
                 letter="Ditolak",
                 excluded_item=decision.item,
             )
         assert "excluded_item" in exc.value.message_dict
-    from ppid.request_forms import citable_exclusions
+    from ppid.requests.selectors import citable_exclusions
 
     assert list(citable_exclusions(opd_admin)) == [own.item]
     assert set(citable_exclusions(ppid_utama)) == {own.item, foreign.item}
     rs.answer_request(
-        request=request,
+        info_request=request,
         by=opd_admin,
         decision="refused_excluded",
         letter="Ditolak",
@@ -624,7 +641,7 @@ def test_staff_cannot_backdate_objections_or_disputes(ppid_utama, atasan, on):
     request = _answered(ppid_utama, on)  # answered 16 March 2026
     with pytest.raises(ValidationError) as exc:
         rs.file_objection(
-            request=request,
+            info_request=request,
             reason="e",
             description="x",
             by=ppid_utama,
@@ -632,7 +649,7 @@ def test_staff_cannot_backdate_objections_or_disputes(ppid_utama, atasan, on):
         )
     assert "16-03-2026" in str(exc.value.message_dict["filed_on"])
     objection = rs.file_objection(
-        request=request,
+        info_request=request,
         reason="e",
         description="x",
         by=ppid_utama,
@@ -654,13 +671,13 @@ def test_staff_cannot_backdate_objections_or_disputes(ppid_utama, atasan, on):
 
 def test_one_objection_per_ground(ppid_utama, atasan, on):
     request = _answered(ppid_utama, on)
-    first = rs.file_objection(request=request, reason="e", description="x")
+    first = rs.file_objection(info_request=request, reason="e", description="x")
     rs.answer_objection(objection=first, by=atasan, decision="upheld", answer="Alasan")
     rs.respond_to_objection_answer(objection=first, accept=False)
     with pytest.raises(ValidationError) as exc:
-        rs.file_objection(request=request, reason="e", description="lagi")
+        rs.file_objection(info_request=request, reason="e", description="lagi")
     assert first.objection_number in str(exc.value.message_dict["reason"])
-    second = rs.file_objection(request=request, reason="f", description="biaya")
+    second = rs.file_objection(info_request=request, reason="f", description="biaya")
     assert second.reason == "f"
 
 
@@ -673,7 +690,7 @@ def test_lapsed_deadline_window_starts_the_next_day(ppid_utama, on):
     assert rs.objection_window(request) == (D(2026, 4, 8), D(2026, 5, 22))
     with pytest.raises(ValidationError):
         rs.file_objection(
-            request=request,
+            info_request=request,
             reason="c",
             description="x",
             by=ppid_utama,
@@ -696,9 +713,9 @@ def test_answered_but_unclosed_requests_lose_their_scan_too(
     )
     for request in (kept, dropped):
         rs.answer_request(
-            request=request, by=ppid_utama, decision="granted_full", letter="x"
+            info_request=request, by=ppid_utama, decision="granted_full", letter="x"
         )
-    rs.file_objection(request=kept, reason="d", description="Tidak sesuai")
+    rs.file_objection(info_request=kept, reason="d", description="Tidak sesuai")
     with django_capture_on_commit_callbacks(execute=True):
         assert rs.delete_expired_identity_scans(D(2026, 3, 1)) == 1
     assert kept.files.exists() and not dropped.files.exists()
@@ -719,7 +736,7 @@ def test_a_failure_after_files_are_stored_removes_them(
     monkeypatch.setattr(rs, "_event", failing_event)
     with pytest.raises(RuntimeError):
         rs.answer_request(
-            request=request,
+            info_request=request,
             by=ppid_utama,
             decision="granted_full",
             letter="Terlampir",

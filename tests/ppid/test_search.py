@@ -5,17 +5,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from ppid import search
-from ppid.models import InformationItem
-from ppid.search import (
+from ppid.catalogue import search
+from ppid.catalogue.models import InformationItem
+from ppid.catalogue.search import (
     SearchResults,
     refresh_search_vectors,
     search_items,
     search_terms,
     similar_titles,
 )
-from ppid.services import create_item, publish_item, submit_item
-from socialposts.models import Post
+from ppid.catalogue.services import create_item, publish_item, submit_item
+from socialposts.accounts.models import Post
 from tests.factories import (
     ExclusionDecisionFactory,
     InformationItemFactory,

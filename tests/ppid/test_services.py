@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from ppid import services
-from ppid.models import Category, InformationFile, InformationItem, ItemChange
+from ppid.catalogue import services
+from ppid.catalogue.models import Category, InformationFile, InformationItem, ItemChange
 from tests.factories import (
     ExclusionDecisionFactory,
     InformationItemFactory,

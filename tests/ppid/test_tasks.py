@@ -5,8 +5,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from ppid import services, tasks
-from ppid.workdays import add_working_days
+from ppid.calendar.workdays import add_working_days
+from ppid.catalogue import services, tasks
 from tests.factories import (
     ExclusionDecisionFactory,
     InformationItemFactory,

@@ -5,8 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from ppid.models import Category, InformationItem
-from ppid.services import _store_files
+from ppid.catalogue.models import Category, InformationItem
+from ppid.catalogue.services import _store_files
 from ppid.uploads import clean_upload
 from tests.factories import (
     ExclusionDecisionFactory,
@@ -250,7 +250,7 @@ def test_citizens_get_no_staff_pages(client, db):
 def test_visitor_pages_are_cached_until_the_catalogue_changes(
     client, opd, opd_admin, ppid_utama, django_capture_on_commit_callbacks
 ):
-    from ppid import services
+    from ppid.catalogue import services
     from tests.factories import item_data
 
     first = InformationItemFactory(opd=opd, title="Profil Dinas Kesehatan")

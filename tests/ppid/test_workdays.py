@@ -8,8 +8,8 @@ from datetime import date, datetime
 
 import pytest
 
-from ppid.models import CalendarOverride
-from ppid.workdays import (
+from ppid.calendar.models import CalendarOverride
+from ppid.calendar.workdays import (
     WorkingCalendar,
     add_working_days,
     is_working_day,

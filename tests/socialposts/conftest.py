@@ -6,7 +6,7 @@ import datetime
 import httpx
 import pytest
 
-from socialposts import fake_platform
+from socialposts.pulls import fake_platform
 
 TODAY = datetime.date(2026, 3, 16)
 

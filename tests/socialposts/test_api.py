@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from socialposts.ingest import (
+from socialposts.accounts.ingest import (
     AccountValue,
     PostValue,
     upsert_account_values,
@@ -89,7 +89,7 @@ def test_daily_series_of_one_account(api_client, opd, other_opd, opd_admin):
 
 
 def test_pull_insights_command_reports_each_account(capsys, settings):
-    from socialposts import fake_platform, tokens
+    from socialposts.pulls import fake_platform, tokens
 
     server, _state, url = fake_platform.start_in_thread()
     settings.SOCIAL_GRAPH_BASE_URL = url

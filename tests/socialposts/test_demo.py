@@ -6,13 +6,13 @@ import pytest
 
 from opds.demo import seed_demo
 from opds.models import Opd
-from socialposts.demo import seed_social
-from socialposts.models import (
+from socialposts.accounts.models import (
     AccountMetricDaily,
-    IngestionRun,
     PostMetricSnapshot,
     SocialAccount,
 )
+from socialposts.demo import seed_social
+from socialposts.pulls.models import IngestionRun
 
 pytestmark = pytest.mark.django_db
 

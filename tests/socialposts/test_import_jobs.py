@@ -12,9 +12,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from socialposts.imports import PROGRESS_EVERY, _read, check_rows, import_posts_csv
-from socialposts.models import ImportJob, IngestionRun, Post, PostMetricSnapshot
-from socialposts.tasks import import_csv_task
+from socialposts.accounts.models import Post, PostMetricSnapshot
+from socialposts.imports.models import ImportJob
+from socialposts.imports.services import (
+    PROGRESS_EVERY,
+    _read,
+    check_rows,
+    import_posts_csv,
+)
+from socialposts.imports.tasks import import_csv_task
+from socialposts.pulls.models import IngestionRun
 from tests.factories import SocialAccountFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -321,23 +328,23 @@ def test_a_job_whose_message_was_lost_is_sent_again_by_the_sweeper(
 ):
     from django.utils import timezone
 
-    from socialposts.imports import sweep_import_jobs
+    from core import runs
 
     # The message never reaches a worker, as when the broker restarts empty.
     with django_capture_on_commit_callbacks(execute=False):
         post_import(admin_client, account, export(rows=20))
     job = ImportJob.objects.get()
     lost = job.task_id
-    assert sweep_import_jobs() == 0  # not yet past the timeout
+    assert runs.sweep(model=ImportJob) == 0  # not yet past the timeout
     later = timezone.now() + datetime.timedelta(minutes=20)
     with django_capture_on_commit_callbacks(execute=True):
-        assert sweep_import_jobs(later) == 1
+        assert runs.sweep(later, model=ImportJob) == 1
     job.refresh_from_db()
     assert job.status == ImportJob.Status.SUCCEEDED and job.task_id != lost
     assert Post.objects.filter(account=account).count() == 20
     # The lost message, should it turn up after all, changes nothing.
     assert import_csv_task.apply(args=[job.pk], task_id=lost).get() == "skipped"
-    assert sweep_import_jobs(later) == 0
+    assert runs.sweep(later, model=ImportJob) == 0
 
 
 def test_a_job_whose_worker_died_is_sent_again_then_given_up(
@@ -345,7 +352,8 @@ def test_a_job_whose_worker_died_is_sent_again_then_given_up(
 ):
     from django.utils import timezone
 
-    from socialposts.imports import IMPORT_ATTEMPTS, sweep_import_jobs
+    from core import runs
+    from socialposts.imports.services import IMPORT_ATTEMPTS
 
     with django_capture_on_commit_callbacks(execute=False):
         post_import(admin_client, account, export(rows=20))
@@ -357,7 +365,7 @@ def test_a_job_whose_worker_died_is_sent_again_then_given_up(
         heartbeat_at=timezone.now() - datetime.timedelta(minutes=30),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert sweep_import_jobs() == 1
+        assert runs.sweep(model=ImportJob) == 1
     job.refresh_from_db()
     assert job.status == ImportJob.Status.SUCCEEDED and job.attempts == 2
     assert Post.objects.filter(account=account).count() == 20
@@ -373,7 +381,7 @@ def test_a_job_whose_worker_died_is_sent_again_then_given_up(
     )
     assert stuck.file and len(stored_files(settings)) == 1
     with django_capture_on_commit_callbacks(execute=True):
-        assert sweep_import_jobs() == 0
+        assert runs.sweep(model=ImportJob) == 0
     stuck.refresh_from_db()
     assert stuck.status == ImportJob.Status.FAILED and not stuck.file
     assert "tiga kali" in stuck.report[0]["message"]

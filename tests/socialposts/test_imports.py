@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from socialposts.imports import import_posts_csv
-from socialposts.models import IngestionRun, Post, PostMetricSnapshot
+from socialposts.accounts.models import Post, PostMetricSnapshot
+from socialposts.imports.services import import_posts_csv
+from socialposts.pulls.models import IngestionRun
 from tests.factories import SocialAccountFactory
 
 pytestmark = pytest.mark.django_db

@@ -20,10 +20,11 @@ from PIL import Image
 from evaluations import services as evaluation_services
 from evaluations.models import MonthlyReport
 from opds.models import Opd
-from ppid.models import Category, InformationItem
-from socialposts import infographic_services as services
-from socialposts.infographics import DIMENSIONS
-from socialposts.models import Infographic, Post
+from ppid.catalogue.models import Category, InformationItem
+from socialposts.accounts.models import Post
+from socialposts.infographics import services
+from socialposts.infographics.engine import DIMENSIONS
+from socialposts.infographics.models import Infographic
 from tests.evaluations.scenario import SEPTEMBER, finalised_september, vary
 from tests.factories import (
     ExclusionDecisionFactory,
@@ -117,7 +118,7 @@ def test_the_preview_draws_the_image_and_keeps_nothing(
 def test_the_dashboard_and_the_item_page_lead_to_the_form(client, opd, opd_admin):
     item = InformationItemFactory(opd=opd)
     client.force_login(opd_admin)
-    assert CREATE in client.get(reverse("opds:dashboard")).content.decode()
+    assert CREATE in client.get(reverse("dashboard")).content.decode()
     page = client.get(item.get_absolute_url()).content.decode()
     assert "{}?kind=item_card&amp;item={}".format(CREATE, item.pk) in page
     form = client.get(CREATE, {"kind": "item_card", "item": item.pk})
@@ -194,12 +195,7 @@ def test_the_download_is_an_attachment_named_after_the_title(client, opd, opd_ad
         opd=opd,
         kind="service_flow",
         size="square",
-        data={
-            "title": "Alur Pendaftaran Pasien",
-            "opd_name": opd.name,
-            "steps": STEPS,
-            "url": "https://ppid.purbalinggakab.go.id/",
-        },
+        fields={"title": "Alur Pendaftaran Pasien", "steps": STEPS},
     )
     client.force_login(opd_admin)
     response = client.get(reverse("socialposts:infographic-download", args=[made.pk]))
@@ -399,14 +395,8 @@ def test_an_item_card_shortens_a_long_summary_and_takes_the_makers_words(
 
 
 def _card(user, opd: Opd, item: InformationItem) -> Infographic:
-    data, _report = services.build_data(kind="item_card", opd=opd, fields={}, item=item)
     return services.make_infographic(
-        user=user,
-        opd=opd,
-        kind="item_card",
-        size="portrait",
-        data=data,
-        source_item=item,
+        user=user, opd=opd, kind="item_card", size="portrait", fields={}, item=item
     )
 
 
@@ -560,12 +550,7 @@ def test_a_row_that_fails_leaves_no_file(opd, opd_admin, settings, monkeypatch):
             opd=opd,
             kind="service_flow",
             size="portrait",
-            data={
-                "title": "Alur",
-                "opd_name": opd.name,
-                "steps": STEPS,
-                "url": "https://ppid.purbalinggakab.go.id/",
-            },
+            fields={"title": "Alur", "steps": STEPS},
         )
     assert _stored(settings) == []
 

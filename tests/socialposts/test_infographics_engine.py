@@ -13,7 +13,7 @@ import zxingcpp
 from django.core.exceptions import ValidationError
 from PIL import Image
 
-from socialposts.infographics import (
+from socialposts.infographics.engine import (
     DIMENSIONS,
     MAX_PNG_BYTES,
     Kind,
@@ -24,7 +24,7 @@ from socialposts.infographics import (
     text,
     validate,
 )
-from socialposts.infographics.validation import clean
+from socialposts.infographics.engine.validation import clean
 
 URL = "https://ppid.purbalingga.go.id/informasi/1234/"
 ROOT = Path(__file__).resolve().parents[2]
@@ -564,7 +564,9 @@ def test_the_font_is_bundled_with_its_licence_and_packaged():
         assert (text.FONT_DIR / name).stat().st_size > 100_000
     assert "Bitstream" in (text.FONT_DIR / "LICENSE").read_text()
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    data = pyproject["tool"]["setuptools"]["package-data"]["socialposts.infographics"]
+    data = pyproject["tool"]["setuptools"]["package-data"][
+        "socialposts.infographics.engine"
+    ]
     assert "fonts/*.ttf" in data and "fonts/LICENSE" in data
     assert "segno" in " ".join(pyproject["project"]["dependencies"])
 

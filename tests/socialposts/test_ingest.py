@@ -8,13 +8,13 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from socialposts.ingest import (
+from socialposts.accounts.ingest import (
     AccountValue,
     PostValue,
     upsert_account_values,
     upsert_post_values,
 )
-from socialposts.models import AccountMetricDaily, Metric, PostMetricSnapshot
+from socialposts.accounts.models import AccountMetricDaily, Metric, PostMetricSnapshot
 from tests.factories import PostFactory, SocialAccountFactory
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +139,7 @@ def test_shuffled_duplicated_overlapping_batches_give_the_same_table(
 
 
 def _accounts():
-    from socialposts.models import SocialAccount
+    from socialposts.accounts.models import SocialAccount
 
     ids = list(SocialAccount.objects.order_by("pk").values_list("pk", flat=True)[:3])
     while len(ids) < 3:

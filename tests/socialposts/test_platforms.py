@@ -7,16 +7,12 @@ import httpx
 import pytest
 from django.utils import timezone
 
-from socialposts import fake_platform, tokens
-from socialposts.clients.base import QuotaExceeded
-from socialposts.clients.meta import GraphTransport
-from socialposts.models import (
-    AccountMetricDaily,
-    IngestionRun,
-    Post,
-    PostMetricSnapshot,
-)
-from socialposts.tasks import pull_account_task
+from socialposts.accounts.models import AccountMetricDaily, Post, PostMetricSnapshot
+from socialposts.pulls import fake_platform, tokens
+from socialposts.pulls.clients.base import QuotaExceeded
+from socialposts.pulls.clients.meta import GraphTransport
+from socialposts.pulls.models import IngestionRun
+from socialposts.pulls.tasks import pull_account_task
 from tests.factories import SocialAccountFactory
 from tests.socialposts.conftest import TODAY, calls, inject
 
@@ -311,7 +307,7 @@ def test_meta_usage_headers_slow_the_next_call_down(settings):
 def test_pulled_posts_get_their_pictures_shrunk_and_stored(fake, settings, tmp_path):
     from PIL import Image
 
-    from socialposts.thumbnails import PULLED_PER_RUN
+    from socialposts.accounts.thumbnails import PULLED_PER_RUN
 
     settings.MEDIA_ROOT = tmp_path
     account = connect("tiktok", TT_USER, "act.{}.1".format(TT_USER))
@@ -383,8 +379,8 @@ def test_a_channel_that_never_uploaded_still_counts_its_subscribers(fake):
 
 
 def test_an_oauth_error_with_status_200_is_an_error():
-    from socialposts.clients.base import PlatformError, Transient
-    from socialposts.clients.tiktok import TikTokTransport
+    from socialposts.pulls.clients.base import PlatformError, Transient
+    from socialposts.pulls.clients.tiktok import TikTokTransport
 
     transport = TikTokTransport("", base_url="http://127.0.0.1:9")
 
@@ -398,7 +394,7 @@ def test_an_oauth_error_with_status_200_is_an_error():
 
 
 def test_pictures_come_only_from_the_platforms_hosts(fake, settings):
-    from socialposts.thumbnails import _download, picture_allowed
+    from socialposts.accounts.thumbnails import _download, picture_allowed
 
     assert picture_allowed("https://scontent-sin6-1.cdninstagram.com/v/t51/1.jpg")
     assert picture_allowed("https://i.ytimg.com/vi/x/mqdefault.jpg")

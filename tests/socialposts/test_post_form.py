@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from ppid.models import InformationItem
-from socialposts.models import Post, PostMetricSnapshot
-from socialposts.services import save_post
-from socialposts.thumbnails import make_thumbnail, thumbnail_from_bytes
+from ppid.catalogue.models import InformationItem
+from socialposts.accounts.models import Post, PostMetricSnapshot
+from socialposts.accounts.services import save_post
+from socialposts.accounts.thumbnails import make_thumbnail, thumbnail_from_bytes
 from tests.factories import (
     InformationItemFactory,
     PostFactory,

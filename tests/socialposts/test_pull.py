@@ -6,16 +6,17 @@ import datetime
 import httpx
 import pytest
 
-from socialposts import fake_platform, pipeline, runs, tokens
-from socialposts.models import (
+from core import runs
+from socialposts.accounts.models import (
     AccountMetricDaily,
-    IngestionRun,
     PlatformMetric,
     Post,
     PostMetricSnapshot,
-    RawPayload,
 )
-from socialposts.tasks import pull_account_task
+from socialposts.pulls import fake_platform, tokens
+from socialposts.pulls import services as pipeline
+from socialposts.pulls.models import IngestionRun, RawPayload
+from socialposts.pulls.tasks import pull_account_task
 from tests.factories import SocialAccountFactory
 from tests.socialposts.conftest import TODAY, calls, inject
 
@@ -134,7 +135,7 @@ def test_retry_after_is_honoured(fake, account):
     slept = []
     inject(fake, {"match": IG_ID, "kind": "429", "retry_after": 7, "times": 1})
     run = queued(account)
-    runs.claim(run.pk)
+    run = runs.claim(IngestionRun, run.pk)
     status, _rows, _problems = pipeline.pull(run, sleep=slept.append)
     assert status == Status.SUCCEEDED
     assert slept and slept[0] >= 7
@@ -217,7 +218,7 @@ def test_a_facebook_page_pull_uses_the_metrics_valid_today(fake):
 def test_expiring_instagram_tokens_are_refreshed_and_refusals_recorded(fake):
     import django.utils.timezone as tz
 
-    from socialposts.tasks import refresh_expiring_tokens_task
+    from socialposts.pulls.tasks import refresh_expiring_tokens_task
 
     soon = tz.now() + datetime.timedelta(days=3)
     expiring = SocialAccountFactory(external_id="17841400000101", connection="api")

@@ -20,8 +20,11 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.utils import timezone
 
-from socialposts import fake_platform, runs, tokens
-from socialposts.models import AccountMetricDaily, IngestionRun, SocialAccount
+from core import runs
+from socialposts.accounts.models import AccountMetricDaily, SocialAccount
+from socialposts.pulls import fake_platform, tokens
+from socialposts.pulls import services as pulls
+from socialposts.pulls.models import IngestionRun
 from tests.factories import SocialAccountFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,7 +79,7 @@ def _stop(worker):
 
 
 def _sender(queue):
-    from socialposts.tasks import pull_account_task
+    from socialposts.pulls.tasks import pull_account_task
 
     def send(run_id):
         from config.celery import app
@@ -124,7 +127,7 @@ def test_pool_child_killed_mid_pull():
             json=[{"match": IG_ID, "kind": "slow", "delay": 8, "times": 1}],
         )
 
-        run = runs.queue_run(account, trigger="schedule", enqueue=_sender(queue))
+        run = pulls.queue_pull(account, trigger="schedule", enqueue=_sender(queue))
         assert _wait(
             lambda: IngestionRun.objects.filter(pk=run.pk, status="running").exists(),
             30,
@@ -187,7 +190,7 @@ def test_whole_worker_killed_the_sweeper_requeues():
     )
     worker = _start_worker(url, queue)
     try:
-        run = runs.queue_run(account, trigger="schedule", enqueue=_sender(queue))
+        run = pulls.queue_pull(account, trigger="schedule", enqueue=_sender(queue))
         assert _wait(
             lambda: IngestionRun.objects.filter(pk=run.pk, status="running").exists(),
             30,
@@ -202,7 +205,7 @@ def test_whole_worker_killed_the_sweeper_requeues():
     old_message = run.task_id
     # The sweeper runs every 5 minutes; here it looks 20 minutes ahead.
     later = timezone.now() + datetime.timedelta(minutes=20)
-    assert runs.sweep(later, enqueue=_sender(queue)) == 1
+    assert runs.sweep(later, model=IngestionRun, enqueue=_sender(queue)) == 1
     assert IngestionRun.objects.get(pk=run.pk).task_id != old_message
     worker = _start_worker(url, queue)
     try:
@@ -218,7 +221,7 @@ def test_whole_worker_killed_the_sweeper_requeues():
         server.server_close()
     assert final is not None and final.status == "succeeded", final and final.error
     assert final.attempts == 2
-    assert runs.claim(run.pk, old_message) is None
+    assert runs.claim(IngestionRun, run.pk, old_message) is None
     assert final.rows_written > 0
     assert (
         AccountMetricDaily.objects.filter(account=account, metric="followers").count()
@@ -258,7 +261,7 @@ def _private_sender(broker, queue):
     """Send to the private broker, whatever the test settings say."""
     from kombu import Connection
 
-    from socialposts.tasks import pull_account_task
+    from socialposts.pulls.tasks import pull_account_task
 
     def send(run_id):
         from config.celery import app
@@ -303,7 +306,9 @@ def test_redis_restarted_without_persistence_the_sweeper_requeues():
     worker = _start_worker(url, queue, broker=broker)
     try:
         send = _private_sender(broker, queue)
-        queued = [runs.queue_run(a, trigger="schedule", enqueue=send) for a in accounts]
+        queued = [
+            pulls.queue_pull(a, trigger="schedule", enqueue=send) for a in accounts
+        ]
         assert _wait(
             lambda: IngestionRun.objects.filter(
                 pk=queued[0].pk, status="running"
@@ -325,7 +330,7 @@ def test_redis_restarted_without_persistence_the_sweeper_requeues():
         time.sleep(3)
         assert set(waiting.values_list("status", flat=True)) == {"queued"}
         later = timezone.now() + datetime.timedelta(minutes=20)
-        assert runs.sweep(later, enqueue=send) == 2
+        assert runs.sweep(later, model=IngestionRun, enqueue=send) == 2
         done = _wait(
             lambda: (
                 not IngestionRun.objects.filter(

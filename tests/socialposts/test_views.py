@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from socialposts.ingest import AccountValue, upsert_account_values
-from socialposts.selectors import house_rules, sparkline
+from socialposts.accounts.ingest import AccountValue, upsert_account_values
+from socialposts.accounts.selectors import house_rules, sparkline
 from tests.factories import PostFactory, SocialAccountFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from core.months import parse_month
 from evaluations import runs
 from evaluations.models import ReportRun
-from evaluations.services import parse_month
 
 
 def _month(text: str) -> datetime.date:

@@ -7,9 +7,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from socialposts import runs
-from socialposts.models import IngestionRun, SocialAccount
-from socialposts.tasks import pull_account_task
+from socialposts.accounts.models import SocialAccount
+from socialposts.pulls import services as pulls
+from socialposts.pulls.models import IngestionRun
+from socialposts.pulls.tasks import pull_account_task
 
 
 class Command(BaseCommand):
@@ -35,13 +36,13 @@ class Command(BaseCommand):
                     % {"id": options["account"]}
                 )
         today = timezone.localdate()
-        window = (options["since"] or runs.pull_window(today)[0], today)
+        window = (options["since"] or pulls.pull_window(today)[0], today)
         if window[0] > today:
             raise CommandError(_("--since cannot be in the future."))
         total = accounts.count()
         done = {status: 0 for status in IngestionRun.Status.values}
         for position, account in enumerate(accounts, start=1):
-            run = runs.queue_run(
+            run = pulls.queue_pull(
                 account,
                 trigger=IngestionRun.Trigger.COMMAND,
                 window=window,

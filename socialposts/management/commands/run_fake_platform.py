@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from socialposts.fake_platform import make_server
+from socialposts.pulls.fake_platform import make_server
 
 
 class Command(BaseCommand):

@@ -1,0 +1,29 @@
+"""Pages of an HTML list, and the query string its page links keep."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+
+PAGE_SIZE = 20
+
+
+def page(
+    request: HttpRequest,
+    object_list: Any,
+    *,
+    per_page: int = PAGE_SIZE,
+    paginator_class: type[Paginator] = Paginator,
+) -> Page:
+    """The page ``?page=`` asks for; a wrong or missing number gives the
+    first page, one past the end the last."""
+    return paginator_class(object_list, per_page).get_page(request.GET.get("page"))
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """The request's query string without ``page``, for the page links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

@@ -1,0 +1,491 @@
+"""The public information catalogue (DIP), excluded information (DIK) and the
+working-day calendar's local overrides."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from opds.models import Opd
+
+
+class Category(models.TextChoices):
+    """The four kinds of information of UU 14/2008 (Pasal 9, 10, 11, 17)."""
+
+    BERKALA = "berkala", _("Periodic")
+    SERTA_MERTA = "serta_merta", _("Immediate")
+    SETIAP_SAAT = "setiap_saat", _("Available at all times")
+    DIKECUALIKAN = "dikecualikan", _("Excluded")
+
+
+PUBLIC_CATEGORIES = [Category.BERKALA, Category.SERTA_MERTA, Category.SETIAP_SAAT]
+PUBLIC_CATEGORY_CHOICES = [(c.value, c.label) for c in PUBLIC_CATEGORIES]
+
+
+class Subtype(models.Model):
+    """A sub-type of information from the Perki 1/2021 lists, kept as data."""
+
+    category = models.CharField(
+        _("category"),
+        max_length=20,
+        choices=PUBLIC_CATEGORY_CHOICES,
+    )
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_required = models.BooleanField(
+        _("required"),
+        default=True,
+        help_text=_("Every OPD is expected to publish an item of this sub-type."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("information sub-type")
+        verbose_name_plural = _("information sub-types")
+        ordering = ["category", "position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InformationItemQuerySet(models.QuerySet["InformationItem"]):
+    """Reusable filters over the catalogue."""
+
+    def public(self) -> InformationItemQuerySet:
+        """The only way into the public catalogue: published, never excluded."""
+        return self.filter(status=InformationItem.Status.PUBLISHED).exclude(
+            category=Category.DIKECUALIKAN
+        )
+
+    def for_opd(self, opd: Opd) -> InformationItemQuerySet:
+        return self.filter(opd=opd)
+
+    def berkala_due_by(self, day: datetime.date) -> InformationItemQuerySet:
+        """Periodic items whose update falls due on or before ``day``."""
+        cutoff = day - _update_interval()
+        return self.filter(
+            category=Category.BERKALA,
+            status=InformationItem.Status.PUBLISHED,
+            last_updated_at__date__lte=cutoff,
+        )
+
+    def berkala_needing_update(self, today: datetime.date) -> InformationItemQuerySet:
+        """Periodic items overdue or falling due within the warning window."""
+        return self.berkala_due_by(
+            today + datetime.timedelta(days=settings.PPID_DUE_SOON_DAYS)
+        )
+
+
+def _update_interval():
+    from dateutil.relativedelta import relativedelta
+
+    return relativedelta(months=settings.PPID_BERKALA_UPDATE_MONTHS)
+
+
+class InformationItem(models.Model):
+    """An entry of the Daftar Informasi Publik (or of the DIK when excluded).
+
+    The fields follow the legal minimum of a DIP entry: summary, the unit
+    that holds it, who is responsible, when and where it was made, its form
+    and its retention period.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Format(models.TextChoices):
+        SOFTCOPY = "softcopy", _("Softcopy")
+        HARDCOPY = "hardcopy", _("Hardcopy")
+        BOTH = "both", _("Softcopy and hardcopy")
+
+    opd = models.ForeignKey(
+        Opd,
+        verbose_name=_("OPD"),
+        on_delete=models.PROTECT,
+        related_name="information_items",
+    )
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary of contents"))
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    subtype = models.ForeignKey(
+        Subtype,
+        verbose_name=_("sub-type"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+    )
+    responsible_official = models.CharField(_("responsible official"), max_length=200)
+    made_on = models.DateField(_("date made"))
+    made_at_place = models.CharField(_("place made"), max_length=200)
+    format = models.CharField(
+        _("form"), max_length=10, choices=Format.choices, default=Format.SOFTCOPY
+    )
+    retention_period = models.CharField(
+        _("retention period"),
+        max_length=200,
+        help_text=_("As in the archive retention schedule (JRA), e.g. 5 tahun."),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year covered"),
+        validators=[MinValueValidator(1945), MaxValueValidator(2100)],
+    )
+    period = models.CharField(
+        _("period covered"),
+        max_length=100,
+        blank=True,
+        help_text=_("When narrower than a year, e.g. Semester I or Triwulan III."),
+    )
+    external_url = models.URLField(_("external link"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    event_occurred_at = models.DateTimeField(
+        _("event occurred at"),
+        null=True,
+        blank=True,
+        help_text=_("Immediate information: when the event happened."),
+    )
+    last_updated_at = models.DateTimeField(
+        _("content last updated"),
+        default=timezone.now,
+        help_text=_("Periodic items fall due for update counted from here."),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    extracted_text = models.TextField(
+        _("text of the files"), blank=True, editable=False
+    )
+    # Filled on PostgreSQL only (see ppid.catalogue.search); SQLite searches with LIKE.
+    search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
+
+    objects = InformationItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("information item")
+        verbose_name_plural = _("information items")
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["status", "category", "-published_at"],
+                name="ppid_item_status_cat_pub",
+            ),
+            models.Index(fields=["opd", "status"], name="ppid_item_opd_status"),
+            # Lists and broad searches read published items newest first.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="published"),
+                name="ppid_item_published_recent",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(category=Category.DIKECUALIKAN) | Q(subtype__isnull=True),
+                name="%(app_label)s_%(class)s_excluded_has_no_subtype",
+                violation_error_message=_("Excluded information has no sub-type."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("ppid:item-detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.category == Category.DIKECUALIKAN:
+            if self.subtype_id is not None:
+                errors["subtype"] = _("Excluded information has no sub-type.")
+        elif self.subtype is not None and self.subtype.category != self.category:
+            errors["subtype"] = _("This sub-type belongs to another category.")
+        if self.category == Category.SERTA_MERTA and self.event_occurred_at is None:
+            errors["event_occurred_at"] = _(
+                "Immediate information needs the time the event happened."
+            )
+        if self.event_occurred_at and self.event_occurred_at > timezone.now():
+            errors["event_occurred_at"] = _("The event cannot be in the future.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_excluded(self) -> bool:
+        return self.category == Category.DIKECUALIKAN
+
+    @property
+    def is_public(self) -> bool:
+        """Whether anyone may read the item (excluded ones never are)."""
+        return self.status == self.Status.PUBLISHED and not self.is_excluded
+
+    @property
+    def next_update_due(self) -> datetime.date | None:
+        """Periodic items fall due a set number of months after their update."""
+        if self.category != Category.BERKALA:
+            return None
+        return timezone.localdate(self.last_updated_at) + _update_interval()
+
+    def freshness(self, today: datetime.date | None = None) -> str | None:
+        """``ok``, ``due`` (within the warning window) or ``overdue``."""
+        due = self.next_update_due
+        if due is None:
+            return None
+        today = today or timezone.localdate()
+        if due < today:
+            return "overdue"
+        if (due - today).days <= settings.PPID_DUE_SOON_DAYS:
+            return "due"
+        return "ok"
+
+    @property
+    def time_to_announce(self) -> datetime.timedelta | None:
+        """Immediate information: from the event to its publication."""
+        if self.event_occurred_at and self.published_at:
+            return self.published_at - self.event_occurred_at
+        return None
+
+
+def item_file_path(instance: InformationFile, filename: str) -> str:
+    # The client's name never reaches the disk: it may hold ../ or a
+    # misleading double extension.
+    extension = PurePosixPath(filename).suffix.lower()
+    return "ppid/{}{}".format(uuid.uuid4().hex, extension)
+
+
+class InformationFile(models.Model):
+    """A file of an item, stored under a generated name and served by a view."""
+
+    item = models.ForeignKey(
+        InformationItem,
+        verbose_name=_("information item"),
+        on_delete=models.CASCADE,
+        related_name="files",
+    )
+    file = models.FileField(_("file"), upload_to=item_file_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    is_redacted_version = models.BooleanField(
+        _("redacted public version"),
+        default=False,
+        help_text=_("For partly excluded information: the version the public sees."),
+    )
+    extracted_text = models.TextField(_("extracted text"), blank=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("information file")
+        verbose_name_plural = _("information files")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "ppid:file-download", kwargs={"pk": self.item_id, "file_id": self.pk}
+        )
+
+
+class ItemChange(models.Model):
+    """One recorded change of an item: who, when, what. Never edited."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        UPDATED = "updated", _("Updated")
+        SUBMITTED = "submitted", _("Submitted for review")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        RETURNED = "returned", _("Returned to draft")
+        FILE_ADDED = "file_added", _("File added")
+        FILE_REMOVED = "file_removed", _("File removed")
+        EXCLUSION_SET = "exclusion_set", _("Exclusion decided")
+        OPENED = "opened", _("Opened to the public")
+
+    item = models.ForeignKey(
+        InformationItem,
+        verbose_name=_("information item"),
+        on_delete=models.CASCADE,
+        related_name="changes",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    changes = models.JSONField(
+        _("changes"), default=dict, blank=True, help_text=_("Field: [before, after].")
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("item change")
+        verbose_name_plural = _("item changes")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return "{} {}".format(self.get_action_display(), self.at.isoformat())
+
+    def changed_fields(self) -> list[str]:
+        """The names of what changed, for the public change log (no values)."""
+        labels = []
+        for key in self.changes:
+            model, name = InformationItem, key
+            if key.startswith("exclusion."):
+                model, name = ExclusionDecision, key.split(".", 1)[1]
+            elif key == "file":
+                labels.append(str(_("file")))
+                continue
+            try:
+                labels.append(str(model._meta.get_field(name).verbose_name))
+            except Exception:  # a field since removed still has its history
+                labels.append(key)
+        return labels
+
+
+class ExclusionDecision(models.Model):
+    """The surat penetapan klasifikasi of an excluded item (PP 61/2010 Pasal 4).
+
+    Only the information's name, its OPD, the legal basis, the consequence
+    and the period are public (the DIK register); the rest is staff-only.
+    """
+
+    class Ground(models.TextChoices):
+        A = "a", _("a. obstructs law enforcement")
+        B = "b", _("b. harms intellectual property or fair competition")
+        C = "c", _("c. endangers national defence and security")
+        D = "d", _("d. reveals Indonesia's natural resources")
+        E = "e", _("e. harms national economic resilience")
+        F = "f", _("f. harms foreign relations")
+        G = "g", _("g. reveals an authentic deed or a will")
+        H = "h", _("h. reveals personal secrets")
+        I = "i", _("i. confidential memoranda between public bodies")  # noqa: E741
+        J = "j", _("j. may not be disclosed under another law")
+
+    class Scope(models.TextChoices):
+        WHOLE = "whole", _("Whole")
+        PARTIAL = "partial", _("Partial")
+
+    item = models.OneToOneField(
+        InformationItem,
+        verbose_name=_("information item"),
+        on_delete=models.CASCADE,
+        related_name="exclusion",
+    )
+    ground = models.CharField(
+        _("ground (UU 14/2008 Pasal 17)"), max_length=1, choices=Ground.choices
+    )
+    ground_point = models.PositiveSmallIntegerField(
+        _("point of the ground"), null=True, blank=True
+    )
+    legal_basis = models.TextField(_("legal basis"))
+    consequence = models.TextField(_("consequence if opened"))
+    public_interest = models.TextField(_("public-interest consideration"))
+    scope = models.CharField(
+        _("scope"), max_length=10, choices=Scope.choices, default=Scope.WHOLE
+    )
+    redacted_summary = models.TextField(
+        _("redacted public summary"),
+        blank=True,
+        help_text=_("For a partial exclusion: what the public may read."),
+    )
+    period_start = models.DateField(_("excluded from"))
+    period_end = models.DateField(
+        _("excluded until"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: as long as needed, with a review date."),
+    )
+    review_date = models.DateField(_("review date"), null=True, blank=True)
+    decided_by = models.CharField(_("PPID who decided"), max_length=200)
+    approved_by = models.CharField(_("head who approved"), max_length=200)
+    decided_place = models.CharField(_("place decided"), max_length=100)
+    decided_on = models.DateField(_("date decided"))
+    signed_sheet = models.FileField(
+        _("signed sheet"), upload_to=item_file_path, max_length=200, blank=True
+    )
+    reminder_sent_at = models.DateTimeField(
+        _("end-of-period reminder sent"), null=True, blank=True, editable=False
+    )
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    opening_note = models.TextField(_("opening decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("exclusion decision")
+        verbose_name_plural = _("exclusion decisions")
+        ordering = ["-decided_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True)
+                | Q(period_end__gte=models.F("period_start")),
+                name="%(app_label)s_%(class)s_end_after_start",
+                violation_error_message=_("The period cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=False) | Q(review_date__isnull=False),
+                name="%(app_label)s_%(class)s_end_or_review",
+                violation_error_message=_(
+                    "Give an end date, or a review date when it lasts as long as "
+                    "needed."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.item)
+
+    def clean(self) -> None:
+        if self.scope == self.Scope.PARTIAL and not self.redacted_summary.strip():
+            raise ValidationError(
+                {
+                    "redacted_summary": _(
+                        "A partial exclusion needs the summary the public may read."
+                    )
+                }
+            )
+
+    @property
+    def legal_reference(self) -> str:
+        """E.g. ``UU 14/2008 Pasal 17 huruf h angka 2``."""
+        text = "UU 14/2008 Pasal 17 huruf {}".format(self.ground)
+        if self.ground_point:
+            text += " angka {}".format(self.ground_point)
+        return text

@@ -1,0 +1,249 @@
+"""Reads of the catalogue that join, aggregate or page."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from opds.models import Opd
+from opds.permissions import items_visible_to
+from ppid.catalogue.cache import PAGE_SECONDS, versioned_key
+from ppid.catalogue.filters import InformationItemFilterSet
+from ppid.catalogue.models import (
+    Category,
+    ExclusionDecision,
+    InformationFile,
+    InformationItem,
+    ItemChange,
+)
+from ppid.catalogue.search import FACET_FIELDS, SearchResults
+
+PUBLIC_FILES = Prefetch(
+    "files",
+    queryset=InformationFile.objects.only(
+        "id", "item_id", "original_name", "size", "content_type", "is_redacted_version"
+    ),
+)
+
+
+def catalogue_queryset(user: Any) -> QuerySet[InformationItem]:
+    """What ``user`` may list, with what a list row shows, in fixed queries."""
+    return (
+        items_visible_to(user)
+        .select_related("opd", "subtype")
+        .prefetch_related(PUBLIC_FILES)
+        .defer("extracted_text", "search_vector")
+    )
+
+
+def catalogue_filter(
+    *, user: Any, filters: Mapping[str, Any], public_only: bool = False
+) -> InformationItemFilterSet:
+    """The catalogue filtered and searched; the public site passes ``public_only``."""
+    queryset = catalogue_queryset(user)
+    if public_only:
+        queryset = queryset.public()
+    return InformationItemFilterSet(filters, queryset=queryset)
+
+
+@dataclass(frozen=True)
+class Facet:
+    """Counts per value of one facet, for the filter sidebar."""
+
+    name: str
+    choices: list[tuple[str, str, int]]
+
+
+def catalogue_facets(
+    queryset: QuerySet[InformationItem] | SearchResults, cache_key: str | None = None
+) -> list[Facet]:
+    """Counts by category, OPD, sub-type, year and form over the filtered items.
+
+    A search counts over the candidates it has already read. Browsing
+    without a query counts over the whole catalogue; with a ``cache_key``
+    (the filters) the counts are kept until the catalogue changes.
+    """
+    if isinstance(queryset, SearchResults):
+        # Candidate rows are (pk, published_at, *FACET_FIELDS[, rank]).
+        facets = slice(2, 2 + len(FACET_FIELDS))
+        return _facets_from_rows(row[facets] for row in queryset.rows)
+    if cache_key is not None:
+        key = versioned_key("facets", cache_key)
+        facets = cache.get(key)
+        if facets is None:
+            facets = catalogue_facets(queryset)
+            cache.set(key, facets, PAGE_SECONDS)
+        return facets
+    # A narrow filter leaves at most a few thousand rows: read them once and
+    # count in Python. Browsing the whole catalogue counts in the database.
+    rows = list(queryset.order_by().values_list(*FACET_FIELDS)[: FACET_ROWS + 1])
+    if len(rows) > FACET_ROWS:
+        return _facets_in_database(queryset)
+    return _facets_from_rows(rows)
+
+
+def _facets_from_rows(rows: Iterable[tuple]) -> list[Facet]:
+    """Facets from (category, OPD slug, OPD name, sub-type code, sub-type
+    name, year, form) rows."""
+    counters: dict[str, Counter] = {name: Counter() for name in FACET_NAMES}
+    for category, opd_slug, opd_name, code, subtype, year, form in rows:
+        counters["category"][(category, category)] += 1
+        counters["opd"][(opd_slug, opd_name)] += 1
+        if code:
+            counters["subtype"][(code, subtype)] += 1
+        counters["year"][(str(year), str(year))] += 1
+        counters["format"][(form, form)] += 1
+    return _facets(counters)
+
+
+FACET_ROWS = 2500
+FACET_NAMES = ("category", "opd", "subtype", "year", "format")
+FACET_LIMITS = {"opd": 15, "subtype": 12, "year": 10}
+
+
+def _facets(counters: dict[str, Counter]) -> list[Facet]:
+    labels = {
+        "category": dict(Category.choices),
+        "format": dict(InformationItem.Format.choices),
+    }
+    facets = []
+    for name in FACET_NAMES:
+        items = counters[name].items()
+        if name == "year":
+            ordered = sorted(items, key=lambda kv: kv[0][0], reverse=True)
+        elif name in ("category", "format"):
+            ordered = sorted(items, key=lambda kv: kv[0][0])
+        else:
+            ordered = sorted(items, key=lambda kv: (-kv[1], kv[0][1]))
+        choices = [
+            (value, str(labels.get(name, {}).get(value, label)), count)
+            for (value, label), count in ordered[: FACET_LIMITS.get(name)]
+        ]
+        facets.append(Facet(name, choices))
+    return facets
+
+
+def _facets_in_database(queryset: QuerySet[InformationItem]) -> list[Facet]:
+    plain = queryset.order_by()
+    counters: dict[str, Counter] = {name: Counter() for name in FACET_NAMES}
+    for row in plain.values("category").annotate(n=Count("id")):
+        counters["category"][(row["category"], row["category"])] = row["n"]
+    for row in plain.values("opd__slug", "opd__short_name").annotate(n=Count("id")):
+        counters["opd"][(row["opd__slug"], row["opd__short_name"])] = row["n"]
+    for row in (
+        plain.exclude(subtype=None)
+        .values("subtype__code", "subtype__name")
+        .annotate(n=Count("id"))
+    ):
+        counters["subtype"][(row["subtype__code"], row["subtype__name"])] = row["n"]
+    for row in plain.values("year").annotate(n=Count("id")):
+        counters["year"][(str(row["year"]), str(row["year"]))] = row["n"]
+    for row in plain.values("format").annotate(n=Count("id")):
+        counters["format"][(row["format"], row["format"])] = row["n"]
+    return _facets(counters)
+
+
+def item_detail_queryset(user: Any) -> QuerySet[InformationItem]:
+    """One item with its files, decision and change log."""
+    return (
+        items_visible_to(user)
+        .select_related("opd", "subtype", "exclusion")
+        .prefetch_related(
+            "files",
+            Prefetch("changes", queryset=ItemChange.objects.select_related("actor")),
+        )
+    )
+
+
+def exclusion_register() -> QuerySet[ExclusionDecision]:
+    """The public DIK: decisions of published excluded items still in force."""
+    return (
+        ExclusionDecision.objects.filter(
+            item__status=InformationItem.Status.PUBLISHED,
+            item__category=Category.DIKECUALIKAN,
+        )
+        .select_related("item__opd")
+        .only(
+            "id",
+            "ground",
+            "ground_point",
+            "legal_basis",
+            "consequence",
+            "scope",
+            "redacted_summary",
+            "period_start",
+            "period_end",
+            "review_date",
+            "item__id",
+            "item__title",
+            "item__opd__slug",
+            "item__opd__name",
+        )
+        .order_by("item__opd__name", "item__title")
+    )
+
+
+def dip_items(*, opd: Opd | None = None) -> QuerySet[InformationItem]:
+    """The Daftar Informasi Publik: public items, grouped by category."""
+    queryset = (
+        InformationItem.objects.public()
+        .select_related("opd", "subtype")
+        .defer("extracted_text", "search_vector")
+        .order_by("opd__name", "category", "subtype__position", "title")
+    )
+    return queryset.filter(opd=opd) if opd else queryset
+
+
+@dataclass(frozen=True)
+class OpdFreshness:
+    """Periodic items of one OPD that fall due soon or are overdue."""
+
+    opd: Opd
+    due: int
+    overdue: int
+
+
+def freshness_by_opd(
+    user: Any, today: datetime.date | None = None
+) -> list[OpdFreshness]:
+    """Due and overdue periodic items per OPD, for the OPDs ``user`` sees."""
+    today = today or timezone.localdate()
+    items = items_visible_to(user)
+    overdue = items.berkala_due_by(today - datetime.timedelta(days=1))
+    due_soon = items.berkala_needing_update(today).exclude(pk__in=overdue.values("pk"))
+    counts: dict[int, dict[str, int]] = {}
+    for key, queryset in (("overdue", overdue), ("due", due_soon)):
+        for row in queryset.order_by().values("opd").annotate(n=Count("id")):
+            counts.setdefault(row["opd"], {"due": 0, "overdue": 0})[key] = row["n"]
+    opds = Opd.objects.in_bulk(list(counts))
+    rows = [OpdFreshness(opds[pk], c["due"], c["overdue"]) for pk, c in counts.items()]
+    return sorted(rows, key=lambda r: (-r.overdue, -r.due, r.opd.name))
+
+
+def exclusions_due_for_opening(today: datetime.date | None = None):
+    """Excluded items whose period has ended and that nobody has opened yet."""
+    today = today or timezone.localdate()
+    return (
+        ExclusionDecision.objects.filter(period_end__lt=today, opened_at__isnull=True)
+        .filter(~Q(item__status=InformationItem.Status.WITHDRAWN))
+        .select_related("item__opd")
+        .order_by("period_end")
+    )
+
+
+def opds_with_items_due(today: datetime.date | None = None) -> list[int]:
+    """The ids of the OPDs that have periodic items due or overdue."""
+    today = today or timezone.localdate()
+    return list(
+        InformationItem.objects.berkala_needing_update(today)
+        .order_by()
+        .values_list("opd_id", flat=True)
+        .distinct()
+    )

@@ -1,0 +1,269 @@
+"""Demo information requests: a year of the register in every state.
+
+The history is replayed through the services, day by day as it would have
+happened, so every record is one the portal itself could have made.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import transaction
+from django.utils import timezone
+
+from opds.models import Opd, User
+from ppid.calendar.workdays import WorkingCalendar
+from ppid.catalogue.models import Category, InformationItem
+from ppid.requests import services as rs
+from ppid.requests.models import InformationRequest
+
+NAMES = [
+    "Siti Aminah",
+    "Budi Santoso",
+    "Dwi Lestari",
+    "Agus Prasetyo",
+    "Rina Wulandari",
+    "Eko Saputro",
+    "Nur Hidayah",
+    "Slamet Riyadi",
+    "Fitri Handayani",
+    "Joko Susilo",
+    "Wahyu Nugroho",
+    "Sri Rahayu",
+    "Teguh Wibowo",
+    "Ani Kurniasih",
+    "Bambang Sutrisno",
+    "Yuni Astuti",
+    "Heri Purnomo",
+    "Lina Marlina",
+    "Rudi Hartono",
+    "Endah Sulistyowati",
+]
+OCCUPATIONS = [
+    "Mahasiswa",
+    "Wiraswasta",
+    "Guru",
+    "Petani",
+    "Wartawan",
+    "Peneliti",
+    "Karyawan swasta",
+]
+TOPICS = [
+    ("Daftar penerima bantuan sosial desa tahun {year}", "Penelitian skripsi"),
+    (
+        "Rincian realisasi anggaran kegiatan {short} tahun {year}",
+        "Pengawasan anggaran oleh LSM",
+    ),
+    ("Dokumen perizinan usaha di Kecamatan Kalimanah", "Kepentingan usaha"),
+    ("Data jumlah kasus demam berdarah per kecamatan {year}", "Artikel berita"),
+    ("Salinan kontrak pengadaan jalan desa {year}", "Pengawasan masyarakat"),
+    ("Rencana kerja {short} tahun {year}", "Bahan diskusi warga"),
+    ("Laporan hasil pengawasan pasar tradisional", "Tugas kuliah"),
+    ("Daftar sekolah penerima dana BOS daerah {year}", "Penelitian"),
+]
+LEGAL_ENTITY = (
+    "badan_hukum",
+    "Yayasan Lentera Banyumas",
+    "AHU-0012345.AH.01.04.Tahun 2019",
+)
+
+
+def _nik(n: int) -> str:
+    day = 1 + n % 28 + (40 if n % 2 else 0)
+    return "3303{:02d}{:02d}{:02d}{:02d}{:04d}".format(
+        1 + n % 18, day, 1 + n % 12, 70 + n % 30, 1 + n
+    )
+
+
+@contextmanager
+def _as_of(day: datetime.date) -> Iterator[None]:
+    """Let the services see ``day`` as today while a step is replayed."""
+    original = rs.today
+    rs.today = lambda: day
+    try:
+        yield
+    finally:
+        rs.today = original
+
+
+def _working_day(calendar: WorkingCalendar, day: datetime.date) -> datetime.date:
+    while not calendar.is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+@transaction.atomic
+def seed_requests(count: int = 48, seed: int = 2026) -> int:
+    """Create the demo register unless it already holds requests."""
+    if InformationRequest.objects.exists():
+        return 0
+    rng = random.Random(seed)  # nosec B311 # demo data, not a secret
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=365)
+    calendar = WorkingCalendar(start, today + datetime.timedelta(days=60))
+    ppid = User.objects.get(username="ppid-utama")
+    atasan = User.objects.get(username="atasan-ppid")
+    opds = list(
+        Opd.objects.active().filter(admins__isnull=False).distinct().order_by("slug")
+    )
+    excluded = list(
+        InformationItem.objects.filter(
+            category=Category.DIKECUALIKAN, status=InformationItem.Status.PUBLISHED
+        ).select_related("exclusion", "opd")
+    )
+    created = 0
+    for n in range(count):
+        # Spread over the year; the last few are recent and still open.
+        age = int(365 * (1 - n / count)) if n < count - 8 else rng.randint(0, 12)
+        received = _working_day(calendar, today - datetime.timedelta(days=age))
+        opd = rng.choice(opds)
+        if n % 10 == 3 and excluded:
+            # To be refused, a request goes to the OPD whose DIK holds it.
+            opd = excluded[n % len(excluded)].opd
+        admin = opd.admins.first()
+        topic, purpose = TOPICS[n % len(TOPICS)]
+        kind, name, decree = (
+            LEGAL_ENTITY if n % 11 == 5 else ("perorangan", NAMES[n % len(NAMES)], "")
+        )
+        data = {
+            "requester_type": kind,
+            "full_name": name,
+            "nik": "" if decree else _nik(n),
+            "legal_entity_decree_no": decree,
+            "address": "Jl. Mayjend Sungkono No. {}, Purbalingga".format(n + 1),
+            "phone": "08{:010d}".format(1_200_000_000 + n),
+            # No e-mail: the demo would print a confirmation for every request.
+            "email": "",
+            "occupation": rng.choice(OCCUPATIONS),
+            "requested_information": topic.format(
+                year=received.year - 1, short=opd.short_name
+            ),
+            "purpose": purpose,
+            "access_method": "salinan",
+            "copy_format": "softcopy",
+            "delivery_method": "langsung" if n % 2 else "pos",
+            "opd": None,
+        }
+        paper = n % 4 == 0
+        with _as_of(received):
+            info_request, _code = rs.submit_request(
+                data=data,
+                by=ppid if paper else None,
+                channel="surat" if paper else "web",
+                received_on=received,
+            )
+        created += 1
+        _replay(
+            info_request, n, ppid, atasan, admin, opd, excluded, calendar, today, rng
+        )
+    return created
+
+
+def _replay(
+    info_request, n, ppid, atasan, admin, opd, excluded, calendar, today, rng
+) -> None:
+    """Take ``request`` as far as its age allows: routing, completeness,
+    perhaps an extension, the answer, closing and objections."""
+
+    def at(days: int) -> datetime.date:
+        return calendar.add(info_request.received_on, days)
+
+    def step(day: datetime.date, action, **kwargs) -> bool:
+        if day > today:
+            return False
+        with _as_of(day):
+            action(info_request=info_request, **kwargs)
+        info_request.refresh_from_db()
+        return True
+
+    if n % 13 == 7:
+        return  # a fresh web request nobody has touched yet
+    if not step(at(1), rs.route_request, by=ppid, opd=opd):
+        return
+    if n % 9 == 4:
+        step(at(2), rs.mark_incomplete, by=admin, reason="Lampirkan salinan KTP.")
+        if n % 2:
+            return  # still waiting for the requester
+    if not step(at(3), rs.mark_complete, by=admin):
+        return
+    if n % 5 == 2:
+        step(
+            at(8),
+            rs.extend_request,
+            by=admin,
+            reason="Data dihimpun dari beberapa bidang.",
+        )
+    late = n % 7 == 3
+    if late:
+        answer_day = at(19 if info_request.was_extended else 12)
+    else:
+        answer_day = at(6 + n % 4)
+    decision = _decision(n, excluded)
+    kwargs = {"decision": decision[0], "letter": _letter(decision[0]), **decision[1]}
+    if not step(answer_day, rs.answer_request, by=admin, **kwargs):
+        return
+    if n % 6 == 1 or decision[0] == "refused_excluded":
+        objected = calendar.add(info_request.answered_on, 5)
+        if objected > today:
+            return
+        with _as_of(objected):
+            objection = rs.file_objection(
+                info_request=info_request,
+                reason="a" if decision[0] == "refused_excluded" else "d",
+                description="Informasi yang diberikan tidak sesuai permintaan.",
+            )
+        answered = calendar.add(objected, 12)
+        if answered > today:
+            return
+        with _as_of(answered):
+            rs.answer_objection(
+                objection=objection,
+                by=atasan,
+                decision="upheld" if n % 2 else "overturned",
+                answer="Setelah memeriksa permohonan, Atasan PPID memutuskan sebagaimana terlampir.",
+            )
+        responded = calendar.add(answered, 5)
+        # A few requesters have not responded to the answer yet.
+        if responded <= today and n % 5 != 2:
+            with _as_of(responded):
+                rs.respond_to_objection_answer(
+                    objection=objection, accept=not (n % 4 == 1)
+                )
+    close_day = calendar.add(info_request.answered_on, 10)
+    # Some answered requests are left open, as a busy desk leaves them.
+    if (
+        close_day <= today
+        and n % 3
+        and not info_request.objections.filter(status="filed").exists()
+    ):
+        step(close_day, rs.close_request, by=admin)
+
+
+def _decision(n: int, excluded: list[InformationItem]) -> tuple[str, dict]:
+    kind = n % 10
+    if kind == 3 and excluded:
+        return "refused_excluded", {"excluded_item": excluded[n % len(excluded)]}
+    if kind == 5:
+        return "granted_partial", {
+            "redaction_notes": "NIK dan alamat penerima dihitamkan (Pasal 17 huruf h)."
+        }
+    if kind == 7:
+        return "not_controlled", {
+            "referred_body": "Badan Pusat Statistik Kabupaten Purbalingga"
+        }
+    if kind == 9:
+        return "not_documented", {}
+    return "granted_full", {}
+
+
+def _letter(decision: str) -> str:
+    return {
+        "granted_full": "Informasi yang Saudara minta kami berikan seluruhnya dan kami kirim lewat surel.",
+        "granted_partial": "Informasi kami berikan sebagian; bagian yang memuat data pribadi dihitamkan.",
+        "refused_excluded": "Permohonan tidak dapat dipenuhi karena informasi termasuk informasi yang dikecualikan.",
+        "not_controlled": "Informasi tidak berada di bawah penguasaan kami; silakan mengajukan ke badan publik yang menguasainya.",
+        "not_documented": "Informasi yang Saudara minta belum didokumentasikan.",
+    }.get(decision, "Pemberitahuan tertulis.")

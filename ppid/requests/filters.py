@@ -1,0 +1,57 @@
+"""The request register's FilterSet, one for the staff page and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from core.filters import IntegerFilter
+from opds.models import Opd
+from ppid.requests.models import Channel, InformationRequest
+
+Decision = InformationRequest.Decision
+
+
+class RequestFilterSet(django_filters.FilterSet):
+    """The register's filters, shared by the staff page and the API."""
+
+    status = django_filters.ChoiceFilter(
+        choices=InformationRequest.Status.choices, label=_("Status")
+    )
+    opd = django_filters.ModelChoiceFilter(
+        queryset=Opd.objects.all(), to_field_name="slug", label=_("OPD")
+    )
+    # Year 0 does not exist: the date lookup would fail on it.
+    year = IntegerFilter(
+        field_name="received_on__year", label=_("Year"), min_value=1, max_value=9999
+    )
+    decision = django_filters.ChoiceFilter(
+        choices=Decision.choices, label=_("Decision")
+    )
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
+    attention = django_filters.BooleanFilter(
+        method="filter_attention", label=_("Due within 2 working days or overdue")
+    )
+    q = django_filters.CharFilter(method="filter_q", label=_("Number or name"))
+
+    class Meta:
+        model = InformationRequest
+        fields = ["status", "opd", "year", "decision", "channel", "attention", "q"]
+
+    def filter_attention(
+        self, queryset: QuerySet[InformationRequest], name: str, value: bool | None
+    ) -> QuerySet[InformationRequest]:
+        from ppid.requests.services import due_soon_limit
+
+        if value:
+            return queryset.needing_attention(due_soon_limit())
+        return queryset
+
+    def filter_q(
+        self, queryset: QuerySet[InformationRequest], name: str, value: str
+    ) -> QuerySet[InformationRequest]:
+        value = value.strip()[:100]
+        return queryset.filter(
+            Q(registration_number__icontains=value) | Q(full_name__icontains=value)
+        )

@@ -1,0 +1,193 @@
+"""Forms of the request pages. Fields come from the models, so lengths and
+choices are declared once; the rules across fields live in the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import BootstrapFormMixin
+from opds.models import Opd
+from ppid.catalogue.forms import DATE, MultipleFileField
+from ppid.catalogue.models import InformationItem
+from ppid.requests.models import Channel, InformationRequest, Objection
+from ppid.requests.selectors import citable_exclusions
+from ppid.requests.services import REQUEST_FIELDS
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's errors on the form's fields, or above the form."""
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+class InformationRequestForm(BootstrapFormMixin, forms.ModelForm):
+    """The public request form (and the staff form for paper requests)."""
+
+    nik = forms.CharField(
+        label=_("NIK"),
+        max_length=32,
+        required=False,
+        help_text=_("16 digits, as on the KTP; stored encrypted and never published."),
+    )
+    identity_scan = forms.FileField(
+        label=_("Identity document (optional)"),
+        required=False,
+        help_text=_(
+            "A scan of the KTP or, for a legal entity, its deed (PDF or image)."
+        ),
+    )
+    # A field people never see; bots fill every field they find.
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = InformationRequest
+        fields = [f for f in REQUEST_FIELDS if f != "nik"]
+        widgets = {
+            "requested_information": forms.Textarea(attrs={"rows": 4}),
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "address": forms.TextInput(),
+        }
+
+    def __init__(self, *args: Any, staff: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["opd"].queryset = Opd.objects.filter(is_active=True).order_by(
+            "name"
+        )
+        self.fields["opd"].required = False
+        self.fields["opd"].label = _("Agency that holds the information (if known)")
+        order = ["requester_type", "full_name", "nik", *REQUEST_FIELDS[3:]]
+        if staff:
+            self.fields["channel"] = forms.ChoiceField(
+                label=_("Channel"),
+                choices=[c for c in Channel.choices if c[0] != Channel.WEB],
+            )
+            self.fields["received_on"] = forms.DateField(
+                label=_("Received on"), widget=DATE
+            )
+            order += ["channel", "received_on"]
+        self.order_fields([*order, "identity_scan"])
+        self.style_fields()
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise ValidationError(_("This form could not be sent."), code="honeypot")
+        return ""
+
+    def request_data(self) -> dict[str, Any]:
+        return {key: self.cleaned_data.get(key) for key in REQUEST_FIELDS}
+
+    def _post_clean(self) -> None:
+        # The service validates and saves; the model instance is never used.
+        pass
+
+
+class TrackingForm(BootstrapFormMixin, forms.Form):
+    registration_number = forms.CharField(
+        label=_("Registration number"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"placeholder": "PPID-PBG/2026/000123"}),
+    )
+    tracking_code = forms.CharField(label=_("Tracking code"), max_length=40)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
+class ObjectionForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Objection
+        fields = ["reason", "description"]
+        widgets = {
+            "reason": forms.RadioSelect,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, staff: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if staff:
+            self.fields["filed_on"] = forms.DateField(label=_("Filed on"), widget=DATE)
+            self.fields["channel"] = forms.ChoiceField(
+                label=_("Channel"), choices=Channel.choices
+            )
+        self.style_fields()
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class ReasonForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
+class RouteForm(BootstrapFormMixin, forms.Form):
+    opd = forms.ModelChoiceField(
+        label=_("Route to"),
+        queryset=Opd.objects.filter(is_active=True).order_by("name"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
+class AnswerForm(BootstrapFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=InformationRequest.Decision.choices
+    )
+    letter = forms.CharField(
+        label=_("Written notice"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    files = MultipleFileField(label=_("Files"), required=False)
+    redaction_notes = forms.CharField(
+        label=_("What was blacked out and why"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    excluded_item = forms.ModelChoiceField(
+        label=_("DIK entry"),
+        queryset=InformationItem.objects.none(),
+        required=False,
+    )
+    referred_body = forms.CharField(
+        label=_("Public body that holds it"), max_length=200, required=False
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["excluded_item"].queryset = citable_exclusions(user)
+        self.style_fields()
+
+
+class ObjectionAnswerForm(BootstrapFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=Objection.Decision.choices
+    )
+    answer = forms.CharField(
+        label=_("Answer"), max_length=20000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()

@@ -1,0 +1,476 @@
+"""Information requests (permohonan), objections (keberatan) and disputes
+(sengketa) under UU 14/2008 Pasal 22 and 35-37, with their legal clocks.
+
+Deadlines are stored as dates so staff pages can filter and sort on them;
+they are computed on the working-day calendar by ``ppid.requests.services``
+and computed again when the calendar's overrides change.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from opds.models import Opd
+from ppid.catalogue.models import ExclusionDecision, InformationItem
+
+
+class RegisterCounter(models.Model):
+    """The last number given in one register in one year.
+
+    Numbers are gapless and in order of registration, as a paper register
+    book is; the row is locked while a number is taken.
+    """
+
+    class Register(models.TextChoices):
+        REQUEST = "request", _("Requests")
+        OBJECTION = "objection", _("Objections")
+
+    register = models.CharField(_("register"), max_length=20, choices=Register.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("register counter")
+        verbose_name_plural = _("register counters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["register", "year"], name="ppid_register_counter_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return "{} {}: {}".format(self.register, self.year, self.last)
+
+
+class RequesterType(models.TextChoices):
+    PERORANGAN = "perorangan", _("Individual")
+    KELOMPOK = "kelompok", _("Group of people")
+    BADAN_HUKUM = "badan_hukum", _("Legal entity")
+
+
+class AccessMethod(models.TextChoices):
+    MELIHAT = "melihat", _("See, read, listen to or take notes")
+    SALINAN = "salinan", _("Get a copy")
+
+
+class CopyFormat(models.TextChoices):
+    SOFTCOPY = "softcopy", _("Softcopy")
+    HARDCOPY = "hardcopy", _("Hardcopy")
+
+
+class DeliveryMethod(models.TextChoices):
+    LANGSUNG = "langsung", _("Collect in person")
+    KURIR = "kurir", _("Courier")
+    POS = "pos", _("Post")
+    FAKSIMILI = "faksimili", _("Fax")
+    EMAIL = "email", _("E-mail")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Website")
+    LANGSUNG = "langsung", _("In person")
+    SURAT = "surat", _("Letter")
+    EMAIL = "email", _("E-mail")
+    TELEPON = "telepon", _("Telephone")
+
+
+class InformationRequestQuerySet(models.QuerySet["InformationRequest"]):
+    def open(self) -> InformationRequestQuerySet:
+        """Requests still waiting for their written answer."""
+        return self.exclude(
+            status__in=[
+                InformationRequest.Status.ANSWERED,
+                InformationRequest.Status.CLOSED,
+            ]
+        )
+
+    def needing_attention(self, soon: datetime.date) -> InformationRequestQuerySet:
+        """Open requests due by ``soon`` (2 working days ahead) or overdue."""
+        return self.open().filter(answer_due_on__lte=soon)
+
+
+# Text limits: every free-text field has one, so nobody fills the register
+# with megabytes through the public form.
+NAME_MAX = 200
+SHORT_MAX = 200
+LONG_MAX = 4000
+
+
+class InformationRequest(models.Model):
+    """A request for public information and its written answer (UU Pasal 22)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        REGISTERED = "registered", _("Registered")
+        INCOMPLETE = "incomplete", _("Incomplete")
+        IN_PROCESS = "in_process", _("In process")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
+
+    class Decision(models.TextChoices):
+        GRANTED_FULL = "granted_full", _("Granted in full")
+        GRANTED_PARTIAL = "granted_partial", _("Granted in part")
+        REFUSED_EXCLUDED = "refused_excluded", _("Refused: excluded information")
+        NOT_CONTROLLED = "not_controlled", _("Not held by this public body")
+        NOT_DOCUMENTED = "not_documented", _("Not yet held or documented")
+        INCOMPLETE_REQUEST = (
+            "incomplete_request",
+            _("Request does not meet the requirements"),
+        )
+
+    registration_number = models.CharField(
+        _("registration number"), max_length=32, unique=True, editable=False
+    )
+    tracking_code_hash = models.CharField(
+        _("tracking code (hashed)"), max_length=64, editable=False
+    )
+    requester_type = models.CharField(
+        _("requester type"), max_length=20, choices=RequesterType.choices
+    )
+    full_name = models.CharField(_("full name"), max_length=NAME_MAX)
+    nik_encrypted = models.TextField(_("NIK (encrypted)"), blank=True, editable=False)
+    nik_masked = models.CharField(_("NIK"), max_length=16, blank=True, editable=False)
+    legal_entity_decree_no = models.CharField(
+        _("legal entity decree number"), max_length=SHORT_MAX, blank=True
+    )
+    address = models.CharField(_("address"), max_length=500)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    occupation = models.CharField(_("occupation"), max_length=SHORT_MAX, blank=True)
+    requested_information = models.TextField(
+        _("information requested"), max_length=LONG_MAX
+    )
+    purpose = models.TextField(_("purpose"), max_length=LONG_MAX)
+    access_method = models.CharField(
+        _("how to obtain it"), max_length=20, choices=AccessMethod.choices
+    )
+    copy_format = models.CharField(
+        _("copy format"), max_length=20, choices=CopyFormat.choices, blank=True
+    )
+    delivery_method = models.CharField(
+        _("delivery"), max_length=20, choices=DeliveryMethod.choices
+    )
+    opd = models.ForeignKey(
+        Opd,
+        verbose_name=_("OPD"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="information_requests",
+        help_text=_("The agency asked, or the one PPID Utama routed it to."),
+    )
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB
+    )
+    received_on = models.DateField(_("received on"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
+
+    # The legal clock (UU Pasal 22(7)-(8)): from receipt.
+    due_on = models.DateField(_("answer due"), editable=False)
+    extended_due_on = models.DateField(
+        _("answer due after extension"), null=True, blank=True, editable=False
+    )
+    answer_due_on = models.DateField(
+        _("answer due (in force)"),
+        editable=False,
+        db_index=True,
+        help_text=_("The extended date once extended, else the first."),
+    )
+    extended_on = models.DateField(_("extended on"), null=True, blank=True)
+    extension_reason = models.TextField(
+        _("reason for the extension"), max_length=LONG_MAX, blank=True
+    )
+    # The local clock (Perbup Purbalingga 31/2022): completeness checked
+    # within 3 working days, then 10 working days from completeness.
+    completeness_due_on = models.DateField(_("completeness check due"), editable=False)
+    completed_on = models.DateField(_("declared complete on"), null=True, blank=True)
+    local_due_on = models.DateField(
+        _("answer due (Perbup 31/2022)"), null=True, blank=True, editable=False
+    )
+    incomplete_reason = models.TextField(
+        _("what is missing"), max_length=LONG_MAX, blank=True
+    )
+
+    decision = models.CharField(
+        _("decision"), max_length=30, choices=Decision.choices, blank=True
+    )
+    answer_letter = models.TextField(_("written notice"), max_length=20000, blank=True)
+    redaction_notes = models.TextField(
+        _("what was blacked out and why"), max_length=LONG_MAX, blank=True
+    )
+    exclusion_ground = models.CharField(
+        _("Pasal 17 ground"),
+        max_length=1,
+        choices=ExclusionDecision.Ground.choices,
+        blank=True,
+    )
+    excluded_item = models.ForeignKey(
+        InformationItem,
+        verbose_name=_("DIK entry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="refused_requests",
+    )
+    referred_body = models.CharField(
+        _("public body that holds it"), max_length=SHORT_MAX, blank=True
+    )
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    objects = InformationRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("information request")
+        verbose_name_plural = _("information requests")
+        ordering = ["-received_on", "-id"]
+        indexes = [models.Index(fields=["status", "answer_due_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision="") | Q(answered_on__isnull=False),
+                name="ppid_request_decision_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.registration_number
+
+    def get_absolute_url(self) -> str:
+        return reverse("ppid:request-staff-detail", kwargs={"number": self.url_key})
+
+    @property
+    def url_key(self) -> str:
+        """The registration number without its slashes, for URLs."""
+        return self.registration_number.replace("/", "-")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (self.Status.ANSWERED, self.Status.CLOSED)
+
+    @property
+    def was_extended(self) -> bool:
+        return self.extended_on is not None
+
+    def answered_on_time(self) -> bool | None:
+        """Whether the written answer came within the deadline in force."""
+        if self.answered_on is None:
+            return None
+        return self.answered_on <= self.answer_due_on
+
+
+def request_file_path(instance: RequestFile, filename: str) -> str:
+    # Private folder, generated name: identity scans must never be guessable.
+    extension = PurePosixPath(filename).suffix.lower()
+    return "requests/{}{}".format(uuid.uuid4().hex, extension)
+
+
+class RequestFile(models.Model):
+    """A file of a request: the requester's identity scan or the answer's files."""
+
+    class Kind(models.TextChoices):
+        IDENTITY = "identity", _("Identity document")
+        ANSWER = "answer", _("Answer")
+        OBJECTION_ANSWER = "objection_answer", _("Answer to an objection")
+
+    request = models.ForeignKey(
+        InformationRequest,
+        verbose_name=_("information request"),
+        on_delete=models.CASCADE,
+        related_name="files",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=request_file_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("request file")
+        verbose_name_plural = _("request files")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class RequestEvent(models.Model):
+    """One step in the life of a request or its objection. Never edited."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        REGISTERED = "registered", _("Registered")
+        ROUTED = "routed", _("Routed to an OPD")
+        INCOMPLETE = "incomplete", _("Declared incomplete")
+        COMPLETED = "completed", _("Declared complete")
+        EXTENDED = "extended", _("Deadline extended")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
+        OBJECTION_FILED = "objection_filed", _("Objection filed")
+        OBJECTION_ANSWERED = "objection_answered", _("Objection answered")
+        OBJECTION_ACCEPTED = "objection_accepted", _("Requester accepted the answer")
+        DISPUTE_FILED = "dispute_filed", _("Dispute taken to the Komisi Informasi")
+        IDENTITY_DELETED = "identity_deleted", _("Identity document deleted")
+        DEADLINES_RECOMPUTED = "deadlines_recomputed", _("Deadlines recomputed")
+
+    request = models.ForeignKey(
+        InformationRequest,
+        verbose_name=_("information request"),
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    note = models.TextField(_("note"), blank=True)
+    is_public = models.BooleanField(
+        _("shown to the requester"),
+        default=True,
+        help_text=_("Internal steps such as routing stay on the staff pages."),
+    )
+
+    class Meta:
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return "{} {}".format(self.request_id, self.action)
+
+
+class Objection(models.Model):
+    """An objection to the Atasan PPID (UU Pasal 35-36)."""
+
+    class Reason(models.TextChoices):
+        A = "a", _("a. the request was refused under an exclusion (Pasal 17)")
+        B = "b", _("b. periodic information was not provided (Pasal 9)")
+        C = "c", _("c. the request was not responded to")
+        D = "d", _("d. the response was not what was asked for")
+        E = "e", _("e. the request was not fulfilled")
+        F = "f", _("f. an unreasonable fee was charged")
+        G = "g", _("g. the information came later than the law allows")
+
+    class Status(models.TextChoices):
+        FILED = "filed", _("Filed")
+        ANSWERED = "answered", _("Answered")
+        ACCEPTED = "accepted", _("Accepted by the requester")
+        DISPUTED = "disputed", _("Taken to the Komisi Informasi")
+
+    class Decision(models.TextChoices):
+        UPHELD = "upheld", _("The PPID's answer is upheld")
+        OVERTURNED = "overturned", _("The objection is granted; the PPID must comply")
+
+    objection_number = models.CharField(
+        _("objection number"), max_length=32, unique=True, editable=False
+    )
+    request = models.ForeignKey(
+        InformationRequest,
+        verbose_name=_("information request"),
+        on_delete=models.CASCADE,
+        related_name="objections",
+    )
+    reason = models.CharField(_("ground"), max_length=1, choices=Reason.choices)
+    description = models.TextField(_("description"), max_length=LONG_MAX)
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB
+    )
+    filed_on = models.DateField(_("filed on"))
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Staff who recorded an objection made on paper."),
+    )
+    due_on = models.DateField(_("answer due"), editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.FILED
+    )
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=Decision.choices, blank=True
+    )
+    answer = models.TextField(_("answer"), max_length=20000, blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    responded_on = models.DateField(_("requester responded on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["-filed_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.objection_number
+
+    @property
+    def url_key(self) -> str:
+        return self.objection_number.replace("/", "-")
+
+
+class Dispute(models.Model):
+    """A dispute taken to the Komisi Informasi after an objection (UU Pasal 37)."""
+
+    objection = models.OneToOneField(
+        Objection,
+        verbose_name=_("objection"),
+        on_delete=models.CASCADE,
+        related_name="dispute",
+    )
+    filed_on = models.DateField(_("filed with the Komisi Informasi on"))
+    filing_deadline = models.DateField(_("filing deadline"), editable=False)
+    ki_register_number = models.CharField(
+        _("Komisi Informasi register number"), max_length=SHORT_MAX, blank=True
+    )
+    outcome = models.TextField(_("outcome"), max_length=LONG_MAX, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+
+    def __str__(self) -> str:
+        return "{} (KI)".format(self.objection.objection_number)

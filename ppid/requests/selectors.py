@@ -1,0 +1,166 @@
+"""Reads of the request register: the staff list, its export, the yearly
+statistics and the report built from them."""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from opds import permissions as perms
+from opds.models import Opd
+from opds.permissions import requests_visible_to
+from ppid.calendar.workdays import WorkingCalendar
+from ppid.catalogue.models import Category, InformationItem
+from ppid.requests.filters import RequestFilterSet
+from ppid.requests.models import InformationRequest
+
+Decision = InformationRequest.Decision
+
+
+def register_queryset(user: Any) -> QuerySet[InformationRequest]:
+    """The requests ``user`` may see, with what a register row shows."""
+    return (
+        requests_visible_to(user)
+        .select_related("opd")
+        .annotate(objection_count=Count("objections"))
+        .order_by("-received_on", "-id")
+    )
+
+
+def register_filter(*, user: Any, filters: Mapping[str, Any]) -> RequestFilterSet:
+    return RequestFilterSet(filters, queryset=register_queryset(user))
+
+
+def request_detail(user: Any, number: str) -> InformationRequest | None:
+    from ppid.requests.services import request_by_number
+
+    found = request_by_number(number)
+    if found is None or not requests_visible_to(user).filter(pk=found.pk).exists():
+        return None
+    return (
+        InformationRequest.objects.select_related("opd", "excluded_item", "answered_by")
+        .prefetch_related("events__actor", "files", "objections")
+        .get(pk=found.pk)
+    )
+
+
+# --- Statistics ------------------------------------------------------------------
+
+
+def parse_year(value: Any) -> int:
+    """A year the register could hold, else the current one."""
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+def opd_from(slug: Any) -> Opd | None:
+    """The OPD of a ``?opd=`` filter; an unknown slug filters nothing."""
+    return Opd.objects.filter(slug=slug).first() if slug else None
+
+
+def _figures(rows: list[dict], calendar: WorkingCalendar, today: datetime.date) -> dict:
+    decisions = Counter(row["decision"] for row in rows if row["decision"])
+    answered = [row for row in rows if row["answered_on"]]
+    on_time = sum(1 for row in answered if row["answered_on"] <= row["answer_due_on"])
+    # Unanswered requests past their deadline are late too.
+    late = (len(answered) - on_time) + sum(
+        1 for row in rows if not row["answered_on"] and row["answer_due_on"] < today
+    )
+    days = [
+        calendar.count_between(row["received_on"], row["answered_on"])
+        for row in answered
+    ]
+    return {
+        "total": len(rows),
+        "granted_full": decisions[Decision.GRANTED_FULL],
+        "granted_partial": decisions[Decision.GRANTED_PARTIAL],
+        "refused": decisions[Decision.REFUSED_EXCLUDED]
+        + decisions[Decision.INCOMPLETE_REQUEST],
+        "refused_excluded": decisions[Decision.REFUSED_EXCLUDED],
+        "refused_incomplete": decisions[Decision.INCOMPLETE_REQUEST],
+        "not_controlled": decisions[Decision.NOT_CONTROLLED],
+        "not_documented": decisions[Decision.NOT_DOCUMENTED],
+        "pending": len(rows) - len(answered),
+        "on_time": on_time,
+        "late": late,
+        "median_working_days": statistics.median(days) if days else None,
+        "objections": sum(row["objection_total"] for row in rows),
+        "refusal_grounds": dict(
+            sorted(
+                Counter(
+                    row["exclusion_ground"] for row in rows if row["exclusion_ground"]
+                ).items()
+            )
+        ),
+    }
+
+
+def request_statistics(year: int, opd: Opd | None = None) -> dict:
+    """The figures of the year's requests (by date of receipt), in all and per OPD.
+
+    Two queries whatever the number of OPDs: the year's rows, then the OPD
+    names.
+    """
+    queryset = InformationRequest.objects.filter(received_on__year=year)
+    if opd is not None:
+        queryset = queryset.filter(opd=opd)
+    rows = list(
+        queryset.annotate(objection_total=Count("objections")).values(
+            "opd_id",
+            "decision",
+            "received_on",
+            "answered_on",
+            "answer_due_on",
+            "exclusion_ground",
+            "objection_total",
+        )
+    )
+    today = timezone.localdate()
+    calendar = WorkingCalendar(
+        datetime.date(year, 1, 1), datetime.date(year + 1, 3, 31)
+    )
+    by_opd: dict[int | None, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_opd[row["opd_id"]].append(row)
+    opds = {
+        pk: (slug, name)
+        for pk, slug, name in Opd.objects.filter(
+            pk__in=[k for k in by_opd if k]
+        ).values_list("pk", "slug", "name")
+    }
+    per_opd = []
+    for opd_id, opd_rows in by_opd.items():
+        slug, name = opds.get(opd_id, (None, str(_("Not yet routed"))))
+        entry = {
+            "opd": slug,
+            "name": name,
+            **_figures(opd_rows, calendar, today),
+        }
+        per_opd.append(entry)
+    per_opd.sort(key=lambda e: (-e["total"], e["name"]))
+    return {"year": year, **_figures(rows, calendar, today), "by_opd": per_opd}
+
+
+def years_with_requests() -> list[int]:
+    years = InformationRequest.objects.dates("received_on", "year", order="DESC")
+    return [d.year for d in years] or [timezone.localdate().year]
+
+
+def citable_exclusions(user: Any) -> Any:
+    """Published DIK entries ``user`` may cite in a refusal."""
+    items = InformationItem.objects.filter(
+        category=Category.DIKECUALIKAN, status=InformationItem.Status.PUBLISHED
+    ).select_related("opd")
+    if not perms.can_route_requests(user):
+        items = items.filter(opd_id=getattr(user, "opd_id", None))
+    return items.order_by("opd__name", "title")

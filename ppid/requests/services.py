@@ -1,0 +1,998 @@
+"""Writes of information requests, objections and disputes.
+
+Every step checks who may take it and in which state, records an event,
+and either happens entirely or not at all: a refused step raises
+``PermissionDenied`` or a ``ValidationError`` naming the field, and leaves
+the database and the file storage as they were.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.db import lock_row
+from core.files import stored_files_removed_on_error
+from opds import audit
+from opds import permissions as perms
+from opds.models import AuditEvent, Opd, User
+from ppid.calendar.workdays import WorkingCalendar
+from ppid.catalogue.models import Category, InformationItem
+from ppid.requests import personal_data
+from ppid.requests.models import (
+    AccessMethod,
+    Channel,
+    DeliveryMethod,
+    Dispute,
+    InformationRequest,
+    Objection,
+    RegisterCounter,
+    RequesterType,
+    RequestEvent,
+    RequestFile,
+)
+from ppid.uploads import CleanUpload, clean_uploads
+
+Status = InformationRequest.Status
+Decision = InformationRequest.Decision
+Action = RequestEvent.Action
+
+# UU 14/2008: Pasal 22(7) and (8), 36(1) and (2), 37(2); Perbup 31/2022.
+ANSWER_DAYS = 10
+EXTENSION_DAYS = 7
+COMPLETENESS_DAYS = 3
+LOCAL_ANSWER_DAYS = 10
+OBJECTION_FILING_DAYS = 30
+OBJECTION_ANSWER_DAYS = 30
+DISPUTE_FILING_DAYS = 14
+MAX_ANSWER_FILES = 10
+
+REQUEST_FIELDS = (
+    "requester_type",
+    "full_name",
+    "nik",
+    "legal_entity_decree_no",
+    "address",
+    "phone",
+    "email",
+    "occupation",
+    "requested_information",
+    "purpose",
+    "access_method",
+    "copy_format",
+    "delivery_method",
+    "opd",
+)
+OPEN_STATUSES = (
+    Status.SUBMITTED,
+    Status.REGISTERED,
+    Status.INCOMPLETE,
+    Status.IN_PROCESS,
+)
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _refuse(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("You may not do this for this request."))
+
+
+def _wrong_state(info_request: InformationRequest) -> ValidationError:
+    return ValidationError(
+        {
+            "status": _("Not possible while the request is “%(status)s”.")
+            % {"status": info_request.get_status_display()}
+        },
+        code="wrong_state",
+    )
+
+
+def _require_state(info_request: InformationRequest, *allowed: str) -> None:
+    if info_request.status not in allowed:
+        raise _wrong_state(info_request)
+
+
+def _event(
+    info_request: InformationRequest,
+    by: User | None,
+    action: str,
+    note: str = "",
+    *,
+    public: bool = True,
+) -> RequestEvent:
+    return RequestEvent.objects.create(
+        request=info_request,
+        actor=by if by is not None and by.is_authenticated else None,
+        action=action,
+        note=note,
+        is_public=public,
+    )
+
+
+def _next_number(register: str, year: int) -> int:
+    counter, _created = RegisterCounter.objects.get_or_create(
+        register=register, year=year
+    )
+    counter = RegisterCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+# --- Deadlines ---------------------------------------------------------------
+
+
+def compute_deadlines(info_request: InformationRequest) -> None:
+    """Set the stored due dates of ``request`` from its dates (not saved).
+
+    Both clocks skip the day the thing happened: the N-th working day after
+    receipt, after completeness, after the first deadline.
+    """
+    calendar = WorkingCalendar(info_request.received_on, info_request.received_on)
+    info_request.due_on = calendar.add(info_request.received_on, ANSWER_DAYS)
+    info_request.extended_due_on = (
+        calendar.add(info_request.due_on, EXTENSION_DAYS)
+        if info_request.extended_on
+        else None
+    )
+    info_request.answer_due_on = info_request.extended_due_on or info_request.due_on
+    info_request.completeness_due_on = calendar.add(
+        info_request.received_on, COMPLETENESS_DAYS
+    )
+    info_request.local_due_on = (
+        calendar.add(info_request.completed_on, LOCAL_ANSWER_DAYS)
+        if info_request.completed_on
+        else None
+    )
+
+
+DEADLINE_FIELDS = [
+    "due_on",
+    "extended_due_on",
+    "answer_due_on",
+    "completeness_due_on",
+    "local_due_on",
+]
+
+
+def recompute_open_deadlines() -> int:
+    """Recompute the due dates of open requests and objections after the
+    calendar's overrides change; return how many requests moved."""
+    moved = 0
+    with transaction.atomic():
+        for info_request in InformationRequest.objects.open().select_for_update():
+            before = [getattr(info_request, f) for f in DEADLINE_FIELDS]
+            compute_deadlines(info_request)
+            if before != [getattr(info_request, f) for f in DEADLINE_FIELDS]:
+                info_request.save(update_fields=DEADLINE_FIELDS)
+                _event(
+                    info_request,
+                    None,
+                    Action.DEADLINES_RECOMPUTED,
+                    _("The working-day calendar changed."),
+                )
+                moved += 1
+        for objection in Objection.objects.filter(status=Objection.Status.FILED):
+            due = WorkingCalendar(objection.filed_on, objection.filed_on).add(
+                objection.filed_on, OBJECTION_ANSWER_DAYS
+            )
+            if due != objection.due_on:
+                objection.due_on = due
+                objection.save(update_fields=["due_on"])
+    return moved
+
+
+def due_soon_limit(day: datetime.date | None = None) -> datetime.date:
+    """Requests due on or before this date need attention now."""
+    day = day or today()
+    ahead = settings.PPID_REQUEST_DUE_SOON_WORKING_DAYS
+    # Loaded once over a range that holds the working days ahead.
+    return WorkingCalendar(day, day + datetime.timedelta(days=ahead * 3 + 60)).add(
+        day, ahead
+    )
+
+
+# --- Files -------------------------------------------------------------------
+
+
+def _store(
+    info_request: InformationRequest,
+    kind: str,
+    cleaned: list[CleanUpload],
+    names: list[str],
+) -> None:
+    for upload in cleaned:
+        record = RequestFile(
+            request=info_request,
+            kind=kind,
+            original_name=upload.original_name,
+            content_type=upload.content_type,
+            size=upload.size,
+            sha256=upload.sha256,
+        )
+        record.file.save(
+            "berkas.{}".format(upload.extension),
+            ContentFile(upload.content),
+            save=False,
+        )
+        names.append(record.file.name)
+        record.save()
+
+
+# --- Requests ----------------------------------------------------------------
+
+
+def _clean_request_data(data: Mapping[str, Any], errors: dict[str, Any]) -> dict:
+    unknown = set(data) - set(REQUEST_FIELDS)
+    if unknown:
+        raise ValueError("unknown request fields: {}".format(sorted(unknown)))
+    cleaned: dict[str, Any] = {}
+    for key in REQUEST_FIELDS:
+        value = data.get(key)
+        if key != "opd":
+            value = "" if value is None else str(value).strip()
+        cleaned[key] = value
+    for key in REQUEST_FIELDS:
+        limit = getattr(_field(key), "max_length", None)
+        if limit and isinstance(cleaned[key], str) and len(cleaned[key]) > limit:
+            errors[key] = _("At most %(limit)s characters.") % {"limit": limit}
+    required = ["requester_type", "full_name", "address", "requested_information"]
+    required += ["purpose", "access_method", "delivery_method"]
+    for key in required:
+        if not cleaned.get(key):
+            errors[key] = _("This field is required.")
+    kind = cleaned.get("requester_type")
+    nik = cleaned.get("nik") or ""
+    if kind == RequesterType.BADAN_HUKUM and not cleaned.get("legal_entity_decree_no"):
+        errors["legal_entity_decree_no"] = _(
+            "A legal entity gives the number of its decree of legal status."
+        )
+    if kind in (RequesterType.PERORANGAN, RequesterType.KELOMPOK) and not nik:
+        errors["nik"] = _("An individual or a group gives the NIK from the KTP.")
+    if nik:
+        try:
+            cleaned["nik"] = personal_data.clean_nik(nik)
+        except ValidationError as exc:
+            errors["nik"] = exc.messages
+    if cleaned.get("access_method") == AccessMethod.SALINAN and not cleaned.get(
+        "copy_format"
+    ):
+        errors["copy_format"] = _("Say whether the copy should be soft or hard.")
+    if cleaned.get("access_method") == AccessMethod.MELIHAT:
+        cleaned["copy_format"] = ""
+    if cleaned.get("delivery_method") == DeliveryMethod.EMAIL and not cleaned.get(
+        "email"
+    ):
+        errors["email"] = _("Delivery by e-mail needs an e-mail address.")
+    opd = cleaned.get("opd")
+    if opd is not None and not (isinstance(opd, Opd) and opd.is_active):
+        errors["opd"] = _("Choose an existing agency.")
+    return cleaned
+
+
+def _field(name: str) -> Any:
+    try:
+        return InformationRequest._meta.get_field(name)
+    except FieldDoesNotExist:  # the NIK is stored under another name
+        return None
+
+
+def submit_request(
+    *,
+    data: Mapping[str, Any],
+    identity_scan: UploadedFile | None = None,
+    by: User | None = None,
+    channel: str = Channel.WEB,
+    received_on: datetime.date | None = None,
+) -> tuple[InformationRequest, str]:
+    """Register a new request; return it and its tracking code (given once).
+
+    A citizen's request arrives through the web on the day it is sent.
+    Staff record requests received on paper, by e-mail, by telephone or in
+    person, with the real date of receipt; the clocks run from that date.
+    """
+    staff = by is not None and perms.can_record_requests(by)
+    if by is not None and by.is_authenticated and not staff:
+        raise PermissionDenied(_("You may not do this for this request."))
+    errors: dict[str, Any] = {}
+    cleaned = _clean_request_data(data, errors)
+    if not staff:
+        channel, received_on = Channel.WEB, None
+    elif by.role == User.Role.OPD_ADMIN:
+        # A PPID Pelaksana records what reached its own OPD.
+        cleaned["opd"] = by.opd
+    if channel not in Channel.values:
+        errors["channel"] = _("Choose a channel from the list.")
+    received_on = received_on or today()
+    if received_on > today():
+        errors["received_on"] = _("The date of receipt cannot be in the future.")
+    scan = []
+    if identity_scan is not None:
+        try:
+            scan = clean_uploads([identity_scan], "identity_scan")
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    nik = cleaned.pop("nik") or ""
+    code = personal_data.new_tracking_code()
+    with stored_files_removed_on_error() as names, transaction.atomic():
+        info_request = InformationRequest(
+            **cleaned,
+            nik_encrypted=personal_data.encrypt(nik) if nik else "",
+            nik_masked=personal_data.mask_nik(nik) if nik else "",
+            tracking_code_hash=personal_data.hash_tracking_code(code),
+            channel=channel,
+            received_on=received_on,
+            recorded_by=by if staff else None,
+            status=Status.REGISTERED if staff else Status.SUBMITTED,
+        )
+        number = _next_number(RegisterCounter.Register.REQUEST, received_on.year)
+        info_request.registration_number = "PPID-PBG/{}/{:06d}".format(
+            received_on.year, number
+        )
+        compute_deadlines(info_request)
+        info_request.save()
+        _store(info_request, RequestFile.Kind.IDENTITY, scan, names)
+        _event(
+            info_request,
+            by if staff else None,
+            Action.SUBMITTED,
+            info_request.get_channel_display(),
+        )
+        if staff:
+            _event(info_request, by, Action.REGISTERED)
+        if info_request.email:
+            email = info_request.email
+            transaction.on_commit(
+                lambda: _send_confirmation(info_request.pk, email, code)
+            )
+    return info_request, code
+
+
+def _send_confirmation(request_id: int, email: str, code: str) -> None:
+    info_request = InformationRequest.objects.get(pk=request_id)
+    context = {"request": info_request, "code": code, "site_url": settings.SITE_URL}
+    send_mail(
+        _("Your information request %(number)s")
+        % {"number": info_request.registration_number},
+        render_to_string("ppid/email/request_received.txt", context),
+        None,
+        [email],
+        fail_silently=True,
+    )
+
+
+def find_by_code(number: str, code: str) -> InformationRequest | None:
+    """The request with this registration number, if the tracking code fits."""
+    info_request = request_by_number(number)
+    if info_request is None or not personal_data.tracking_code_matches(
+        code, info_request.tracking_code_hash
+    ):
+        return None
+    return info_request
+
+
+def _canonical_number(text: str) -> str:
+    """``PPID-PBG/2026/000123`` from that or from its URL form
+    ``PPID-PBG-2026-000123``."""
+    parts = [p for p in text.strip().upper().replace("/", "-").split("-") if p]
+    if len(parts) == 4 and parts[:2] == ["PPID", "PBG"]:
+        return "PPID-PBG/{}/{}".format(parts[2], parts[3])
+    return text.strip().upper()
+
+
+def canonical_objection_number(text: str) -> str:
+    text = (text or "").replace("\x00", "")
+    parts = [p for p in text.strip().upper().replace("/", "-").split("-") if p]
+    if len(parts) == 4 and parts[:2] == ["KEB", "PBG"]:
+        return "KEB-PBG/{}/{}".format(parts[2], parts[3])
+    return text.strip().upper()
+
+
+def request_by_number(number: str) -> InformationRequest | None:
+    if "\x00" in (number or ""):
+        return None  # PostgreSQL refuses NUL in a string
+    return InformationRequest.objects.filter(
+        registration_number=_canonical_number(number)
+    ).first()
+
+
+def register_request(
+    *, info_request: InformationRequest, by: User
+) -> InformationRequest:
+    """Enter a web request in the register (the PPID has read it)."""
+    _refuse(perms.can_process_request(by, info_request))
+    with transaction.atomic():
+        lock_row(info_request)
+        _require_state(info_request, Status.SUBMITTED)
+        info_request.status = Status.REGISTERED
+        info_request.save(update_fields=["status"])
+        _event(info_request, by, Action.REGISTERED)
+    return info_request
+
+
+def _register_first(info_request: InformationRequest, by: User) -> None:
+    # A step taken on a request nobody has registered registers it too.
+    if info_request.status == Status.SUBMITTED:
+        info_request.status = Status.REGISTERED
+        _event(info_request, by, Action.REGISTERED)
+
+
+def route_request(
+    *, info_request: InformationRequest, by: User, opd: Opd | None
+) -> InformationRequest:
+    """PPID Utama hands the request to the OPD that holds the information."""
+    _refuse(perms.can_route_requests(by))
+    if not isinstance(opd, Opd) or not opd.is_active:
+        raise ValidationError({"opd": _("Choose an existing agency.")})
+    with transaction.atomic():
+        lock_row(info_request)
+        _require_state(info_request, *OPEN_STATUSES)
+        _register_first(info_request, by)
+        info_request.opd = opd
+        info_request.save(update_fields=["status", "opd"])
+        _event(info_request, by, Action.ROUTED, opd.name, public=False)
+    return info_request
+
+
+def mark_incomplete(
+    *, info_request: InformationRequest, by: User, reason: str
+) -> InformationRequest:
+    """Tell the requester what is missing (Perbup 31/2022: within 3 working days)."""
+    _refuse(perms.can_process_request(by, info_request))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say what is missing.")})
+    with transaction.atomic():
+        lock_row(info_request)
+        _require_state(info_request, Status.SUBMITTED, Status.REGISTERED)
+        _register_first(info_request, by)
+        info_request.status = Status.INCOMPLETE
+        info_request.incomplete_reason = reason
+        info_request.save(update_fields=["status", "incomplete_reason"])
+        _event(info_request, by, Action.INCOMPLETE, reason)
+    return info_request
+
+
+def mark_complete(*, info_request: InformationRequest, by: User) -> InformationRequest:
+    """The request meets the requirements: the local 10-day clock starts."""
+    _refuse(perms.can_process_request(by, info_request))
+    with transaction.atomic():
+        lock_row(info_request)
+        _require_state(
+            info_request, Status.SUBMITTED, Status.REGISTERED, Status.INCOMPLETE
+        )
+        _register_first(info_request, by)
+        info_request.status = Status.IN_PROCESS
+        info_request.completed_on = max(today(), info_request.received_on)
+        compute_deadlines(info_request)
+        info_request.save(update_fields=["status", "completed_on", *DEADLINE_FIELDS])
+        _event(info_request, by, Action.COMPLETED)
+    return info_request
+
+
+def extend_request(
+    *, info_request: InformationRequest, by: User, reason: str
+) -> InformationRequest:
+    """Extend the answer deadline once by 7 working days (UU Pasal 22(8))."""
+    _refuse(perms.can_process_request(by, info_request))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("An extension needs a written reason.")})
+    with transaction.atomic():
+        lock_row(info_request)
+        _require_state(info_request, *OPEN_STATUSES)
+        if info_request.extended_on is not None:
+            raise ValidationError(
+                {"status": _("The deadline can be extended only once.")},
+                code="already_extended",
+            )
+        if today() > info_request.due_on:
+            raise ValidationError(
+                {
+                    "status": _(
+                        "The deadline of %(date)s has passed; it can no longer be extended."
+                    )
+                    % {"date": info_request.due_on.strftime("%d-%m-%Y")}
+                },
+                code="too_late",
+            )
+        _register_first(info_request, by)
+        info_request.extended_on = today()
+        info_request.extension_reason = reason
+        compute_deadlines(info_request)
+        info_request.save(
+            update_fields=[
+                "status",
+                "extended_on",
+                "extension_reason",
+                *DEADLINE_FIELDS,
+            ]
+        )
+        _event(info_request, by, Action.EXTENDED, reason)
+    return info_request
+
+
+def answer_request(
+    *,
+    info_request: InformationRequest,
+    by: User,
+    decision: str,
+    letter: str,
+    files: Iterable[UploadedFile] = (),
+    redaction_notes: str = "",
+    exclusion_ground: str = "",
+    excluded_item: InformationItem | None = None,
+    referred_body: str = "",
+) -> InformationRequest:
+    """Send the written notice (pemberitahuan tertulis, UU Pasal 22(7))."""
+    _refuse(perms.can_process_request(by, info_request))
+    errors: dict[str, Any] = {}
+    if decision not in Decision.values:
+        errors["decision"] = _("Choose a decision from the list.")
+    letter = (letter or "").strip()
+    if not letter:
+        errors["letter"] = _("The written notice cannot be empty.")
+    if decision == Decision.GRANTED_PARTIAL and not (redaction_notes or "").strip():
+        errors["redaction_notes"] = _(
+            "Say which parts were blacked out and on which ground."
+        )
+    if decision == Decision.REFUSED_EXCLUDED:
+        decided = getattr(excluded_item, "exclusion", None) if excluded_item else None
+        if (
+            excluded_item is None
+            or decided is None
+            or excluded_item.category != Category.DIKECUALIKAN
+            or excluded_item.status != InformationItem.Status.PUBLISHED
+            or not perms.can_cite_exclusion(by, excluded_item)
+        ):
+            errors["excluded_item"] = _(
+                "A refusal names a published entry of the excluded-information "
+                "register (DIK)."
+            )
+        elif exclusion_ground and exclusion_ground != decided.ground:
+            errors["exclusion_ground"] = _(
+                "The ground must be the one of the DIK entry (Pasal 17 letter %(ground)s)."
+            ) % {"ground": decided.ground}
+        else:
+            exclusion_ground = decided.ground
+    else:
+        excluded_item, exclusion_ground = None, ""
+    files = list(files)
+    if len(files) > MAX_ANSWER_FILES:
+        errors["files"] = _("An answer holds at most %(count)s files.") % {
+            "count": MAX_ANSWER_FILES
+        }
+    cleaned: list[CleanUpload] = []
+    if not errors.get("files"):
+        try:
+            cleaned = clean_uploads(files, "files")
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    with stored_files_removed_on_error() as names, transaction.atomic():
+        lock_row(info_request)
+        _require_state(info_request, *OPEN_STATUSES)
+        _register_first(info_request, by)
+        info_request.status = Status.ANSWERED
+        info_request.decision = decision
+        info_request.answer_letter = letter
+        info_request.redaction_notes = (
+            redaction_notes.strip() if decision == Decision.GRANTED_PARTIAL else ""
+        )
+        info_request.exclusion_ground = exclusion_ground
+        info_request.excluded_item = excluded_item
+        info_request.referred_body = (
+            (referred_body or "").strip() if decision == Decision.NOT_CONTROLLED else ""
+        )
+        info_request.answered_on = today()
+        info_request.answered_by = by
+        info_request.save()
+        _store(info_request, RequestFile.Kind.ANSWER, cleaned, names)
+        _event(info_request, by, Action.ANSWERED, info_request.get_decision_display())
+    return info_request
+
+
+def close_request(*, info_request: InformationRequest, by: User) -> InformationRequest:
+    """Close an answered request; an objection still open keeps it open."""
+    _refuse(perms.can_process_request(by, info_request))
+    with transaction.atomic():
+        lock_row(info_request)
+        _require_state(info_request, Status.ANSWERED)
+        if info_request.objections.filter(status=Objection.Status.FILED).exists():
+            raise ValidationError(
+                {
+                    "status": _(
+                        "An objection to this request is still awaiting its answer."
+                    )
+                },
+                code="objection_open",
+            )
+        info_request.status = Status.CLOSED
+        info_request.closed_on = today()
+        info_request.save(update_fields=["status", "closed_on"])
+        _event(info_request, by, Action.CLOSED)
+    return info_request
+
+
+# --- Objections and disputes ---------------------------------------------------
+
+
+def objection_window(
+    info_request: InformationRequest,
+) -> tuple[datetime.date, datetime.date] | None:
+    """From when to when an objection may be filed, or None if not yet.
+
+    The 30 working days (UU Pasal 36(1)) run from the day the reason for
+    objecting arose: the written answer, or the answer deadline passing
+    without one.
+    """
+    if info_request.answered_on:
+        start = end_from = info_request.answered_on
+    elif info_request.answer_due_on < today():
+        # The reason arises once the last day has passed without an answer.
+        end_from = info_request.answer_due_on
+        start = end_from + datetime.timedelta(days=1)
+    else:
+        return None
+    return start, WorkingCalendar(end_from, end_from).add(
+        end_from, OBJECTION_FILING_DAYS
+    )
+
+
+def file_objection(
+    *,
+    info_request: InformationRequest,
+    reason: str,
+    description: str,
+    by: User | None = None,
+    filed_on: datetime.date | None = None,
+    channel: str = Channel.WEB,
+) -> Objection:
+    """File an objection to the Atasan PPID.
+
+    The requester files with the tracking code (checked by the caller);
+    staff record a paper objection with its real date.
+    """
+    staff = by is not None and by.is_authenticated
+    if staff:
+        _refuse(perms.can_record_objection(by, info_request))
+    else:
+        filed_on, channel = None, Channel.WEB
+    filed_on = filed_on or today()
+    errors: dict[str, Any] = {}
+    if reason not in Objection.Reason.values:
+        errors["reason"] = _("Choose a ground from a to g (UU 14/2008 Pasal 35).")
+    description = (description or "").strip()
+    if not description:
+        errors["description"] = _("Describe why you object.")
+    if filed_on > today():
+        errors["filed_on"] = _("The date cannot be in the future.")
+    if channel not in Channel.values:
+        errors["channel"] = _("Choose a channel from the list.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        lock_row(info_request)
+        window = objection_window(info_request)
+        if window is None:
+            raise ValidationError(
+                {
+                    "reason": _(
+                        "An objection can be filed once the request is answered "
+                        "or its deadline (%(date)s) has passed."
+                    )
+                    % {"date": info_request.answer_due_on.strftime("%d-%m-%Y")}
+                },
+                code="too_early",
+            )
+        _require_within(
+            filed_on, window, _("The 30 working days to object ended on %(date)s.")
+        )
+        if info_request.objections.filter(status=Objection.Status.FILED).exists():
+            raise ValidationError(
+                {
+                    "reason": _(
+                        "An objection to this request is already awaiting its answer."
+                    )
+                },
+                code="objection_open",
+            )
+        earlier = info_request.objections.filter(reason=reason).first()
+        if earlier is not None:
+            # Objecting again on the same ground would restart the Atasan's
+            # clock and the 14 days to go to the Komisi Informasi.
+            raise ValidationError(
+                {
+                    "reason": _(
+                        "An objection on this ground was already filed (%(number)s)."
+                    )
+                    % {"number": earlier.objection_number}
+                },
+                code="same_ground",
+            )
+        number = _next_number(RegisterCounter.Register.OBJECTION, filed_on.year)
+        objection = Objection.objects.create(
+            objection_number="KEB-PBG/{}/{:06d}".format(filed_on.year, number),
+            request=info_request,
+            reason=reason,
+            description=description,
+            channel=channel,
+            filed_on=filed_on,
+            filed_by=by if staff else None,
+            due_on=WorkingCalendar(filed_on, filed_on).add(
+                filed_on, OBJECTION_ANSWER_DAYS
+            ),
+        )
+        _event(
+            info_request,
+            by if staff else None,
+            Action.OBJECTION_FILED,
+            "{} ({})".format(
+                objection.objection_number, objection.get_reason_display()
+            ),
+        )
+    return objection
+
+
+def _require_within(
+    day: datetime.date, window: tuple[datetime.date, datetime.date], late: str
+) -> None:
+    """``day`` must fall in ``window``; ``late`` names the end it passed."""
+    start, end = window
+    if day < start:
+        raise ValidationError(
+            {
+                "filed_on": _(
+                    "The date cannot be before %(date)s, when the period began."
+                )
+                % {"date": start.strftime("%d-%m-%Y")}
+            },
+            code="before_window",
+        )
+    if day > end:
+        raise ValidationError(
+            {"filed_on": late % {"date": end.strftime("%d-%m-%Y")}}, code="too_late"
+        )
+
+
+def answer_objection(
+    *, objection: Objection, by: User, decision: str, answer: str
+) -> Objection:
+    """The Atasan PPID's written answer (UU Pasal 36(2)-(3))."""
+    _refuse(perms.can_answer_objection(by, objection))
+    errors: dict[str, Any] = {}
+    if decision not in Objection.Decision.values:
+        errors["decision"] = _("Choose a decision from the list.")
+    answer = (answer or "").strip()
+    if not answer:
+        errors["answer"] = _(
+            "The answer gives its reasons in writing, especially when it upholds the PPID."
+        )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        lock_row(objection)
+        if objection.status != Objection.Status.FILED:
+            raise ValidationError(
+                {"status": _("This objection has already been answered.")},
+                code="wrong_state",
+            )
+        objection.status = Objection.Status.ANSWERED
+        objection.decision = decision
+        objection.answer = answer
+        objection.answered_on = today()
+        objection.answered_by = by
+        objection.save()
+        _event(
+            objection.request,
+            by,
+            Action.OBJECTION_ANSWERED,
+            "{}: {}".format(
+                objection.objection_number, objection.get_decision_display()
+            ),
+        )
+    return objection
+
+
+def dispute_window(objection: Objection) -> tuple[datetime.date, datetime.date] | None:
+    """The 14 working days to go to the Komisi Informasi (UU Pasal 37(2)):
+    from the Atasan's answer, or from its deadline passing without one."""
+    if objection.answered_on:
+        start = end_from = objection.answered_on
+    elif objection.due_on < today():
+        end_from = objection.due_on
+        start = end_from + datetime.timedelta(days=1)
+    else:
+        return None
+    return start, WorkingCalendar(end_from, end_from).add(end_from, DISPUTE_FILING_DAYS)
+
+
+def respond_to_objection_answer(
+    *,
+    objection: Objection,
+    accept: bool,
+    by: User | None = None,
+    filed_on: datetime.date | None = None,
+    ki_register_number: str = "",
+) -> Objection:
+    """The requester accepts the answer, or takes it to the Komisi Informasi."""
+    if by is not None and by.is_authenticated:
+        _refuse(perms.can_record_objection(by, objection.request))
+    else:
+        filed_on = None
+    filed_on = filed_on or today()
+    if filed_on > today():
+        raise ValidationError({"filed_on": _("The date cannot be in the future.")})
+    with transaction.atomic():
+        lock_row(objection)
+        if objection.status not in (Objection.Status.FILED, Objection.Status.ANSWERED):
+            raise ValidationError(
+                {"status": _("The response to this objection is already recorded.")},
+                code="wrong_state",
+            )
+        if accept:
+            if objection.status != Objection.Status.ANSWERED:
+                raise ValidationError(
+                    {"status": _("The objection has not been answered yet.")},
+                    code="wrong_state",
+                )
+            objection.status = Objection.Status.ACCEPTED
+            objection.responded_on = filed_on
+            objection.save(update_fields=["status", "responded_on"])
+            _event(
+                objection.request,
+                by,
+                Action.OBJECTION_ACCEPTED,
+                objection.objection_number,
+            )
+            return objection
+        window = dispute_window(objection)
+        if window is None:
+            raise ValidationError(
+                {
+                    "status": _(
+                        "A dispute can be filed once the objection is answered or its "
+                        "deadline (%(date)s) has passed."
+                    )
+                    % {"date": objection.due_on.strftime("%d-%m-%Y")}
+                },
+                code="too_early",
+            )
+        _require_within(
+            filed_on,
+            window,
+            _("The 14 working days to go to the Komisi Informasi ended on %(date)s."),
+        )
+        objection.status = Objection.Status.DISPUTED
+        objection.responded_on = filed_on
+        objection.save(update_fields=["status", "responded_on"])
+        Dispute.objects.create(
+            objection=objection,
+            filed_on=filed_on,
+            filing_deadline=window[1],
+            ki_register_number=(ki_register_number or "").strip()[:200],
+        )
+        _event(objection.request, by, Action.DISPUTE_FILED, objection.objection_number)
+    return objection
+
+
+# --- Digests -------------------------------------------------------------------
+
+
+def _attention_for(user: User) -> list[InformationRequest]:
+    limit = due_soon_limit()
+    return list(
+        perms.requests_visible_to(
+            user, InformationRequest.objects.needing_attention(limit)
+        )
+        .select_related("opd")
+        .order_by("answer_due_on", "id")
+    )
+
+
+def digest_recipients() -> list[int]:
+    """OPD admins with requests due soon or overdue, and PPID Utama if any are."""
+    limit = due_soon_limit()
+    flagged = InformationRequest.objects.needing_attention(limit)
+    if not flagged.exists():
+        return []
+    opd_ids = set(flagged.exclude(opd=None).values_list("opd_id", flat=True))
+    users = User.objects.filter(is_active=True).exclude(email="")
+    return list(
+        users.filter(role=User.Role.OPD_ADMIN, opd_id__in=opd_ids).values_list(
+            "pk", flat=True
+        )
+    ) + list(users.filter(role=User.Role.PPID_UTAMA).values_list("pk", flat=True))
+
+
+def send_request_digest(*, user: User) -> int:
+    """E-mail ``user`` the requests of their scope due soon or overdue."""
+    requests = _attention_for(user)
+    if not requests or not user.email:
+        return 0
+    day = today()
+    context = {
+        "user": user,
+        "requests": requests,
+        "today": day,
+        "site_url": settings.SITE_URL,
+    }
+    send_mail(
+        _("PPID requests due soon or overdue: %(count)s") % {"count": len(requests)},
+        render_to_string("ppid/email/request_digest.txt", context),
+        None,
+        [user.email],
+    )
+    return len(requests)
+
+
+# --- Personal data -------------------------------------------------------------
+
+
+def delete_expired_identity_scans(day: datetime.date | None = None) -> int:
+    """Delete identity scans kept longer than needed (UU 27/2022).
+
+    The retention period runs from the close, or from the written answer of
+    a request nobody closed, and never while an objection or a dispute
+    still needs the file.
+    """
+    day = day or today()
+    limit = day - datetime.timedelta(days=settings.PPID_IDENTITY_RETENTION_DAYS)
+    finished = Q(request__status=Status.CLOSED, request__closed_on__lt=limit) | Q(
+        request__status=Status.ANSWERED, request__answered_on__lt=limit
+    )
+    pending = Q(request__objections__status=Objection.Status.FILED) | Q(
+        request__objections__dispute__isnull=False,
+        request__objections__dispute__decided_on__isnull=True,
+    )
+    expired = (
+        RequestFile.objects.filter(kind=RequestFile.Kind.IDENTITY)
+        .filter(finished)
+        .exclude(pk__in=RequestFile.objects.filter(pending).values("pk"))
+        .select_related("request")
+    )
+    deleted = 0
+    for record in expired:
+        with transaction.atomic():
+            name = record.file.name
+            info_request = record.request
+            record.delete()
+            _event(info_request, None, Action.IDENTITY_DELETED, public=False)
+            transaction.on_commit(lambda name=name: default_storage.delete(name))
+        deleted += 1
+    return deleted
+
+
+def full_nik(info_request: InformationRequest, user: User) -> str:
+    """The NIK in clear for whoever handles the request, else masked; each
+    read in clear is written to the audit log (the value never is)."""
+    if perms.can_view_full_nik(user, info_request):
+        nik = personal_data.decrypt(info_request.nik_encrypted)
+        if nik:
+            audit.record(
+                AuditEvent.Action.PERSONAL_DATA_READ,
+                obj=info_request,
+                actor=user,
+                detail={"field": "nik"},
+            )
+            return nik
+    return info_request.nik_masked

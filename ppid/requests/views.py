@@ -1,0 +1,496 @@
+"""Pages of information requests: the public form, tracking and objections,
+the staff register with its actions, the statistics and the yearly report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from core import paging
+from opds import permissions as perms
+from opds.models import Opd
+from ppid.requests import exports as request_exports
+from ppid.requests import selectors as request_selectors
+from ppid.requests import services as rs
+from ppid.requests.forms import (
+    AnswerForm,
+    InformationRequestForm,
+    ObjectionAnswerForm,
+    ObjectionForm,
+    ReasonForm,
+    RouteForm,
+    TrackingForm,
+    add_service_errors,
+)
+from ppid.requests.models import InformationRequest, Objection, RequestFile
+from ppid.requests.throttles import RequestSubmissionThrottle, RequestTrackingThrottle
+
+# Error reports (mail_admins, the DEBUG page) must not show these.
+PERSONAL_FIELDS = ("nik", "phone", "email", "address", "tracking_code")
+SESSION_NEW = "ppid_new_request"
+SESSION_TRACKED = "ppid_tracked_requests"
+
+
+def _throttled(request: HttpRequest, throttle: Any) -> bool:
+    return not throttle.allow_request(request, None)
+
+
+# --- Public ---------------------------------------------------------------------
+
+
+@sensitive_post_parameters(*PERSONAL_FIELDS)
+def request_form(request: HttpRequest) -> HttpResponse:
+    """Ask for information: the rights, the steps and the form."""
+    status = 200
+    if request.method == "POST":
+        form = InformationRequestForm(request.POST, request.FILES)
+        if _throttled(request, RequestSubmissionThrottle()):
+            form.add_error(
+                None,
+                _("Too many requests from your address; try again in an hour."),
+            )
+            status = 429
+        elif form.is_valid():
+            try:
+                created, code = rs.submit_request(
+                    data=form.request_data(),
+                    identity_scan=form.cleaned_data.get("identity_scan"),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                request.session[SESSION_NEW] = [created.pk, code]
+                _remember(request, created)
+                return redirect("ppid:request-sent")
+        if status == 200:
+            status = 400
+    else:
+        form = InformationRequestForm()
+    return render(request, "ppid/requests/form.html", {"form": form}, status=status)
+
+
+def request_sent(request: HttpRequest) -> HttpResponse:
+    """The registration number and the tracking code, shown once."""
+    new = request.session.pop(SESSION_NEW, None)
+    if not new:
+        return redirect("ppid:request-track")
+    created = InformationRequest.objects.get(pk=new[0])
+    return render(
+        request, "ppid/requests/sent.html", {"request_obj": created, "code": new[1]}
+    )
+
+
+def _remember(request: HttpRequest, found: InformationRequest) -> None:
+    # The session, not the URL, carries the proof: codes never reach logs.
+    tracked = set(request.session.get(SESSION_TRACKED, []))
+    tracked.add(found.pk)
+    request.session[SESSION_TRACKED] = sorted(tracked)[-20:]
+
+
+def _tracked(request: HttpRequest, number: str) -> InformationRequest:
+    found = rs.request_by_number(number)
+    if found is None or found.pk not in request.session.get(SESSION_TRACKED, []):
+        raise Http404
+    return found
+
+
+@sensitive_post_parameters(*PERSONAL_FIELDS)
+def request_track(request: HttpRequest) -> HttpResponse:
+    """Find a request by its registration number and tracking code."""
+    # Bound on every POST: an empty one must still get the form's errors.
+    form = TrackingForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if _throttled(request, RequestTrackingThrottle()):
+            form.add_error(None, _("Too many attempts; try again in an hour."))
+            status = 429
+        elif form.is_valid():
+            found = rs.find_by_code(
+                form.cleaned_data["registration_number"],
+                form.cleaned_data["tracking_code"],
+            )
+            if found is not None:
+                _remember(request, found)
+                return redirect("ppid:request-status", number=found.url_key)
+            form.add_error(
+                "tracking_code",
+                _("No request matches this registration number and tracking code."),
+            )
+    return render(request, "ppid/requests/track.html", {"form": form}, status=status)
+
+
+def request_status(request: HttpRequest, number: str) -> HttpResponse:
+    """What the requester sees: status, deadlines, answer, objections."""
+    found = _tracked(request, number)
+    form = ObjectionForm()
+    status = 200
+    if request.method == "POST":
+        form = ObjectionForm(request.POST)
+        status = 400
+        if _throttled(request, RequestSubmissionThrottle()):
+            form.add_error(None, _("Too many attempts; try again in an hour."))
+            status = 429
+        elif form.is_valid():
+            try:
+                rs.file_objection(
+                    info_request=found,
+                    reason=form.cleaned_data["reason"],
+                    description=form.cleaned_data["description"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Your objection was filed."))
+                return redirect("ppid:request-status", number=found.url_key)
+    context = {
+        "request_obj": found,
+        "events": found.events.filter(is_public=True),
+        "answer_files": found.files.filter(kind=RequestFile.Kind.ANSWER),
+        "objections": found.objections.all(),
+        "objection_window": rs.objection_window(found),
+        "form": form,
+        "today": rs.today(),
+    }
+    return render(request, "ppid/requests/status.html", context, status=status)
+
+
+@require_POST
+def objection_response(
+    request: HttpRequest, number: str, objection_id: int
+) -> HttpResponse:
+    """The requester accepts the Atasan's answer or goes to the Komisi Informasi."""
+    found = _tracked(request, number)
+    if _throttled(request, RequestSubmissionThrottle()):
+        message = _("Too many attempts; try again in an hour.")
+        return render(request, "429.html", {"message": message}, status=429)
+    objection = found.objections.filter(pk=objection_id).first()
+    if objection is None:
+        raise Http404
+    try:
+        rs.respond_to_objection_answer(
+            objection=objection, accept=request.POST.get("accept") == "1"
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Your response was recorded."))
+    return redirect("ppid:request-status", number=found.url_key)
+
+
+def requester_file(request: HttpRequest, number: str, file_id: int) -> FileResponse:
+    """An answer's file, for the requester who proved the tracking code."""
+    found = _tracked(request, number)
+    record = found.files.filter(pk=file_id, kind=RequestFile.Kind.ANSWER).first()
+    if record is None:
+        raise Http404
+    return _serve(record)
+
+
+def _serve(record: RequestFile) -> FileResponse:
+    response = FileResponse(
+        record.file.open("rb"),
+        as_attachment=True,
+        filename=record.original_name,
+        content_type=record.content_type,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    """Public figures of the request register, per year and per OPD."""
+    years = request_selectors.years_with_requests()
+    year = request_selectors.parse_year(request.GET.get("tahun") or years[0])
+    opd = request_selectors.opd_from(request.GET.get("opd"))
+    figures = request_selectors.request_statistics(year, opd)
+    largest = max([row["total"] for row in figures["by_opd"]] or [1])
+    return render(
+        request,
+        "ppid/requests/statistics.html",
+        {
+            "figures": figures,
+            "summary": request_exports.summary_lines(figures),
+            "years": years,
+            "year": year,
+            "opd": opd,
+            "opds": Opd.objects.active().order_by("name").only("slug", "name"),
+            "largest": largest,
+        },
+    )
+
+
+def yearly_report(request: HttpRequest, year: str, fmt: str) -> HttpResponse:
+    """The Laporan Layanan Informasi Publik of a year (UU Pasal 12)."""
+    if request_selectors.parse_year(year) != int(year):
+        raise Http404
+    figures = request_selectors.request_statistics(int(year))
+    body, content_type = request_exports.yearly_report(figures, fmt)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = (
+        'attachment; filename="laporan-layanan-informasi-publik-{}.{}"'.format(
+            year, fmt
+        )
+    )
+    return response
+
+
+# --- Staff ------------------------------------------------------------------------
+
+
+@perms.staff_required
+def register(request: HttpRequest) -> HttpResponse:
+    """The request register (buku register permohonan) of the user's scope."""
+    filterset = request_selectors.register_filter(
+        user=request.user, filters=request.GET
+    )
+    page = paging.page(request, filterset.qs)
+    return render(
+        request,
+        "ppid/requests/register.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "query": paging.query_without_page(request),
+            "can_record": perms.can_record_requests(request.user),
+            "soon": rs.due_soon_limit(),
+            "today": rs.today(),
+        },
+    )
+
+
+@perms.staff_required
+def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The register as CSV or XLSX, without NIK, phone or e-mail."""
+    filterset = request_selectors.register_filter(
+        user=request.user, filters=request.GET
+    )
+    body, content_type = request_exports.register(filterset.qs, fmt)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = (
+        'attachment; filename="register-permohonan.{}"'.format(fmt)
+    )
+    return response
+
+
+@sensitive_post_parameters(*PERSONAL_FIELDS)
+@login_required
+def record_request(request: HttpRequest) -> HttpResponse:
+    """Record a request received on paper, by e-mail, by telephone or in person."""
+    if not perms.can_record_requests(request.user):
+        raise PermissionDenied
+    status = 200
+    if request.method == "POST":
+        form = InformationRequestForm(request.POST, request.FILES, staff=True)
+        status = 400
+        if form.is_valid():
+            try:
+                created, code = rs.submit_request(
+                    data=form.request_data(),
+                    identity_scan=form.cleaned_data.get("identity_scan"),
+                    by=request.user,
+                    channel=form.cleaned_data["channel"],
+                    received_on=form.cleaned_data["received_on"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Recorded as %(number)s. Give the requester the tracking code %(code)s."
+                    )
+                    % {"number": created.registration_number, "code": code},
+                )
+                return redirect(created)
+    else:
+        form = InformationRequestForm(staff=True, initial={"received_on": rs.today()})
+    return render(request, "ppid/requests/record.html", {"form": form}, status=status)
+
+
+def _staff_request(request: HttpRequest, number: str) -> InformationRequest:
+    found = request_selectors.request_detail(request.user, number)
+    if found is None:
+        raise Http404
+    return found
+
+
+@perms.staff_required
+def staff_detail(request: HttpRequest, number: str) -> HttpResponse:
+    """A request with its timeline, the NIK for its handler, and the actions."""
+    found = _staff_request(request, number)
+    return render(request, "ppid/requests/detail.html", _detail_context(request, found))
+
+
+def _detail_context(
+    request: HttpRequest, found: InformationRequest, **forms: Any
+) -> dict[str, Any]:
+    user = request.user
+    can_process = perms.can_process_request(user, found)
+    handler = perms.can_view_full_nik(user, found)
+    return {
+        "request_obj": found,
+        "nik": rs.full_nik(found, user),
+        "is_handler": handler,
+        "can_process": can_process and found.is_open,
+        "can_close": can_process and found.status == InformationRequest.Status.ANSWERED,
+        "can_route": perms.can_route_requests(user) and found.is_open,
+        "can_extend": can_process and found.is_open and not found.was_extended,
+        "can_record_objection": perms.can_record_objection(user, found),
+        "can_answer_objections": perms.can_decide_objections(user),
+        "files": [
+            f
+            for f in found.files.all()
+            if f.kind != RequestFile.Kind.IDENTITY or handler
+        ],
+        "route_form": forms.get("route_form") or RouteForm(initial={"opd": found.opd}),
+        "reason_form": forms.get("reason_form") or ReasonForm(),
+        "answer_form": forms.get("answer_form") or AnswerForm(user=user),
+        "objection_form": forms.get("objection_form")
+        or ObjectionForm(
+            staff=True, initial={"filed_on": rs.today(), "channel": "surat"}
+        ),
+        "objection_answer_form": forms.get("objection_answer_form")
+        or ObjectionAnswerForm(),
+        "soon": rs.due_soon_limit(),
+        "today": rs.today(),
+    }
+
+
+STEPS = {
+    "register": (None, lambda r, u, d: rs.register_request(info_request=r, by=u)),
+    "complete": (None, lambda r, u, d: rs.mark_complete(info_request=r, by=u)),
+    "close": (None, lambda r, u, d: rs.close_request(info_request=r, by=u)),
+    "incomplete": (
+        ReasonForm,
+        lambda r, u, d: rs.mark_incomplete(info_request=r, by=u, reason=d["reason"]),
+    ),
+    "extend": (
+        ReasonForm,
+        lambda r, u, d: rs.extend_request(info_request=r, by=u, reason=d["reason"]),
+    ),
+    "route": (
+        RouteForm,
+        lambda r, u, d: rs.route_request(info_request=r, by=u, opd=d["opd"]),
+    ),
+    "answer": (
+        AnswerForm,
+        lambda r, u, d: rs.answer_request(info_request=r, by=u, **d),
+    ),
+}
+FORM_NAMES = {
+    ReasonForm: "reason_form",
+    RouteForm: "route_form",
+    AnswerForm: "answer_form",
+}
+
+
+@require_POST
+@perms.staff_required
+def staff_action(request: HttpRequest, number: str, step: str) -> HttpResponse:
+    """One step of the lifecycle; a refusal shows the page again with its reason."""
+    found = _staff_request(request, number)
+    if step not in STEPS:
+        raise Http404
+    # Refused before the form is read: its errors are for those who may act.
+    allowed = (
+        perms.can_route_requests(request.user)
+        if step == "route"
+        else perms.can_process_request(request.user, found)
+    )
+    if not allowed:
+        raise PermissionDenied
+    form_class, run = STEPS[step]
+    extra = {"user": request.user} if form_class is AnswerForm else {}
+    form = form_class(request.POST, request.FILES, **extra) if form_class else None
+    if form is not None and not form.is_valid():
+        return _redisplay(request, found, form)
+    try:
+        run(found, request.user, dict(form.cleaned_data) if form else {})
+    except ValidationError as exc:
+        if form is None:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect(found)
+        add_service_errors(form, exc)
+        return _redisplay(request, found, form)
+    messages.success(request, _("Done."))
+    return redirect(found)
+
+
+def _redisplay(
+    request: HttpRequest, found: InformationRequest, form: Any
+) -> HttpResponse:
+    context = _detail_context(request, found, **{FORM_NAMES[type(form)]: form})
+    return render(request, "ppid/requests/detail.html", context, status=400)
+
+
+@require_POST
+@login_required
+def staff_objection(request: HttpRequest, number: str) -> HttpResponse:
+    """Record an objection that arrived on paper."""
+    found = _staff_request(request, number)
+    if not perms.can_record_objection(request.user, found):
+        raise PermissionDenied
+    form = ObjectionForm(request.POST, staff=True)
+    if form.is_valid():
+        try:
+            rs.file_objection(info_request=found, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The objection was recorded."))
+            return redirect(found)
+    context = _detail_context(request, found, objection_form=form)
+    return render(request, "ppid/requests/detail.html", context, status=400)
+
+
+@require_POST
+@login_required
+def staff_objection_answer(
+    request: HttpRequest, number: str, objection_id: int
+) -> HttpResponse:
+    """The Atasan PPID answers an objection."""
+    found = _staff_request(request, number)
+    objection = Objection.objects.filter(pk=objection_id, request=found).first()
+    if objection is None:
+        raise Http404
+    if not perms.can_answer_objection(request.user, objection):
+        raise PermissionDenied
+    form = ObjectionAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            rs.answer_objection(
+                objection=objection, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The objection was answered."))
+            return redirect(found)
+    context = _detail_context(request, found, objection_answer_form=form)
+    return render(request, "ppid/requests/detail.html", context, status=400)
+
+
+@login_required
+def staff_file(request: HttpRequest, number: str, file_id: int) -> FileResponse:
+    """A request's file; identity scans only for whoever handles the request."""
+    found = _staff_request(request, number)
+    record = found.files.filter(pk=file_id).first()
+    if record is None:
+        raise Http404
+    if record.kind == RequestFile.Kind.IDENTITY and not perms.can_view_identity_scan(
+        request.user, found
+    ):
+        raise Http404
+    return _serve(record)

@@ -1,0 +1,145 @@
+"""Forms of the social-media staff pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.forms.models import model_to_dict
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import BootstrapFormMixin, https_formfield
+from ppid.catalogue.forms import DATE, DATETIME
+from ppid.catalogue.models import Category, InformationItem
+from socialposts.accounts import selectors
+from socialposts.accounts.models import Post, SocialAccount
+from socialposts.accounts.services import CLASSIFICATION_FIELDS, FIGURES, POST_FIELDS
+
+FIGURE_LABELS = {
+    "views": _("Views"),
+    "reach": _("Reach"),
+    "likes": _("Likes"),
+    "comments": _("Comments"),
+    "shares": _("Shares"),
+    "saves": _("Saves"),
+}
+
+
+class PostForm(BootstrapFormMixin, forms.Form):
+    """One post of an account, and its latest figures.
+
+    A plain form over the model's fields: the service validates and saves.
+    A pulled post (API account) shows only what staff classify.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        account: SocialAccount,
+        post: Post | None = None,
+        full: bool | None = None,
+        **kwargs: Any,
+    ) -> None:
+        # ``full``: the user may enter the post and its figures, not only
+        # classify it (perms.can_add_social_post).
+        self.manual = (
+            account.connection == SocialAccount.Connection.MANUAL
+            if full is None
+            else full
+        )
+        self.names = POST_FIELDS if self.manual else CLASSIFICATION_FIELDS
+        if post is not None and "initial" not in kwargs:
+            kwargs["initial"] = self._initial(post)
+        super().__init__(*args, **kwargs)
+        fields = forms.fields_for_model(
+            Post,
+            fields=self.names,
+            formfield_callback=https_formfield,
+            widgets={
+                "published_at": DATETIME,
+                "caption": forms.Textarea(attrs={"rows": 4}),
+                "topics": forms.CheckboxSelectMultiple,
+            },
+        )
+        # The published items of the account's OPD, and whatever the post
+        # already links to (it may have been withdrawn since).
+        fields["information_item"].queryset = InformationItem.objects.filter(
+            Q(opd=account.opd, status=InformationItem.Status.PUBLISHED)
+            & ~Q(category=Category.DIKECUALIKAN)
+            | Q(pk=post.information_item_id if post else None)
+        ).order_by("-published_at", "-id")
+        if self.manual:
+            fields["external_id"].required = False
+            fields["external_id"].help_text = _(
+                "As in the platform's export; if empty, it is taken from the link."
+            )
+            fields["thumbnail"] = forms.FileField(
+                label=capfirst(Post._meta.get_field("thumbnail").verbose_name),
+                required=False,
+                widget=forms.FileInput(
+                    attrs={"accept": "image/jpeg,image/png,image/webp"}
+                ),
+                help_text=_(
+                    "JPEG, PNG or WebP; stored reduced to at most 640 × 640 pixels."
+                ),
+            )
+            fields["figures_as_of"] = forms.DateField(
+                label=_("Figures as of"),
+                required=False,
+                widget=DATE,
+                help_text=_("The day the figures were read; today if empty."),
+            )
+            for metric in FIGURES:
+                fields[metric] = forms.IntegerField(
+                    label=FIGURE_LABELS[metric], min_value=0, required=False
+                )
+        self.fields = {**fields, **self.fields}
+        self.style_fields()
+
+    def _initial(self, post: Post) -> dict[str, Any]:
+        initial = model_to_dict(post, fields=self.names)
+        if self.manual:
+            day, values = selectors.post_figures(post, FIGURES)
+            # The figures shown are those of their own day: saved unchanged,
+            # they rewrite the same snapshot instead of dating it today.
+            initial["figures_as_of"] = day
+            for metric, value in values.items():
+                initial[metric] = int(value) if value.is_integer() else value
+        return initial
+
+    def post_fields(self) -> list[forms.BoundField]:
+        return [
+            self[name] for name in (*self.names, "thumbnail") if name in self.fields
+        ]
+
+    def figure_fields(self) -> list[forms.BoundField]:
+        if not self.manual:
+            return []
+        return [self["figures_as_of"], *(self[metric] for metric in FIGURES)]
+
+    def post_data(self) -> dict[str, Any]:
+        """What ``services.save_post`` takes as ``data``."""
+        data = {name: self.cleaned_data[name] for name in self.names}
+        if self.manual:
+            data["figures"] = {
+                metric: self.cleaned_data[metric]
+                for metric in FIGURES
+                if self.cleaned_data.get(metric) is not None
+            }
+            data["figures_as_of"] = self.cleaned_data.get("figures_as_of")
+        return data
+
+
+class ImportForm(forms.Form):
+    """An export of Meta Business Suite or YouTube Studio, uploaded from the
+    account's page (socialposts.imports reads it)."""
+
+    file = forms.FileField(label=_("CSV export"))
+    as_of = forms.DateField(
+        label=_("Figures as of"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day the export was made; today if empty."),
+    )

@@ -1,0 +1,230 @@
+"""Pulls from the platforms' APIs: queueing a run per account, and one pull
+of one account (fetch from the platform, then write everything the answer
+held in one transaction), with what each platform refusal does to the
+account.
+
+A run is a durable run (core.runs); its executor is ``execute``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from core import runs
+from socialposts.accounts import thumbnails
+from socialposts.accounts.ingest import (
+    AccountValue,
+    PostValue,
+    upsert_account_values,
+    upsert_post_values,
+)
+from socialposts.accounts.models import Post, SocialAccount
+from socialposts.pulls import tokens
+from socialposts.pulls.clients import (
+    FetchResult,
+    PlatformError,
+    QuotaExceeded,
+    TokenInvalid,
+    Transient,
+    client_for,
+)
+from socialposts.pulls.models import IngestionRun, RawPayload, raw_payload_retention
+
+Status = IngestionRun.Status
+# After this many attempts a run is failed for good and waits for tomorrow.
+MAX_ATTEMPTS = 5
+# What a pull may correct on a known post.
+REFRESHED = ("permalink", "caption", "duration_seconds")
+
+
+def timeout() -> datetime.timedelta:
+    """How long a pull may go without progress, or wait for its message."""
+    return datetime.timedelta(minutes=settings.SOCIAL_RUN_TIMEOUT_MINUTES)
+
+
+def pull_window(
+    day: datetime.date | None = None,
+) -> tuple[datetime.date, datetime.date]:
+    """The days pulled every night: platform data lags up to 48 hours."""
+    day = day or timezone.localdate()
+    return day - datetime.timedelta(days=settings.SOCIAL_PULL_WINDOW_DAYS - 1), day
+
+
+def queue_pull(
+    account: SocialAccount,
+    *,
+    trigger: str,
+    window: tuple[datetime.date, datetime.date] | None = None,
+    enqueue: Callable[[int], None] | None = None,
+) -> IngestionRun:
+    """A queued run for ``account``, its task sent after the commit. An
+    account with a run queued or running for the same window gets that run
+    back instead of a second one."""
+    start, end = window or pull_window()
+    return runs.queue(
+        IngestionRun,
+        unique={"account": account, "window_start": start, "window_end": end},
+        lock=account,
+        enqueue=enqueue,
+        trigger=trigger,
+    )
+
+
+def queue_daily_pulls() -> int:
+    """02:00 WIB: one run, and one task, per API-connected account that is
+    neither revoked nor deferred."""
+    today = timezone.localdate()
+    accounts = SocialAccount.objects.filter(
+        connection=SocialAccount.Connection.API, is_active=True, token_revoked_at=None
+    ).exclude(deferred_until__gt=today)
+    count = 0
+    for account in accounts.iterator():
+        queue_pull(account, trigger=IngestionRun.Trigger.SCHEDULE)
+        count += 1
+    return count
+
+
+def execute(run: IngestionRun, **transport: Any) -> runs.Outcome:
+    """The executor of a pull run: pull, and decide what each platform
+    refusal means for the run and the account."""
+    try:
+        status, rows, problems = pull(run, **transport)
+    except TokenInvalid as exc:
+        # Retrying cannot help: staff must reconnect the account.
+        SocialAccount.objects.filter(pk=run.account_id).update(
+            token_revoked_at=timezone.now()
+        )
+        return runs.Outcome(Status.FAILED, error=str(exc))
+    except QuotaExceeded as exc:
+        tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+        SocialAccount.objects.filter(pk=run.account_id).update(deferred_until=tomorrow)
+        return runs.Outcome(Status.DEFERRED, error=str(exc))
+    except (Transient, PlatformError) as exc:
+        # The client's retries are spent; tomorrow's window covers the days.
+        return runs.Outcome(Status.FAILED, error=str(exc))
+    return runs.Outcome(
+        status,
+        rows=rows,
+        error=problems,
+        fields={"rows_written": F("rows_written") + rows},
+    )
+
+
+def mark_fresh(run: IngestionRun, outcome: runs.Outcome) -> None:
+    """A pull that got data marks its account fresh (inside the finish)."""
+    if outcome.status in (Status.SUCCEEDED, Status.PARTIAL):
+        SocialAccount.objects.filter(pk=run.account_id).update(
+            last_success_at=timezone.now()
+        )
+
+
+def purge_raw_payloads() -> int:
+    """Raw API answers older than SOCIAL_RAW_PAYLOAD_DAYS are deleted."""
+    cutoff = timezone.now() - raw_payload_retention()
+    deleted, _ = RawPayload.objects.filter(fetched_at__lt=cutoff).delete()
+    return deleted
+
+
+def pull(run: IngestionRun, **transport: Any) -> tuple[str, int, str]:
+    """Fetch the run's window and store it; return (status, rows, problems).
+
+    Platform errors propagate to the caller, which decides whether the run
+    is retried, deferred or failed.
+    """
+    account = run.account
+    token = tokens.access_token_for_pull(account, **transport)
+    try:
+        result = _fetch(run, token, transport)
+    except TokenInvalid:
+        # A short-lived token may be revoked before its time (a password
+        # change); the refresh token decides whether staff must step in.
+        if not tokens.renewable(account):
+            raise
+        token = tokens.access_token_for_pull(account, refused=token, **transport)
+        result = _fetch(run, token, transport)
+    rows = store(run, result)
+    thumbnails.store_pulled(
+        account.pk, result.thumbnails, heartbeat=partial(runs.heartbeat, run)
+    )
+    status = Status.PARTIAL if result.problems else Status.SUCCEEDED
+    return status, rows, "\n".join(result.problems)
+
+
+def _fetch(run: IngestionRun, token: str, transport: dict[str, Any]) -> FetchResult:
+    client = client_for(run.account, token, **transport)
+    return client.fetch(
+        run.window_start, run.window_end, heartbeat=partial(runs.heartbeat, run)
+    )
+
+
+def store(run: IngestionRun, result: FetchResult) -> int:
+    """Write posts, metric values and raw payloads; return rows written."""
+    account = run.account
+    now = timezone.now()
+    with transaction.atomic():
+        RawPayload.objects.bulk_create(
+            RawPayload(
+                run=run,
+                endpoint=call.endpoint[:300],
+                api_version=getattr(run, "api_version", "")[:20],
+                status_code=call.status,
+                payload=call.payload,
+                fetched_at=now,
+            )
+            for call in result.calls
+        )
+        ids = _save_posts(account, result.posts)
+        written = upsert_account_values(
+            (
+                AccountValue(account.pk, code, day, value, source)
+                for code, day, value, source in result.account_values
+            ),
+            fetched_at=now,
+        )
+        written += upsert_post_values(
+            (
+                PostValue(ids[external], code, day, value, source)
+                for external, code, day, value, source in result.post_values
+                if external in ids
+            ),
+            fetched_at=now,
+        )
+    return written
+
+
+def _save_posts(account: Any, posts: list[dict]) -> dict[str, int]:
+    """Create new posts; refresh link and caption of known ones. The content
+    type and topics staff set are never overwritten by a pull."""
+    known = {
+        p.external_id: p
+        for p in Post.objects.filter(
+            account=account, external_id__in=[p["external_id"] for p in posts]
+        )
+    }
+    new, changed = [], []
+    for data in posts:
+        post = known.get(data["external_id"])
+        if post is None:
+            new.append(Post(account=account, **data))
+        elif any(
+            getattr(post, name) != data[name] for name in REFRESHED if name in data
+        ):
+            for name in REFRESHED:
+                if name in data:
+                    setattr(post, name, data[name])
+            changed.append(post)
+    Post.objects.bulk_create(new, batch_size=500)
+    Post.objects.bulk_update(changed, list(REFRESHED), batch_size=500)
+    return dict(
+        Post.objects.filter(
+            account=account, external_id__in=[p["external_id"] for p in posts]
+        ).values_list("external_id", "pk")
+    )

@@ -1,0 +1,32 @@
+"""The log filter hides personal data, and only that."""
+
+import pytest
+
+from core.redaction import redact
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NIK 3303014507900001",
+        "NIK 3303 0145 0790 0001",
+        "telepon 081234567890",
+        "telepon +62 812-3456-7890",
+        "nik,3302011234567890,x",
+        "pemohon.3302011234567890",
+    ],
+)
+def test_personal_data_is_hidden(text):
+    assert "disembunyikan" in redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Task pull succeeded in 0.5212341234567890s",
+        "Task pull succeeded in 0.0123456789012345s",
+        "took 12.3303014507900001 ms",
+    ],
+)
+def test_run_times_are_not_taken_for_personal_data(text):
+    assert redact(text) == text
