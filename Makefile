@@ -38,6 +38,7 @@ test: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 # Needs GNU gettext (apt-get install gettext); the .po and .mo are committed.
 messages: $(VENV)/.installed-dev

@@ -10,7 +10,7 @@ class EvaluationsConfig(AppConfig):
 
     def ready(self) -> None:
         from core import runs as durable
-        from evaluations import infographics, runs, tasks
+        from evaluations import infographics, runs, services, tasks
         from evaluations.models import ReportRun
         from socialposts.infographics import services as infographic_services
 
@@ -18,7 +18,7 @@ class EvaluationsConfig(AppConfig):
             durable.Kind(
                 model=ReportRun,
                 task=tasks.build_report_task,
-                execute=runs.build,
+                execute=services.build_run,
                 timeout=runs.timeout,
                 max_attempts=runs.MAX_ATTEMPTS,
                 select_related=("requested_by",),

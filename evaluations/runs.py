@@ -1,5 +1,6 @@
 """Report runs: computing a month's draft as a durable run (core.runs),
-from the schedule, the command line or a reviewer's button."""
+from the schedule, the command line or a reviewer's button. The work
+itself is ``evaluations.services.build_run``."""
 
 from __future__ import annotations
 
@@ -12,8 +13,7 @@ from django.utils.translation import gettext as _
 
 from core import runs
 from core.months import first_of
-from evaluations import services
-from evaluations.models import MonthlyReport, ReportRun
+from evaluations.models import ReportRun
 from opds.models import User
 
 Status = ReportRun.Status
@@ -45,29 +45,6 @@ def queue_run(
     )
 
 
-def precheck(month: datetime.date, *, reason: str = "") -> None:
-    """The refusals a page can give before queueing: a month not begun, a
-    final month without a reason. The run checks again (and more)."""
-    if first_of(month) > first_of(services.today()):
-        raise ValidationError(
-            {"month": _("A month that has not begun cannot be scored.")}
-        )
-    latest = (
-        MonthlyReport.objects.filter(month=first_of(month))
-        .order_by("-version")
-        .values_list("status", flat=True)
-        .first()
-    )
-    if latest == MonthlyReport.Status.FINAL and not reason.strip():
-        raise ValidationError(
-            {
-                "reason": _(
-                    "This month's report is final: give the reason for a new version."
-                )
-            }
-        )
-
-
 def run_now(
     month: datetime.date, *, trigger: str, by: User | None = None, reason: str = ""
 ) -> ReportRun:
@@ -80,13 +57,3 @@ def run_now(
     if run is None:
         raise ValidationError({"month": _("Another process is computing this month.")})
     return run
-
-
-def build(run: ReportRun) -> runs.Outcome:
-    """The executor of a report run: build its month's draft."""
-    report = services.build_report(run.month, by=run.requested_by, reason=run.reason)
-    return runs.Outcome(
-        Status.SUCCEEDED,
-        rows=report.scores.count(),
-        fields={"report": report, "opds": report.scores.count()},
-    )

@@ -19,6 +19,7 @@ from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import runs
 from core.months import first_of, previous_month
 from evaluations import rules
 from evaluations.models import (
@@ -28,6 +29,7 @@ from evaluations.models import (
     ItemScore,
     MonthlyReport,
     OpdScore,
+    ReportRun,
     band_for,
     rounded,
 )
@@ -43,6 +45,29 @@ CARRIED = "Dibawa dari penilaian bulan sebelumnya."
 def today() -> datetime.date:
     """The day the services see as today (Asia/Jakarta); tests move it."""
     return timezone.localdate()
+
+
+def precheck(month: datetime.date, *, reason: str = "") -> None:
+    """The refusals a page can give before queueing: a month not begun, a
+    final month without a reason. The run checks again (and more)."""
+    if first_of(month) > first_of(today()):
+        raise ValidationError(
+            {"month": _("A month that has not begun cannot be scored.")}
+        )
+    latest = (
+        MonthlyReport.objects.filter(month=first_of(month))
+        .order_by("-version")
+        .values_list("status", flat=True)
+        .first()
+    )
+    if latest == MonthlyReport.Status.FINAL and not reason.strip():
+        raise ValidationError(
+            {
+                "reason": _(
+                    "This month's report is final: give the reason for a new version."
+                )
+            }
+        )
 
 
 def framework_for(month: datetime.date) -> Framework:
@@ -607,3 +632,13 @@ def finalise(
     if announce:
         send_final_report_task.delay_on_commit(report.pk)
     return report
+
+
+def build_run(run: ReportRun) -> runs.Outcome:
+    """The executor of a report run (core.runs): build its month's draft."""
+    report = build_report(run.month, by=run.requested_by, reason=run.reason)
+    return runs.Outcome(
+        ReportRun.Status.SUCCEEDED,
+        rows=report.scores.count(),
+        fields={"report": report, "opds": report.scores.count()},
+    )

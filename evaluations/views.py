@@ -188,7 +188,7 @@ def build(request: HttpRequest) -> HttpResponse:
     month = form.cleaned_data["month"]
     reason = form.cleaned_data["reason"]
     try:
-        runs.precheck(month, reason=reason)
+        services.precheck(month, reason=reason)
     except ValidationError as exc:
         _service_errors(request, exc)
         existing = selectors.report_for(request.user, month)

@@ -291,6 +291,14 @@ def can_cite_exclusion(user: AnyUser, item: Any) -> bool:
     return can_route_requests(user) or is_opd_admin_of(user, item.opd)
 
 
+def exclusions_citable_by(user: AnyUser, queryset: QuerySet) -> QuerySet:
+    """The DIK entries of ``queryset`` that ``user`` may cite in a refusal
+    (``can_cite_exclusion`` for a list)."""
+    if can_route_requests(user):
+        return queryset
+    return queryset.filter(opd_id=getattr(user, "opd_id", None))
+
+
 def can_record_objection(user: AnyUser, info_request: Any) -> bool:
     """A paper objection is recorded by whoever received it."""
     return can_process_request(user, info_request) or can_decide_objections(user)

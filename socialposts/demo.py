@@ -374,15 +374,9 @@ def seed_infographics() -> int:
                 continue
             opd = item.opd
             user = admins.get(opd.pk, team)
-        infographic = services.make_infographic(
-            user=user,
-            opd=opd,
-            kind=kind,
-            size=size,
-            fields=fields,
-            item=item,
-            month=months[0] if months else None,
-        )
+        month = months[0] if months else None
+        draft = services.Draft(opd, kind, size, fields, item, month)
+        infographic = services.make_infographic(user=user, draft=draft)
         made += 1
         post = Post.objects.filter(account__opd=opd).order_by("-published_at").first()
         if item is not None and post is not None:

@@ -161,6 +161,4 @@ def citable_exclusions(user: Any) -> Any:
     items = InformationItem.objects.filter(
         category=Category.DIKECUALIKAN, status=InformationItem.Status.PUBLISHED
     ).select_related("opd")
-    if not perms.can_route_requests(user):
-        items = items.filter(opd_id=getattr(user, "opd_id", None))
-    return items.order_by("opd__name", "title")
+    return perms.exclusions_citable_by(user, items).order_by("opd__name", "title")

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Max, OuterRef, QuerySet, Subquery, Sum
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from opds import permissions as perms
 from socialposts import targets
 from socialposts.accounts.models import (
     AccountMetricDaily,
@@ -193,6 +195,16 @@ def sparkline(
     return " ".join(
         "{:.1f},{:.1f}".format(i * step, height - (v - low) / span * (height - 4) - 2)
         for i, v in enumerate(values)
+    )
+
+
+def account_for(user: Any, pk: int) -> SocialAccount:
+    """The account ``pk`` if ``user`` may see it, with its OPD; else 404."""
+    return get_object_or_404(
+        perms.social_accounts_visible_to(
+            user, SocialAccount.objects.select_related("opd")
+        ),
+        pk=pk,
     )
 
 

@@ -39,12 +39,7 @@ def accounts(request: HttpRequest) -> HttpResponse:
 @perms.staff_required
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """House rules, charts and posts of one account."""
-    account = get_object_or_404(
-        perms.social_accounts_visible_to(
-            request.user, SocialAccount.objects.select_related("opd")
-        ),
-        pk=pk,
-    )
+    account = selectors.account_for(request.user, pk)
     filterset = PostFilterSet(request.GET, queryset=selectors.posts_for(account))
     page = paging.page(request, filterset.qs)
     latest = latest_metrics([post.pk for post in page.object_list])
@@ -86,12 +81,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def post_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Enter a post of an account whose posts no API supplies."""
-    account = get_object_or_404(
-        perms.social_accounts_visible_to(
-            request.user, SocialAccount.objects.select_related("opd")
-        ),
-        pk=pk,
-    )
+    account = selectors.account_for(request.user, pk)
     if not perms.can_add_social_post(request.user, account):
         raise PermissionDenied
     return _save(request, account, None)

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from opds import permissions as perms
+from socialposts.accounts import selectors
 from socialposts.accounts.forms import ImportForm
-from socialposts.accounts.models import SocialAccount
 from socialposts.imports import services as imports
 from socialposts.imports.models import ImportJob
 
@@ -23,12 +23,7 @@ from socialposts.imports.models import ImportJob
 def account_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Import a CSV export for a manual account: all rows or none; a large
     file goes to a job whose page shows the progress."""
-    account = get_object_or_404(
-        perms.social_accounts_visible_to(
-            request.user, SocialAccount.objects.select_related("opd")
-        ),
-        pk=pk,
-    )
+    account = selectors.account_for(request.user, pk)
     # Refused before the upload is read: its errors are for the OPD's admin.
     if not perms.can_manage_opd_data(request.user, account.opd):
         raise PermissionDenied

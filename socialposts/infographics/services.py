@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -111,21 +111,15 @@ def final_months() -> list[datetime.date]:
     return _month_cards.final_months() if _month_cards else []
 
 
-def _build_data(
-    *,
-    kind: str,
-    opd: Opd,
-    fields: Mapping[str, Any],
-    item: InformationItem | None = None,
-    month: datetime.date | None = None,
-) -> tuple[dict[str, Any], Any]:
+def _build_data(draft: Draft) -> tuple[dict[str, Any], Any]:
     """The engine's data for ``kind``: what the database holds, then what
     the maker typed (``fields``); and the monthly report it comes from.
 
     An item card takes the item's fields, which the maker may shorten; the
     KIP and ranking cards take nothing typed but the month.
     """
-    given = {k: v for k, v in fields.items() if v not in (None, "", [])}
+    kind, opd, item, month = draft.kind, draft.opd, draft.item, draft.month
+    given = {k: v for k, v in draft.fields.items() if v not in (None, "", [])}
     if kind == Kind.ITEM_CARD:
         if item is None:
             raise ValidationError({"item": [_("Choose the PPID item to show.")]})
@@ -166,42 +160,34 @@ def _check_maker(user: User, opd: Opd, source_item: InformationItem | None) -> N
         )
 
 
-def preview_infographic(
-    *,
-    user: User,
-    opd: Opd,
-    kind: str,
-    size: str,
-    fields: Mapping[str, Any],
-    item: InformationItem | None = None,
-    month: datetime.date | None = None,
-) -> engine.Rendered:
+@dataclass(frozen=True)
+class Draft:
+    """What to draw: the OPD's, of which kind and size, what the maker
+    typed, and the PPID item or the final month it is made from."""
+
+    opd: Opd
+    kind: str
+    size: str
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    item: InformationItem | None = None
+    month: datetime.date | None = None
+
+
+def preview_infographic(*, user: User, draft: Draft) -> engine.Rendered:
     """Draw an infographic without keeping it (the form's preview)."""
-    _check_maker(user, opd, item)
-    data, _report = _build_data(
-        kind=kind, opd=opd, fields=fields, item=item, month=month
-    )
-    return engine.render(kind, size, {**data, "logo": _opd_logo(opd)})
+    _check_maker(user, draft.opd, draft.item)
+    data, _report = _build_data(draft)
+    return engine.render(draft.kind, draft.size, {**data, "logo": _opd_logo(draft.opd)})
 
 
 @transaction.atomic
-def make_infographic(
-    *,
-    user: User,
-    opd: Opd,
-    kind: str,
-    size: str,
-    fields: Mapping[str, Any],
-    item: InformationItem | None = None,
-    month: datetime.date | None = None,
-) -> Infographic:
-    """Draw an infographic of ``kind`` from the portal's records and what the
-    maker typed (``fields``), and keep the image with its record: the one
-    way the page, the API and the demo make one."""
+def make_infographic(*, user: User, draft: Draft) -> Infographic:
+    """Draw an infographic from the portal's records and what the maker
+    typed, and keep the image with its record: the one way the page, the
+    API and the demo make one."""
+    opd, kind, size, item = draft.opd, draft.kind, draft.size, draft.item
     _check_maker(user, opd, item)
-    data, report = _build_data(
-        kind=kind, opd=opd, fields=fields, item=item, month=month
-    )
+    data, report = _build_data(draft)
     # The row keeps the cleaned data (a CSV read into rows), drawn as is;
     # render measures the fit, so the texts are laid out only once.
     cleaned = engine.clean(kind, size, {**data, "logo": _opd_logo(opd)})

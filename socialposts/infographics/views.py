@@ -183,18 +183,11 @@ def _draw(
     item: InformationItem | None,
 ) -> tuple[dict | None, Infographic | None]:
     """Preview (nothing kept) or save, as the button pressed says."""
-    what = {
-        "user": request.user,
-        "opd": opd,
-        "kind": kind,
-        "size": form.cleaned_data["size"],
-        "fields": form.engine_fields(),
-        "item": item,
-        "month": form.month(),
-    }
+    size = form.cleaned_data["size"]
+    draft = services.Draft(opd, kind, size, form.engine_fields(), item, form.month())
     if request.POST.get("action") == "save":
-        return None, services.make_infographic(**what)
-    rendered = services.preview_infographic(**what)
+        return None, services.make_infographic(user=request.user, draft=draft)
+    rendered = services.preview_infographic(user=request.user, draft=draft)
     preview = {
         "src": "data:image/png;base64," + base64.b64encode(rendered.png).decode(),
         "alt_text": rendered.alt_text,

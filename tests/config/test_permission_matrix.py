@@ -306,10 +306,9 @@ def infographic_kind(w: Any) -> SimpleNamespace:
     """OPD A's image, a post to link it to and a draft to make a card of."""
     infographic = infographic_services.make_infographic(
         user=w.users["admin_a"],
-        opd=w.opd_a,
-        kind="service_flow",
-        size="square",
-        fields=_flow("Alur Matriks Alfa"),
+        draft=infographic_services.Draft(
+            w.opd_a, "service_flow", "square", _flow("Alur Matriks Alfa")
+        ),
     )
     post = PostFactory(
         account__opd=w.opd_a, permalink="https://www.instagram.com/p/MatriksInfo/"

@@ -54,6 +54,12 @@ MAKERS = {ReportRun: _report_run, IngestionRun: _pull_run, ImportJob: _import_jo
 KINDS = pytest.mark.parametrize("model", list(MAKERS), ids=lambda m: m.__name__)
 
 
+# The heartbeat thread has its own database connection: its tests commit.
+# Serialized rollback leaves the database as the end-to-end tests that run
+# after them expect it (flushed, the data migrations' rows reloaded).
+THREADED = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
 @pytest.fixture
 def swap_kind():
     """Replace parts of a registered kind for one test."""
@@ -177,7 +183,7 @@ def test_a_run_out_of_attempts_is_failed_not_sent_again(model):
     assert sent == [] and failed.status == "failed" and failed.error == "worker lost"
 
 
-@pytest.mark.django_db(transaction=True)
+@THREADED
 def test_a_thread_beats_while_the_work_runs(settings, swap_kind):
     """The heartbeat is a sign of life, written while the work runs however
     long it takes, without the work having to say anything."""
@@ -197,7 +203,7 @@ def test_a_thread_beats_while_the_work_runs(settings, swap_kind):
     assert after > before + datetime.timedelta(seconds=1.5)
 
 
-@pytest.mark.django_db(transaction=True)
+@THREADED
 def test_work_without_progress_stops_beating(settings, swap_kind):
     """Hung work must not look alive for ever: past its kind's timeout
     without progress, the thread stops and the sweeper takes the run back."""
@@ -217,7 +223,7 @@ def test_work_without_progress_stops_beating(settings, swap_kind):
     assert last == start
 
 
-@pytest.mark.django_db(transaction=True)
+@THREADED
 def test_progress_keeps_the_heartbeat_going(settings, swap_kind):
     settings.RUN_HEARTBEAT_TIMEOUT_SECONDS = 4
     seen = []

@@ -192,10 +192,12 @@ def test_the_atasan_ppid_makes_no_infographics(client, opd):
 def test_the_download_is_an_attachment_named_after_the_title(client, opd, opd_admin):
     made = services.make_infographic(
         user=opd_admin,
-        opd=opd,
-        kind="service_flow",
-        size="square",
-        fields={"title": "Alur Pendaftaran Pasien", "steps": STEPS},
+        draft=services.Draft(
+            opd,
+            "service_flow",
+            "square",
+            {"title": "Alur Pendaftaran Pasien", "steps": STEPS},
+        ),
     )
     client.force_login(opd_admin)
     response = client.get(reverse("socialposts:infographic-download", args=[made.pk]))
@@ -395,9 +397,8 @@ def test_an_item_card_shortens_a_long_summary_and_takes_the_makers_words(
 
 
 def _card(user, opd: Opd, item: InformationItem) -> Infographic:
-    return services.make_infographic(
-        user=user, opd=opd, kind="item_card", size="portrait", fields={}, item=item
-    )
+    draft = services.Draft(opd, "item_card", "portrait", item=item)
+    return services.make_infographic(user=user, draft=draft)
 
 
 def _announcing(opd: Opd) -> int:
@@ -547,10 +548,9 @@ def test_a_row_that_fails_leaves_no_file(opd, opd_admin, settings, monkeypatch):
     with pytest.raises(RuntimeError):
         services.make_infographic(
             user=opd_admin,
-            opd=opd,
-            kind="service_flow",
-            size="portrait",
-            fields={"title": "Alur", "steps": STEPS},
+            draft=services.Draft(
+                opd, "service_flow", "portrait", {"title": "Alur", "steps": STEPS}
+            ),
         )
     assert _stored(settings) == []
 

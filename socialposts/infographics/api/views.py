@@ -88,15 +88,8 @@ class InfographicViewSet(viewsets.GenericViewSet):
         item = self._item(given.pop("item", None))
         opd = self._opd(given.pop("opd", None), item)
         month = _month(given.pop("month", None))
-        infographic = services.make_infographic(
-            user=user,
-            opd=opd,
-            kind=kind,
-            size=size,
-            fields=given,
-            item=item,
-            month=month,
-        )
+        draft = services.Draft(opd, kind, size, given, item, month)
+        infographic = services.make_infographic(user=user, draft=draft)
         response = HttpResponse(infographic.image.read(), content_type="image/png")
         infographic.image.close()
         response["X-Infographic-Id"] = str(infographic.pk)
