@@ -7,7 +7,7 @@ from celery import Celery
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 # Every module of tasks: the apps' own (``<app>.tasks``) and those of their
-# sub-domains. tests/config/test_celery.py fails on a tasks module left out.
+# sub-domains. tests/config/test_architecture.py fails on one left out.
 TASK_PACKAGES = [
     "core",
     "ppid.catalogue",

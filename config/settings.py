@@ -82,7 +82,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "core",
+    # The roof is an app for its management command (seed_demo).
     "config",
     "opds",
     "ppid",

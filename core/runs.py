@@ -49,6 +49,15 @@ logger = logging.getLogger(__name__)
 # What the sweeper writes on a run that lost its worker for the last time.
 WORKER_LOST = "worker lost"
 ERROR_MAX = 5000
+BEAT_JOIN_SECONDS = 10
+# What ``execute`` answers when another execution had taken the run over.
+SUPERSEDED = "superseded"
+
+
+class Superseded(Exception):
+    """The run is no longer this execution's: the sweeper gave it to another
+    message. Work that must not commit after that raises it in its
+    transaction (``finish`` said False) to roll back."""
 
 
 class RunStatus(models.TextChoices):
@@ -119,6 +128,9 @@ class Outcome:
     rows: int = 0
     error: str = ""
     fields: dict[str, Any] = field(default_factory=dict)
+    # The work recorded the outcome itself (``finish``), in the transaction
+    # of its own writes.
+    finished: bool = False
 
 
 @dataclass(frozen=True)
@@ -135,6 +147,9 @@ class Kind:
     timeout: Callable[[], datetime.timedelta]
     max_attempts: int
     select_related: tuple[str, ...] = ()
+    # An unexpected error gives the run back to the queue (retried after the
+    # timeout, up to max_attempts) instead of failing it at once.
+    retry_errors: bool = False
     # Inside the transaction that records a finish.
     on_finish: Callable[[Any, Outcome], None] | None = None
     # After a run is failed for good by the sweeper.
@@ -244,12 +259,14 @@ def claim(model: type[DurableRun], run_id: int, task_id: str | None = None) -> A
             status=RunStatus.RUNNING, task_id=task_id
         )
     now = timezone.now()
+    # Executed in this process, the run takes a message id of its own: a
+    # message already sent for it then finds it taken and skips.
     claimed = model.objects.filter(runnable, pk=run_id).update(
         status=RunStatus.RUNNING,
         attempts=F("attempts") + 1,
         started_at=now,
         heartbeat_at=now,
-        **({"task_id": task_id} if task_id else {}),
+        task_id=task_id or new_task_id(),
     )
     if not claimed:
         return None
@@ -275,19 +292,20 @@ class _Beat:
 
     def _beat(self, interval: float) -> None:
         touched = False
-        try:
-            while not self.stopped.wait(interval):
-                # Work that makes no progress for its kind's timeout is hung:
-                # the heartbeat stops, and the sweeper takes the run back.
-                if time.monotonic() - self.progress > self.timeout:
-                    continue
-                touched = True
+        while not self.stopped.wait(interval):
+            # Work that makes no progress for its kind's timeout is hung:
+            # the heartbeat stops, and the sweeper takes the run back.
+            if time.monotonic() - self.progress > self.timeout:
+                continue
+            touched = True
+            try:
                 _write_heartbeat(self.run)
-        except Exception:  # noqa: BLE001 - a missed beat is not worth a crash
-            logger.warning("heartbeat of %s failed", self.run, exc_info=True)
-        finally:
-            if touched:
+            except Exception:  # noqa: BLE001 - one missed beat; the next may do
+                logger.warning("heartbeat of %s failed", self.run, exc_info=True)
+                # A broken connection is opened afresh for the next beat.
                 connection.close()
+        if touched:
+            connection.close()
 
 
 _BEATS: dict[tuple[str, int], _Beat] = {}
@@ -318,7 +336,8 @@ def beating(run: DurableRun, timeout: datetime.timedelta) -> Iterator[None]:
         yield
     finally:
         beat.stopped.set()
-        beat.thread.join()
+        # A beat waiting on a lock must not hold the work's end for ever.
+        beat.thread.join(timeout=BEAT_JOIN_SECONDS)
         _BEATS.pop(key, None)
 
 
@@ -394,15 +413,47 @@ def _execute(kind: Kind, run: DurableRun, *, raise_refusals: bool = False) -> st
     with translation.override(settings.LANGUAGE_CODE), beating(run, kind.timeout()):
         try:
             outcome = kind.execute(run)
-        except Exception as exc:
+        except Superseded:
+            return SUPERSEDED
+        except (ValidationError, PermissionDenied) as exc:
+            # A refusal the work expects: the run ends with its message.
             finish(run, Outcome(RunStatus.FAILED, error=error_text(exc)))
-            if raise_refusals or not isinstance(
-                exc, ValidationError | PermissionDenied
-            ):
+            if raise_refusals:
                 raise
             return RunStatus.FAILED
-    finish(run, outcome)
-    return outcome.status
+        except Exception as exc:
+            if kind.retry_errors:
+                release(run, error_text(exc))
+            else:
+                finish(run, Outcome(RunStatus.FAILED, error=error_text(exc)))
+            raise
+    if outcome.finished or finish(run, outcome):
+        return outcome.status
+    return SUPERSEDED
+
+
+def release(run: DurableRun, error: str) -> bool:
+    """Give the run back to the queue after an error that may pass (the
+    database went away): the sweeper sends it again after its kind's
+    timeout, until its attempts are spent. The error stays on the run."""
+    model = type(run)
+    now = timezone.now()
+    with transaction.atomic():
+        held = (
+            model.objects.select_for_update()
+            .filter(pk=run.pk, status=RunStatus.RUNNING, task_id=run.task_id)
+            .values_list("attempt_log", flat=True)
+            .first()
+        )
+        if held is None:
+            return False
+        model.objects.filter(pk=run.pk).update(
+            status=RunStatus.QUEUED,
+            error=error[:ERROR_MAX],
+            queued_at=now,
+            attempt_log=[*held, _attempt(run, "error", 0, now)],
+        )
+    return True
 
 
 # --- Sweep ----------------------------------------------------------------------------

@@ -26,6 +26,9 @@ class SocialpostsConfig(AppConfig):
                 max_attempts=pulls.MAX_ATTEMPTS,
                 select_related=("account",),
                 on_finish=pulls.mark_fresh,
+                # A database that went away is tried again, as the old pull
+                # task left such a run to the sweeper.
+                retry_errors=True,
             )
         )
         runs.register(

@@ -14,6 +14,7 @@ same either way.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime
 import io
 import logging
@@ -418,9 +419,15 @@ def start_import(
 
 def execute(job: ImportJob) -> runs.Outcome:
     """The executor of an import job: check its file and import it, all rows
-    or none. Whatever happens, the stored upload is deleted."""
+    or none. Whatever happens, the stored upload is deleted, unless another
+    execution took the job over."""
+    superseded = False
     try:
         return _run_job(job)
+    except runs.Superseded:
+        # The upload is the other execution's now.
+        superseded = True
+        raise
     except RowsInvalid as exc:
         report = [asdict(p) for p in exc.problems]
         return _failed(report, rows_invalid=exc.rows_invalid)
@@ -430,12 +437,13 @@ def execute(job: ImportJob) -> runs.Outcome:
         return _failed([asdict(Problem(None, "", str(exc)))])
     except Exception:
         message = _("The import stopped on an unexpected error; nothing was imported.")
-        ImportJob.objects.filter(pk=job.pk).update(
+        ImportJob.objects.filter(pk=job.pk, task_id=job.task_id).update(
             report=[asdict(Problem(None, "", message))]
         )
         raise
     finally:
-        discard_upload(job)
+        if not superseded:
+            discard_upload(job)
 
 
 def discard_skipped(job_id: int) -> None:
@@ -473,7 +481,6 @@ def _run_job(job: ImportJob) -> runs.Outcome:
 
     parsed = check_rows(rows, account, on_progress=progress)
     progress(total)
-    outcome = runs.Outcome(ImportJob.Status.SUCCEEDED)
     with transaction.atomic():
         result = _write(account, parsed, job.as_of)
         outcome = runs.Outcome(
@@ -485,9 +492,11 @@ def _run_job(job: ImportJob) -> runs.Outcome:
                 "values_written": result.values_written,
             },
         )
-        # The job turns succeeded in the same commit as the data.
-        runs.finish(job, outcome)
-    return outcome
+        # The job turns succeeded in the same commit as the data; a job the
+        # sweeper gave to another message meanwhile imports nothing here.
+        if not runs.finish(job, outcome):
+            raise runs.Superseded
+    return dataclasses.replace(outcome, finished=True)
 
 
 def _failed(report: list[dict], *, rows_invalid: int = 0) -> runs.Outcome:

@@ -270,3 +270,44 @@ def test_an_unexpected_error_fails_the_run_and_is_raised(swap_kind):
         runs.execute(ReportRun, run.pk, run.task_id)
     failed = ReportRun.objects.get(pk=run.pk)
     assert failed.status == "failed" and "the disk is full" in failed.error
+
+
+@pytest.mark.django_db
+def test_a_pull_that_stops_on_an_unexpected_error_is_tried_again(
+    swap_kind, django_capture_on_commit_callbacks
+):
+    """As the old pull task left such a run to the sweeper: the run goes
+    back to the queue with its error, and is sent again after its timeout
+    until its attempts are spent; the error stays on record."""
+
+    def broken(run):
+        raise RuntimeError("the database went away")
+
+    swap_kind(IngestionRun, execute=broken)
+    run = _pull_run()
+    with pytest.raises(RuntimeError):
+        runs.execute(IngestionRun, run.pk, run.task_id)
+    released = IngestionRun.objects.get(pk=run.pk)
+    assert released.status == "queued" and "went away" in released.error
+    assert [a["status"] for a in released.attempt_log] == ["error"]
+    sent = []
+    later = timezone.now() + datetime.timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert runs.sweep(later, model=IngestionRun, enqueue=sent.append) == 1
+    assert sent == [run.pk]
+    IngestionRun.objects.filter(pk=run.pk).update(attempts=pulls.MAX_ATTEMPTS)
+    runs.sweep(later + datetime.timedelta(hours=1), model=IngestionRun)
+    failed = IngestionRun.objects.get(pk=run.pk)
+    assert failed.status == "failed" and "went away" in failed.error
+
+
+@pytest.mark.django_db
+def test_a_run_executed_in_process_takes_its_own_message_id(swap_kind):
+    """A message already sent for a queued run that a command then executes
+    in its own process finds the run taken and skips."""
+    swap_kind(ReportRun, execute=lambda run: runs.Outcome("succeeded"))
+    run = _report_run()
+    in_flight = run.task_id
+    done = runs.run_inline(run)
+    assert done.status == "succeeded" and done.task_id != in_flight
+    assert runs.execute(ReportRun, run.pk, in_flight) == "skipped"

@@ -386,3 +386,31 @@ def test_a_job_whose_worker_died_is_sent_again_then_given_up(
     assert stuck.status == ImportJob.Status.FAILED and not stuck.file
     assert "tiga kali" in stuck.report[0]["message"]
     assert stored_files(settings) == []
+
+
+def test_a_job_taken_over_by_another_message_imports_nothing_and_keeps_the_file(
+    admin_client, account, settings, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from core import runs
+    from socialposts.imports import services as imports
+
+    with django_capture_on_commit_callbacks(execute=False):
+        post_import(admin_client, account, export(rows=20))
+    job = ImportJob.objects.get()
+    mine = runs.claim(ImportJob, job.pk, job.task_id)
+    # This execution stalls; the sweeper gives the job to a new message.
+    later = timezone.now() + datetime.timedelta(minutes=5)
+    assert runs.sweep(later, model=ImportJob, enqueue=lambda job_id: None) == 1
+    with pytest.raises(runs.Superseded):
+        imports.execute(mine)
+    # Its writes rolled back; the new message still has the file to read.
+    assert not Post.objects.exists()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.QUEUED and job.file
+    assert len(stored_files(settings)) == 1
+    assert import_csv_task.apply(args=[job.pk], task_id=job.task_id).get() == (
+        ImportJob.Status.SUCCEEDED
+    )
+    assert Post.objects.filter(account=account).count() == 20
