@@ -328,7 +328,7 @@ def _fingerprint(
 ) -> str:
     """The SHA-256 of the report's content: the same data gives the same
     hash, whenever and however often it is computed."""
-    from evaluations.exports import report_bytes
+    from evaluations.exports.common import report_bytes
 
     return hashlib.sha256(report_bytes(report, scores, items)).hexdigest()
 

@@ -21,7 +21,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from evaluations import charts, exports, runs, selectors, services
+from evaluations import charts, runs, selectors, services
+from evaluations.exports import common, evidence, pdf, text, xlsx
 from evaluations.filters import OpdScoreFilterSet
 from evaluations.forms import (
     BuildForm,
@@ -144,7 +145,7 @@ def opd_url(opd_score: OpdScore) -> str:
 
 
 def _file(body: bytes | str, fmt: str, name: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=exports.CONTENT_TYPES[fmt])
+    response = HttpResponse(body, content_type=common.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = 'attachment; filename="{}"'.format(name)
     # A draft's file changes; none of them is for shared caches.
     response["Cache-Control"] = "private, no-cache"
@@ -351,8 +352,8 @@ def report_file(request: HttpRequest, month: datetime.date, fmt: str) -> HttpRes
         raise Http404
     if not perms.can_view_kabupaten_evaluation(request.user):
         raise PermissionDenied
-    build_file = exports.kabupaten_pdf if fmt == "pdf" else exports.kabupaten_xlsx
-    return _file(build_file(found), fmt, exports.file_name(found, fmt))
+    build_file = pdf.kabupaten_pdf if fmt == "pdf" else xlsx.kabupaten_xlsx
+    return _file(build_file(found), fmt, common.file_name(found, fmt))
 
 
 @perms.staff_required
@@ -366,7 +367,7 @@ def whatsapp(request: HttpRequest, month: datetime.date) -> HttpResponse:
         "evaluations/whatsapp.html",
         {
             "report": found,
-            "text": exports.whatsapp_summary(found),
+            "text": text.whatsapp_summary(found),
             "back": report_url(found),
             "subject": _("Purbalingga Regency"),
         },
@@ -507,11 +508,11 @@ def opd_file(
     opd_score = _opd_score(request, month, slug)
     if fmt not in REPORT_FORMATS:
         raise Http404
-    build_file = exports.opd_report_pdf if fmt == "pdf" else exports.opd_report_xlsx
+    build_file = pdf.opd_report_pdf if fmt == "pdf" else xlsx.opd_report_xlsx
     return _file(
         build_file(opd_score),
         fmt,
-        exports.file_name(opd_score.report, fmt, opd_score.opd),
+        common.file_name(opd_score.report, fmt, opd_score.opd),
     )
 
 
@@ -527,9 +528,9 @@ def opd_evidence(
     indicator = request.GET.get("indikator", "")
     suffix = "bukti-{}".format(indicator) if indicator else "bukti"
     return _file(
-        exports.evidence_pack(opd_score, fmt, indicator),
+        evidence.evidence_pack(opd_score, fmt, indicator),
         fmt,
-        exports.file_name(opd_score.report, fmt, opd_score.opd, suffix),
+        common.file_name(opd_score.report, fmt, opd_score.opd, suffix),
     )
 
 
@@ -542,7 +543,7 @@ def opd_whatsapp(request: HttpRequest, month: datetime.date, slug: str) -> HttpR
         "evaluations/whatsapp.html",
         {
             "report": opd_score.report,
-            "text": exports.opd_whatsapp_summary(opd_score),
+            "text": text.opd_whatsapp_summary(opd_score),
             "back": opd_url(opd_score),
             "subject": opd_score.opd.name,
         },

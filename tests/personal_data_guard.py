@@ -52,7 +52,11 @@ EXPORT_MODULES = (
     "core.tables",
     "ppid.catalogue.exports",
     "ppid.requests.exports",
-    "evaluations.exports",
+    "evaluations.exports.common",
+    "evaluations.exports.pdf",
+    "evaluations.exports.xlsx",
+    "evaluations.exports.evidence",
+    "evaluations.exports.text",
 )
 
 # Sixteen digits known not to be a NIK: (source pattern, context pattern,

@@ -15,11 +15,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.months import parse_month
-from evaluations import exports, selectors
+from evaluations import selectors
 from evaluations.api.serializers import (
     EvaluationSerializer,
     MonthlyReportFileSerializer,
 )
+from evaluations.exports import text
 from evaluations.models import Indicator, ItemScore, MonthlyReport, OpdScore
 from opds import permissions as perms
 from opds.permissions import IsPortalStaff
@@ -133,7 +134,7 @@ class MonthlyReportViewSet(viewsets.GenericViewSet):
                         "xlsx_url": reverse(
                             "evaluations:report-file", args=[key, "xlsx"]
                         ),
-                        "summary_text": exports.whatsapp_summary(report),
+                        "summary_text": text.whatsapp_summary(report),
                     }
                 )
             else:
@@ -148,7 +149,7 @@ class MonthlyReportViewSet(viewsets.GenericViewSet):
                         "xlsx_url": reverse(
                             "evaluations:opd-file", args=[key, slug, "xlsx"]
                         ),
-                        "summary_text": exports.opd_whatsapp_summary(subject),
+                        "summary_text": text.opd_whatsapp_summary(subject),
                     }
                 )
         return self.get_paginated_response(self.get_serializer(data, many=True).data)

@@ -13,8 +13,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from evaluations import exports
 from evaluations import services as evaluations
+from evaluations.exports import common
 from evaluations.models import ItemScore, MonthlyReport, ReportRun
 from tests.e2e.staff_helpers import load_reference_data, month_path, t
 from tests.factories import OpdFactory, UserFactory
@@ -149,7 +149,7 @@ def test_dinkominfo_scores_finalises_a_month_and_downloads_its_pdf(
     with page.expect_download() as download_info:
         page.locator("main").get_by_role("link", name=t("PDF"), exact=True).click()
     download = download_info.value
-    assert download.suggested_filename == exports.file_name(report, "pdf")
+    assert download.suggested_filename == common.file_name(report, "pdf")
     assert download.suggested_filename.endswith(".pdf")
     with open(download.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"

@@ -14,7 +14,8 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from evaluations import exports, selectors, services
+from evaluations import selectors, services
+from evaluations.exports import evidence, pdf, text, xlsx
 from evaluations.models import Band
 from tests.evaluations.scenario import item, october_draft, score
 
@@ -30,12 +31,12 @@ def october(opds, dinkominfo, on, settings):
 
 def every_file(report, opd_score):
     return {
-        "kabupaten.pdf": exports.kabupaten_pdf(report),
-        "kabupaten.xlsx": exports.kabupaten_xlsx(report),
-        "opd.pdf": exports.opd_report_pdf(opd_score),
-        "opd.xlsx": exports.opd_report_xlsx(opd_score),
-        "bukti.csv": exports.evidence_pack(opd_score, "csv"),
-        "bukti.xlsx": exports.evidence_pack(opd_score, "xlsx"),
+        "kabupaten.pdf": pdf.kabupaten_pdf(report),
+        "kabupaten.xlsx": xlsx.kabupaten_xlsx(report),
+        "opd.pdf": pdf.opd_report_pdf(opd_score),
+        "opd.xlsx": xlsx.opd_report_xlsx(opd_score),
+        "bukti.csv": evidence.evidence_pack(opd_score, "csv"),
+        "bukti.xlsx": evidence.evidence_pack(opd_score, "xlsx"),
     }
 
 
@@ -69,10 +70,10 @@ def test_a_change_in_the_data_changes_the_files(october, opds, dinkominfo):
 
 
 def test_files_are_dated_at_the_end_of_the_month_not_by_the_clock(october, opds):
-    pdf = exports.kabupaten_pdf(october)
-    assert b"/CreationDate (D:20261031235958+07'00')" in pdf
-    assert b"/ModDate (D:20261031235958+07'00')" in pdf
-    workbook = exports.opd_report_xlsx(score(october, opds[0]))
+    document = pdf.kabupaten_pdf(october)
+    assert b"/CreationDate (D:20261031235958+07'00')" in document
+    assert b"/ModDate (D:20261031235958+07'00')" in document
+    workbook = xlsx.opd_report_xlsx(score(october, opds[0]))
     with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
         assert {i.date_time for i in archive.infolist()} == {(2026, 10, 31, 23, 59, 58)}
         core = archive.read("docProps/core.xml").decode()
@@ -82,7 +83,7 @@ def test_files_are_dated_at_the_end_of_the_month_not_by_the_clock(october, opds)
 
 def test_the_opd_pdf_holds_the_score_breakdown_and_actions(october, opds):
     opd_score = score(october, opds[1])
-    reader = PdfReader(io.BytesIO(exports.opd_report_pdf(opd_score)))
+    reader = PdfReader(io.BytesIO(pdf.opd_report_pdf(opd_score)))
     text = " ".join(page.extract_text() for page in reader.pages)
     assert opds[1].name in text
     assert "Oktober 2026" in text
@@ -96,7 +97,7 @@ def test_the_opd_pdf_holds_the_score_breakdown_and_actions(october, opds):
 
 
 def test_the_kabupaten_pdf_ranks_every_opd(october, opds):
-    reader = PdfReader(io.BytesIO(exports.kabupaten_pdf(october)))
+    reader = PdfReader(io.BytesIO(pdf.kabupaten_pdf(october)))
     text = " ".join(page.extract_text() for page in reader.pages)
     ranked = [s.opd.name for s in october.scores.select_related("opd")]
     assert all(name in text for name in ranked)
@@ -112,8 +113,8 @@ def chart_parts(workbook: bytes) -> list[str]:
 def test_workbooks_open_and_carry_their_charts(october, opds):
     from openpyxl import load_workbook
 
-    opd_book = exports.opd_report_xlsx(score(october, opds[0]))
-    kabupaten_book = exports.kabupaten_xlsx(october)
+    opd_book = xlsx.opd_report_xlsx(score(october, opds[0]))
+    kabupaten_book = xlsx.kabupaten_xlsx(october)
     # The indicator bars and the trend line; the band distribution.
     assert len(chart_parts(opd_book)) == 2
     assert len(chart_parts(kabupaten_book)) == 1
@@ -133,7 +134,7 @@ def test_workbooks_open_and_carry_their_charts(october, opds):
 
 def test_the_evidence_pack_lists_every_link_per_item(october, opds):
     opd_score = score(october, opds[1])
-    body = exports.evidence_pack(opd_score, "csv").decode("utf-8-sig")
+    body = evidence.evidence_pack(opd_score, "csv").decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
     header, lines = rows[0], rows[1:]
     assert len(header) == 7
@@ -146,19 +147,21 @@ def test_the_evidence_pack_lists_every_link_per_item(october, opds):
     assert {r[1] for r in lines} == {
         s.item.name for s in opd_score.items.select_related("item")
     }
-    one = exports.evidence_pack(opd_score, "csv", "jenis_informasi").decode("utf-8-sig")
+    one = evidence.evidence_pack(opd_score, "csv", "jenis_informasi").decode(
+        "utf-8-sig"
+    )
     assert {r[0] for r in list(csv.reader(io.StringIO(one)))[1:]} == {"Jenis informasi"}
     from openpyxl import load_workbook
 
     book = load_workbook(
-        io.BytesIO(exports.evidence_pack(opd_score, "xlsx")), read_only=True
+        io.BytesIO(evidence.evidence_pack(opd_score, "xlsx")), read_only=True
     )
     assert book.sheetnames[0] == "Jenis informasi" and len(book.sheetnames) == 6
 
 
 def test_the_whatsapp_summary_of_the_kabupaten(october, opds):
-    text = exports.whatsapp_summary(october)
-    lines = text.splitlines()
+    summary = text.whatsapp_summary(october)
+    lines = summary.splitlines()
     assert lines[0].startswith("*") and lines[0].endswith("*")
     assert "Oktober 2026" in lines[0]
     counts = {band: 0 for band in Band.values}
@@ -167,21 +170,21 @@ def test_the_whatsapp_summary_of_the_kabupaten(october, opds):
     for band, label in Band.choices:
         assert "• {}: {}".format(label, counts[band]) in lines
     top = [s.opd.name for s in october.scores.select_related("opd")[:3]]
-    places = [text.index(name) for name in top]
+    places = [summary.index(name) for name in top]
     assert places == sorted(places)
     # The second OPD completed its profile since September.
     mover = next(line for line in lines if line.startswith("▲"))
     assert opds[1].name in mover and "→" in mover
     assert lines[-1].endswith(SITE + "/dasbor/evaluasi/2026-10/")
-    assert "<" not in text and len(text) < 1500
+    assert "<" not in summary and len(summary) < 1500
 
 
 def test_the_whatsapp_summary_of_an_opd(october, opds):
     opd_score = score(october, opds[1])
-    text = exports.opd_whatsapp_summary(opd_score)
-    lines = text.splitlines()
+    summary = text.opd_whatsapp_summary(opd_score)
+    lines = summary.splitlines()
     assert opds[1].name in lines[0] and lines[0].startswith("*")
-    assert "*{}*".format("{:.2f}".format(opd_score.score).replace(".", ",")) in text
+    assert "*{}*".format("{:.2f}".format(opd_score.score).replace(".", ",")) in summary
     actions = selectors.opd_view(opd_score).actions
     numbered = [line for line in lines if line[:2] in {"1.", "2.", "3.", "4.", "5."}]
     assert len(numbered) == 5
