@@ -46,9 +46,10 @@ def _children(pid):
     return [int(p) for p in found.stdout.split()]
 
 
-def _start_worker(url, queue, broker=None):
+def _start_worker(url, queue, broker=None, **extra):
     db = connection.settings_dict
     env = {
+        **extra,
         **os.environ,
         "DEBUG": "True",
         "DATABASE_URL": "postgres://{}@{}:{}/{}".format(
@@ -78,17 +79,17 @@ def _stop(worker):
         worker.wait()
 
 
-def _sender(queue):
-    from socialposts.pulls.tasks import pull_account_task
+def _sender(queue, model=IngestionRun):
+    """Send a run of ``model`` (a pull by default) to the test's own queue."""
 
     def send(run_id):
         from config.celery import app
 
-        run = IngestionRun.objects.get(pk=run_id)
+        run = model.objects.get(pk=run_id)
         eager = app.conf.task_always_eager
         app.conf.task_always_eager = False
         try:
-            pull_account_task.apply_async(
+            runs.kind_of(model).task.apply_async(
                 args=[run_id], task_id=run.task_id, queue=queue
             )
         finally:
@@ -364,3 +365,74 @@ def test_redis_restarted_without_persistence_the_sweeper_requeues():
         metrics = AccountMetricDaily.objects.filter(account=account)
         assert metrics.filter(metric="followers").count() == 1
         assert metrics.filter(metric="reach").count() in (2, 3)
+
+
+@RELIABILITY
+@pytest.mark.needs_postgres
+@pytest.mark.needs_redis
+def test_pool_child_killed_mid_import_the_job_runs_again_at_once(settings, tmp_path):
+    """The same mechanism for a large CSV import: the redelivered message
+    takes its job over at once, checks the file again from its first row
+    and imports every row exactly once."""
+    from django.core.files.base import ContentFile
+
+    from opds.models import User
+    from socialposts.accounts.models import Post
+    from socialposts.imports.models import ImportJob
+    from tests.factories import UserFactory
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    account = SocialAccountFactory(platform="facebook", connection="manual")
+    admin = UserFactory(role=User.Role.OPD_ADMIN, opd=account.opd)
+    rows = 19_000
+    header = (
+        "Post ID,Permalink,Post type,Publish time,Description,Duration (sec),"
+        "Reach,Views,Reactions,Comments,Shares\n"
+    )
+    body = "".join(
+        "900_{i},https://www.facebook.com/{i},Photos,03/10/2026 09:15,"
+        "Posyandu {i},,{r},{r},1,1,1\n".format(i=i, r=100 + i)
+        for i in range(rows)
+    )
+    job = ImportJob(
+        account=account,
+        uploaded_by=admin,
+        original_name="ekspor.csv",
+        as_of=timezone.localdate(),
+        rows_total=rows,
+        task_id=runs.new_task_id(),
+    )
+    job.file.save("import.csv", ContentFile((header + body).encode()), save=True)
+    queue = "reliability-{}".format(uuid.uuid4().hex[:8])
+    worker = _start_worker(
+        "http://127.0.0.1:9", queue, MEDIA_ROOT=str(settings.MEDIA_ROOT)
+    )
+    try:
+        _sender(queue, ImportJob)(job.pk)
+        assert _wait(
+            lambda: ImportJob.objects.filter(
+                pk=job.pk, status="running", rows_checked__gte=500
+            ).exists(),
+            60,
+            step=0.02,
+        ), "the worker never got into the rows"
+        children = _children(worker.pid)
+        assert children, "no pool child"
+        os.kill(children[0], signal.SIGKILL)
+        killed_at = time.monotonic()
+        assert _wait(
+            lambda: ImportJob.objects.filter(pk=job.pk, attempts__gte=2).exists(), 30
+        ), "the job was not executed again"
+        assert time.monotonic() - killed_at <= 10
+        final = _wait(
+            lambda: ImportJob.objects.filter(
+                pk=job.pk, status__in=["succeeded", "failed"]
+            ).first(),
+            120,
+        )
+    finally:
+        _stop(worker)
+    assert final is not None and final.status == "succeeded", final and final.report
+    assert final.rows_imported == rows and final.attempts == 2
+    assert Post.objects.filter(account=account).count() == rows
+    assert not final.file  # the upload went once the job ended
