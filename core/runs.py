@@ -352,18 +352,25 @@ def _attempt(run: DurableRun, status: str, rows: int, now: datetime.datetime) ->
     }
 
 
+def _held_log(run: DurableRun) -> list | None:
+    """The run's attempt log, its row locked, while this execution holds
+    the run; None once the sweeper gave it to another message or it ended."""
+    return (
+        type(run)
+        .objects.select_for_update()
+        .filter(pk=run.pk, status=RunStatus.RUNNING, task_id=run.task_id)
+        .values_list("attempt_log", flat=True)
+        .first()
+    )
+
+
 def finish(run: DurableRun, outcome: Outcome) -> bool:
     """Record how the attempt ended; False when the run is no longer this
     execution's (the sweeper gave it to another message, or it ended)."""
     model = type(run)
     now = timezone.now()
     with transaction.atomic():
-        held = (
-            model.objects.select_for_update()
-            .filter(pk=run.pk, status=RunStatus.RUNNING, task_id=run.task_id)
-            .values_list("attempt_log", flat=True)
-            .first()
-        )
+        held = _held_log(run)
         if held is None:
             return False
         log = [*held, _attempt(run, outcome.status, outcome.rows, now)]
@@ -439,12 +446,7 @@ def release(run: DurableRun, error: str) -> bool:
     model = type(run)
     now = timezone.now()
     with transaction.atomic():
-        held = (
-            model.objects.select_for_update()
-            .filter(pk=run.pk, status=RunStatus.RUNNING, task_id=run.task_id)
-            .values_list("attempt_log", flat=True)
-            .first()
-        )
+        held = _held_log(run)
         if held is None:
             return False
         model.objects.filter(pk=run.pk).update(
