@@ -44,6 +44,8 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.db import hold_row
+
 logger = logging.getLogger(__name__)
 
 # What the sweeper writes on a run that lost its worker for the last time.
@@ -229,7 +231,7 @@ def queue(
     unique = unique or {}
     with transaction.atomic():
         if lock is not None:
-            type(lock)._default_manager.select_for_update().filter(pk=lock.pk).exists()
+            hold_row(lock)
         if unique:
             existing = model.objects.filter(status__in=ACTIVE, **unique).first()
             if existing is not None:
@@ -311,10 +313,16 @@ class _Beat:
 _BEATS: dict[tuple[str, int], _Beat] = {}
 
 
-def _write_heartbeat(run: DurableRun) -> None:
-    type(run).objects.filter(
+def _held(run: DurableRun) -> models.QuerySet:
+    """The run's row while this execution holds it: running, under the
+    message id it was claimed with."""
+    return type(run).objects.filter(
         pk=run.pk, status=RunStatus.RUNNING, task_id=run.task_id
-    ).update(heartbeat_at=timezone.now())
+    )
+
+
+def _write_heartbeat(run: DurableRun) -> None:
+    _held(run).update(heartbeat_at=timezone.now())
 
 
 def heartbeat(run: DurableRun) -> None:
@@ -355,13 +363,7 @@ def _attempt(run: DurableRun, status: str, rows: int, now: datetime.datetime) ->
 def _held_log(run: DurableRun) -> list | None:
     """The run's attempt log, its row locked, while this execution holds
     the run; None once the sweeper gave it to another message or it ended."""
-    return (
-        type(run)
-        .objects.select_for_update()
-        .filter(pk=run.pk, status=RunStatus.RUNNING, task_id=run.task_id)
-        .values_list("attempt_log", flat=True)
-        .first()
-    )
+    return _held(run).select_for_update().values_list("attempt_log", flat=True).first()
 
 
 def finish(run: DurableRun, outcome: Outcome) -> bool:

@@ -146,7 +146,7 @@ def exclusion_register(request: HttpRequest) -> HttpResponse:
     opd = request.GET.get("opd")
     if opd:
         decisions = decisions.filter(item__opd__slug=opd)
-    page = CappedPaginator(decisions, 50).get_page(request.GET.get("page"))
+    page = paging.page(request, decisions, per_page=50, paginator_class=CappedPaginator)
     return render(request, "ppid/exclusion_register.html", {"page": page})
 
 
