@@ -315,6 +315,11 @@ SOCIAL_RUN_TIMEOUT_MINUTES = env_int("SOCIAL_RUN_TIMEOUT_MINUTES", 15, minimum=1
 # The platforms' APIs; tests and the demo point these at the fake server.
 SOCIAL_GRAPH_BASE_URL = env_str("SOCIAL_GRAPH_BASE_URL", "https://graph.facebook.com")
 SOCIAL_GRAPH_API_VERSION = env_str("SOCIAL_GRAPH_API_VERSION", "v23.0")
+# Instagram accounts connected with Instagram Login are served by their own
+# host, which also alone renews their tokens.
+SOCIAL_INSTAGRAM_BASE_URL = env_str(
+    "SOCIAL_INSTAGRAM_BASE_URL", "https://graph.instagram.com"
+)
 SOCIAL_YOUTUBE_BASE_URL = env_str(
     "SOCIAL_YOUTUBE_BASE_URL", "https://www.googleapis.com"
 )

@@ -15,6 +15,7 @@ import hashlib
 import random
 
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from core import runs
@@ -139,7 +140,8 @@ def _pull_api_accounts(accounts: list[SocialAccount]) -> None:
             )
             # The real executor, against the in-process fake platform.
             run = runs.claim(IngestionRun, run.pk)
-            runs.finish(run, pulls.execute(run, base_url=url))
+            with override_settings(**fake_platform.settings_for(url)):
+                runs.finish(run, pulls.execute(run))
     finally:
         server.shutdown()
         server.server_close()

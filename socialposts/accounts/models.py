@@ -45,6 +45,13 @@ class SocialAccount(models.Model):
         EXPIRED = "expired", _("Expired")
         REVOKED = "revoked", _("Needs reconnecting")
 
+    class MetaLogin(models.TextChoices):
+        # The two logins answer on different hosts with different tokens:
+        # graph.facebook.com with a Page's token, graph.instagram.com with
+        # an Instagram user token.
+        FACEBOOK = "facebook", _("Facebook Login for Business")
+        INSTAGRAM = "instagram", _("Instagram Login")
+
     opd = models.ForeignKey(
         Opd,
         verbose_name=_("OPD"),
@@ -65,6 +72,16 @@ class SocialAccount(models.Model):
         max_length=10,
         choices=Connection.choices,
         default=Connection.MANUAL,
+    )
+    meta_login = models.CharField(
+        _("Meta login"),
+        max_length=10,
+        choices=MetaLogin.choices,
+        default=MetaLogin.FACEBOOK,
+        help_text=_(
+            "How an Instagram account was connected: through its Facebook "
+            "Page, or with Instagram Login."
+        ),
     )
     access_token_encrypted = models.TextField(
         _("access token (encrypted)"), blank=True, editable=False
@@ -265,6 +282,15 @@ class PlatformMetric(models.Model):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
     breaks_series = models.BooleanField(_("breaks the series"), default=False)
+    reporting_timezone = models.CharField(
+        _("reporting time zone"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The time zone in which the platform cuts its days (Meta and "
+            "YouTube: Pacific time)."
+        ),
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:

@@ -74,6 +74,21 @@ DAYS_OF_POSTS = 183
 # address when an answer is sent.
 MEDIA = "fake-media://"
 PAGE_SIZE = 25
+# graph.instagram.com (Instagram Login) is served under this path prefix of
+# the fake; graph.facebook.com at its root.
+INSTAGRAM_HOST = "/_instagram"
+
+
+def settings_for(url: str) -> dict[str, str]:
+    """The settings that point every platform client at a fake at ``url``."""
+    return {
+        "SOCIAL_GRAPH_BASE_URL": url,
+        "SOCIAL_INSTAGRAM_BASE_URL": url + INSTAGRAM_HOST,
+        "SOCIAL_YOUTUBE_BASE_URL": url,
+        "SOCIAL_YOUTUBE_ANALYTICS_BASE_URL": url,
+        "SOCIAL_TIKTOK_BASE_URL": url,
+        "SOCIAL_GOOGLE_TOKEN_URL": url + "/token",
+    }
 
 
 def _seed(*parts: Any) -> int:
@@ -221,7 +236,18 @@ def _refresh(query: dict[str, str]) -> tuple[int, Any]:
 def _answer(
     platform: FakePlatform, path: str, query: dict[str, str]
 ) -> tuple[int, Any]:
+    instagram_host = path.startswith(INSTAGRAM_HOST + "/")
+    path = path.removeprefix(INSTAGRAM_HOST)
     if path == "/refresh_access_token":
+        if not instagram_host:
+            # graph.facebook.com has no such node: Facebook-Login tokens
+            # are renewed with fb_exchange_token instead.
+            return _graph_error(
+                100,
+                "Unsupported get request. Object with ID 'refresh_access_token' "
+                "does not exist, cannot be loaded due to missing permissions, "
+                "or does not support this operation.",
+            )
         return _refresh(query)
     match = re.fullmatch(r"/v\d+\.\d+/([\w]+)(?:/(insights|media|posts))?", path)
     if not match:

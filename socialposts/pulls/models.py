@@ -46,6 +46,15 @@ class IngestionRun(DurableRun):
     window_start = models.DateField(_("from"))
     window_end = models.DateField(_("until"))
     rows_written = models.PositiveIntegerField(_("rows written"), default=0)
+    failed_parts = models.JSONField(
+        _("failed parts"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "The parts of the pull that failed (a metric group, a post's "
+            "insights, a report); the next pull asks for them again."
+        ),
+    )
 
     class Meta:
         verbose_name = _("ingestion run")

@@ -111,6 +111,7 @@ def refresh_expiring_tokens(now: datetime.datetime | None = None) -> int:
     due = SocialAccount.objects.filter(
         connection=SocialAccount.Connection.API,
         platform="instagram",
+        meta_login=SocialAccount.MetaLogin.INSTAGRAM,
         token_revoked_at=None,
         token_expires_at__gt=now,
         token_expires_at__lte=now + EXPIRING_WITHIN,

@@ -14,14 +14,8 @@ TODAY = datetime.date(2026, 3, 16)
 @pytest.fixture
 def fake(settings):
     server, _state, url = fake_platform.start_in_thread(today=TODAY)
-    for name in (
-        "SOCIAL_GRAPH_BASE_URL",
-        "SOCIAL_YOUTUBE_BASE_URL",
-        "SOCIAL_YOUTUBE_ANALYTICS_BASE_URL",
-        "SOCIAL_TIKTOK_BASE_URL",
-    ):
-        setattr(settings, name, url)
-    settings.SOCIAL_GOOGLE_TOKEN_URL = url + "/token"
+    for name, value in fake_platform.settings_for(url).items():
+        setattr(settings, name, value)
     settings.SOCIAL_RETRY_BASE_SECONDS = 0.01
     settings.SOCIAL_HTTP_TIMEOUT_SECONDS = 1
     settings.SOCIAL_RETRY_ATTEMPTS = 5

@@ -221,11 +221,12 @@ def test_expiring_instagram_tokens_are_refreshed_and_refusals_recorded(fake):
     from socialposts.pulls.tasks import refresh_expiring_tokens_task
 
     soon = tz.now() + datetime.timedelta(days=3)
-    expiring = SocialAccountFactory(external_id="17841400000101", connection="api")
+    instagram_login = {"connection": "api", "meta_login": "instagram"}
+    expiring = SocialAccountFactory(external_id="17841400000101", **instagram_login)
     tokens.set_tokens(expiring, access="token-expiring", expires_at=soon)
-    refused = SocialAccountFactory(external_id="17841400000102", connection="api")
+    refused = SocialAccountFactory(external_id="17841400000102", **instagram_login)
     tokens.set_tokens(refused, access="revoked", expires_at=soon)
-    later = SocialAccountFactory(external_id="17841400000103", connection="api")
+    later = SocialAccountFactory(external_id="17841400000103", **instagram_login)
     tokens.set_tokens(
         later, access="token-later", expires_at=tz.now() + datetime.timedelta(days=30)
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 from django.conf import settings
+from django.db.models import F
 
 from socialposts.accounts.models import PlatformMetric, SocialAccount
 from socialposts.pulls.clients.base import (
@@ -161,9 +162,11 @@ def platform_names(
     ``prefix`` picks one family.
     """
     names: dict[str, str] = {}
+    # Where an old name and its replacement overlap, the replacement wins:
+    # the old one is about to be refused.
     rows = PlatformMetric.objects.filter(
         platform=platform, metric_id__in=codes, name__startswith=prefix
-    ).order_by("valid_from")
+    ).order_by(F("valid_from").desc(nulls_last=True))
     for row in rows:
         if (row.valid_from is None or row.valid_from <= day) and (
             row.valid_to is None or day <= row.valid_to
@@ -187,6 +190,8 @@ class InstagramClient:
 
     def __init__(self, account: SocialAccount, token: str, **transport: Any) -> None:
         self.account = account
+        if account.meta_login == SocialAccount.MetaLogin.INSTAGRAM:
+            transport.setdefault("base_url", settings.SOCIAL_INSTAGRAM_BASE_URL)
         self.transport = GraphTransport(token, **transport)
 
     def fetch(
@@ -395,8 +400,13 @@ def refresh_instagram_token(
 ) -> tuple[str, datetime.datetime]:
     """Exchange a long-lived Instagram token for a fresh one (60 days).
 
+    Only graph.instagram.com serves this, and only for Instagram-Login
+    tokens (developers.facebook.com/docs/instagram-platform/reference/
+    refresh_access_token, read 2026-12-07).
+
     Raises TokenInvalid when the platform refuses it: only a new login helps.
     """
+    transport.setdefault("base_url", settings.SOCIAL_INSTAGRAM_BASE_URL)
     graph = GraphTransport(token, **transport)
     try:
         body = graph.get("/refresh_access_token", {"grant_type": "ig_refresh_token"})
