@@ -359,6 +359,10 @@ SOCIAL_HTTP_TIMEOUT_SECONDS = env_int("SOCIAL_HTTP_TIMEOUT_SECONDS", 20, minimum
 SOCIAL_RETRY_ATTEMPTS = env_int("SOCIAL_RETRY_ATTEMPTS", 5, minimum=1)
 SOCIAL_RETRY_MAX_SECONDS = env_int("SOCIAL_RETRY_MAX_SECONDS", 600, minimum=1)
 SOCIAL_RETRY_BASE_SECONDS = 2.0
+# One part of a pull (a media object's insights, a report) retries within a
+# smaller budget, so one object that keeps failing cannot hold the run.
+SOCIAL_PART_RETRY_ATTEMPTS = env_int("SOCIAL_PART_RETRY_ATTEMPTS", 3, minimum=1)
+SOCIAL_PART_RETRY_SECONDS = env_int("SOCIAL_PART_RETRY_SECONDS", 60, minimum=1)
 # Dinkominfo's house rule: videos longer than this are flagged.
 SOCIAL_VIDEO_MAX_SECONDS = env_int("SOCIAL_VIDEO_MAX_SECONDS", 60, minimum=1)
 # CSV imports up to this many rows run inside the request; larger files run

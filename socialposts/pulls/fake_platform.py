@@ -33,26 +33,55 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
+from zoneinfo import ZoneInfo
 
 from PIL import Image
 
-# Instagram account and media metrics the fake knows, as of API v22+.
-ACCOUNT_METRICS = {
+# Instagram account insights as the reference stands (IG User insights,
+# updated 2026-06-16, read 2026-12-07): the two time series, the metrics
+# served only with metric_type=total_value, and names Meta retired.
+ACCOUNT_SERIES = {"reach", "follower_count"}
+ACCOUNT_TOTALS = {
     "reach",
     "views",
     "total_interactions",
     "profile_views",
-    "follower_count",
-}
-MEDIA_METRICS = {
-    "views",
-    "reach",
+    "accounts_engaged",
     "likes",
     "comments",
     "shares",
-    "saved",
-    "total_interactions",
+    "saves",
+    "replies",
+    "follows_and_unfollows",
+    "profile_links_taps",
 }
+RETIRED = {
+    "impressions",
+    "plays",
+    "clips_replays_count",
+    "ig_reels_aggregated_all_plays_count",
+    "video_views",
+    "engagement",
+    "email_contacts",
+    "website_clicks",
+}
+FOLLOWER_COUNT_MIN = 100
+FOLLOWER_COUNT_DAYS = 30
+# Media insights by product type (IG Media insights reference, updated
+# 2026-06-18; exileum/meta-mcp #120/#174).
+MEDIA_METRICS = {
+    "REELS": {
+        "views",
+        "reach",
+        "likes",
+        "comments",
+        "shares",
+        "saved",
+        "total_interactions",
+    },
+    "FEED": {"views", "reach", "saved", "total_interactions"},
+}
+PACIFIC = ZoneInfo("America/Los_Angeles")
 MEDIA_TYPES = ["IMAGE", "VIDEO", "CAROUSEL_ALBUM", "REELS", "IMAGE", "IMAGE"]
 BEARER = "Bearer"  # nosec B105 # the OAuth token type, not a password
 # Facebook Page metrics still valid after Meta's 2025-2026 retirements.
@@ -108,6 +137,9 @@ def daily_value(account_id: str, metric: str, day: datetime.date) -> int:
 
 
 def followers(account_id: str, day: datetime.date) -> int:
+    if "kecil" in account_id:
+        # A small account, below Instagram's 100 followers for follower_count.
+        return 60 + _seed(account_id) % 30
     start = 1000 + _seed(account_id) % 9000
     return start + (day - datetime.date(2025, 1, 1)).days * (2 + _seed(account_id) % 5)
 
@@ -207,8 +239,11 @@ class FakePlatform:
         with self.lock:
             self.calls[path] += 1
             for fault in self.faults:
-                if fault.get("match", "") in path and fault.get("times", 1) > 0:
-                    fault["times"] = fault.get("times", 1) - 1
+                times = fault.get("times", 1)
+                if fault.get("match", "") in path and (times > 0 or times == -1):
+                    # times -1: an object that fails for ever.
+                    if times > 0:
+                        fault["times"] = times - 1
                     return fault
         return None
 
@@ -272,7 +307,11 @@ def _answer(
         items = media_for(node, today)
         start = int(query.get("after") or 0)
         limit = min(int(query.get("limit") or PAGE_SIZE), 100)
-        page = items[start : start + limit]
+        # Graph answers the fields asked for, and only those.
+        fields = [f for f in query.get("fields", "id").split(",") if f]
+        page = [
+            _media_fields(item, fields, today) for item in items[start : start + limit]
+        ]
         body: dict[str, Any] = {"data": page, "paging": {"cursors": {}}}
         if start + limit < len(items):
             after = str(start + limit)
@@ -283,46 +322,142 @@ def _answer(
         return 200, body
     if edge == "insights":
         names = [m for m in query.get("metric", "").split(",") if m]
-        allowed = MEDIA_METRICS if is_media else ACCOUNT_METRICS
-        unknown = [m for m in names if m not in allowed]
-        if unknown:
-            return _graph_error(100, "(#100) The value must be a valid insights metric")
+        retired = [m for m in names if m in RETIRED]
+        if retired:
+            return _graph_error(
+                100,
+                "(#100) Starting from version v22.0 and above, the {} metric is "
+                "no longer supported; the value must be a valid insights "
+                "metric".format(retired[0]),
+            )
         if is_media:
-            data = [
-                {
-                    "name": m,
-                    "period": "lifetime",
-                    "values": [{"value": media_value(node, m, today)}],
-                }
-                for m in names
-            ]
-            return 200, {"data": data}
-        since = datetime.datetime.fromtimestamp(
-            int(query["since"]), datetime.UTC
-        ).date()
-        until = datetime.datetime.fromtimestamp(
-            int(query["until"]), datetime.UTC
-        ).date()
-        days = [since + datetime.timedelta(d) for d in range((until - since).days + 1)]
+            return _media_insights(node, names, today)
+        return _account_insights(node, names, query, today)
+    return 404, {"error": {"message": "Unknown edge", "code": 803}}
+
+
+def _media_fields(item: dict, fields: list[str], today: datetime.date) -> dict:
+    full = {
+        **item,
+        "like_count": media_value(item["id"], "likes", today),
+        "comments_count": media_value(item["id"], "comments", today),
+    }
+    if item["media_type"] == "VIDEO":
+        full["thumbnail_url"] = item["media_url"]
+    return {f: full[f] for f in ["id", *fields] if f in full}
+
+
+def _pacific_days(query: dict[str, str]) -> list[datetime.date]:
+    """The reporting days (Pacific) between since and until."""
+    since = datetime.datetime.fromtimestamp(int(query["since"]), PACIFIC).date()
+    until = datetime.datetime.fromtimestamp(int(query["until"]), PACIFIC)
+    last = (
+        until.date() - datetime.timedelta(1)
+        if until.time() == datetime.time()
+        else until.date()
+    )
+    return [since + datetime.timedelta(d) for d in range((last - since).days + 1)]
+
+
+def _end_time(day: datetime.date) -> str:
+    """Graph's stamp of a daily value: the end of its Pacific day, in UTC."""
+    end = datetime.datetime.combine(
+        day + datetime.timedelta(1), datetime.time(), PACIFIC
+    )
+    return end.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
+def _account_insights(
+    node: str, names: list[str], query: dict[str, str], today: datetime.date
+) -> tuple[int, Any]:
+    if "since" not in query or "until" not in query:
+        return _graph_error(100, "(#100) The since and until parameters are required")
+    total = query.get("metric_type") == "total_value"
+    unknown = [m for m in names if m not in ACCOUNT_SERIES | ACCOUNT_TOTALS]
+    if unknown:
+        return _graph_error(100, "(#100) The value must be a valid insights metric")
+    if total:
+        refused = [m for m in names if m not in ACCOUNT_TOTALS]
+        if refused:
+            return _graph_error(
+                100,
+                "(#100) The following metrics ({}) do not support "
+                "metric_type=total_value".format(",".join(refused)),
+            )
+    else:
+        refused = [m for m in names if m not in ACCOUNT_SERIES]
+        if refused:
+            return _graph_error(
+                100,
+                "(#100) The following metrics ({}) should be specified with "
+                "parameter metric_type=total_value".format(",".join(refused)),
+            )
+    days = [d for d in _pacific_days(query) if d <= today]
+    if "follower_count" in names:
+        if days and days[0] < today - datetime.timedelta(FOLLOWER_COUNT_DAYS):
+            return _graph_error(
+                100,
+                "(#100) follower_count only supports the last 30 days; the "
+                "since parameter is too far in the past",
+            )
+        if followers(node, today) < FOLLOWER_COUNT_MIN:
+            # Not served to accounts under 100 followers: left out.
+            names = [m for m in names if m != "follower_count"]
+    if total:
         data = [
             {
                 "name": m,
                 "period": "day",
-                "values": [
-                    {
-                        "value": daily_value(node, m, day),
-                        "end_time": "{}T07:00:00+0000".format(
-                            (day + datetime.timedelta(days=1)).isoformat()
-                        ),
-                    }
-                    for day in days
-                    if day <= today
-                ],
+                "title": m,
+                "total_value": {"value": sum(daily_value(node, m, d) for d in days)},
+                "id": "{}/insights/{}/day".format(node, m),
             }
             for m in names
         ]
         return 200, {"data": data}
-    return 404, {"error": {"message": "Unknown edge", "code": 803}}
+    data = [
+        {
+            "name": m,
+            "period": "day",
+            "values": [
+                {"value": daily_value(node, m, day), "end_time": _end_time(day)}
+                for day in days
+            ],
+        }
+        for m in names
+    ]
+    return 200, {"data": data}
+
+
+def _media_insights(
+    node: str, names: list[str], today: datetime.date
+) -> tuple[int, Any]:
+    owner = node.rsplit("_", 1)[0]
+    item = next((m for m in media_for(owner, today) if m["id"] == node), None)
+    if item is None:
+        return _graph_error(
+            100,
+            "Unsupported get request. Object with ID '{}' does not exist".format(node),
+        )
+    kind = item["media_product_type"]
+    allowed = MEDIA_METRICS.get(kind, MEDIA_METRICS["FEED"])
+    for m in names:
+        if m not in MEDIA_METRICS["REELS"]:
+            return _graph_error(100, "(#100) The value must be a valid insights metric")
+        if m not in allowed:
+            return _graph_error(
+                100,
+                "(#100) The metric {} is not supported for this media type".format(m),
+            )
+    data = [
+        {
+            "name": m,
+            "period": "lifetime",
+            "values": [{"value": media_value(node, m, today)}],
+        }
+        for m in names
+    ]
+    return 200, {"data": data}
 
 
 def _page_answer(
@@ -367,13 +502,6 @@ def _page_answer(
                     for m in names
                 ]
             }
-        since = datetime.datetime.fromtimestamp(
-            int(query["since"]), datetime.UTC
-        ).date()
-        until = datetime.datetime.fromtimestamp(
-            int(query["until"]), datetime.UTC
-        ).date()
-        days = [since + datetime.timedelta(d) for d in range((until - since).days + 1)]
         return 200, {
             "data": [
                 {
@@ -382,11 +510,9 @@ def _page_answer(
                     "values": [
                         {
                             "value": daily_value(node, m, day),
-                            "end_time": "{}T07:00:00+0000".format(
-                                (day + datetime.timedelta(days=1)).isoformat()
-                            ),
+                            "end_time": _end_time(day),
                         }
-                        for day in days
+                        for day in _pacific_days(query)
                         if day <= today
                     ],
                 }

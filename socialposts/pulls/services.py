@@ -9,12 +9,13 @@ A run is a durable run (core.runs); its executor is ``execute``.
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -38,6 +39,7 @@ from socialposts.pulls.clients import (
 )
 from socialposts.pulls.models import IngestionRun, RawPayload, raw_payload_retention
 
+logger = logging.getLogger(__name__)
 Status = IngestionRun.Status
 # After this many attempts a run is failed for good and waits for tomorrow.
 MAX_ATTEMPTS = 5
@@ -96,7 +98,7 @@ def execute(run: IngestionRun, **transport: Any) -> runs.Outcome:
     """The executor of a pull run: pull, and decide what each platform
     refusal means for the run and the account."""
     try:
-        status, rows, problems = pull(run, **transport)
+        status, rows, problems, failed = pull(run, **transport)
     except TokenInvalid as exc:
         # Retrying cannot help: staff must reconnect the account.
         SocialAccount.objects.filter(pk=run.account_id).update(
@@ -104,18 +106,31 @@ def execute(run: IngestionRun, **transport: Any) -> runs.Outcome:
         )
         return runs.Outcome(Status.FAILED, error=str(exc))
     except QuotaExceeded as exc:
-        tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-        SocialAccount.objects.filter(pk=run.account_id).update(deferred_until=tomorrow)
+        _defer(run.account_id)
         return runs.Outcome(Status.DEFERRED, error=str(exc))
     except (Transient, PlatformError) as exc:
         # The client's retries are spent; tomorrow's window covers the days.
         return runs.Outcome(Status.FAILED, error=str(exc))
+    except DatabaseError:
+        raise  # the database went away: the run is released and sent again
+    except Exception as exc:
+        # A bug or an answer no one foresaw: sending the run again would
+        # meet it again. The run ends with the error kept for staff.
+        logger.exception("pull of run %s failed", run.pk)
+        return runs.Outcome(Status.FAILED, error=runs.error_text(exc))
+    if status == Status.DEFERRED:
+        _defer(run.account_id)
     return runs.Outcome(
         status,
         rows=rows,
         error=problems,
-        fields={"rows_written": F("rows_written") + rows},
+        fields={"rows_written": F("rows_written") + rows, "failed_parts": failed},
     )
+
+
+def _defer(account_id: int) -> None:
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    SocialAccount.objects.filter(pk=account_id).update(deferred_until=tomorrow)
 
 
 def mark_fresh(run: IngestionRun, outcome: runs.Outcome) -> None:
@@ -133,8 +148,9 @@ def purge_raw_payloads() -> int:
     return deleted
 
 
-def pull(run: IngestionRun, **transport: Any) -> tuple[str, int, str]:
-    """Fetch the run's window and store it; return (status, rows, problems).
+def pull(run: IngestionRun, **transport: Any) -> tuple[str, int, str, list[str]]:
+    """Fetch the run's window and store what came; return (status, rows,
+    problems, failed parts).
 
     Platform errors propagate to the caller, which decides whether the run
     is retried, deferred or failed.
@@ -154,8 +170,16 @@ def pull(run: IngestionRun, **transport: Any) -> tuple[str, int, str]:
     thumbnails.store_pulled(
         account.pk, result.thumbnails, heartbeat=partial(runs.heartbeat, run)
     )
-    status = Status.PARTIAL if result.problems else Status.SUCCEEDED
-    return status, rows, "\n".join(result.problems)
+    problems = list(result.problems)
+    if result.deferred:
+        # A block mid-pull: the rest waits for tomorrow, what came is kept.
+        status = Status.DEFERRED
+        problems.append(result.deferred)
+    elif result.problems:
+        status = Status.PARTIAL
+    else:
+        status = Status.SUCCEEDED
+    return status, rows, "\n".join(problems), result.failed
 
 
 def _fetch(run: IngestionRun, token: str, transport: dict[str, Any]) -> FetchResult:

@@ -191,7 +191,9 @@ PLATFORMS = {
         "page100000000001",
     ),
     "youtube": (CHANNEL, "ya29.ok", "/v2/reports", "/youtube/v3/channels"),
-    "tiktok": (TT_USER, "act.tt0001.1", "/v2/video/query/", "/v2/user/info/"),
+    # TikTok: user.info.stats is a part that may fail alone; the video list
+    # is what the pull cannot do without.
+    "tiktok": (TT_USER, "act.tt0001.1", "/v2/video/query/", "/v2/video/list/"),
 }
 TRANSIENT = [
     {"kind": "429", "retry_after": 0},

@@ -136,7 +136,7 @@ def test_retry_after_is_honoured(fake, account):
     inject(fake, {"match": IG_ID, "kind": "429", "retry_after": 7, "times": 1})
     run = queued(account)
     run = runs.claim(IngestionRun, run.pk)
-    status, _rows, _problems = pipeline.pull(run, sleep=slept.append)
+    status, _rows, _problems, _failed = pipeline.pull(run, sleep=slept.append)
     assert status == Status.SUCCEEDED
     assert slept and slept[0] >= 7
 

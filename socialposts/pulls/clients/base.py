@@ -77,6 +77,35 @@ class RateLimited(Transient):
     """A rate limit; when the retries cannot outlast it, the pull is deferred."""
 
 
+class ValueRefused(PlatformError):
+    """An answer held something other than a number where a metric's value
+    belongs: the value is not stored, and the metric is named."""
+
+
+# Metrics whose value is an object of parts to be added up: reactions by
+# type, and views broken down by paid and organic (Meta may send either
+# shape for page_media_view; Postiz's v23 provider handles both).
+SUMMED_OBJECTS = {"post_reactions_by_type_total", "page_media_view"}
+
+
+def number(value: Any, metric: str) -> float:
+    """A metric's value as a float; ValueRefused, naming the metric, for
+    anything that is not a number (an object, a list, a word, a bool)."""
+    if isinstance(value, dict) and metric in SUMMED_OBJECTS:
+        parts = [number(part, metric) for part in value.values()]
+        return float(sum(parts))
+    if isinstance(value, bool) or value is None:
+        raise ValueRefused("{}: not a number: {!r}".format(metric, value))
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            pass
+    raise ValueRefused("{}: not a number: {!r}".format(metric, value)[:300])
+
+
 @dataclass
 class Call:
     """One answer as received, for the audit table."""
@@ -98,9 +127,16 @@ class FetchResult:
         default_factory=list
     )
     problems: list[str] = field(default_factory=list)
+    # Keys of the parts that failed ("media:<id>", "account:<day>", …), for
+    # the run's failed_parts and tomorrow's retry.
+    failed: list[str] = field(default_factory=list)
+    # Why the rest of the pull was put off (a Business Use Case block);
+    # what came before it is kept.
+    deferred: str = ""
     calls: list[Call] = field(default_factory=list)
     # The post's picture at the platform, by external id.
     thumbnails: dict[str, str] = field(default_factory=dict)
+    transient_in_a_row: int = 0
 
 
 def _backoff(state: RetryCallState) -> float:
@@ -156,6 +192,23 @@ class Transport:
         # why no further call may go out today, when they say so.
         self.pause = 0.0
         self.exhausted = ""
+        # A part (one media object, one report) retries within its own
+        # smaller budget, so one bad object cannot eat the run's time.
+        self.budget: tuple[int, float] | None = None
+
+    @contextmanager
+    def part_budget(self) -> Iterator[None]:
+        """Retries inside this block stop at SOCIAL_PART_RETRY_ATTEMPTS and
+        SOCIAL_PART_RETRY_SECONDS."""
+        previous = self.budget
+        self.budget = (
+            settings.SOCIAL_PART_RETRY_ATTEMPTS,
+            settings.SOCIAL_PART_RETRY_SECONDS,
+        )
+        try:
+            yield
+        finally:
+            self.budget = previous
 
     def close(self) -> None:
         self.http.close()
@@ -170,10 +223,14 @@ class Transport:
         **kwargs: Any,
     ) -> Any:
         """The decoded JSON answer; raises a PlatformError subclass."""
+        most, seconds = self.budget or (
+            settings.SOCIAL_RETRY_ATTEMPTS,
+            settings.SOCIAL_RETRY_MAX_SECONDS,
+        )
         retrying = Retrying(
             retry=retry_if_exception_type(Transient),
-            stop=stop_after_attempt(attempts or settings.SOCIAL_RETRY_ATTEMPTS)
-            | stop_after_delay(settings.SOCIAL_RETRY_MAX_SECONDS),
+            stop=stop_after_attempt(min(attempts or most, most))
+            | stop_after_delay(seconds),
             wait=_backoff,
             sleep=self.sleep,
             reraise=True,
@@ -270,15 +327,42 @@ def in_groups(
     return answers
 
 
+# After this many parts in a row fail on errors that may pass, the platform
+# is taken to be down: the rest of the pull is not tried, and waits for the
+# next run.
+FAILED_IN_A_ROW = 3
+
+
+class PlatformDown(Transient):
+    """Several parts in a row failed after their retries."""
+
+
 @contextmanager
-def part(result: FetchResult, what: str) -> Iterator[None]:
-    """A part of a pull that may fail alone: a refused scope, or an error
-    about one post (Meta's "media posted before the business conversion"),
-    is noted in the run and the rest of the pull goes on. A refused token,
-    a spent quota and exhausted retries still stop the whole pull."""
+def part(result: FetchResult, what: str, key: str = "") -> Iterator[None]:
+    """A part of a pull that succeeds or fails alone: an account metric
+    group, a page of media, one media object's insights, a report.
+
+    A failure is noted in the run (``problems``, and ``key`` in ``failed``
+    for the next run to ask again) and the pull goes on. A refused token
+    and a spent quota still stop the whole pull; so do several parts in a
+    row failing with errors that may pass (the platform is down).
+    """
     try:
         yield
-    except (TokenInvalid, QuotaExceeded, Transient):
+    except (TokenInvalid, QuotaExceeded, PlatformDown):
         raise
+    except Transient as exc:
+        result.problems.append("{}: {}".format(what, exc))
+        result.failed.append(key or what)
+        result.transient_in_a_row += 1
+        if result.transient_in_a_row >= FAILED_IN_A_ROW:
+            raise PlatformDown(
+                "{} parts in a row failed; the rest waits for the next run".format(
+                    FAILED_IN_A_ROW
+                )
+            ) from exc
+        return
     except PlatformError as exc:
         result.problems.append("{}: {}".format(what, exc))
+        result.failed.append(key or what)
+    result.transient_in_a_row = 0

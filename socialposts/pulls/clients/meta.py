@@ -6,6 +6,7 @@ import datetime
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from django.conf import settings
@@ -18,15 +19,20 @@ from socialposts.pulls.clients.base import (
     InvalidMetric,
     NotAllowed,
     PlatformError,
+    QuotaExceeded,
     RateLimited,
     TokenInvalid,
     Transport,
     in_groups,
+    number,
     part,
     retry_after_seconds,
 )
 
-META_RATE_LIMIT_CODES = {4, 17, 32, 613, 80001, 80002}
+# Graph API rate limiting (developers.facebook.com/docs/graph-api/overview/
+# rate-limiting, read 2026-12-07): app, user, Page, custom and the Business
+# Use Case family.
+META_RATE_LIMIT_CODES = {4, 17, 32, 613, *range(80000, 80010), 80014}
 # Above this share of the hourly allowance (percent), calls slow down.
 USAGE_SLOW_DOWN = 90
 
@@ -143,6 +149,39 @@ IG_POST_METRICS = [
     "saves",
     "interactions",
 ]
+# Meta cuts its days in Pacific time (the metric catalogue records it).
+PACIFIC = ZoneInfo("America/Los_Angeles")
+# Instagram account insights, as the reference stands (developers.facebook.
+# com/docs/instagram-platform/api-reference/instagram-user/insights, updated
+# 2026-06-16, read 2026-12-07): only these come as a period=day time series;
+# views, total_interactions and profile_views (whose daily series went in
+# v21, 2025-01-08) only with metric_type=total_value, answering
+# total_value.value for the range asked.
+IG_SERIES = {"reach", "follower_count"}
+# follower_count: accounts with fewer followers get none, and it covers the
+# last 30 days only (same page, "Limitations").
+IG_FOLLOWER_COUNT_MIN = 100
+IG_FOLLOWER_COUNT_DAYS = 30
+# Media insights by media product type (Instagram Media insights reference,
+# updated 2026-06-18, and exileum/meta-mcp #120/#174, 2026-05: `shares`,
+# `likes` and `comments` are refused for non-Reels with "(#100) The metric
+# shares is not supported for this media type"; `saved` for stories). Feed
+# posts' likes and comments come from the media fields like_count and
+# comments_count instead.
+IG_MEDIA_METRICS = {
+    "REELS": {
+        "views",
+        "reach",
+        "likes",
+        "comments",
+        "shares",
+        "saved",
+        "total_interactions",
+    },
+    "FEED": {"views", "reach", "saved", "total_interactions"},
+    "STORY": {"views", "reach", "shares"},
+}
+IG_MEDIA_FIELDS = {"like_count": "likes", "comments_count": "comments"}
 IG_CONTENT_TYPES = {
     ("IMAGE", "FEED"): "foto",
     ("VIDEO", "FEED"): "video",
@@ -151,6 +190,23 @@ IG_CONTENT_TYPES = {
     ("IMAGE", "STORY"): "story",
     ("VIDEO", "STORY"): "story",
 }
+
+
+def day_bounds(day: datetime.date) -> tuple[int, int]:
+    """Unix times of the start of ``day`` and of the next, in Meta's
+    reporting day."""
+    start = datetime.datetime.combine(day, datetime.time(), PACIFIC)
+    end = datetime.datetime.combine(
+        day + datetime.timedelta(1), datetime.time(), PACIFIC
+    )
+    return int(start.timestamp()), int(end.timestamp())
+
+
+def reporting_day(end_time: str) -> datetime.date:
+    """The day a daily value belongs to: Graph stamps it with the end of
+    that day (midnight Pacific, in UTC)."""
+    moment = _timestamp(end_time).astimezone(PACIFIC)
+    return moment.date() - datetime.timedelta(1)
 
 
 def platform_names(
@@ -193,6 +249,8 @@ class InstagramClient:
         if account.meta_login == SocialAccount.MetaLogin.INSTAGRAM:
             transport.setdefault("base_url", settings.SOCIAL_INSTAGRAM_BASE_URL)
         self.transport = GraphTransport(token, **transport)
+        self.followers = 0.0
+        self.product_types: dict[str, str] = {}
 
     def fetch(
         self,
@@ -204,14 +262,27 @@ class InstagramClient:
         result = FetchResult()
         try:
             self._profile(result, end)
-            with part(result, "account insights"):
-                self._daily_insights(result, start, end)
-            heartbeat()
-            for post in self._posts(result, end):
-                result.posts.append(post)
-                with part(result, "insights of {}".format(post["external_id"])):
-                    self._post_insights(result, post, end)
-                heartbeat()
+            self._daily_insights(result, start, end, heartbeat)
+            with part(result, "media list", "media"):
+                posts = self._posts(result, end)
+                for post in posts:
+                    result.posts.append(post)
+                    with (
+                        part(
+                            result,
+                            "insights of {}".format(post["external_id"]),
+                            "media:{}".format(post["external_id"]),
+                        ),
+                        self.transport.part_budget(),
+                    ):
+                        self._post_insights(result, post, end)
+                    heartbeat()
+        except QuotaExceeded as exc:
+            # A Business Use Case block mid-pull: what came before it is
+            # kept, the rest waits for the next run.
+            if not (result.account_values or result.posts):
+                raise
+            result.deferred = str(exc)
         finally:
             result.calls = self.transport.calls
             self.transport.close()
@@ -221,8 +292,9 @@ class InstagramClient:
         body = self.transport.get(
             self.account.external_id, {"fields": self.profile_fields}
         )
+        self.followers = number(body.get("followers_count"), "followers_count")
         result.account_values.append(
-            ("followers", day, float(body["followers_count"]), "followers_count")
+            ("followers", day, self.followers, "followers_count")
         )
 
     def _insights(
@@ -239,32 +311,96 @@ class InstagramClient:
         return [series for body in answers for series in body.get("data", [])]
 
     def _daily_insights(
-        self, result: FetchResult, start: datetime.date, end: datetime.date
+        self,
+        result: FetchResult,
+        start: datetime.date,
+        end: datetime.date,
+        heartbeat: Callable[[], None],
     ) -> None:
-        """Account-level series, one value per day of the window."""
+        """Account-level values, one per reporting day of the window: the
+        series metrics in one call per group, the total_value ones in one
+        call per day."""
         names = platform_names(
             self.platform, self.account_metrics, end, prefix=self.account_prefix
         )
         canonical = {name: code for code, name in names.items()}
-        since = datetime.datetime.combine(start, datetime.time(), datetime.UTC)
-        until = datetime.datetime.combine(end, datetime.time(), datetime.UTC)
-        params = {
-            "period": "day",
-            "since": int(since.timestamp()),
-            "until": int(until.timestamp()),
-        }
+        series = [n for n in names.values() if n in IG_SERIES]
+        totals = [n for n in names.values() if n not in IG_SERIES]
+        if "follower_count" in series and self.followers < IG_FOLLOWER_COUNT_MIN:
+            series.remove("follower_count")
+        # The window ends today on a nightly pull.
+        recent = end - datetime.timedelta(IG_FOLLOWER_COUNT_DAYS - 1)
+        if "follower_count" in series and start < recent:
+            # Its 30 days are asked apart from the longer window.
+            series.remove("follower_count")
+            if recent <= end:
+                with part(result, "account insights follower_count", "account"):
+                    self._series(result, canonical, ["follower_count"], recent, end)
+        if series:
+            with part(
+                result, "account insights {}".format(",".join(series)), "account"
+            ):
+                self._series(result, canonical, series, start, end)
+        day = start
+        while totals and day <= end:
+            with part(
+                result,
+                "account insights {}".format(day.isoformat()),
+                "account:{}".format(day.isoformat()),
+            ):
+                self._totals(result, canonical, totals, day)
+            heartbeat()
+            day += datetime.timedelta(1)
+
+    def _series(
+        self,
+        result: FetchResult,
+        canonical: dict[str, str],
+        names: list[str],
+        start: datetime.date,
+        end: datetime.date,
+    ) -> None:
+        """period=day series: one value per day, stamped with its end."""
+        since, until = day_bounds(start)[0], day_bounds(end)[1]
+        params = {"period": "day", "since": since, "until": until}
         path = "{}/insights".format(self.account.external_id)
-        for series in self._insights(path, list(names.values()), params, result):
-            code = canonical.get(series["name"])
+        for series in self._insights(path, names, params, result):
+            code = canonical.get(series.get("name"))
             for point in series.get("values", []):
-                # A day's value is stamped with the end of that day.
-                day = datetime.date.fromisoformat(
-                    point["end_time"][:10]
-                ) - datetime.timedelta(1)
+                day = reporting_day(point["end_time"])
                 if code and start <= day <= end:
                     result.account_values.append(
-                        (code, day, float(point["value"]), series["name"])
+                        (
+                            code,
+                            day,
+                            number(point.get("value"), series["name"]),
+                            series["name"],
+                        )
                     )
+
+    def _totals(
+        self,
+        result: FetchResult,
+        canonical: dict[str, str],
+        names: list[str],
+        day: datetime.date,
+    ) -> None:
+        """metric_type=total_value for one reporting day."""
+        since, until = day_bounds(day)
+        params = {
+            "metric_type": "total_value",
+            "period": "day",
+            "since": since,
+            "until": until,
+        }
+        path = "{}/insights".format(self.account.external_id)
+        for series in self._insights(path, names, params, result):
+            code = canonical.get(series.get("name"))
+            total = series.get("total_value") or {}
+            if code and "value" in total:
+                result.account_values.append(
+                    (code, day, number(total["value"], series["name"]), series["name"])
+                )
 
     def _pages(self, edge: str, params: dict[str, Any]) -> Iterator[dict]:
         """Every item of a paged edge, newest first, page after page."""
@@ -282,7 +418,7 @@ class InstagramClient:
         oldest = end - datetime.timedelta(days=POST_REFRESH_DAYS)
         fields = (
             "id,caption,media_type,media_product_type,permalink,timestamp,"
-            "media_url,thumbnail_url"
+            "media_url,thumbnail_url,like_count,comments_count"
         )
         found = []
         for item in self._pages("media", {"fields": fields, "limit": 50}):
@@ -307,6 +443,13 @@ class InstagramClient:
                     ),
                 }
             )
+            self.product_types[item["id"]] = item.get("media_product_type") or "FEED"
+            if item.get("media_product_type") != "REELS":
+                for name, code in IG_MEDIA_FIELDS.items():
+                    if item.get(name) is not None:
+                        result.post_values.append(
+                            (item["id"], code, end, number(item[name], name), name)
+                        )
         return found
 
     def _post_insights(
@@ -316,17 +459,27 @@ class InstagramClient:
             self.platform, self.post_metrics, day, prefix=self.post_prefix
         )
         canonical = {name: code for code, name in names.items()}
+        asked = [n for n in names.values() if self.media_allows(post, n)]
         path = "{}/insights".format(post["external_id"])
-        for series in self._insights(path, list(names.values()), {}, result):
-            code = canonical.get(series["name"])
+        for series in self._insights(path, asked, {}, result):
+            code = canonical.get(series.get("name"))
             values = series.get("values") or [{}]
             value = values[0].get("value")
-            if isinstance(value, dict):  # reactions by type: like, love, wow…
-                value = sum(value.values())
             if code and value is not None:
                 result.post_values.append(
-                    (post["external_id"], code, day, float(value), series["name"])
+                    (
+                        post["external_id"],
+                        code,
+                        day,
+                        number(value, series["name"]),
+                        series["name"],
+                    )
                 )
+
+    def media_allows(self, post: dict, name: str) -> bool:
+        """Whether the media's product type has this metric at all."""
+        kind = self.product_types.get(post["external_id"], "FEED")
+        return name in IG_MEDIA_METRICS.get(kind, IG_MEDIA_METRICS["FEED"])
 
 
 # --- Facebook Pages ----------------------------------------------------------------
@@ -361,6 +514,26 @@ class FacebookPageClient(InstagramClient):
     post_metrics = FB_POST_METRICS
     account_prefix, post_prefix = "page_", "post_"
 
+    def _daily_insights(
+        self,
+        result: FetchResult,
+        start: datetime.date,
+        end: datetime.date,
+        heartbeat: Callable[[], None],
+    ) -> None:
+        """Page metrics are all period=day series (Page Insights reference;
+        airbytehq/airbyte #84408, 2026)."""
+        names = platform_names(
+            self.platform, self.account_metrics, end, prefix=self.account_prefix
+        )
+        canonical = {name: code for code, name in names.items()}
+        with part(result, "page insights", "account"):
+            self._series(result, canonical, list(names.values()), start, end)
+        heartbeat()
+
+    def media_allows(self, post: dict, name: str) -> bool:
+        return True
+
     def _posts(self, result: FetchResult, end: datetime.date) -> list[dict]:
         oldest = end - datetime.timedelta(days=POST_REFRESH_DAYS)
         fields = (
@@ -390,7 +563,7 @@ class FacebookPageClient(InstagramClient):
             for code, value in (("comments", comments), ("shares", shares)):
                 if value is not None:
                     result.post_values.append(
-                        (item["id"], code, end, float(value), code)
+                        (item["id"], code, end, number(value, code), code)
                     )
         return found
 
