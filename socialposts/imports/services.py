@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import IO
 
-from dateutil import parser as dateparser
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -37,6 +36,7 @@ from opds import permissions as perms
 from opds.models import User
 from socialposts.accounts.ingest import PostValue, upsert_post_values
 from socialposts.accounts.models import Post, SocialAccount
+from socialposts.imports import formats
 from socialposts.imports.models import ImportJob
 from socialposts.pulls.models import IngestionRun
 
@@ -48,66 +48,6 @@ MAX_ROWS = 20_000
 PROGRESS_EVERY = 500
 # Reports list the problems of this many rows; the count covers them all.
 REPORT_ROWS = 200
-
-# Canonical field → the headers it may have (English and Indonesian exports).
-FIELDS: dict[str, tuple[str, ...]] = {
-    "external_id": (
-        "post id",
-        "id postingan",
-        "content",
-        "konten",
-        "video id",
-        "id video",
-    ),
-    "published_at": (
-        "publish time",
-        "waktu publikasi",
-        "video publish time",
-        "waktu publikasi video",
-    ),
-    "permalink": ("permalink", "tautan permanen"),
-    "post_type": ("post type", "jenis postingan"),
-    "caption": (
-        "description",
-        "deskripsi",
-        "title",
-        "judul",
-        "video title",
-        "judul video",
-    ),
-    "duration": ("duration (sec)", "durasi (detik)", "duration", "durasi"),
-}
-# Canonical metric → headers, and the factor that turns the value into ours.
-METRIC_HEADERS: dict[str, tuple[tuple[str, float], ...]] = {
-    "views": (("views", 1), ("tayangan", 1)),
-    "reach": (("reach", 1), ("jangkauan", 1)),
-    "likes": (("likes", 1), ("suka", 1), ("reactions", 1), ("reaksi", 1)),
-    "comments": (("comments", 1), ("komentar", 1), ("comments added", 1)),
-    "shares": (("shares", 1), ("dibagikan", 1)),
-    "saves": (("saves", 1), ("disimpan", 1)),
-    "watch_time_minutes": (("watch time (hours)", 60), ("waktu tonton (jam)", 60)),
-}
-POST_TYPES = {
-    "photo": "foto",
-    "photos": "foto",
-    "foto": "foto",
-    "image": "foto",
-    "gambar": "foto",
-    "video": "video",
-    "videos": "video",
-    "reel": "reels",
-    "reels": "reels",
-    "carousel": "carousel",
-    "album": "carousel",
-    "story": "story",
-    "stories": "story",
-    "text": "teks",
-    "status": "teks",
-    "teks": "teks",
-    "link": "teks",
-    "links": "teks",
-    "tautan": "teks",
-}
 
 
 @dataclass(frozen=True)
@@ -151,23 +91,6 @@ class RowsInvalid(ValidationError):
         )
 
 
-def _columns(header: list[str]) -> tuple[dict[str, int], dict[str, tuple[int, float]]]:
-    names = [h.strip().lower() for h in header]
-    fields = {}
-    for field, aliases in FIELDS.items():
-        for alias in aliases:
-            if alias in names:
-                fields[field] = names.index(alias)
-                break
-    metrics = {}
-    for metric, aliases in METRIC_HEADERS.items():
-        for alias, factor in aliases:
-            if alias in names:
-                metrics[metric] = (names.index(alias), factor)
-                break
-    return fields, metrics
-
-
 def _number(text: str) -> float | None:
     text = (text or "").strip().replace(",", "").replace(" ", "")
     if text in ("", "-", "--"):
@@ -176,13 +99,6 @@ def _number(text: str) -> float | None:
     if value < 0 or value != value:  # negative or NaN
         raise ValueError(text)
     return value
-
-
-def _published(text: str) -> datetime.datetime:
-    moment = dateparser.parse(text.strip(), dayfirst=False)
-    if moment.tzinfo is None:
-        moment = timezone.make_aware(moment)
-    return moment
 
 
 def _read(upload: IO[bytes]) -> list[list[str]]:
@@ -225,11 +141,11 @@ def _rows(data: bytes) -> list[list[str]]:
 
 
 def _columns_or_refuse(
-    rows: list[list[str]],
+    rows: list[list[str]], platform: str
 ) -> tuple[dict[str, int], dict[str, tuple[int, float]]]:
     if not rows:
         raise ValidationError({"file": [_("The file is empty.")]})
-    fields, metrics = _columns(rows[0])
+    fields, metrics = formats.columns(rows[0], platform)
     missing = [f for f in ("external_id", "published_at") if f not in fields]
     if missing:
         raise ValidationError(
@@ -256,8 +172,15 @@ def check_rows(
     ``on_progress`` is told how many data rows were checked, every
     ``PROGRESS_EVERY`` rows.
     """
-    fields, metrics = _columns_or_refuse(rows)
+    fields, metrics = _columns_or_refuse(rows, account.platform)
     header = rows[0]
+    platform = account.platform
+    page_id = account.external_id if platform == "facebook" else ""
+    # Meta's ids are digits: one Excel shortened is lost, not a new post.
+    meta = platform in ("facebook", "instagram")
+    # The file's row of each post, in the API's form: a post twice in one
+    # file would be two rows merged into one post without a word.
+    seen: dict[str, int] = {}
     parsed: list[dict] = []
     bad_rows: list[tuple[int, list[Problem]]] = []
     for checked, row in enumerate(rows[1:]):
@@ -286,11 +209,31 @@ def check_rows(
         ) -> None:
             problems.append(Problem(number, header[index], message))
 
+        index = fields["external_id"]
         if not external:
-            index = fields["external_id"]
             problem(index, _("column “%(column)s”: empty") % {"column": header[index]})
+        elif meta and formats.SCIENTIFIC.match(external):
+            problem(
+                index,
+                _(
+                    "column “%(column)s”: “%(value)s” is a number shortened by "
+                    "Excel, not a post id: the real id is lost. Export the file "
+                    "again from Meta Business Suite as CSV and upload it without "
+                    "opening it in Excel."
+                )
+                % {"column": header[index], "value": external[:40]},
+            )
+        else:
+            external = formats.api_post_id(external[:100], platform, page_id)[:100]
+            first = seen.setdefault(external, number)
+            if first != number:
+                problem(
+                    index,
+                    _("column “%(column)s”: the same post as row %(row)s")
+                    % {"column": header[index], "row": first},
+                )
         try:
-            published = _published(cell(fields["published_at"]))
+            published = formats.published(cell(fields["published_at"]))
         except (ValueError, OverflowError):
             index = fields["published_at"]
             problem(
@@ -323,13 +266,11 @@ def check_rows(
                     _("column “%(column)s”: not a number of 0 or more")
                     % {"column": header[index]},
                 )
-        raw_type = (
-            cell(fields["post_type"]).strip().lower() if "post_type" in fields else ""
-        )
-        if account.platform == "youtube":
+        raw_type = cell(fields["post_type"]).strip() if "post_type" in fields else ""
+        if platform == "youtube":
             kind = "reels" if duration is not None and duration <= 60 else "video"
         elif raw_type:
-            kind = POST_TYPES.get(raw_type)
+            kind = formats.post_type(raw_type)
             if kind is None:
                 index = fields["post_type"]
                 problem(
@@ -344,7 +285,7 @@ def check_rows(
             continue
         parsed.append(
             {
-                "external_id": external[:100],
+                "external_id": external,
                 "published_at": published,
                 "permalink": cell(fields["permalink"]).strip()[:500]
                 if "permalink" in fields
@@ -394,7 +335,7 @@ def start_import(
     if len(rows) - 1 <= settings.SOCIAL_IMPORT_INLINE_ROWS:
         return _import_rows(account, rows, as_of)
     # A file that is not an export at all is refused now, not after a queue.
-    _columns_or_refuse(rows)
+    _columns_or_refuse(rows, account.platform)
     job = ImportJob(
         account=account,
         uploaded_by=by,
@@ -550,12 +491,7 @@ def _write(
         attempts=1,
         started_at=timezone.now(),
     )
-    created = _save_posts(account, parsed)
-    ids = dict(
-        Post.objects.filter(
-            account=account, external_id__in=[p["external_id"] for p in parsed]
-        ).values_list("external_id", "pk")
-    )
+    ids, created = _post_ids(account, parsed)
     written = upsert_post_values(_values(parsed, ids, as_of, account.platform))
     # Recorded as a pull that succeeded: the account is fresh again.
     runs.finish(
@@ -569,22 +505,49 @@ def _write(
     return ImportResult(rows=len(parsed), posts_created=created, values_written=written)
 
 
-def _save_posts(account: SocialAccount, parsed: list[dict]) -> int:
-    known = set(
-        Post.objects.filter(
-            account=account, external_id__in=[p["external_id"] for p in parsed]
-        ).values_list("external_id", flat=True)
+def _post_ids(account: SocialAccount, parsed: list[dict]) -> tuple[dict[str, int], int]:
+    """Each row's post, created when new: the file's id → the post's pk, and
+    how many posts were created.
+
+    A Facebook post matches in the API's form (``{page-id}_{post-id}``) or,
+    as an import before this form stored it, without the prefix; a new one
+    is stored in the API's form, so the next pull finds it.
+    """
+    platform, page_id = account.platform, account.external_id
+    older = {
+        p["external_id"]: formats.export_post_id(p["external_id"], platform, page_id)
+        for p in parsed
+    }
+    wanted = set(older) | {o for o in older.values() if o}
+    known = dict(
+        Post.objects.filter(account=account, external_id__in=wanted).values_list(
+            "external_id", "pk"
+        )
     )
-    new = {
-        p["external_id"]: Post(
+    ids = {}
+    for external, old in older.items():
+        pk = known.get(external) or known.get(old)
+        if pk is not None:
+            ids[external] = pk
+    fields = ("published_at", "permalink", "caption", "content_type")
+    new = [
+        Post(
             account=account,
-            **{k: v for k, v in p.items() if k != "values"},
+            external_id=p["external_id"],
+            duration_seconds=p["duration_seconds"],
+            **{k: p[k] for k in fields},
         )
         for p in parsed
-        if p["external_id"] not in known
-    }
-    Post.objects.bulk_create(new.values(), batch_size=500)
-    return len(new)
+        if p["external_id"] not in ids
+    ]
+    Post.objects.bulk_create(new, batch_size=500)
+    if new:
+        ids.update(
+            Post.objects.filter(
+                account=account, external_id__in=[post.external_id for post in new]
+            ).values_list("external_id", "pk")
+        )
+    return ids, len(new)
 
 
 def _values(

@@ -414,3 +414,28 @@ def test_a_job_taken_over_by_another_message_imports_nothing_and_keeps_the_file(
         ImportJob.Status.SUCCEEDED
     )
     assert Post.objects.filter(account=account).count() == 20
+
+
+def test_a_large_instagram_export_resaved_by_excel_fails_its_job_by_row_and_column(
+    admin_client, opd, django_capture_on_commit_callbacks
+):
+    instagram = SocialAccountFactory(opd=opd, platform="instagram", connection="manual")
+    header = (
+        "Post ID,Account ID,Account username,Account name,Description,"
+        "Duration (sec),Publish time,Permalink,Post type,Data comment,Date,"
+        "Views,Reach,Likes,Shares,Follows,Comments,Saves\n"
+    )
+    rows = [
+        "1790000000{:07d},1784,akun,Akun,Pos {},0,08/12/2026 09:15,"
+        "https://www.instagram.com/p/{}/,IG image,,Lifetime,10,5,1,0,0,0,0\n".format(
+            i, i, i
+        )
+        for i in range(40)
+    ]
+    rows[30] = rows[30].replace("17900000000000030,", "1.79E+16,", 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_import(admin_client, instagram, header + "".join(rows))
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.FAILED and job.rows_invalid == 1
+    assert [(p["row"], p["field"]) for p in job.report] == [(32, "Post ID")]
+    assert "Excel" in job.report[0]["message"] and not Post.objects.exists()
