@@ -377,7 +377,7 @@ def _month_story(summary: selectors.MonthlySummary, title: str) -> list[Any]:
                 for a in accounts
             ]
             or [[_("This OPD has no social-media account."), "", "", "", "", "", ""]],
-            [52, 25, 20, 19, 25, 25, 20],
+            [46, 26, 24, 24, 23, 23, 20],
             style=cell,
         )
     )
@@ -424,7 +424,7 @@ def _month_story(summary: selectors.MonthlySummary, title: str) -> list[Any]:
                 for row in summary.top_posts
             ]
             or [[_("No post has figures this month."), "", "", "", "", "", ""]],
-            [13, 34, 20, 45, 18, 18, 38],
+            [16, 33, 19, 42, 18, 18, 40],
             style=cell,
         ),
         Spacer(1, 2 * mm),
