@@ -9,6 +9,7 @@ through ``core.tables``; files are in Indonesian whoever downloads them.
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -110,11 +111,11 @@ def month_errors(month: datetime.date) -> dict[str, str]:
 
 def _in_indonesian(function: Callable[..., Any]) -> Callable[..., Any]:
     # Files are shared and filed; one language whoever downloads them.
+    @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         with translation.override(settings.LANGUAGE_CODE):
             return function(*args, **kwargs)
 
-    wrapper.__doc__ = function.__doc__
     return wrapper
 
 

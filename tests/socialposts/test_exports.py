@@ -510,6 +510,12 @@ def test_api_refuses_bad_input_naming_the_field(api_client, opd_admin, world):
         reverse("api:social-opd-monthly", args=["dinkes"]), {"month": "2026-3"}
     )
     assert response.status_code == 400
+    assert (
+        api_client.get(
+            reverse("api:social-opd-monthly", args=["dinkes"]), {"month": "2026-100"}
+        ).status_code
+        == 400
+    )
     assert response.json()["month"] == [
         "Bulan: tulis bulan sebagai TTTT-BB, misalnya 2026-10."
     ]

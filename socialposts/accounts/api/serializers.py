@@ -97,14 +97,15 @@ class MonthQuerySerializer(serializers.Serializer):
     """The month of an OPD's one-page summary."""
 
     month = serializers.RegexField(
-        months.MONTH.pattern,
+        # Anchored: DRF searches the text, and the schema tells clients.
+        "^{}$".format(months.MONTH.pattern),
         help_text="YYYY-MM",
         error_messages={"invalid": _("Month: give a month as YYYY-MM, e.g. 2026-10.")},
     )
 
     def validate_month(self, value: str) -> datetime.date:
         month = months.parse_month(value)
-        if month is None:  # pragma: no cover - the pattern refuses it first
+        if month is None:
             raise serializers.ValidationError(
                 _("Month: give a month as YYYY-MM, e.g. 2026-10.")
             )
