@@ -12,7 +12,10 @@ from ppid.requests.api.views import (
     RequestStatisticsView,
 )
 from socialposts.accounts.api.views import (
+    AccountExportView,
     DailyMetricViewSet,
+    OpdExportView,
+    OpdMonthlyView,
     PostViewSet,
     SocialAccountViewSet,
 )
@@ -37,6 +40,21 @@ urlpatterns = [
         "statistics/requests/",
         RequestStatisticsView.as_view(),
         name="request-statistics",
+    ),
+    path(
+        "social/accounts/<int:pk>/export/",
+        AccountExportView.as_view(),
+        name="social-account-export",
+    ),
+    path(
+        "social/opds/<slug:slug>/export/",
+        OpdExportView.as_view(),
+        name="social-opd-export",
+    ),
+    path(
+        "social/opds/<slug:slug>/monthly/",
+        OpdMonthlyView.as_view(),
+        name="social-opd-monthly",
     ),
     *router.urls,
 ]

@@ -20,6 +20,7 @@ from opds.permissions import (
     OpdProfileEditorRequiredMixin,
     can_delegate_publishing,
     can_manage_opd_data,
+    can_view_opd_internals,
 )
 from opds.services import PROFILE_FIELDS, update_opd_profile
 
@@ -48,6 +49,9 @@ class OpdDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["can_edit"] = can_manage_opd_data(self.request.user, self.object)
         context["can_delegate"] = can_delegate_publishing(self.request.user)
+        context["can_view_internals"] = can_view_opd_internals(
+            self.request.user, self.object
+        )
         return context
 
 

@@ -10,6 +10,21 @@ urlpatterns = [
     path("dasbor/media-sosial/", views.accounts, name="accounts"),
     path("dasbor/media-sosial/<int:pk>/", views.account_detail, name="account-detail"),
     path(
+        "dasbor/media-sosial/<int:pk>/unduh/",
+        views.account_export,
+        name="account-export",
+    ),
+    path(
+        "dasbor/media-sosial/opd/<slug:slug>/unduh/",
+        views.opd_export,
+        name="opd-export",
+    ),
+    path(
+        "dasbor/media-sosial/opd/<slug:slug>/ringkasan-bulanan/",
+        views.opd_monthly,
+        name="opd-monthly",
+    ),
+    path(
         "dasbor/media-sosial/<int:pk>/impor/",
         import_views.account_import,
         name="account-import",

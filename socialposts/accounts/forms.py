@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.db.models import Q
 from django.forms.models import model_to_dict
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core import months
 from core.forms import BootstrapFormMixin, https_formfield
 from ppid.catalogue.forms import DATE, DATETIME
 from ppid.catalogue.models import Category, InformationItem
-from socialposts.accounts import selectors
+from socialposts.accounts import exports, selectors
 from socialposts.accounts.models import Post, SocialAccount
 from socialposts.accounts.services import CLASSIFICATION_FIELDS, FIGURES, POST_FIELDS
 
@@ -143,3 +146,85 @@ class ImportForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The day the export was made; today if empty."),
     )
+
+
+class ExportForm(BootstrapFormMixin, forms.Form):
+    """What to download: the daily metrics or the posts of a date range,
+    as CSV or XLSX (socialposts.accounts.exports)."""
+
+    data = forms.ChoiceField(
+        label=_("Data"),
+        choices=exports.Data.choices,
+        error_messages={"invalid_choice": _("Data: choose daily metrics or posts.")},
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=exports.Format.choices,
+        error_messages={"invalid_choice": _("Format: choose CSV or XLSX.")},
+    )
+    start = forms.DateField(
+        label=_("Start date"),
+        widget=DATE,
+        error_messages={
+            "required": _("Give the start date."),
+            "invalid": _("Start date: enter a date as YYYY-MM-DD."),
+        },
+    )
+    end = forms.DateField(
+        label=_("End date"),
+        widget=DATE,
+        error_messages={
+            "required": _("Give the end date."),
+            "invalid": _("End date: enter a date as YYYY-MM-DD."),
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        today = timezone.localdate()
+        kwargs.setdefault(
+            "initial",
+            {
+                "data": exports.Data.METRICS,
+                "format": exports.Format.XLSX,
+                "start": today - datetime.timedelta(days=29),
+                "end": today,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("start") and data.get("end"):
+            for field, message in exports.range_errors(
+                data["start"], data["end"]
+            ).items():
+                self.add_error(field, message)
+        return data
+
+
+class MonthForm(BootstrapFormMixin, forms.Form):
+    """The month of an OPD's one-page summary (PDF)."""
+
+    month = forms.CharField(
+        label=_("Month"),
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-10"}),
+        help_text=_("As YYYY-MM, e.g. 2026-10."),
+        error_messages={"required": _("Give the month.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        previous = months.previous_month(timezone.localdate())
+        kwargs.setdefault("initial", {"month": "{:%Y-%m}".format(previous)})
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def clean_month(self) -> datetime.date:
+        month = months.parse_month(self.cleaned_data["month"])
+        if month is None:
+            raise forms.ValidationError(
+                _("Month: give a month as YYYY-MM, e.g. 2026-10.")
+            )
+        for message in exports.month_errors(month).values():
+            raise forms.ValidationError(message)
+        return month

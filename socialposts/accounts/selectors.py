@@ -8,15 +8,17 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from opds import permissions as perms
+from opds.models import Opd
 from socialposts import targets
 from socialposts.accounts.models import (
     AccountMetricDaily,
     ContentType,
+    Metric,
     Post,
     PostMetricSnapshot,
     SocialAccount,
@@ -225,15 +227,238 @@ def post_figures(
 
 def latest_metrics(post_ids: list[int]) -> dict[int, dict[str, float]]:
     """Each post's values on its latest snapshot day, in one query."""
+    return {pk: values for pk, (_day, values) in latest_snapshots(post_ids).items()}
+
+
+# --- Figures for the exports (socialposts.accounts.exports) ---------------------------
+
+
+@dataclass(frozen=True)
+class DailyRow:
+    """An account's values of every metric on one day."""
+
+    account: SocialAccount
+    date: datetime.date
+    values: dict[str, float]
+
+
+@dataclass(frozen=True)
+class PostRow:
+    """A post with its values on its latest snapshot day (``as_of``)."""
+
+    post: Post
+    as_of: datetime.date | None
+    values: dict[str, float]
+
+
+@dataclass(frozen=True)
+class AccountMonth:
+    """One account's month: followers at its end and at the previous
+    month's end, the month's daily sums and its number of posts."""
+
+    account: SocialAccount
+    followers: float | None
+    followers_before: float | None
+    sums: dict[str, float]
+    posts: int
+
+    @property
+    def growth(self) -> float | None:
+        if self.followers is None or self.followers_before is None:
+            return None
+        return self.followers - self.followers_before
+
+
+@dataclass(frozen=True)
+class MonthlySummary:
+    """An OPD's social media over one calendar month."""
+
+    opd: Opd
+    month: datetime.date
+    accounts: list[AccountMonth]
+    posts_by_type: list[tuple[str, int]]
+    top_posts: list[PostRow]
+
+
+# Summed over the month's days for the monthly summary.
+MONTH_SUMS = ("reach", "views", "interactions")
+# How many posts the monthly summary lists, ranked by these metrics in turn.
+TOP_POSTS = 5
+TOP_POSTS_BY = ("interactions", "views")
+
+
+def opd_for(user: Any, slug: str) -> Opd:
+    """The OPD ``slug`` if ``user`` may read its internal figures; else 404."""
+    return get_object_or_404(perms.opds_visible_to(user), slug=slug)
+
+
+def accounts_of(opd: Opd) -> list[SocialAccount]:
+    """Every account of ``opd``, inactive ones too (their figures are history)."""
+    return list(
+        SocialAccount.objects.filter(opd=opd)
+        .select_related("opd")
+        .order_by("platform", "handle")
+    )
+
+
+def metrics_at(*levels: str) -> list[Metric]:
+    """The canonical metrics of these levels, in the house order (targets)."""
+    found = list(Metric.objects.filter(level__in=levels))
+    order = {code: i for i, code in enumerate(targets.ACCOUNT_METRICS)}
+    return sorted(found, key=lambda m: (order.get(m.code, len(order)), m.code))
+
+
+def day_bounds(
+    start: datetime.date, end: datetime.date
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """From ``start``'s first moment to the moment after ``end``, in the
+    portal's time zone (so a post at 23:30 WIB counts on its own day)."""
+    zone = timezone.get_current_timezone()
+    first = datetime.datetime.combine(start, datetime.time(), tzinfo=zone)
+    after = datetime.datetime.combine(
+        end + datetime.timedelta(days=1), datetime.time(), tzinfo=zone
+    )
+    return first, after
+
+
+def daily_rows(
+    accounts: list[SocialAccount], start: datetime.date, end: datetime.date
+) -> list[DailyRow]:
+    """Each account's days between ``start`` and ``end`` that have a value,
+    by date then account, in one query."""
+    by_pk = {account.pk: account for account in accounts}
+    order = {pk: i for i, pk in enumerate(by_pk)}
+    days: dict[tuple[int, datetime.date], dict[str, float]] = {}
+    for account_id, date, metric, value in AccountMetricDaily.objects.filter(
+        account_id__in=list(by_pk), date__gte=start, date__lte=end
+    ).values_list("account_id", "date", "metric_id", "value"):
+        days.setdefault((account_id, date), {})[metric] = value
+    keys = sorted(days, key=lambda key: (key[1], order[key[0]]))
+    return [DailyRow(by_pk[pk], date, days[(pk, date)]) for pk, date in keys]
+
+
+def latest_snapshots(
+    posts: QuerySet[Post] | list[int],
+) -> dict[int, tuple[datetime.date, dict[str, float]]]:
+    """Each post's latest snapshot day and its values then, in one query."""
     latest_day = (
         PostMetricSnapshot.objects.filter(post=OuterRef("post"))
         .order_by("-date")
         .values("date")[:1]
     )
+    if isinstance(posts, QuerySet):
+        posts = posts.order_by().values("pk")
     rows = PostMetricSnapshot.objects.filter(
-        post_id__in=post_ids, date=Subquery(latest_day)
-    ).values_list("post_id", "metric_id", "value")
-    found: dict[int, dict[str, float]] = {}
-    for post_id, metric, value in rows:
-        found.setdefault(post_id, {})[metric] = value
+        post_id__in=posts, date=Subquery(latest_day)
+    ).values_list("post_id", "date", "metric_id", "value")
+    found: dict[int, tuple[datetime.date, dict[str, float]]] = {}
+    for post_id, date, metric, value in rows:
+        found.setdefault(post_id, (date, {}))[1][metric] = value
     return found
+
+
+def post_rows(
+    accounts: list[SocialAccount], start: datetime.date, end: datetime.date
+) -> list[PostRow]:
+    """The accounts' posts published between ``start`` and ``end`` (local
+    days), oldest first, with their latest values: three queries."""
+    first, after = day_bounds(start, end)
+    posts = (
+        Post.objects.filter(
+            account__in=[a.pk for a in accounts],
+            published_at__gte=first,
+            published_at__lt=after,
+        )
+        .select_related("account__opd", "information_item")
+        .prefetch_related("topics")
+        .order_by("published_at", "id")
+    )
+    return [PostRow(post, *latest) for post, latest in _with_latest(posts)]
+
+
+def monthly_summary(opd: Opd, month: datetime.date) -> MonthlySummary:
+    """Followers, the month's sums, posts by content type and the top
+    posts of ``opd``'s accounts in ``month``; a fixed number of queries."""
+    start = month.replace(day=1)
+    end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(
+        days=1
+    )
+    before = start - datetime.timedelta(days=1)
+
+    def followers_on(day: datetime.date) -> Subquery:
+        return Subquery(
+            AccountMetricDaily.objects.filter(
+                account_id=OuterRef("pk"), metric_id="followers", date__lte=day
+            )
+            .order_by("-date")
+            .values("value")[:1]
+        )
+
+    accounts = list(
+        SocialAccount.objects.filter(opd=opd)
+        .annotate(
+            followers_end=followers_on(end), followers_before=followers_on(before)
+        )
+        .order_by("platform", "handle")
+    )
+    ids = [account.pk for account in accounts]
+    sums: dict[int, dict[str, float]] = {pk: {} for pk in ids}
+    for account_id, metric, total in (
+        AccountMetricDaily.objects.filter(
+            account_id__in=ids, metric_id__in=MONTH_SUMS, date__gte=start, date__lte=end
+        )
+        .values_list("account_id", "metric_id")
+        .annotate(total=Sum("value"))
+        .order_by()
+    ):
+        sums[account_id][metric] = total
+    first, after = day_bounds(start, end)
+    posts = Post.objects.filter(
+        account_id__in=ids, published_at__gte=first, published_at__lt=after
+    )
+    per_account: Counter[int] = Counter()
+    per_type: Counter[str] = Counter()
+    for account_id, kind, count in (
+        posts.values_list("account_id", "content_type")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ):
+        per_account[account_id] += count
+        per_type[kind] += count
+    rows = [
+        PostRow(post, *latest)
+        for post, latest in _with_latest(posts.select_related("account"))
+    ]
+    rows.sort(
+        key=lambda row: (
+            *(-row.values.get(metric, 0.0) for metric in TOP_POSTS_BY),
+            row.post.published_at,
+            row.post.pk,
+        )
+    )
+    return MonthlySummary(
+        opd=opd,
+        month=start,
+        accounts=[
+            AccountMonth(
+                account=account,
+                followers=account.followers_end,
+                followers_before=account.followers_before,
+                sums=sums[account.pk],
+                posts=per_account[account.pk],
+            )
+            for account in accounts
+        ],
+        posts_by_type=[
+            (kind, per_type[kind]) for kind in ContentType.values if per_type[kind]
+        ],
+        top_posts=[row for row in rows if row.values][:TOP_POSTS],
+    )
+
+
+def _with_latest(
+    posts: QuerySet[Post],
+) -> list[tuple[Post, tuple[datetime.date | None, dict[str, float]]]]:
+    found = list(posts)
+    latest = latest_snapshots(posts) if found else {}
+    return [(post, latest.get(post.pk, (None, {}))) for post in found]

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from core import paging
 from opds import permissions as perms
 from socialposts import targets
-from socialposts.accounts import selectors, services
+from socialposts.accounts import exports, selectors, services
 from socialposts.accounts.filters import PostFilterSet, SocialAccountFilterSet
-from socialposts.accounts.forms import ImportForm, PostForm
+from socialposts.accounts.forms import ExportForm, ImportForm, MonthForm, PostForm
 from socialposts.accounts.models import Post, SocialAccount
 from socialposts.accounts.selectors import latest_metrics
 
@@ -142,3 +142,81 @@ def _save(
         {"form": form, "account": account, "post": post},
         status=status,
     )
+
+
+# --- Downloads ------------------------------------------------------------------------
+
+
+def _send(file: exports.ExportFile) -> HttpResponse:
+    response = HttpResponse(file.body, content_type=file.content_type)
+    response["Content-Disposition"] = 'attachment; filename="{}"'.format(file.name)
+    # Figures change with every pull; none of them is for shared caches.
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _downloads(
+    request: HttpRequest,
+    scope: exports.Scope,
+    export_form: ExportForm,
+    month_form: MonthForm | None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "socialposts/exports.html",
+        {
+            "scope": scope,
+            "opd": scope.opd,
+            "account": scope.account,
+            "export_form": export_form,
+            "month_form": month_form,
+            "max_days": exports.MAX_RANGE_DAYS,
+        },
+        status=status,
+    )
+
+
+def _range_download(
+    request: HttpRequest, scope: exports.Scope, month_form: MonthForm | None
+) -> HttpResponse:
+    """The form, or (once it is sent) the file; refused input comes back
+    with its errors next to the fields and a 400."""
+    if not request.GET:
+        return _downloads(request, scope, ExportForm(), month_form)
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        return _downloads(request, scope, form, month_form, status=400)
+    data = form.cleaned_data
+    return _send(
+        exports.range_file(
+            scope, data["data"], data["format"], data["start"], data["end"]
+        )
+    )
+
+
+@perms.staff_required
+def account_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """One account's daily metrics or posts over a date range, as CSV or XLSX."""
+    account = selectors.account_for(request.user, pk)
+    return _range_download(request, exports.Scope.of_account(account), None)
+
+
+@perms.staff_required
+def opd_export(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every account of an OPD: a date range as CSV or XLSX, and the monthly
+    page (PDF)."""
+    opd = selectors.opd_for(request.user, slug)
+    return _range_download(request, exports.Scope.of_opd(opd), MonthForm())
+
+
+@perms.staff_required
+def opd_monthly(request: HttpRequest, slug: str) -> HttpResponse:
+    """An OPD's month on one A4 page (``?month=YYYY-MM``)."""
+    opd = selectors.opd_for(request.user, slug)
+    form = MonthForm(request.GET)
+    if not form.is_valid():
+        return _downloads(
+            request, exports.Scope.of_opd(opd), ExportForm(), form, status=400
+        )
+    return _send(exports.monthly_pdf(opd, form.cleaned_data["month"]))

@@ -969,6 +969,8 @@ def _made(**lookup: Any) -> Callable[[Any], bool]:
     return lambda o: Infographic.objects.filter(**lookup).exists()
 
 
+EXPORT_QUERY = "data=posts&format=csv&start=2026-03-01&end=2026-03-31"
+
 SOCIAL_KINDS = (
     Kind(
         "social-account",
@@ -1056,6 +1058,55 @@ SOCIAL_KINDS = (
                 "api-metrics",
                 "api:social-metric-list",
                 query="account={account}",
+                sees=OF_A,
+            ),
+            # Downloads of the figures: whoever may read them.
+            Act(
+                "export-page",
+                "socialposts:account-export",
+                lambda o: {"pk": o.account.pk},
+                sees=OF_A,
+            ),
+            Act(
+                "export",
+                "socialposts:account-export",
+                lambda o: {"pk": o.account.pk},
+                query=EXPORT_QUERY,
+                sees=OF_A,
+            ),
+            Act(
+                "opd-export",
+                "socialposts:opd-export",
+                lambda o: {"slug": o.account.opd.slug},
+                query=EXPORT_QUERY,
+                sees=OF_A,
+            ),
+            Act(
+                "opd-monthly",
+                "socialposts:opd-monthly",
+                lambda o: {"slug": o.account.opd.slug},
+                query="month=2026-03",
+                sees=OF_A,
+            ),
+            Act(
+                "api-export",
+                "api:social-account-export",
+                lambda o: {"pk": o.account.pk},
+                query=EXPORT_QUERY,
+                sees=OF_A,
+            ),
+            Act(
+                "api-opd-export",
+                "api:social-opd-export",
+                lambda o: {"slug": o.account.opd.slug},
+                query=EXPORT_QUERY,
+                sees=OF_A,
+            ),
+            Act(
+                "api-opd-monthly",
+                "api:social-opd-monthly",
+                lambda o: {"slug": o.account.opd.slug},
+                query="month=2026-03",
                 sees=OF_A,
             ),
         ),

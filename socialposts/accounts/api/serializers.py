@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core import months
 from opds.api.serializers import OpdRefSerializer
+from socialposts.accounts import exports
 from socialposts.accounts.models import (
     AccountMetricDaily,
     Post,
@@ -68,3 +74,41 @@ class DailyMetricSerializer(serializers.ModelSerializer):
     class Meta:
         model = AccountMetricDaily
         fields = ["date", "metric", "value", "source_metric"]
+
+
+class ExportQuerySerializer(serializers.Serializer):
+    """The query of a range export: what, in which format, from when to when."""
+
+    data = serializers.ChoiceField(choices=exports.Data.choices)
+    format = serializers.ChoiceField(choices=exports.Format.choices)
+    start = serializers.DateField(help_text="YYYY-MM-DD")
+    end = serializers.DateField(help_text="YYYY-MM-DD")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        errors = exports.range_errors(attrs["start"], attrs["end"])
+        if errors:
+            raise serializers.ValidationError(
+                {field: [message] for field, message in errors.items()}
+            )
+        return attrs
+
+
+class MonthQuerySerializer(serializers.Serializer):
+    """The month of an OPD's one-page summary."""
+
+    month = serializers.RegexField(
+        # Anchored: DRF searches the text, and the schema tells clients.
+        "^{}$".format(months.MONTH.pattern),
+        help_text="YYYY-MM",
+        error_messages={"invalid": _("Month: give a month as YYYY-MM, e.g. 2026-10.")},
+    )
+
+    def validate_month(self, value: str) -> datetime.date:
+        month = months.parse_month(value)
+        if month is None:
+            raise serializers.ValidationError(
+                _("Month: give a month as YYYY-MM, e.g. 2026-10.")
+            )
+        for message in exports.month_errors(month).values():
+            raise serializers.ValidationError(message)
+        return month
