@@ -308,7 +308,12 @@ SOCIAL_TOKEN_KEYS = env_fernet_keys("SOCIAL_TOKEN_KEYS") or PERSONAL_DATA_KEYS
 # Raw API answers are kept this many days for audit, then deleted.
 SOCIAL_RAW_PAYLOAD_DAYS = env_int("SOCIAL_RAW_PAYLOAD_DAYS", 90, minimum=1)
 # Days pulled every night: platform data lags up to 48 hours.
-SOCIAL_PULL_WINDOW_DAYS = env_int("SOCIAL_PULL_WINDOW_DAYS", 3, minimum=1)
+# Days pulled again every night, per platform: late data is fetched again
+# and overwrites (Meta lags up to 48 h; YouTube Analytics 48-72 h with its
+# last day truncated; TikTok's Display API serves running totals).
+SOCIAL_LOOKBACK_DAYS_META = env_int("SOCIAL_LOOKBACK_DAYS_META", 5, minimum=1)
+SOCIAL_LOOKBACK_DAYS_YOUTUBE = env_int("SOCIAL_LOOKBACK_DAYS_YOUTUBE", 7, minimum=1)
+SOCIAL_LOOKBACK_DAYS_TIKTOK = env_int("SOCIAL_LOOKBACK_DAYS_TIKTOK", 3, minimum=1)
 # A pull that makes no progress for this long is taken back by the sweeper;
 # a queued pull waits this long for its message before it is sent again.
 SOCIAL_RUN_TIMEOUT_MINUTES = env_int("SOCIAL_RUN_TIMEOUT_MINUTES", 15, minimum=1)

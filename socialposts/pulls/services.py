@@ -52,12 +52,47 @@ def timeout() -> datetime.timedelta:
     return datetime.timedelta(minutes=settings.SOCIAL_RUN_TIMEOUT_MINUTES)
 
 
+LOOKBACK_SETTINGS = {
+    "instagram": "SOCIAL_LOOKBACK_DAYS_META",
+    "facebook": "SOCIAL_LOOKBACK_DAYS_META",
+    "youtube": "SOCIAL_LOOKBACK_DAYS_YOUTUBE",
+    "tiktok": "SOCIAL_LOOKBACK_DAYS_TIKTOK",
+}
+# Failed days of an earlier run are asked again only this far back.
+RETRY_DAYS_BACK = 28
+
+
 def pull_window(
-    day: datetime.date | None = None,
+    day: datetime.date | None = None, platform: str = "instagram"
 ) -> tuple[datetime.date, datetime.date]:
-    """The days pulled every night: platform data lags up to 48 hours."""
+    """The days pulled every night: the platform's lookback, so late data
+    is fetched again and overwrites."""
     day = day or timezone.localdate()
-    return day - datetime.timedelta(days=settings.SOCIAL_PULL_WINDOW_DAYS - 1), day
+    days = getattr(
+        settings, LOOKBACK_SETTINGS.get(platform, "SOCIAL_LOOKBACK_DAYS_META")
+    )
+    return day - datetime.timedelta(days=days - 1), day
+
+
+def retry_start(account: SocialAccount, start: datetime.date) -> datetime.date:
+    """``start``, moved back to the earliest day a part failed on in the
+    account's last finished pull, so tomorrow asks for it again."""
+    last = (
+        IngestionRun.objects.filter(account=account, finished_at__isnull=False)
+        .order_by("-finished_at")
+        .values_list("failed_parts", flat=True)
+        .first()
+    )
+    days = []
+    for key in last or []:
+        kind, _sep, value = str(key).partition(":")
+        if kind == "account" and value:
+            try:
+                days.append(datetime.date.fromisoformat(value))
+            except ValueError:
+                continue
+    floor = start - datetime.timedelta(days=RETRY_DAYS_BACK)
+    return max(floor, min([start, *days]))
 
 
 def queue_pull(
@@ -70,7 +105,11 @@ def queue_pull(
     """A queued run for ``account``, its task sent after the commit. An
     account with a run queued or running for the same window gets that run
     back instead of a second one."""
-    start, end = window or pull_window()
+    if window is None:
+        start, end = pull_window(platform=account.platform)
+        start = retry_start(account, start)
+    else:
+        start, end = window
     return runs.queue(
         IngestionRun,
         unique={"account": account, "window_start": start, "window_end": end},

@@ -37,8 +37,11 @@ def test_one_run_per_account_and_window_and_sent_after_commit(
     first = queue(account, sent, django_capture_on_commit_callbacks)
     again = queue(account, sent, django_capture_on_commit_callbacks)
     assert first == again and sent == [first.pk]
-    start, end = pulls.pull_window(datetime.date(2026, 3, 16))
-    assert (start, end) == (datetime.date(2026, 3, 14), datetime.date(2026, 3, 16))
+    # Each platform's lookback: Meta 5 days, YouTube 7, TikTok 3.
+    day = datetime.date(2026, 3, 16)
+    for platform, days in (("instagram", 5), ("youtube", 7), ("tiktok", 3)):
+        start, end = pulls.pull_window(day, platform)
+        assert (end - start).days + 1 == days and end == day
 
 
 def test_a_run_is_claimed_once(sent, django_capture_on_commit_callbacks):

@@ -36,8 +36,8 @@ class Command(BaseCommand):
                     % {"id": options["account"]}
                 )
         today = timezone.localdate()
-        window = (options["since"] or pulls.pull_window(today)[0], today)
-        if window[0] > today:
+        since = options["since"]
+        if since and since > today:
             raise CommandError(_("--since cannot be in the future."))
         total = accounts.count()
         done = {status: 0 for status in IngestionRun.Status.values}
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             run = pulls.queue_pull(
                 account,
                 trigger=IngestionRun.Trigger.COMMAND,
-                window=window,
+                window=(since, today) if since else None,
                 enqueue=lambda run_id: None,
             )
             pull_account_task.apply(args=[run.pk], task_id=run.task_id)
