@@ -77,6 +77,9 @@ ROUTES: dict[str, str] = {
     "socialposts:accounts": STAFF,
     "socialposts:account-detail": STAFF,
     "socialposts:account-import": OPD_ADMIN,
+    # The OPD's admin for its own accounts, Dinkominfo for any.
+    "socialposts:account-connect": STAFF,
+    "socialposts:oauth-callback": STAFF,
     "socialposts:post-create": OPD_ADMIN,
     "socialposts:post-edit": STAFF,
     "socialposts:import-job": STAFF,
