@@ -316,6 +316,12 @@ def _graph(path: str) -> str:
     )
 
 
+def _get(client: OAuth2Client, url: str, params: dict[str, Any]) -> dict:
+    # The token goes in the query, as these endpoints document; Authlib
+    # would otherwise add the client's own token as a Bearer header.
+    return _json(client.request("GET", url, params=params, withhold_token=True))
+
+
 def _json(response: httpx.Response) -> dict:
     body = response.json()
     if not isinstance(body, dict):
@@ -347,25 +353,24 @@ def _meta(client: OAuth2Client, account: SocialAccount, code: str) -> Grant:
 
 
 def exchange_meta_user_token(
-    client: httpx.Client, token: str
+    client: OAuth2Client, token: str
 ) -> tuple[str, datetime.datetime | None]:
     """A long-lived user token (60 days) for ``token``; also renews one."""
-    body = _json(
-        client.get(
-            _graph("oauth/access_token"),
-            params={
-                "grant_type": "fb_exchange_token",
-                "client_id": settings.SOCIAL_META_APP_ID,
-                "client_secret": settings.SOCIAL_META_APP_SECRET,
-                "fb_exchange_token": token,
-            },
-        )
+    body = _get(
+        client,
+        _graph("oauth/access_token"),
+        {
+            "grant_type": "fb_exchange_token",
+            "client_id": settings.SOCIAL_META_APP_ID,
+            "client_secret": settings.SOCIAL_META_APP_SECRET,
+            "fb_exchange_token": token,
+        },
     )
     return body["access_token"], _in(body.get("expires_in"))
 
 
 def page_token_for(
-    client: httpx.Client, account: SocialAccount, user_token: str
+    client: OAuth2Client, account: SocialAccount, user_token: str
 ) -> tuple[str, str]:
     """The token of the Page behind ``account`` (a Facebook Page, or the
     Page an Instagram account is linked to) and the account's id."""
@@ -376,7 +381,7 @@ def page_token_for(
         "access_token": user_token,
     }
     for _page in range(10):
-        body = _json(client.get(_graph("me/accounts"), params=params))
+        body = _get(client, _graph("me/accounts"), params)
         pages.extend(body.get("data") or [])
         after = (body.get("paging") or {}).get("cursors", {}).get("after")
         if not (body.get("paging") or {}).get("next") or not after:
@@ -431,15 +436,14 @@ def renew_meta(account_token: str, account: SocialAccount) -> Grant:
 
 def _instagram(client: OAuth2Client, code: str) -> Grant:
     short = client.fetch_token(settings.SOCIAL_INSTAGRAM_TOKEN_URL, code=code)
-    body = _json(
-        client.get(
-            settings.SOCIAL_INSTAGRAM_BASE_URL.rstrip("/") + "/access_token",
-            params={
-                "grant_type": "ig_exchange_token",
-                "client_secret": settings.SOCIAL_INSTAGRAM_APP_SECRET,
-                "access_token": short["access_token"],
-            },
-        )
+    body = _get(
+        client,
+        settings.SOCIAL_INSTAGRAM_BASE_URL.rstrip("/") + "/access_token",
+        {
+            "grant_type": "ig_exchange_token",
+            "client_secret": settings.SOCIAL_INSTAGRAM_APP_SECRET,
+            "access_token": short["access_token"],
+        },
     )
     return Grant(
         access=body["access_token"],
