@@ -341,7 +341,10 @@ def _google_code(platform: Any, form: dict[str, str]) -> tuple[int, Any]:
     if grant is None:
         return 400, {"error": "invalid_grant", "error_description": "Bad Request"}
     if grant["redirect_uri"] != form.get("redirect_uri"):
-        return 400, {"error": "redirect_uri_mismatch", "error_description": "Bad Request"}
+        return 400, {
+            "error": "redirect_uri_mismatch",
+            "error_description": "Bad Request",
+        }
     if s256(form.get("code_verifier", "")) != grant["challenge"]:
         return 400, {
             "error": "invalid_grant",
@@ -379,9 +382,11 @@ def _tiktok_token(platform: Any, form: dict[str, str]) -> tuple[int, Any]:
             return _tiktok_error("invalid_grant", "Authorization code is expired.")
         if grant["redirect_uri"] != form.get("redirect_uri"):
             return _tiktok_error("invalid_request", "Redirect URI mismatch.")
-        if grant["challenge"] and form.get("code_verifier", "") != grant[
-            "challenge"
-        ] and _hex256(form.get("code_verifier", "")) != grant["challenge"]:
+        if (
+            grant["challenge"]
+            and form.get("code_verifier", "") != grant["challenge"]
+            and _hex256(form.get("code_verifier", "")) != grant["challenge"]
+        ):
             return _tiktok_error(
                 "invalid_request", "Code verifier or code challenge is invalid."
             )

@@ -241,9 +241,7 @@ def start(session: Any, account: SocialAccount) -> str:
         if now - value["at"] < PENDING_SECONDS
     }
     # The newest few only: a session cannot be filled with states.
-    kept = sorted(pending.items(), key=lambda item: item[1]["at"])[
-        -(PENDING_MAX - 1) :
-    ]
+    kept = sorted(pending.items(), key=lambda item: item[1]["at"])[-(PENDING_MAX - 1) :]
     pending = dict(kept)
     pending[state] = {
         "account": account.pk,
@@ -461,8 +459,10 @@ def _google(client: OAuth2Client, code: str, verifier: str) -> Grant:
     )
     if not token.get("refresh_token"):
         raise ConnectError(
-            _("Google gave no refresh token; remove the portal's access in the "
-              "Google account and connect again.")
+            _(
+                "Google gave no refresh token; remove the portal's access in the "
+                "Google account and connect again."
+            )
         )
     return Grant(
         access=token["access_token"],

@@ -190,9 +190,7 @@ def refresh_expiring_tokens(now: datetime.datetime | None = None) -> int:
             continue
         except OAuthError as exc:
             if _meta_code(exc.error) == 190:
-                SocialAccount.objects.filter(pk=account.pk).update(
-                    token_revoked_at=now
-                )
+                SocialAccount.objects.filter(pk=account.pk).update(token_revoked_at=now)
             continue
         except (httpx.HTTPError, ValueError, KeyError):
             continue
@@ -232,10 +230,16 @@ def send_reconnect_reminders(now: datetime.datetime | None = None) -> int:
             is_active=True,
         )
         .filter(
-            Q(~Q(refresh_token_encrypted=""), refresh_expires_at__gt=now,
-              refresh_expires_at__lte=soon)
-            | Q(refresh_token_encrypted="", token_expires_at__gt=now,
-                token_expires_at__lte=soon)
+            Q(
+                ~Q(refresh_token_encrypted=""),
+                refresh_expires_at__gt=now,
+                refresh_expires_at__lte=soon,
+            )
+            | Q(
+                refresh_token_encrypted="",
+                token_expires_at__gt=now,
+                token_expires_at__lte=soon,
+            )
         )
         .select_related("opd")
     )

@@ -158,7 +158,8 @@ def test_google_uses_pkce_and_offline_access(fake, admin_client, opd):
 def test_the_fake_refuses_a_wrong_pkce_verifier_in_googles_format(fake):
     redirect = "http://127.0.0.1:8000/kembali/"
     location = httpx.get(
-        fake + "/o/oauth2/v2/auth?"
+        fake
+        + "/o/oauth2/v2/auth?"
         + urlencode(
             {
                 "client_id": "fake-google-client",
@@ -255,9 +256,7 @@ def test_refused_consent_shows_an_indonesian_page_and_saves_nothing(
     assert account.access_token_encrypted == ""
 
 
-def test_an_access_denied_fault_at_the_platform_is_refused_too(
-    fake, admin_client, opd
-):
+def test_an_access_denied_fault_at_the_platform_is_refused_too(fake, admin_client, opd):
     account = revoked(SocialAccountFactory(opd=opd, meta_login="instagram"))
     inject(fake, {"match": "/oauth/authorize", "kind": "access_denied"})
 
@@ -339,7 +338,9 @@ def test_the_nightly_job_renews_instagram_login_and_facebook_login_tokens(fake, 
     )
     far = SocialAccountFactory(opd=opd, platform="facebook", external_id="page0000043")
     tokens.set_tokens(
-        far, access="EAAP-far", refresh="EAAU-page0000043",
+        far,
+        access="EAAP-far",
+        refresh="EAAU-page0000043",
         refresh_expires_at=now + 40 * DAY,
     )
 
