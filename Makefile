@@ -30,7 +30,11 @@ run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Portal: http://127.0.0.1:$(PORT)/  (API docs: /api/docs/, health: /health/)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# The fake platform stands in for the platforms' logins and APIs while
+	@# the portal runs (SOCIAL_DEMO_PLATFORM_URL); it stops with the server.
+	$(PY) manage.py run_fake_platform --port 8765 & FAKE=$$!; \
+		trap 'kill $$FAKE' EXIT INT TERM; \
+		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest

@@ -80,6 +80,9 @@ ROUTES: dict[str, str] = {
     "socialposts:opd-export": STAFF,
     "socialposts:opd-monthly": STAFF,
     "socialposts:account-import": OPD_ADMIN,
+    # The OPD's admin for its own accounts, Dinkominfo for any.
+    "socialposts:account-connect": STAFF,
+    "socialposts:oauth-callback": STAFF,
     "socialposts:post-create": OPD_ADMIN,
     "socialposts:post-edit": STAFF,
     "socialposts:import-job": STAFF,

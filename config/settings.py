@@ -317,26 +317,90 @@ SOCIAL_LOOKBACK_DAYS_TIKTOK = env_int("SOCIAL_LOOKBACK_DAYS_TIKTOK", 3, minimum=
 # A pull that makes no progress for this long is taken back by the sweeper;
 # a queued pull waits this long for its message before it is sent again.
 SOCIAL_RUN_TIMEOUT_MINUTES = env_int("SOCIAL_RUN_TIMEOUT_MINUTES", 15, minimum=1)
+# The platforms' OAuth apps: client ids and secrets, to connect accounts
+# and renew their tokens.
+_OAUTH_APP_IDS = (
+    "SOCIAL_META_APP_ID",
+    "SOCIAL_INSTAGRAM_APP_ID",
+    "SOCIAL_GOOGLE_CLIENT_ID",
+    "SOCIAL_TIKTOK_CLIENT_KEY",
+)
+# In development with no OAuth app configured, every platform URL points at
+# the fake platform that `make run` starts (manage.py run_fake_platform), so
+# "Hubungkan" works on a fresh clone. Empty: the real platforms.
+SOCIAL_DEMO_PLATFORM_URL = env_str(
+    "SOCIAL_DEMO_PLATFORM_URL",
+    "http://127.0.0.1:8765"
+    if DEBUG and not any(env_str(name, "") for name in _OAUTH_APP_IDS)
+    else "",
+).rstrip("/")
+_demo = SOCIAL_DEMO_PLATFORM_URL
+
+
+def _platform_url(name: str, real: str, fake_path: str) -> str:
+    return env_str(name, _demo + fake_path if _demo else real)
+
+
+def _demo_app(name: str, fake: str) -> str:
+    return env_str(name, fake if _demo else "")
+
+
 # The platforms' APIs; tests and the demo point these at the fake server.
-SOCIAL_GRAPH_BASE_URL = env_str("SOCIAL_GRAPH_BASE_URL", "https://graph.facebook.com")
+SOCIAL_GRAPH_BASE_URL = _platform_url(
+    "SOCIAL_GRAPH_BASE_URL", "https://graph.facebook.com", ""
+)
 SOCIAL_GRAPH_API_VERSION = env_str("SOCIAL_GRAPH_API_VERSION", "v23.0")
 # Instagram accounts connected with Instagram Login are served by their own
 # host, which also alone renews their tokens.
-SOCIAL_INSTAGRAM_BASE_URL = env_str(
-    "SOCIAL_INSTAGRAM_BASE_URL", "https://graph.instagram.com"
+SOCIAL_INSTAGRAM_BASE_URL = _platform_url(
+    "SOCIAL_INSTAGRAM_BASE_URL", "https://graph.instagram.com", "/_instagram"
 )
-SOCIAL_YOUTUBE_BASE_URL = env_str(
-    "SOCIAL_YOUTUBE_BASE_URL", "https://www.googleapis.com"
+SOCIAL_YOUTUBE_BASE_URL = _platform_url(
+    "SOCIAL_YOUTUBE_BASE_URL", "https://www.googleapis.com", ""
 )
-SOCIAL_YOUTUBE_ANALYTICS_BASE_URL = env_str(
-    "SOCIAL_YOUTUBE_ANALYTICS_BASE_URL", "https://youtubeanalytics.googleapis.com"
+SOCIAL_YOUTUBE_ANALYTICS_BASE_URL = _platform_url(
+    "SOCIAL_YOUTUBE_ANALYTICS_BASE_URL", "https://youtubeanalytics.googleapis.com", ""
 )
-SOCIAL_GOOGLE_TOKEN_URL = env_str(
-    "SOCIAL_GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token"
+SOCIAL_GOOGLE_TOKEN_URL = _platform_url(
+    "SOCIAL_GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token", "/token"
 )
-SOCIAL_TIKTOK_BASE_URL = env_str(
-    "SOCIAL_TIKTOK_BASE_URL", "https://open.tiktokapis.com"
+SOCIAL_TIKTOK_BASE_URL = _platform_url(
+    "SOCIAL_TIKTOK_BASE_URL", "https://open.tiktokapis.com", ""
 )
+# Where staff consent (the platforms' login dialogs). Meta's token endpoint
+# is SOCIAL_GRAPH_BASE_URL's /oauth/access_token, TikTok's
+# SOCIAL_TIKTOK_BASE_URL's /v2/oauth/token/.
+SOCIAL_META_AUTHORIZE_URL = _platform_url(
+    "SOCIAL_META_AUTHORIZE_URL",
+    "https://www.facebook.com/v23.0/dialog/oauth",
+    "/v23.0/dialog/oauth",
+)
+SOCIAL_INSTAGRAM_AUTHORIZE_URL = _platform_url(
+    "SOCIAL_INSTAGRAM_AUTHORIZE_URL",
+    "https://www.instagram.com/oauth/authorize",
+    "/_instagram/oauth/authorize",
+)
+SOCIAL_INSTAGRAM_TOKEN_URL = _platform_url(
+    "SOCIAL_INSTAGRAM_TOKEN_URL",
+    "https://api.instagram.com/oauth/access_token",
+    "/_instagram/oauth/access_token",
+)
+SOCIAL_GOOGLE_AUTHORIZE_URL = _platform_url(
+    "SOCIAL_GOOGLE_AUTHORIZE_URL",
+    "https://accounts.google.com/o/oauth2/v2/auth",
+    "/o/oauth2/v2/auth",
+)
+SOCIAL_TIKTOK_AUTHORIZE_URL = _platform_url(
+    "SOCIAL_TIKTOK_AUTHORIZE_URL",
+    "https://www.tiktok.com/v2/auth/authorize/",
+    "/v2/auth/authorize/",
+)
+# The portal's public origin, to which the platforms send staff back after
+# they consent (register <origin>/dasbor/media-sosial/hubungkan/kembali/ with
+# each platform's app).
+SOCIAL_OAUTH_REDIRECT_BASE = env_str(
+    "SOCIAL_OAUTH_REDIRECT_BASE", env_str("SITE_URL", "http://127.0.0.1:8000")
+).rstrip("/")
 SOCIAL_TIKTOK_API_VERSION = env_str("SOCIAL_TIKTOK_API_VERSION", "v2")
 # Pulled posts' pictures are downloaded only from these hosts (and their
 # subdomains), over HTTPS.
@@ -353,11 +417,22 @@ SOCIAL_PICTURE_HOSTS = env_list(
         "ibyteimg.com",
     ],
 )
-# The portal's OAuth apps at Google and TikTok, to renew access tokens.
-SOCIAL_GOOGLE_CLIENT_ID = env_str("SOCIAL_GOOGLE_CLIENT_ID", "")
-SOCIAL_GOOGLE_CLIENT_SECRET = env_str("SOCIAL_GOOGLE_CLIENT_SECRET", "")
-SOCIAL_TIKTOK_CLIENT_KEY = env_str("SOCIAL_TIKTOK_CLIENT_KEY", "")
-SOCIAL_TIKTOK_CLIENT_SECRET = env_str("SOCIAL_TIKTOK_CLIENT_SECRET", "")
+# The portal's OAuth apps at Meta (Facebook Login for Business), Instagram
+# (Instagram Login), Google and TikTok; the demo uses the fake's.
+SOCIAL_META_APP_ID = _demo_app("SOCIAL_META_APP_ID", "fake-meta-app")
+SOCIAL_META_APP_SECRET = _demo_app("SOCIAL_META_APP_SECRET", "fake-meta-secret")
+SOCIAL_INSTAGRAM_APP_ID = _demo_app("SOCIAL_INSTAGRAM_APP_ID", "fake-instagram-app")
+SOCIAL_INSTAGRAM_APP_SECRET = _demo_app(
+    "SOCIAL_INSTAGRAM_APP_SECRET", "fake-instagram-secret"
+)
+SOCIAL_GOOGLE_CLIENT_ID = _demo_app("SOCIAL_GOOGLE_CLIENT_ID", "fake-google-client")
+SOCIAL_GOOGLE_CLIENT_SECRET = _demo_app(
+    "SOCIAL_GOOGLE_CLIENT_SECRET", "fake-google-secret"
+)
+SOCIAL_TIKTOK_CLIENT_KEY = _demo_app("SOCIAL_TIKTOK_CLIENT_KEY", "fake-tiktok-key")
+SOCIAL_TIKTOK_CLIENT_SECRET = _demo_app(
+    "SOCIAL_TIKTOK_CLIENT_SECRET", "fake-tiktok-secret"
+)
 SOCIAL_HTTP_TIMEOUT_SECONDS = env_int("SOCIAL_HTTP_TIMEOUT_SECONDS", 20, minimum=1)
 # Retries of 429, 5xx and timeouts: at most this many attempts and seconds,
 # with exponential backoff from the base and full jitter.

@@ -353,6 +353,15 @@ def can_add_social_post(user: AnyUser, account: Any) -> bool:
     )
 
 
+def can_connect_social_account(user: AnyUser, account: Any) -> bool:
+    """Connecting an account to its platform (or connecting it again): the
+    OPD's own admin, and Dinkominfo, which runs the pulls for every OPD;
+    a merged OPD's accounts are history."""
+    return can_manage_opd_data(user, account.opd) or (
+        _role(user) == Role.DINKOMINFO and account.opd.is_active
+    )
+
+
 def import_jobs_visible_to(user: AnyUser, queryset: QuerySet | None = None) -> QuerySet:
     """CSV import jobs follow their account: whoever may read the account's
     figures may follow its imports and read their reports."""

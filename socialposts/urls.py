@@ -3,6 +3,7 @@ from django.urls import path
 from socialposts.accounts import views
 from socialposts.imports import views as import_views
 from socialposts.infographics import views as infographic_views
+from socialposts.pulls import views as pull_views
 
 app_name = "socialposts"
 
@@ -23,6 +24,18 @@ urlpatterns = [
         "dasbor/media-sosial/opd/<slug:slug>/ringkasan-bulanan/",
         views.opd_monthly,
         name="opd-monthly",
+    ),
+    path(
+        "dasbor/media-sosial/<int:pk>/hubungkan/",
+        pull_views.account_connect,
+        name="account-connect",
+    ),
+    # A fixed address: the platforms accept only the redirect URIs registered
+    # with them, without parameters.
+    path(
+        "dasbor/media-sosial/hubungkan/kembali/",
+        pull_views.oauth_callback,
+        name="oauth-callback",
     ),
     path(
         "dasbor/media-sosial/<int:pk>/impor/",

@@ -92,6 +92,23 @@ class SocialAccount(models.Model):
     token_expires_at = models.DateTimeField(
         _("token expires at"), null=True, blank=True
     )
+    refresh_expires_at = models.DateTimeField(
+        _("refresh token expires at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the token that renews the access token lapses (TikTok's "
+            "refresh token, the Facebook Login user token): then only a new "
+            "connection helps."
+        ),
+    )
+    reconnect_reminder_for = models.DateTimeField(
+        _("reconnect reminder sent for"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The lapse the last reconnect reminder announced."),
+    )
     token_revoked_at = models.DateTimeField(
         _("token refused at"),
         null=True,
@@ -128,18 +145,28 @@ class SocialAccount(models.Model):
     def __str__(self) -> str:
         return "{} @{}".format(self.get_platform_display(), self.handle)
 
+    def lapses_at(self) -> datetime.datetime | None:
+        """When staff must connect the account again, if nothing renews it.
+
+        With a refresh token (YouTube, TikTok, Facebook Login's user token)
+        the access token is renewed without staff until the refresh token
+        lapses (None: it does not); without one, the access token's expiry.
+        """
+        if self.refresh_token_encrypted:
+            return self.refresh_expires_at
+        return self.token_expires_at
+
     def token_health(self, now: datetime.datetime | None = None) -> str:
         """ok, expiring (within 7 days), expired or revoked."""
         if self.token_revoked_at is not None:
             return self.TokenHealth.REVOKED
-        # With a refresh token (YouTube, TikTok) the short access token is
-        # renewed before every pull; only a refused refresh needs staff.
-        if self.token_expires_at is None or self.refresh_token_encrypted:
+        lapses = self.lapses_at()
+        if lapses is None:
             return self.TokenHealth.OK
         now = now or timezone.now()
-        if self.token_expires_at <= now:
+        if lapses <= now:
             return self.TokenHealth.EXPIRED
-        if self.token_expires_at <= now + EXPIRING_WITHIN:
+        if lapses <= now + EXPIRING_WITHIN:
             return self.TokenHealth.EXPIRING
         return self.TokenHealth.OK
 

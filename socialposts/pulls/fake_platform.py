@@ -37,6 +37,8 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image
 
+from socialposts.pulls import fake_oauth
+
 # Instagram account insights as the reference stands (IG User insights,
 # updated 2026-06-16, read 2026-12-07): the two time series, the metrics
 # served only with metric_type=total_value, and names Meta retired.
@@ -117,6 +119,7 @@ def settings_for(url: str) -> dict[str, str]:
         "SOCIAL_YOUTUBE_ANALYTICS_BASE_URL": url,
         "SOCIAL_TIKTOK_BASE_URL": url,
         "SOCIAL_GOOGLE_TOKEN_URL": url + "/token",
+        **fake_oauth.settings_for(url),
     }
 
 
@@ -836,31 +839,6 @@ def _tiktok_answer(
     return _tiktok({}, "invalid_params", "Unknown path", 404)
 
 
-def _tiktok_token(form: dict[str, str]) -> tuple[int, Any]:
-    token = form.get("refresh_token", "")
-    parts = token.split(".")
-    if (
-        form.get("grant_type") != "refresh_token"
-        or len(parts) != 3
-        or parts[1] == "revoked"
-    ):
-        return 400, {
-            "error": "invalid_grant",
-            "error_description": "Refresh token is invalid or expired.",
-            "log_id": "fake",
-        }
-    turn = int(parts[2]) + 1 if parts[2].isdigit() else 1
-    return 200, {
-        "access_token": "act.{}.{}".format(parts[1], turn),
-        "expires_in": 86400,
-        "open_id": parts[1],
-        "refresh_expires_in": 31536000,
-        "refresh_token": "rft.{}.{}".format(parts[1], turn),
-        "scope": "user.info.basic,user.info.stats,video.list",
-        "token_type": BEARER,
-    }
-
-
 # --- The server ----------------------------------------------------------------------
 
 
@@ -1032,6 +1010,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        if fake_oauth.serve_authorize(self):
+            return
         if path.startswith("/_media/"):
             fault = self.platform.take_fault(path)
             if fault and fault.get("kind") == "500":
@@ -1071,10 +1051,11 @@ class _Handler(BaseHTTPRequestHandler):
         today = self.platform.current_day()
         bearer = self.headers.get("Authorization", "").removeprefix("Bearer ")
         where = family(path)
+        logged_in = fake_oauth.answer(self.platform, path, query, raw)
+        if logged_in is not None:
+            return logged_in
         if path == "/token":
             return _google_token({k: v[-1] for k, v in parse_qs(raw.decode()).items()})
-        if path == "/v2/oauth/token/":
-            return _tiktok_token({k: v[-1] for k, v in parse_qs(raw.decode()).items()})
         if where == "google":
             return _youtube_answer(path, query, bearer, today)
         if where == "tiktok":

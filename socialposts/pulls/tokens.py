@@ -1,23 +1,36 @@
-"""Platform access tokens, encrypted at rest with SOCIAL_TOKEN_KEYS, and
-their renewal."""
+"""Platform access tokens, encrypted at rest with SOCIAL_TOKEN_KEYS: how a
+connection stores them, their renewal, and the reminders to connect again
+what cannot be renewed."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
+import httpx
+from authlib.integrations.base_client import OAuthError
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from core import crypto
+from core.links import absolute_url
 from socialposts.accounts.models import EXPIRING_WITHIN, SocialAccount
+from socialposts.pulls import oauth
 from socialposts.pulls.clients import (
     REFRESHERS,
     PlatformError,
     TokenInvalid,
     refresh_instagram_token,
 )
+
+# set_tokens leaves the refresh token's expiry as it is unless told.
+KEEP: Any = object()
 
 # A short access token is renewed when it has less than this left: a pull
 # must not lose it halfway.
@@ -30,6 +43,7 @@ def set_tokens(
     access: str,
     refresh: str = "",
     expires_at: datetime.datetime | None = None,
+    refresh_expires_at: datetime.datetime | None = KEEP,
 ) -> None:
     """Store new tokens for ``account``; a new token also clears a refusal."""
     account.access_token_encrypted = crypto.encrypt(access, settings.SOCIAL_TOKEN_KEYS)
@@ -38,14 +52,37 @@ def set_tokens(
     )
     account.token_expires_at = expires_at
     account.token_revoked_at = None
-    account.save(
-        update_fields=[
-            "access_token_encrypted",
-            "refresh_token_encrypted",
-            "token_expires_at",
-            "token_revoked_at",
-        ]
+    fields = [
+        "access_token_encrypted",
+        "refresh_token_encrypted",
+        "token_expires_at",
+        "token_revoked_at",
+    ]
+    if refresh_expires_at is not KEEP:
+        account.refresh_expires_at = refresh_expires_at
+        fields.append("refresh_expires_at")
+    account.save(update_fields=fields)
+
+
+@transaction.atomic
+def connect(account: SocialAccount, grant: oauth.Grant) -> SocialAccount:
+    """Store what a completed login gave: the account is pulled from the
+    API from now on, with the new tokens, and no longer needs reconnecting."""
+    locked = SocialAccount.objects.select_for_update().get(pk=account.pk)
+    locked.connection = SocialAccount.Connection.API
+    fields = ["connection"]
+    if grant.external_id and not locked.external_id:
+        locked.external_id = grant.external_id
+        fields.append("external_id")
+    locked.save(update_fields=fields)
+    set_tokens(
+        locked,
+        access=grant.access,
+        refresh=grant.refresh,
+        expires_at=grant.expires_at,
+        refresh_expires_at=grant.refresh_expires_at,
     )
+    return locked
 
 
 def access_token(account: SocialAccount) -> str:
@@ -79,13 +116,17 @@ def access_token_for_pull(
         if not locked.refresh_token_encrypted:
             raise TokenInvalid("no refresh token to renew the access token with")
         old_refresh = refresh_token(locked)
-        access, expires, new_refresh = refresher(old_refresh, **transport)
-        # Google keeps the refresh token; TikTok sends its replacement.
+        access, expires, new_refresh, refresh_expires = refresher(
+            old_refresh, **transport
+        )
+        # Google keeps the refresh token; TikTok sends its replacement, with
+        # the time it lapses.
         set_tokens(
             locked,
             access=access,
             refresh=new_refresh or old_refresh,
             expires_at=expires,
+            refresh_expires_at=refresh_expires if new_refresh else KEEP,
         )
     return access
 
@@ -103,21 +144,29 @@ def _lapsing(account: SocialAccount) -> bool:
 
 
 def refresh_expiring_tokens(now: datetime.datetime | None = None) -> int:
-    """Exchange Instagram tokens that expire within 7 days for fresh ones; a
-    refused token marks its account as needing reconnection. Returns how
-    many were renewed; a failure that may pass is tried again tomorrow,
-    still inside the 7 days."""
+    """The nightly upkeep: renew what can be renewed before it lapses, then
+    remind the OPD admins of what only they can connect again.
+
+    Instagram-Login tokens expiring within 7 days are exchanged on the
+    Instagram host (``ig_refresh_token``); Facebook-Login user tokens
+    lapsing within 7 days are exchanged again (``fb_exchange_token``) and
+    fresh Page tokens read from them. A refused token marks its account as
+    needing reconnection; a failure that may pass is tried again tomorrow,
+    still inside the 7 days. Returns how many were renewed.
+    """
     now = now or timezone.now()
-    due = SocialAccount.objects.filter(
-        connection=SocialAccount.Connection.API,
-        platform="instagram",
-        meta_login=SocialAccount.MetaLogin.INSTAGRAM,
-        token_revoked_at=None,
-        token_expires_at__gt=now,
-        token_expires_at__lte=now + EXPIRING_WITHIN,
+    soon = now + EXPIRING_WITHIN
+    api = SocialAccount.objects.filter(
+        connection=SocialAccount.Connection.API, token_revoked_at=None
     )
     renewed = 0
-    for account in due:
+    instagram_login = api.filter(
+        platform="instagram",
+        meta_login=SocialAccount.MetaLogin.INSTAGRAM,
+        token_expires_at__gt=now,
+        token_expires_at__lte=soon,
+    )
+    for account in instagram_login:
         try:
             token, expires = refresh_instagram_token(access_token(account))
         except TokenInvalid:
@@ -127,4 +176,122 @@ def refresh_expiring_tokens(now: datetime.datetime | None = None) -> int:
             continue
         set_tokens(account, access=token, expires_at=expires)
         renewed += 1
+    facebook_login = (
+        api.filter(_facebook_login())
+        .exclude(refresh_token_encrypted="")
+        .filter(refresh_expires_at__gt=now, refresh_expires_at__lte=soon)
+    )
+    for account in facebook_login:
+        try:
+            grant = oauth.renew_meta(refresh_token(account), account)
+        except oauth.ConnectError:
+            # The user no longer manages the Page: only a new login helps.
+            SocialAccount.objects.filter(pk=account.pk).update(token_revoked_at=now)
+            continue
+        except OAuthError as exc:
+            if _meta_code(exc.error) == 190:
+                SocialAccount.objects.filter(pk=account.pk).update(token_revoked_at=now)
+            continue
+        except (httpx.HTTPError, ValueError, KeyError):
+            continue
+        set_tokens(
+            account,
+            access=grant.access,
+            refresh=grant.refresh,
+            expires_at=None,
+            refresh_expires_at=grant.refresh_expires_at,
+        )
+        renewed += 1
+    send_reconnect_reminders(now)
     return renewed
+
+
+def _facebook_login() -> Q:
+    return Q(platform="facebook") | Q(
+        platform="instagram", meta_login=SocialAccount.MetaLogin.FACEBOOK
+    )
+
+
+def _meta_code(error: Any) -> int | None:
+    return error.get("code") if isinstance(error, dict) else None
+
+
+def send_reconnect_reminders(now: datetime.datetime | None = None) -> int:
+    """E-mail each OPD's admins, once per lapse, a link to connect again an
+    account whose connection lapses within 7 days and cannot be renewed
+    (TikTok's refresh token; anything whose renewal kept failing). Returns
+    how many accounts were announced."""
+    now = now or timezone.now()
+    soon = now + EXPIRING_WITHIN
+    lapsing = (
+        SocialAccount.objects.filter(
+            connection=SocialAccount.Connection.API,
+            token_revoked_at=None,
+            is_active=True,
+        )
+        .filter(
+            Q(
+                ~Q(refresh_token_encrypted=""),
+                refresh_expires_at__gt=now,
+                refresh_expires_at__lte=soon,
+            )
+            | Q(
+                refresh_token_encrypted="",
+                token_expires_at__gt=now,
+                token_expires_at__lte=soon,
+            )
+        )
+        .select_related("opd")
+    )
+    sent = 0
+    for account in lapsing:
+        lapses = account.lapses_at()
+        if lapses is None or account.reconnect_reminder_for == lapses:
+            continue
+        # Instagram-Login tokens renew themselves tonight unless refused;
+        # remind only when the renewal has not moved the date by tomorrow.
+        if _renews_itself(account) and lapses > now + datetime.timedelta(days=6):
+            continue
+        with transaction.atomic():
+            # Claim the reminder first: two workers never send it twice.
+            claimed = (
+                SocialAccount.objects.filter(pk=account.pk)
+                .exclude(reconnect_reminder_for=lapses)
+                .update(reconnect_reminder_for=lapses)
+            )
+            if not claimed:
+                continue
+            if _remind(account, lapses):
+                sent += 1
+    return sent
+
+
+def _renews_itself(account: SocialAccount) -> bool:
+    if account.platform == "instagram":
+        return account.meta_login == SocialAccount.MetaLogin.INSTAGRAM or bool(
+            account.refresh_token_encrypted
+        )
+    return account.platform == "facebook" and bool(account.refresh_token_encrypted)
+
+
+def _remind(account: SocialAccount, lapses: datetime.datetime) -> bool:
+    recipients = list(
+        account.opd.admins.filter(is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not recipients:
+        return False
+    link = absolute_url(reverse("socialposts:account-detail", args=[account.pk]))
+    # The nightly job runs outside any request: the admins read Indonesian.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("[Media sosial] Connect %(account)s again before %(date)s") % {
+            "account": account,
+            "date": timezone.localtime(lapses).strftime("%d-%m-%Y"),
+        }
+        body = render_to_string(
+            "socialposts/email/reconnect_reminder.txt",
+            {"account": account, "lapses": lapses, "link": link},
+        )
+    send_mail(subject, body, None, recipients)
+    return True

@@ -20,3 +20,8 @@ def can_add_social_post(user: Any, account: Any) -> bool:
 @register.filter
 def can_edit_social_posts(user: Any, account: Any) -> bool:
     return perms.can_edit_social_posts(user, account)
+
+
+@register.filter
+def can_connect_social_account(user: Any, account: Any) -> bool:
+    return perms.can_connect_social_account(user, account)

@@ -1018,6 +1018,24 @@ SOCIAL_KINDS = (
                 ok=302,
             ),
             Act(
+                # Another OPD's admin is refused (403), as are the roles
+                # that only read the figures.
+                "connect",
+                "socialposts:account-connect",
+                lambda o: {"pk": o.account.pk},
+                method="post",
+                sees=STAFF,
+                may=OWNER_A | REVIEWERS,
+                ok=302,
+            ),
+            Act(
+                # Without a state this session issued, nothing happens.
+                "connect-callback",
+                "socialposts:oauth-callback",
+                sees=STAFF,
+                ok=400,
+            ),
+            Act(
                 "post-create-page",
                 "socialposts:post-create",
                 lambda o: {"pk": o.account.pk},

@@ -347,8 +347,9 @@ class YouTubeClient:
 
 def refresh_google_token(
     refresh_token: str, **transport: Any
-) -> tuple[str, datetime.datetime, str]:
-    """A new access token (an hour) from the refresh token.
+) -> tuple[str, datetime.datetime, str, datetime.datetime | None]:
+    """A new access token (an hour) from the refresh token, the new refresh
+    token if Google sent one, and when that lapses (Google does not say).
 
     Raises TokenInvalid on ``invalid_grant``: the refresh token was revoked,
     or it came from an OAuth app left in "Testing" (7 days).
@@ -378,4 +379,4 @@ def refresh_google_token(
         seconds=int(body.get("expires_in", 3600))
     )
     # Google keeps the refresh token; it sends a new one only on a new login.
-    return body["access_token"], expires, body.get("refresh_token", "")
+    return body["access_token"], expires, body.get("refresh_token", ""), None

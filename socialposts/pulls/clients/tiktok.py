@@ -202,9 +202,10 @@ class TikTokClient:
 
 def refresh_tiktok_token(
     refresh_token: str, **transport: Any
-) -> tuple[str, datetime.datetime, str]:
-    """A new access token (a day) and the refresh token that replaces the
-    old one; TokenInvalid when TikTok refuses the refresh token."""
+) -> tuple[str, datetime.datetime, str, datetime.datetime | None]:
+    """A new access token (2 hours), the refresh token that replaces the old
+    one and when that lapses (180 days at most); TokenInvalid when TikTok
+    refuses the refresh token."""
     oauth = TikTokTransport("", **transport)
     try:
         # One attempt: TikTok rotates the refresh token, so a retry after an
@@ -224,7 +225,11 @@ def refresh_tiktok_token(
         oauth.close()
     if not body.get("access_token"):
         raise PlatformError("token answer without an access token")
-    expires = datetime.datetime.now(datetime.UTC) + datetime.timedelta(
-        seconds=int(body.get("expires_in", 86400))
+    now = datetime.datetime.now(datetime.UTC)
+    expires = now + datetime.timedelta(seconds=int(body.get("expires_in", 7200)))
+    refresh_expires = (
+        now + datetime.timedelta(seconds=int(body["refresh_expires_in"]))
+        if body.get("refresh_expires_in")
+        else None
     )
-    return body["access_token"], expires, body.get("refresh_token", "")
+    return body["access_token"], expires, body.get("refresh_token", ""), refresh_expires
