@@ -15,7 +15,9 @@ from each account's id; tests inject faults over HTTP:
 Fault kinds: ``429`` (with ``Retry-After``), ``500``, ``slow`` (answers
 after ``delay`` seconds), ``truncated`` (cut JSON), ``reset`` (closes the
 connection), and in each platform's own error format ``invalid_token``,
-``invalid_metric``, ``rate_limit``, ``quota`` and ``not_allowed``. A token
+``invalid_metric``, ``rate_limit``, ``quota`` and ``not_allowed``; ``malformed``
+answers 200 with a shape no client foresaw. ``"times": -1`` makes a fault
+last for ever (one object that always fails). A token
 equal to ``revoked`` is always refused.
 """
 
@@ -929,6 +931,14 @@ def _fault_answer(kind: str, path: str) -> tuple[int, Any, dict[str, str]] | Non
                 10, "(#10) Application does not have permission for this action"
             )
         return status, body, {}
+    if kind == "malformed":
+        # A good status with a shape no client foresaw (a series point
+        # without its end_time).
+        return (
+            200,
+            {"data": [{"name": "reach", "period": "day", "values": [{"value": 1}]}]},
+            {},
+        )
     if kind == "429":
         return 429, {"error": {"message": "Too many calls", "code": 4}}, {}
     if kind == "500":
