@@ -677,6 +677,17 @@ def yt_minutes_watched(video_id: str, today: datetime.date) -> int:
     return media_value(video_id, "views", today) * video_duration(video_id) // 120
 
 
+# YouTube Analytics' data lags 48-72 hours and its last served day is still
+# filling (developers.google.com/youtube/analytics/revision_history, entry
+# of 2026-09-09): the fake serves days up to two days ago, the last halved.
+YT_LAG_DAYS = 2
+YT_TOP_VIDEOS_MAX = 200
+
+
+def _not_supported() -> tuple[int, dict]:
+    return _google_error(400, "badRequest", "The query is not supported.")
+
+
 def _youtube_report(query: dict[str, str], today: datetime.date) -> tuple[int, Any]:
     metrics = [m for m in query.get("metrics", "").split(",") if m]
     dimension = query.get("dimensions", "")
@@ -690,22 +701,42 @@ def _youtube_report(query: dict[str, str], today: datetime.date) -> tuple[int, A
                 ",".join(unknown)
             ),
         )
+    # Only documented report combinations (channel reports reference): a
+    # daily series of the channel, or its top videos sorted by a metric.
+    if dimension not in ("day", "video") or query.get("filters"):
+        return _not_supported()
+    if dimension == "video" and (
+        not query.get("sort", "").startswith("-")
+        or int(query.get("maxResults") or 0) not in range(1, YT_TOP_VIDEOS_MAX + 1)
+    ):
+        return _not_supported()
     headers = [{"name": dimension, "columnType": "DIMENSION"}] + [
         {"name": m, "columnType": "METRIC"} for m in metrics
     ]
+    channel = query.get("ids", "").removeprefix("channel==")
+    start = datetime.date.fromisoformat(query["startDate"])
+    last = today - datetime.timedelta(days=YT_LAG_DAYS)
     if dimension == "day":
-        channel = query.get("ids", "").removeprefix("channel==")
-        start = datetime.date.fromisoformat(query["startDate"])
-        end = min(datetime.date.fromisoformat(query["endDate"]), today)
-        rows = [
-            [day.isoformat()] + [yt_daily_value(channel, m, day) for m in metrics]
-            for day in (
-                start + datetime.timedelta(d) for d in range((end - start).days + 1)
-            )
-        ]
+        end = min(datetime.date.fromisoformat(query["endDate"]), last)
+        rows = []
+        for day in (
+            start + datetime.timedelta(d) for d in range((end - start).days + 1)
+        ):
+            values = [yt_daily_value(channel, m, day) for m in metrics]
+            if day == last:
+                values = [v // 2 for v in values]  # still filling
+            rows.append([day.isoformat(), *values])
     else:
-        videos = query.get("filters", "").removeprefix("video==").split(",")
-        rows = [[v] + [yt_minutes_watched(v, today)] for v in videos if v]
+        videos = [
+            item["id"]
+            for item in media_for(channel, today)
+            if item["timestamp"][:10] >= start.isoformat()
+        ]
+        ranked = sorted(videos, key=lambda v: -yt_minutes_watched(v, today))
+        rows = [
+            [v, yt_minutes_watched(v, today)]
+            for v in ranked[: int(query["maxResults"])]
+        ]
     return 200, {
         "kind": "youtubeAnalytics#resultTable",
         "columnHeaders": headers,

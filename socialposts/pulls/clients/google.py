@@ -25,6 +25,8 @@ from socialposts.pulls.clients.base import (
     TokenInvalid,
     Transport,
     in_groups,
+    number,
+    part,
     retry_after_seconds,
 )
 
@@ -42,6 +44,8 @@ VIDEO_STATISTICS = {
 }
 # videos.list and the Analytics filter take at most this many ids at once.
 VIDEO_BATCH = 50
+# The "top videos" report answers at most this many rows.
+TOP_VIDEOS = 200
 DURATION = re.compile(r"P(?:(\d+)D)?T?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?")
 
 
@@ -150,10 +154,17 @@ class YouTubeClient:
         result = FetchResult()
         try:
             uploads = self._channel(result, end)
-            self._daily(result, start, end)
+            # Each Analytics report succeeds or fails alone: a refused
+            # report no longer loses the channel's other figures.
+            with part(result, "YouTube Analytics daily report", "report:daily"):
+                self._daily(result, start, end)
             heartbeat()
             self._videos(result, uploads, end, heartbeat)
-            self._watch_time(result, end)
+            with (
+                part(result, "YouTube Analytics top videos", "report:videos"),
+                self.analytics.part_budget(),
+            ):
+                self._watch_time(result, end)
         finally:
             result.calls = self.calls
             self.data.close()
@@ -181,7 +192,7 @@ class YouTubeClient:
                 (
                     "followers",
                     day,
-                    float(statistics["subscriberCount"]),
+                    number(statistics["subscriberCount"], "subscriberCount"),
                     "subscriberCount",
                 )
             )
@@ -231,7 +242,9 @@ class YouTubeClient:
             day = datetime.date.fromisoformat(row["day"])
             for name, code in DAILY_METRICS.items():
                 if row.get(name) is not None and start <= day <= end:
-                    result.account_values.append((code, day, float(row[name]), name))
+                    result.account_values.append(
+                        (code, day, number(row[name], name), name)
+                    )
 
     def _videos(
         self,
@@ -307,42 +320,46 @@ class YouTubeClient:
             # likeCount is absent when the channel hides it.
             value = video.get("statistics", {}).get(name)
             if value is not None:
-                result.post_values.append((video["id"], code, day, float(value), name))
+                result.post_values.append(
+                    (video["id"], code, day, number(value, name), name)
+                )
 
     def _watch_time(self, result: FetchResult, end: datetime.date) -> None:
-        """Minutes watched per video since it was published, in one report
-        per batch of videos."""
-        posts = result.posts
-        for first in range(0, len(posts), VIDEO_BATCH):
-            batch = posts[first : first + VIDEO_BATCH]
-            start = min(p["published_at"] for p in batch).date()
-            rows = self._report(
-                {
-                    "ids": "channel=={}".format(self.account.external_id),
-                    "startDate": start.isoformat(),
-                    "endDate": end.isoformat(),
-                    "dimensions": "video",
-                    "filters": "video=={}".format(
-                        ",".join(p["external_id"] for p in batch)
-                    ),
-                    "maxResults": VIDEO_BATCH,
-                    # Video reports are "top videos" reports: sorted.
-                    "sort": "-estimatedMinutesWatched",
-                },
-                ["estimatedMinutesWatched"],
-                result,
-            )
-            for row in rows:
-                if row.get("estimatedMinutesWatched") is not None:
-                    result.post_values.append(
-                        (
-                            row["video"],
-                            "watch_time_minutes",
-                            end,
-                            float(row["estimatedMinutesWatched"]),
-                            "estimatedMinutesWatched",
-                        )
+        """Minutes watched per video since the oldest one kept was published,
+        from the channel's "top videos" report: dimensions=video sorted by
+        a metric, at most 200 rows, and no video filter. That combination is
+        documented (developers.google.com/youtube/analytics/channel_reports,
+        "Top videos", read 2026-12-07); dimensions=video with
+        filters=video==a,b is not, and answers 400 "The query is not
+        supported"."""
+        if not result.posts:
+            return
+        start = min(p["published_at"] for p in result.posts).date()
+        kept = {p["external_id"] for p in result.posts}
+        rows = self._report(
+            {
+                "ids": "channel=={}".format(self.account.external_id),
+                "startDate": start.isoformat(),
+                "endDate": end.isoformat(),
+                "dimensions": "video",
+                "maxResults": TOP_VIDEOS,
+                "sort": "-estimatedMinutesWatched",
+            },
+            ["estimatedMinutesWatched"],
+            result,
+        )
+        for row in rows:
+            value = row.get("estimatedMinutesWatched")
+            if value is not None and row.get("video") in kept:
+                result.post_values.append(
+                    (
+                        row["video"],
+                        "watch_time_minutes",
+                        end,
+                        number(value, "estimatedMinutesWatched"),
+                        "estimatedMinutesWatched",
                     )
+                )
 
 
 def refresh_google_token(
