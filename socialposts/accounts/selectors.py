@@ -19,6 +19,7 @@ from socialposts.accounts.models import (
     AccountMetricDaily,
     ContentType,
     Metric,
+    PlatformMetric,
     Post,
     PostMetricSnapshot,
     SocialAccount,
@@ -182,6 +183,52 @@ def series(
         .order_by("date")
         .values_list("date", "value")
     )
+
+
+# Days after which a platform's daily figures no longer change: Meta's
+# data lags up to 48 h, YouTube Analytics' 48-72 h; TikTok's figures are
+# running totals read at pull time.
+FINAL_AFTER_DAYS = {"instagram": 2, "facebook": 2, "youtube": 3, "tiktok": 0, "x": 0}
+
+
+def final_through(platform: str, today: datetime.date | None = None) -> datetime.date:
+    """The last day whose figures are final on ``platform``; later days are
+    fetched again by the nightly lookback and may still change."""
+    today = today or timezone.localdate()
+    return today - datetime.timedelta(days=FINAL_AFTER_DAYS.get(platform, 0))
+
+
+def series_breaks(
+    account: SocialAccount,
+    metric: str,
+    points: list[tuple[datetime.date, float]],
+    width: int = 300,
+) -> list[dict[str, Any]]:
+    """Where a chart of ``points`` must show a break: the platform began
+    counting the metric under a name that counts differently (the metric
+    catalogue's breaks_series), with its x position on the sparkline."""
+    if len(points) < 2:
+        return []
+    first, last = points[0][0], points[-1][0]
+    rows = PlatformMetric.objects.filter(
+        platform=account.platform,
+        metric_id=metric,
+        breaks_series=True,
+        valid_from__gt=first,
+        valid_from__lte=last,
+    ).order_by("valid_from", "name")
+    step = width / (len(points) - 1)
+    breaks: list[dict[str, Any]] = []
+    for row in rows:
+        # Facebook names the same change for Pages and for posts
+        # (page_…, post_…): one break on the chart.
+        if breaks and breaks[-1]["day"] == row.valid_from:
+            continue
+        index = next(i for i, (day, _v) in enumerate(points) if day >= row.valid_from)
+        breaks.append(
+            {"day": row.valid_from, "name": row.name, "x": round(index * step, 1)}
+        )
+    return breaks
 
 
 def sparkline(

@@ -58,6 +58,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "points": selectors.sparkline(points),
                 "last": points[-1][1] if points else None,
                 "days": len(points),
+                "breaks": selectors.series_breaks(account, metric, points),
             }
         )
     return render(
@@ -67,6 +68,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "account": account,
             "rules": selectors.house_rules(account),
             "charts": charts,
+            "final_through": selectors.final_through(account.platform),
             "filterset": filterset,
             "page": page,
             "query": paging.query_without_page(request),

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from socialposts.accounts import selectors
 from socialposts.accounts.ingest import AccountValue, upsert_account_values
 from socialposts.accounts.selectors import house_rules, sparkline
 from tests.factories import PostFactory, SocialAccountFactory
@@ -76,3 +77,32 @@ def test_pages_are_scoped_to_the_opd(client, opd, other_opd, opd_admin):
     )
     client.logout()
     assert client.get(reverse("socialposts:accounts")).status_code == 302
+
+
+def test_a_chart_marks_where_the_platform_changed_what_it_counts(
+    client, opd, opd_admin
+):
+    # Meta replaced page_impressions_unique with page_total_media_view_unique
+    # as the Page's reach on 2025-11-15 (metric catalogue).
+    page = SocialAccountFactory(opd=opd, platform="facebook", connection="api")
+    today = datetime.date(2025, 12, 1)
+    upsert_account_values(
+        (
+            AccountValue(
+                page.pk, "reach", today - datetime.timedelta(days=d), 100.0 + d, "x"
+            )
+            for d in range(30)
+        ),
+        fetched_at=timezone.now(),
+    )
+    points = selectors.series(page, "reach", today=today)
+    (cut,) = selectors.series_breaks(page, "reach", points)
+    assert cut["day"] == datetime.date(2025, 11, 15)
+    assert cut["name"] == "page_total_media_view_unique"
+    index = [day for day, _v in points].index(cut["day"])
+    assert cut["x"] == round(index * 300 / (len(points) - 1), 1)
+    assert selectors.series_breaks(page, "followers", points) == []
+    assert selectors.final_through("youtube", today) == datetime.date(2025, 11, 28)
+    client.force_login(opd_admin)
+    page_html = client.get(reverse("socialposts:account-detail", args=[page.pk]))
+    assert "Angka sudah final sampai" in page_html.content.decode()
