@@ -228,6 +228,17 @@ def _fetch(run: IngestionRun, token: str, transport: dict[str, Any]) -> FetchRes
     )
 
 
+def api_version(platform: str) -> str:
+    """The API version the platform's client speaks, kept with each raw
+    answer so an audit can tell which definitions of a metric applied."""
+    return {
+        "instagram": settings.SOCIAL_GRAPH_API_VERSION,
+        "facebook": settings.SOCIAL_GRAPH_API_VERSION,
+        "youtube": "v3+analytics-v2",
+        "tiktok": settings.SOCIAL_TIKTOK_API_VERSION,
+    }.get(platform, "")
+
+
 def store(run: IngestionRun, result: FetchResult) -> int:
     """Write posts, metric values and raw payloads; return rows written."""
     account = run.account
@@ -237,7 +248,7 @@ def store(run: IngestionRun, result: FetchResult) -> int:
             RawPayload(
                 run=run,
                 endpoint=call.endpoint[:300],
-                api_version=getattr(run, "api_version", "")[:20],
+                api_version=api_version(account.platform)[:20],
                 status_code=call.status,
                 payload=call.payload,
                 fetched_at=now,

@@ -162,6 +162,7 @@ def test_an_instagram_pull_records_every_account_metric_and_succeeds(fake):
             value = fake_platform.daily_value(IG, name, day)
             assert rows[(code, day)] == (value, name), (code, day)
     assert rows[("followers", TODAY)][0] == fake_platform.followers(IG, TODAY)
+    assert set(run.payloads.values_list("api_version", flat=True)) == {"v23.0"}
 
 
 def test_a_small_account_is_not_asked_for_follower_count(fake):
