@@ -193,20 +193,70 @@ def media_value(media_id: str, metric: str, today: datetime.date) -> int:
     return int(base * scale * grown)
 
 
+# A Page video's own id, as the post's attachment target names it.
+def page_video_id(post_id: str) -> str:
+    return post_id.replace("_", "v")
+
+
+def page_post_of_video(video_id: str) -> str:
+    page, _sep, day = video_id.rpartition("v")
+    return "{}_{}".format(page, day)
+
+
+# Facebook video insights by kind (Video Insights reference, developers.
+# facebook.com/docs/graph-api/reference/video/video_insights, read
+# 2026-12-07; Reels metrics since 2022-12, Meta's "Introducing Reels
+# metrics API"). Reels have no /insights edge (trypostit/trypost #320).
+REEL_METRICS = {
+    "blue_reels_play_count",
+    "post_video_avg_time_watched",
+    "post_video_view_time",
+}
+VIDEO_METRICS = {
+    "total_video_views",
+    "total_video_views_unique",
+    "total_video_view_total_time",
+}
+
+
+def page_video_value(video_id: str, metric: str, today: datetime.date) -> int:
+    post_id = page_post_of_video(video_id)
+    views = media_value(post_id, "views", today)
+    if metric in ("post_video_view_time", "total_video_view_total_time"):
+        return views * video_duration(post_id) * 400  # milliseconds
+    if metric == "post_video_avg_time_watched":
+        return video_duration(post_id) * 400
+    return views
+
+
 def page_posts_for(page_id: str, today: datetime.date) -> list[dict]:
-    """A Facebook Page's posts in the shape of ``/{page}/posts``."""
+    """A Facebook Page's posts in the shape of ``/{page}/posts``: reels
+    and videos carry their video in the attachment's target."""
     posts = []
     for item in media_for(page_id, today):
         post_id = item["id"]
+        reel = item["media_product_type"] == "REELS"
+        status = STATUS_TYPES[_seed(post_id, "status") % len(STATUS_TYPES)]
+        if reel or status == "added_video":
+            attachment = {
+                "media_type": "video",
+                "target": {"id": page_video_id(post_id)},
+                "url": "https://www.facebook.com/{}/{}".format(
+                    "reel" if reel else "watch", page_video_id(post_id)
+                ),
+            }
+        else:
+            attachment = {"media_type": "photo", "target": {"id": post_id}}
         posts.append(
             {
+                "attachments": {"data": [attachment]},
                 "id": post_id,
                 "message": item["caption"],
                 "created_time": item["timestamp"],
-                "permalink_url": "https://www.facebook.com/{}".format(post_id),
-                "status_type": STATUS_TYPES[
-                    _seed(post_id, "status") % len(STATUS_TYPES)
-                ],
+                "permalink_url": "https://www.facebook.com/{}".format(
+                    "reel/" + page_video_id(post_id) if reel else post_id
+                ),
+                "status_type": "added_video" if reel else status,
                 "shares": {"count": _seed(post_id, "shares") % 20},
                 "full_picture": item["media_url"],
                 "comments": {
@@ -289,7 +339,9 @@ def _answer(
                 "or does not support this operation.",
             )
         return _refresh(query)
-    match = re.fullmatch(r"/v\d+\.\d+/([\w]+)(?:/(insights|media|posts))?", path)
+    match = re.fullmatch(
+        r"/v\d+\.\d+/([\w]+)(?:/(insights|media|posts|video_insights))?", path
+    )
     if not match:
         return 404, {"error": {"message": "Unknown path", "code": 803}}
     if query.get("access_token", "") in ("", "revoked"):
@@ -465,6 +517,42 @@ def _media_insights(
     return 200, {"data": data}
 
 
+def _is_reel(post_id: str, today: datetime.date) -> bool:
+    page = post_id.rsplit("_", 1)[0]
+    return any(
+        m["id"] == post_id and m["media_product_type"] == "REELS"
+        for m in media_for(page, today)
+    )
+
+
+def _video_insights(
+    node: str, query: dict[str, str], today: datetime.date
+) -> tuple[int, Any]:
+    post_id = page_post_of_video(node)
+    page = post_id.rsplit("_", 1)[0]
+    known = {m["id"] for m in media_for(page, today)}
+    if "v" not in node or post_id not in known:
+        return _graph_error(
+            100,
+            "Unsupported get request. Object with ID '{}' does not exist".format(node),
+        )
+    names = [m for m in query.get("metric", "").split(",") if m]
+    allowed = REEL_METRICS if _is_reel(post_id, today) else VIDEO_METRICS
+    if not names or any(m not in allowed for m in names):
+        return _graph_error(100, "(#100) The value must be a valid insights metric")
+    return 200, {
+        "data": [
+            {
+                "name": m,
+                "period": "lifetime",
+                "values": [{"value": page_video_value(node, m, today)}],
+                "id": "{}/video_insights/{}/lifetime".format(node, m),
+            }
+            for m in names
+        ]
+    }
+
+
 def _page_answer(
     node: str,
     edge: str | None,
@@ -473,6 +561,13 @@ def _page_answer(
     today: datetime.date,
 ) -> tuple[int, Any]:
     """The Facebook Page part of the Graph API."""
+    if edge == "video_insights":
+        return _video_insights(node, query, today)
+    if edge == "insights" and is_post and _is_reel(node, today):
+        return _graph_error(
+            100,
+            "(#100) Tried accessing nonexisting field (insights) on node type (Video)",
+        )
     if edge is None and not is_post:
         return 200, {
             "id": node,

@@ -275,3 +275,63 @@ def test_values_are_numbers_or_refused_with_the_metric_named():
     for bad in ({"paid": 1}, [1], True, None, "tinggi"):
         with pytest.raises(ValueRefused, match="reach"):
             number(bad, "reach")
+
+
+# --- Facebook videos and Reels ----------------------------------------------------------
+
+PAGE = "page100000000001"
+
+
+def test_a_reel_has_no_insights_edge_only_video_insights(fake):
+    reel = next(
+        m
+        for m in fake_platform.media_for(PAGE, TODAY)
+        if m["media_product_type"] == "REELS"
+    )
+    error(graph(fake, reel["id"] + "/insights", metric="post_media_view"))
+    video = fake_platform.page_video_id(reel["id"])
+    error(graph(fake, video + "/video_insights", metric="total_video_views"))
+    answer = graph(fake, video + "/video_insights", metric="blue_reels_play_count")
+    assert answer.status_code == 200
+
+
+def test_facebook_reels_and_videos_are_read_from_their_video_insights(fake):
+    page = connect("facebook", PAGE, "token-ok")
+    run = run_task(page)
+    assert run.status == Status.SUCCEEDED, run.error
+    posts = {p["id"]: p for p in fake_platform.page_posts_for(PAGE, TODAY)}
+    reel_id = next(
+        m["id"]
+        for m in fake_platform.media_for(PAGE, TODAY)
+        if m["media_product_type"] == "REELS"
+    )
+    video = fake_platform.page_video_id(reel_id)
+    reel = Post.objects.get(external_id=reel_id)
+    assert reel.content_type == "reels"
+    figures = {
+        s.metric_id: (s.value, s.source_metric)
+        for s in PostMetricSnapshot.objects.filter(post=reel)
+    }
+    assert figures["views"] == (
+        fake_platform.page_video_value(video, "blue_reels_play_count", TODAY),
+        "blue_reels_play_count",
+    )
+    milliseconds = fake_platform.page_video_value(video, "post_video_view_time", TODAY)
+    assert figures["watch_time_minutes"] == (
+        round(milliseconds / 60000, 2),
+        "post_video_view_time",
+    )
+    assert "reach" not in figures  # a Reel has no /insights to ask
+    plain = next(
+        pid
+        for pid, p in posts.items()
+        if p["status_type"] == "added_video"
+        and "/reel/" not in p["permalink_url"]
+        and Post.objects.filter(external_id=pid).exists()
+    )
+    sources = set(
+        PostMetricSnapshot.objects.filter(post__external_id=plain).values_list(
+            "source_metric", flat=True
+        )
+    )
+    assert {"total_video_view_total_time", "post_media_view"} <= sources

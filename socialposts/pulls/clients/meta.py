@@ -192,6 +192,9 @@ IG_CONTENT_TYPES = {
 }
 
 
+NODE_FIELDS = {"followers_count", "like_count", "comments_count"}
+
+
 def day_bounds(day: datetime.date) -> tuple[int, int]:
     """Unix times of the start of ``day`` and of the next, in Meta's
     reporting day."""
@@ -227,8 +230,9 @@ def platform_names(
         if (row.valid_from is None or row.valid_from <= day) and (
             row.valid_to is None or day <= row.valid_to
         ):
-            # The field-based followers_count is read from the profile.
-            if row.name != "followers_count":
+            # Fields of a node (the profile's followers_count, a medium's
+            # like_count) are read with the node, never asked as insights.
+            if row.name not in NODE_FIELDS:
                 names.setdefault(row.metric_id, row.name)
     return names
 
@@ -251,6 +255,8 @@ class InstagramClient:
         self.transport = GraphTransport(token, **transport)
         self.followers = 0.0
         self.product_types: dict[str, str] = {}
+        # Facebook: post id → (video id, is a Reel).
+        self.videos: dict[str, tuple[str, bool]] = {}
 
     def fetch(
         self,
@@ -492,6 +498,17 @@ FB_ACCOUNT_METRICS = [
     "new_followers",
 ]
 FB_POST_METRICS = ["reach", "views", "likes"]
+# Facebook videos and Reels: their figures come from /{video-id}/
+# video_insights (Video Insights reference, developers.facebook.com/docs/
+# graph-api/reference/video/video_insights, read 2026-12-07); Reels have no
+# /insights edge at all (trypostit/trypost #320). View time is in
+# milliseconds.
+FB_REEL_METRICS = {
+    "blue_reels_play_count": "views",
+    "post_video_view_time": "watch_time_minutes",
+}
+FB_VIDEO_METRICS = {"total_video_view_total_time": "watch_time_minutes"}
+MILLISECONDS = {"post_video_view_time", "total_video_view_total_time"}
 FB_CONTENT_TYPES = {
     "added_photos": "foto",
     "added_video": "video",
@@ -534,11 +551,38 @@ class FacebookPageClient(InstagramClient):
     def media_allows(self, post: dict, name: str) -> bool:
         return True
 
+    def _post_insights(
+        self, result: FetchResult, post: dict, day: datetime.date
+    ) -> None:
+        """Post insights, and for a video or a Reel its video insights; a
+        Reel has only the latter."""
+        video = self.videos.get(post["external_id"])
+        if not (video and video[1]):
+            super()._post_insights(result, post, day)
+        if not video:
+            return
+        video_id, reel = video
+        metrics = FB_REEL_METRICS if reel else FB_VIDEO_METRICS
+        body = self.transport.get(
+            "{}/video_insights".format(video_id), {"metric": ",".join(metrics)}
+        )
+        for series in body.get("data", []):
+            name = series.get("name")
+            values = series.get("values") or [{}]
+            if name not in metrics or values[0].get("value") is None:
+                continue
+            value = number(values[0]["value"], name)
+            if name in MILLISECONDS:
+                value = round(value / 60000, 2)
+            result.post_values.append(
+                (post["external_id"], metrics[name], day, value, name)
+            )
+
     def _posts(self, result: FetchResult, end: datetime.date) -> list[dict]:
         oldest = end - datetime.timedelta(days=POST_REFRESH_DAYS)
         fields = (
             "id,message,created_time,permalink_url,status_type,shares,full_picture,"
-            "comments.summary(true).limit(0)"
+            "comments.summary(true).limit(0),attachments{media_type,target,url}"
         )
         found = []
         for item in self._pages("posts", {"fields": fields, "limit": 50}):
@@ -547,15 +591,18 @@ class FacebookPageClient(InstagramClient):
                 break
             if item.get("full_picture"):
                 result.thumbnails[item["id"]] = item["full_picture"]
+            video = _video_of(item)
+            if video:
+                self.videos[item["id"]] = video
             found.append(
                 {
                     "external_id": item["id"],
                     "permalink": item.get("permalink_url", ""),
                     "published_at": published,
                     "caption": (item.get("message") or "")[:5000],
-                    "content_type": FB_CONTENT_TYPES.get(
-                        item.get("status_type"), "teks"
-                    ),
+                    "content_type": "reels"
+                    if video and video[1]
+                    else FB_CONTENT_TYPES.get(item.get("status_type"), "teks"),
                 }
             )
             comments = item.get("comments", {}).get("summary", {}).get("total_count")
@@ -566,6 +613,19 @@ class FacebookPageClient(InstagramClient):
                         (item["id"], code, end, number(value, code), code)
                     )
         return found
+
+
+def _video_of(item: dict) -> tuple[str, bool] | None:
+    """The post's video id, and whether it is a Reel, from its attachment."""
+    for attachment in (item.get("attachments") or {}).get("data", []):
+        if attachment.get("media_type") == "video":
+            target = (attachment.get("target") or {}).get("id")
+            reel = "/reel/" in (attachment.get("url") or "") or "/reel/" in (
+                item.get("permalink_url") or ""
+            )
+            if target:
+                return target, reel
+    return None
 
 
 def refresh_instagram_token(
