@@ -186,9 +186,10 @@ def series(
 
 
 # Days after which a platform's daily figures no longer change: Meta's
-# data lags up to 48 h, YouTube Analytics' 48-72 h; TikTok's figures are
+# data lags up to 48 h and YouTube Analytics' up to 72 h after the end of a
+# Pacific day, which ends 15 hours after WIB's; TikTok's figures are
 # running totals read at pull time.
-FINAL_AFTER_DAYS = {"instagram": 2, "facebook": 2, "youtube": 3, "tiktok": 0, "x": 0}
+FINAL_AFTER_DAYS = {"instagram": 3, "facebook": 3, "youtube": 4, "tiktok": 0, "x": 0}
 
 
 def final_through(platform: str, today: datetime.date | None = None) -> datetime.date:

@@ -287,8 +287,8 @@ class FakePlatform:
         self.lock = threading.Lock()
 
     def current_day(self) -> datetime.date:
-        # The platforms count days in UTC.
-        return self.today or datetime.datetime.now(datetime.UTC).date()
+        # Meta and YouTube cut their reporting days in Pacific time.
+        return self.today or datetime.datetime.now(PACIFIC).date()
 
     def take_fault(self, path: str) -> dict | None:
         with self.lock:
@@ -449,6 +449,12 @@ def _account_insights(
                 "(#100) The following metrics ({}) should be specified with "
                 "parameter metric_type=total_value".format(",".join(refused)),
             )
+    if int(query["until"]) - int(query["since"]) > 30 * 86400:
+        return _graph_error(
+            100,
+            "(#100) There cannot be more than 30 days (2592000 s) between "
+            "since and until",
+        )
     days = [d for d in _pacific_days(query) if d <= today]
     if "follower_count" in names:
         if days and days[0] < today - datetime.timedelta(FOLLOWER_COUNT_DAYS):
@@ -1056,6 +1062,11 @@ def _fault_answer(kind: str, path: str) -> tuple[int, Any, dict[str, str]] | Non
             status, body = _graph_error(
                 10, "(#10) Application does not have permission for this action"
             )
+        return status, body, {}
+    if kind == "not_enough_viewers":
+        status, body = _graph_error(
+            10, "(#10) Not enough viewers for the media to show insights", 400
+        )
         return status, body, {}
     if kind == "malformed":
         # A good status with a shape no client foresaw (a series point

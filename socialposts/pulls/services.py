@@ -60,6 +60,8 @@ LOOKBACK_SETTINGS = {
 }
 # Failed days of an earlier run are asked again only this far back.
 RETRY_DAYS_BACK = 28
+# How many of an account's latest runs are read for failed days.
+RECENT_RUNS = 10
 
 
 def pull_window(
@@ -75,24 +77,35 @@ def pull_window(
 
 
 def retry_start(account: SocialAccount, start: datetime.date) -> datetime.date:
-    """``start``, moved back to the earliest day a part failed on in the
-    account's last finished pull, so tomorrow asks for it again."""
-    last = (
-        IngestionRun.objects.filter(account=account, finished_at__isnull=False)
-        .order_by("-finished_at")
-        .values_list("failed_parts", flat=True)
-        .first()
-    )
-    days = []
-    for key in last or []:
-        kind, _sep, value = str(key).partition(":")
-        if kind == "account" and value:
-            try:
-                days.append(datetime.date.fromisoformat(value))
-            except ValueError:
-                continue
+    """``start``, moved back to the earliest day that failed in the
+    account's recent pulls, so the next night asks for it again.
+
+    Runs are read newest first down to the last that stored its window (a
+    SUCCEEDED or PARTIAL run lists every part of its window that failed,
+    the days of earlier failures included, as its window reached back to
+    them). A run that failed or was deferred whole counts its whole window.
+    """
     floor = start - datetime.timedelta(days=RETRY_DAYS_BACK)
-    return max(floor, min([start, *days]))
+    recent = IngestionRun.objects.filter(
+        account=account, finished_at__isnull=False, window_end__gte=floor
+    ).order_by("-finished_at")[:RECENT_RUNS]
+    days = [start]
+    for run in recent:
+        keys = list(run.failed_parts or [])
+        if run.status in (Status.FAILED, Status.DEFERRED) and not keys:
+            keys = ["account"]
+        for key in keys:
+            kind, _sep, value = str(key).partition(":")
+            if kind == "account" and not value:
+                days.append(run.window_start)
+            elif kind == "account":
+                try:
+                    days.append(datetime.date.fromisoformat(value))
+                except ValueError:
+                    continue
+        if run.status in (Status.SUCCEEDED, Status.PARTIAL):
+            break
+    return max(floor, min(days))
 
 
 def queue_pull(

@@ -335,3 +335,96 @@ def test_facebook_reels_and_videos_are_read_from_their_video_insights(fake):
         )
     )
     assert {"total_video_view_total_time", "post_media_view"} <= sources
+
+
+# --- what the review found ---------------------------------------------------------------
+
+
+def test_insights_spans_are_at_most_30_days_and_a_long_window_is_asked_in_pieces(fake):
+    since = day_bounds(TODAY - datetime.timedelta(days=39))[0]
+    until = day_bounds(TODAY)[1]
+    message = error(
+        graph(
+            fake,
+            IG + "/insights",
+            metric="reach",
+            period="day",
+            since=since,
+            until=until,
+        )
+    )
+    assert "30 days" in message
+    account = connect("instagram", IG, "token-ok")
+    run = IngestionRun.objects.create(
+        account=account,
+        trigger="command",
+        window_start=TODAY - datetime.timedelta(days=39),
+        window_end=TODAY,
+    )
+    from socialposts.pulls.tasks import pull_account_task
+
+    pull_account_task.delay(run.pk)
+    run.refresh_from_db()
+    assert run.status == Status.SUCCEEDED, run.error
+    assert (
+        AccountMetricDaily.objects.filter(account=account, metric="reach").count() == 40
+    )
+
+
+def test_a_post_with_too_few_viewers_is_no_failure(fake):
+    account = connect("instagram", IG, "token-ok")
+    quiet = next(
+        m
+        for m in fake_platform.media_for(IG, TODAY)
+        if m["media_product_type"] == "FEED"
+    )
+    inject(
+        fake,
+        {"match": quiet["id"] + "/insights", "kind": "not_enough_viewers", "times": -1},
+    )
+    run = run_task(account)
+    assert run.status == Status.SUCCEEDED, run.error
+    assert run.failed_parts == []
+    metrics = set(
+        PostMetricSnapshot.objects.filter(post__external_id=quiet["id"]).values_list(
+            "metric", flat=True
+        )
+    )
+    assert metrics == {"likes", "comments"}  # the media fields still came
+
+
+def test_a_platform_that_goes_down_mid_pull_keeps_what_came(fake):
+    account = connect("instagram", IG, "token-ok")
+    # Every media object's insights fail: three in a row stop the pull.
+    inject(fake, {"match": IG + "_", "kind": "500", "times": -1})
+    run = run_task(account)
+    assert run.status == Status.PARTIAL
+    assert "3 parts in a row" in run.error
+    assert len([k for k in run.failed_parts if k.startswith("media:")]) == 3
+    assert (
+        AccountMetricDaily.objects.filter(account=account, metric="views").count() == 3
+    )
+
+
+def test_failed_days_survive_a_run_that_failed_whole(fake):
+    account = SocialAccountFactory(
+        platform="instagram", external_id=IG, connection="api"
+    )
+    today = timezone.localdate()
+    partial_day = today - datetime.timedelta(days=9)
+    common = {"account": account, "trigger": "schedule", "window_end": today}
+    IngestionRun.objects.create(
+        **common,
+        status=Status.PARTIAL,
+        window_start=today - datetime.timedelta(days=10),
+        finished_at=timezone.now() - datetime.timedelta(days=1),
+        failed_parts=["account:{}".format(partial_day.isoformat())],
+    )
+    IngestionRun.objects.create(
+        **common,
+        status=Status.FAILED,
+        window_start=today - datetime.timedelta(days=6),
+        finished_at=timezone.now(),
+    )
+    run = pulls.queue_pull(account, trigger="schedule", enqueue=lambda run_id: None)
+    assert run.window_start == partial_day

@@ -102,7 +102,8 @@ def test_a_chart_marks_where_the_platform_changed_what_it_counts(
     index = [day for day, _v in points].index(cut["day"])
     assert cut["x"] == round(index * 300 / (len(points) - 1), 1)
     assert selectors.series_breaks(page, "followers", points) == []
-    assert selectors.final_through("youtube", today) == datetime.date(2025, 11, 28)
+    assert selectors.final_through("youtube", today) == datetime.date(2025, 11, 27)
+    assert selectors.final_through("instagram", today) == datetime.date(2025, 11, 28)
     client.force_login(opd_admin)
     page_html = client.get(reverse("socialposts:account-detail", args=[page.pk]))
     assert "Angka sudah final sampai" in page_html.content.decode()

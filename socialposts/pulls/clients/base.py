@@ -77,6 +77,11 @@ class RateLimited(Transient):
     """A rate limit; when the retries cannot outlast it, the pull is deferred."""
 
 
+class NoData(PlatformError):
+    """The platform has no figure to give yet: Meta's "(#10) Not enough
+    viewers" for a post with a tiny reach. Nothing failed."""
+
+
 class ValueRefused(PlatformError):
     """An answer held something other than a number where a metric's value
     belongs: the value is not stored, and the metric is named."""
@@ -351,6 +356,12 @@ def part(result: FetchResult, what: str, key: str = "") -> Iterator[None]:
         yield
     except (TokenInvalid, QuotaExceeded, PlatformDown):
         raise
+    except NoData:
+        pass
+    except NotAllowed as exc:
+        # A scope not granted: said in the run, but asking again tomorrow
+        # cannot help until staff reconnect, so it is no failed part.
+        result.problems.append("{}: {}".format(what, exc))
     except Transient as exc:
         result.problems.append("{}: {}".format(what, exc))
         result.failed.append(key or what)
@@ -366,3 +377,14 @@ def part(result: FetchResult, what: str, key: str = "") -> Iterator[None]:
         result.problems.append("{}: {}".format(what, exc))
         result.failed.append(key or what)
     result.transient_in_a_row = 0
+
+
+def stopped_early(result: FetchResult, exc: PlatformError, pending: list[str]) -> None:
+    """A pull stopped by a block or a platform that went down, once it had
+    fetched something: what came is kept, the parts not yet tried are
+    failed parts for the next run, and a block defers the rest."""
+    result.failed.extend(key for key in pending if key not in result.failed)
+    if isinstance(exc, QuotaExceeded):
+        result.deferred = str(exc)
+    else:
+        result.problems.append(str(exc))

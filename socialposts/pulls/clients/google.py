@@ -19,6 +19,7 @@ from socialposts.pulls.clients.base import (
     FetchResult,
     InvalidMetric,
     NotAllowed,
+    PlatformDown,
     PlatformError,
     QuotaExceeded,
     RateLimited,
@@ -28,6 +29,7 @@ from socialposts.pulls.clients.base import (
     number,
     part,
     retry_after_seconds,
+    stopped_early,
 )
 
 # YouTube Analytics names, per day of the channel, and their canonical codes.
@@ -152,12 +154,14 @@ class YouTubeClient:
         heartbeat: Callable[[], None] = lambda: None,
     ) -> FetchResult:
         result = FetchResult()
+        pending = ["report:daily", "report:videos"]
         try:
             uploads = self._channel(result, end)
             # Each Analytics report succeeds or fails alone: a refused
             # report no longer loses the channel's other figures.
             with part(result, "YouTube Analytics daily report", "report:daily"):
                 self._daily(result, start, end)
+            pending.remove("report:daily")
             heartbeat()
             self._videos(result, uploads, end, heartbeat)
             with (
@@ -165,6 +169,13 @@ class YouTubeClient:
                 self.analytics.part_budget(),
             ):
                 self._watch_time(result, end)
+            pending.remove("report:videos")
+        except (QuotaExceeded, PlatformDown) as exc:
+            # The day's quota spent, or the platform down, after the channel
+            # came: what came is kept, the rest waits for the next run.
+            if not (result.account_values or result.posts):
+                raise
+            stopped_early(result, exc, pending)
         finally:
             result.calls = self.calls
             self.data.close()

@@ -17,7 +17,9 @@ from socialposts.pulls.clients.base import (
     POST_REFRESH_DAYS,
     FetchResult,
     InvalidMetric,
+    NoData,
     NotAllowed,
+    PlatformDown,
     PlatformError,
     QuotaExceeded,
     RateLimited,
@@ -27,6 +29,7 @@ from socialposts.pulls.clients.base import (
     number,
     part,
     retry_after_seconds,
+    stopped_early,
 )
 
 # Graph API rate limiting (developers.facebook.com/docs/graph-api/overview/
@@ -95,6 +98,10 @@ class GraphTransport(Transport):
         )
         if code == 190:
             return TokenInvalid(message)
+        if code == 10 and "not enough viewers" in error.get("message", "").lower():
+            # IG Media insights reference: a post with too small a reach
+            # has no insights yet; not a refused scope.
+            return NoData(message)
         if code == 10 or (isinstance(code, int) and 200 <= code <= 299):
             return NotAllowed(message)
         if code == 100 and "metric" in error.get("message", ""):
@@ -192,6 +199,9 @@ IG_CONTENT_TYPES = {
 }
 
 
+# Graph's insights accept at most 30 days (2,592,000 s) between since and
+# until; a span across the end of daylight saving has a 25-hour day.
+MAX_SPAN_DAYS = 29
 NODE_FIELDS = {"followers_count", "like_count", "comments_count"}
 
 
@@ -254,6 +264,8 @@ class InstagramClient:
             transport.setdefault("base_url", settings.SOCIAL_INSTAGRAM_BASE_URL)
         self.transport = GraphTransport(token, **transport)
         self.followers = 0.0
+        # Keys of the account parts not yet tried, kept when a pull stops.
+        self.pending: list[str] = []
         self.product_types: dict[str, str] = {}
         # Facebook: post id → (video id, is a Reel).
         self.videos: dict[str, tuple[str, bool]] = {}
@@ -266,9 +278,18 @@ class InstagramClient:
         heartbeat: Callable[[], None] = lambda: None,
     ) -> FetchResult:
         result = FetchResult()
+        # Meta's days are Pacific: at the 02:00 WIB run, WIB's today has
+        # not begun there yet.
+        insights_end = min(end, datetime.datetime.now(PACIFIC).date())
+        self.pending = [
+            "account:{}".format((start + datetime.timedelta(d)).isoformat())
+            for d in range(max(0, (insights_end - start).days + 1))
+        ]
         try:
             self._profile(result, end)
-            self._daily_insights(result, start, end, heartbeat)
+            if start <= insights_end:
+                self._daily_insights(result, start, insights_end, heartbeat)
+            self.pending = []
             with part(result, "media list", "media"):
                 posts = self._posts(result, end)
                 for post in posts:
@@ -283,12 +304,12 @@ class InstagramClient:
                     ):
                         self._post_insights(result, post, end)
                     heartbeat()
-        except QuotaExceeded as exc:
-            # A Business Use Case block mid-pull: what came before it is
-            # kept, the rest waits for the next run.
+        except (QuotaExceeded, PlatformDown) as exc:
+            # A Business Use Case block, or a platform gone down, mid-pull:
+            # what came before it is kept, the rest waits for the next run.
             if not (result.account_values or result.posts):
                 raise
-            result.deferred = str(exc)
+            stopped_early(result, exc, self.pending)
         finally:
             result.calls = self.transport.calls
             self.transport.close()
@@ -349,12 +370,11 @@ class InstagramClient:
                 self._series(result, canonical, series, start, end)
         day = start
         while totals and day <= end:
-            with part(
-                result,
-                "account insights {}".format(day.isoformat()),
-                "account:{}".format(day.isoformat()),
-            ):
+            key = "account:{}".format(day.isoformat())
+            with part(result, "account insights {}".format(day.isoformat()), key):
                 self._totals(result, canonical, totals, day)
+            if key in self.pending:
+                self.pending.remove(key)
             heartbeat()
             day += datetime.timedelta(1)
 
@@ -366,11 +386,19 @@ class InstagramClient:
         start: datetime.date,
         end: datetime.date,
     ) -> None:
-        """period=day series: one value per day, stamped with its end."""
-        since, until = day_bounds(start)[0], day_bounds(end)[1]
-        params = {"period": "day", "since": since, "until": until}
+        """period=day series: one value per day, stamped with its end, in
+        spans of at most 30 days ("(#100) There cannot be more than 30 days
+        (2592000 s) between since and until")."""
         path = "{}/insights".format(self.account.external_id)
-        for series in self._insights(path, names, params, result):
+        answers = []
+        first = start
+        while first <= end:
+            last = min(end, first + datetime.timedelta(MAX_SPAN_DAYS - 1))
+            since, until = day_bounds(first)[0], day_bounds(last)[1]
+            params = {"period": "day", "since": since, "until": until}
+            answers += self._insights(path, names, params, result)
+            first = last + datetime.timedelta(1)
+        for series in answers:
             code = canonical.get(series.get("name"))
             for point in series.get("values", []):
                 day = reporting_day(point["end_time"])
