@@ -9,7 +9,10 @@ class SocialpostsConfig(AppConfig):
     verbose_name = _("Social media")
 
     def ready(self) -> None:
+        from django.core import checks
+
         from core import runs
+        from socialposts import checks as social_checks
         from socialposts.imports import services as imports
         from socialposts.imports import tasks as import_tasks
         from socialposts.imports.models import ImportJob
@@ -17,6 +20,7 @@ class SocialpostsConfig(AppConfig):
         from socialposts.pulls import tasks as pull_tasks
         from socialposts.pulls.models import IngestionRun
 
+        checks.register(social_checks.graph_version)
         runs.register(
             runs.Kind(
                 model=IngestionRun,

@@ -428,3 +428,17 @@ def test_failed_days_survive_a_run_that_failed_whole(fake):
     )
     run = pulls.queue_pull(account, trigger="schedule", enqueue=lambda run_id: None)
     assert run.window_start == partial_day
+
+
+def test_the_graph_version_sunset_is_checked(settings):
+    from socialposts.checks import graph_version
+
+    settings.SOCIAL_GRAPH_API_VERSION = "v23.0"
+    assert graph_version(today=datetime.date(2026, 12, 7)) == []
+    (warning,) = graph_version(today=datetime.date(2027, 8, 1))
+    assert warning.id == "socialposts.W001" and "2027-10-08" in warning.msg
+    (error_,) = graph_version(today=datetime.date(2027, 10, 8))
+    assert error_.id == "socialposts.E001"
+    settings.SOCIAL_GRAPH_API_VERSION = "v99.0"
+    (note,) = graph_version(today=datetime.date(2026, 12, 7))
+    assert note.id == "socialposts.I001"
