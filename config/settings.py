@@ -12,6 +12,7 @@ import base64
 import hashlib
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
@@ -492,6 +493,18 @@ if env_bool("USE_X_FORWARDED_PROTO", False):
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
+CONSENT_ORIGINS = sorted(
+    {
+        "{}://{}".format(*urlsplit(url)[:2])
+        for url in (
+            SOCIAL_META_AUTHORIZE_URL,
+            SOCIAL_INSTAGRAM_AUTHORIZE_URL,
+            SOCIAL_GOOGLE_AUTHORIZE_URL,
+            SOCIAL_TIKTOK_AUTHORIZE_URL,
+        )
+        if url
+    }
+)
 # Content-Security-Policy (django-csp 4) on every response. No page has an
 # inline script, style element or style attribute; scripts carry the nonce
 # anyway, so a cached page (ppid.catalogue.cache) whose header lacks it still loads
@@ -505,7 +518,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "object-src": [NONE],
         "base-uri": [NONE],
-        "form-action": [SELF],
+        # "Hubungkan" posts to the portal, which redirects to the platform's
+        # consent dialog; browsers hold form-action to that redirect too.
+        "form-action": [SELF, *CONSENT_ORIGINS],
         "frame-ancestors": [SELF],
     }
 }

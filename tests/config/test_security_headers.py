@@ -396,3 +396,26 @@ def test_the_scan_catches_what_the_policy_would_block(client, markup):
     )
     with pytest.raises(AssertionError):
         assert_nothing_inline(response)
+
+
+def test_forms_may_lead_to_the_platforms_consent_dialogs_and_nowhere_else(client):
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    response = client.get("/")
+    directives = dict(
+        (part.split()[0], part.split()[1:])
+        for part in response["Content-Security-Policy"].split(";")
+        if part.strip()
+    )
+    allowed = directives["form-action"]
+    for url in (
+        settings.SOCIAL_META_AUTHORIZE_URL,
+        settings.SOCIAL_INSTAGRAM_AUTHORIZE_URL,
+        settings.SOCIAL_GOOGLE_AUTHORIZE_URL,
+        settings.SOCIAL_TIKTOK_AUTHORIZE_URL,
+    ):
+        parts = urlsplit(url)
+        assert "{}://{}".format(parts.scheme, parts.netloc) in allowed
+    assert set(allowed) == {"'self'", *settings.CONSENT_ORIGINS}
