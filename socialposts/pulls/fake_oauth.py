@@ -4,15 +4,22 @@ of Facebook Login for Business, Instagram Login, Google and TikTok.
 A consent dialog (GET on an authorize path) shows a small form; the
 "person" at the platform says who they log in as (``fake_user``: for Meta
 the ids of the Pages, or of the Instagram accounts whose Pages, they grant,
-comma-separated; for TikTok the open_id) and whether they allow
+comma-separated, plus ``never`` for a user whose token does not expire; for
+Instagram Login the Instagram user id; for Google the YouTube channel id
+(``UC…``) picked at consent; for TikTok the open_id) and whether they allow
 (``decision=allow``) or refuse (``decision=deny``, or an ``access_denied``
 fault on the path). Tests add those two parameters to the authorize URL,
 as the form would. Codes are bound to the client, redirect URI, scope and
 PKCE challenge they were issued for, and serve once.
 
 Lifetimes are the platforms' own: Meta's short user token ~1.5 h and
-long-lived 60 days; Instagram 1 h, then 60 days; Google 3599 s; TikTok
-access 7200 s and refresh 15552000 s (180 days), rotating.
+long-lived 60 days, not extended by exchanging it again; Instagram 1 h,
+then 60 days; Google 3599 s; TikTok access 7200 s and refresh 15552000 s
+(180 days), rotating.
+
+Who logged in is answered as the platforms do: ``/me`` on the Instagram
+host and YouTube's ``channels.list?mine=true`` (fake_platform asks
+``my_channels``).
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import html
 import re
 import secrets
 import threading
+import time
 import weakref
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
@@ -57,6 +65,7 @@ AUTHORIZE = {
 }
 META_TOKEN = re.compile(r"/v\d+\.\d+/oauth/access_token")
 META_ACCOUNTS = re.compile(r"/v\d+\.\d+/me/accounts")
+INSTAGRAM_ME = re.compile(r"/_instagram/v\d+\.\d+/me")
 
 _codes: weakref.WeakKeyDictionary[Any, dict[str, dict]] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
@@ -168,7 +177,7 @@ def _consent_form(login: str, query: dict[str, str]) -> tuple:
     hint = {
         "meta": "Page ids (page…) or Instagram ids, comma-separated",
         "instagram": "Instagram user id",
-        "google": "Google account",
+        "google": "YouTube channel id (UC…)",
         "tiktok": "TikTok open_id",
     }[login]
     body = (
@@ -207,6 +216,8 @@ def answer(
         return _instagram_code(platform, form)
     if path == "/_instagram/access_token":
         return _instagram_exchange(query)
+    if INSTAGRAM_ME.fullmatch(path):
+        return _instagram_me(query)
     if path == "/token" and form.get("grant_type") == "authorization_code":
         return _google_code(platform, form)
     if path == "/v2/oauth/token/":
@@ -225,16 +236,7 @@ def _meta_token(platform: Any, query: dict[str, str]) -> tuple[int, Any]:
     if query.get("client_id") != client_id or query.get("client_secret") != secret:
         return _meta_error("Error validating client secret.", 1)
     if query.get("grant_type") == "fb_exchange_token":
-        token = query.get("fb_exchange_token", "")
-        if not token.startswith("EAAU-") or "revoked" in token:
-            return _meta_error(
-                "Error validating access token: the session is invalid.", 190
-            )
-        return 200, {
-            "access_token": "EAAU-{}".format(_meta_user(token)),
-            "token_type": "bearer",
-            "expires_in": SIXTY_DAYS,
-        }
+        return _meta_exchange(query.get("fb_exchange_token", ""))
     grant = _take_code(platform, query.get("code", ""), "meta")
     if grant is None:
         return _meta_error("This authorization code has been used.")
@@ -251,19 +253,67 @@ def _meta_token(platform: Any, query: dict[str, str]) -> tuple[int, Any]:
     }
 
 
+def meta_user_token(user: str, lapses: int | None) -> str:
+    """A long-lived Meta user token as the fake issues it: the grants of
+    ``user`` and the Unix time it lapses (None: it does not)."""
+    return "EAAU-{}".format(user) + ("" if lapses is None else ".{}".format(lapses))
+
+
 def _meta_user(token: str) -> str:
-    return token.removeprefix("EAAU-").removesuffix("-short")
+    user = token.removeprefix("EAAU-").removesuffix("-short")
+    head, _dot, tail = user.rpartition(".")
+    return head if head and tail.isdigit() else user
+
+
+def _meta_lapses(token: str) -> int | None:
+    tail = token.rpartition(".")[2]
+    return int(tail) if "." in token and tail.isdigit() else None
+
+
+def _meta_exchange(token: str) -> tuple[int, Any]:
+    if not token.startswith("EAAU-") or "revoked" in token:
+        return _meta_error(
+            "Error validating access token: the session is invalid.", 190
+        )
+    now = int(time.time())
+    user = _meta_user(token)
+    if token.endswith("-short"):
+        lapses = None if "never" in user.split(",") else now + SIXTY_DAYS
+    else:
+        # A long-lived token exchanged again keeps its lapse: Meta answers
+        # the time it has left (github.com/Thuzi/facebook-node-sdk/issues/68,
+        # github.com/criso/fbgraph/issues/46, read 2026-12-07).
+        lapses = _meta_lapses(token)
+        if lapses is not None and lapses <= now:
+            return _meta_error(
+                "Error validating access token: Session has expired.", 190
+            )
+    body: dict[str, Any] = {
+        "access_token": meta_user_token(user, lapses),
+        "token_type": "bearer",
+    }
+    if lapses is not None:
+        # A token that does not expire comes without expires_in.
+        body["expires_in"] = lapses - now
+    return 200, body
 
 
 def _meta_accounts(query: dict[str, str]) -> tuple[int, Any]:
     token = query.get("access_token", "")
-    if not token.startswith("EAAU-") or token.endswith("-short"):
-        # The Page tokens come from the long-lived user token only here.
+    lapses = _meta_lapses(token)
+    if (
+        not token.startswith("EAAU-")
+        or token.endswith("-short")
+        or (lapses is not None and lapses <= time.time())
+    ):
+        # The Page tokens come from a valid long-lived user token only here.
         return _meta_error(
             "Error validating access token: the session is invalid.", 190
         )
     pages = []
     for granted in filter(None, _meta_user(token).split(",")):
+        if granted == "never":
+            continue
         if granted.startswith("page"):
             pages.append({"id": granted, "name": "Halaman {}".format(granted[-4:])})
         else:
@@ -330,6 +380,23 @@ def _instagram_exchange(query: dict[str, str]) -> tuple[int, Any]:
     }
 
 
+def _instagram_me(query: dict[str, str]) -> tuple[int, Any]:
+    """Who an Instagram-Login token belongs to: ``user_id`` is the
+    professional account's id, ``id`` an app-scoped one."""
+    token = query.get("access_token", "")
+    if not token.startswith("IGAA-") or "revoked" in token:
+        return _meta_error(
+            "Error validating access token: the session is invalid.", 190
+        )
+    user = token.removeprefix("IGAA-").removesuffix("-short").removesuffix("-long")
+    known = {"user_id": user, "username": "akun_{}".format(user[-4:])}
+    fields = set(query.get("fields", "").split(","))
+    return 200, {
+        **{k: v for k, v in known.items() if k in fields},
+        "id": "asid-{}".format(user),
+    }
+
+
 def _google_code(platform: Any, form: dict[str, str]) -> tuple[int, Any]:
     client_id, secret = CLIENTS["google"]
     if form.get("client_id") != client_id or form.get("client_secret") != secret:
@@ -351,11 +418,24 @@ def _google_code(platform: Any, form: dict[str, str]) -> tuple[int, Any]:
             "error_description": "Invalid code verifier.",
         }
     return 200, {
-        "access_token": "ya29.{}".format(secrets.token_hex(6)),
+        # The channel picked at consent rides in the token (my_channels).
+        "access_token": "ya29.{}.{}".format(secrets.token_hex(6), grant["user"]),
         "expires_in": GOOGLE_ACCESS,
         "refresh_token": "1//{}".format(secrets.token_hex(8)),
         "scope": " ".join(sorted(SCOPES["google"])),
         "token_type": "Bearer",
+    }
+
+
+def my_channels(token: str) -> tuple[int, Any]:
+    """YouTube's channels.list?mine=true: the channel picked at consent; no
+    item for a Google account without a channel."""
+    user = token.split(".", 2)[2] if token.count(".") >= 2 else ""
+    items = [{"kind": "youtube#channel", "id": user}] if user.startswith("UC") else []
+    return 200, {
+        "kind": "youtube#channelListResponse",
+        "pageInfo": {"totalResults": len(items), "resultsPerPage": 5},
+        "items": items,
     }
 
 

@@ -673,6 +673,8 @@ def _youtube_answer(
             "UNAUTHENTICATED",
         )
     if path == "/youtube/v3/channels":
+        if query.get("mine") == "true":
+            return fake_oauth.my_channels(token)
         channel = query.get("id", "")
         if not channel.startswith("UC"):
             return 200, {"items": []}

@@ -29,6 +29,12 @@ Four logins, one per way an account is read:
 
 ``state`` is a random value kept in the session with the account it was
 issued for; it is taken out on the way back, so it serves once.
+
+After the token exchange every login asks the platform who logged in and
+refuses another account than the one being connected (an account without
+an id takes the one found): Meta through the Pages granted, Instagram
+Login through ``/me``, Google through ``channels.list?mine=true``, TikTok
+through the ``open_id`` of its token answer.
 """
 
 from __future__ import annotations
@@ -73,6 +79,10 @@ PENDING_SECONDS = 15 * 60
 # At most this many half-done consents per session.
 PENDING_MAX = 5
 META_PAGES_LIMIT = 100
+# Meta's long-lived user token lasts about 60 days; assumed when its answer
+# gives no expires_in (…/facebook-login/guides/access-tokens/get-long-lived,
+# read 2026-12-07), so the reconnect reminder still comes.
+META_LONG_LIVED = datetime.timedelta(days=60)
 
 
 class ConnectError(Exception):
@@ -132,14 +142,27 @@ def _tiktok_post(client: Any, method: str, uri: str, headers: dict, body: str):
 
 
 def _unwrap_data(response: httpx.Response) -> httpx.Response:
-    # api.instagram.com answers the code exchange inside a "data" list.
+    # api.instagram.com answers the code exchange inside a "data" list, and
+    # a refusal as {"error_type", "code", "error_message"} with no "error"
+    # key, which Authlib would take for a token
+    # (github.com/in2code-de/instagram/issues/40, read 2026-12-07).
     try:
         body = response.json()
     except ValueError:
         return response
+    if isinstance(body, dict) and "error" not in body and "error_message" in body:
+        return httpx.Response(response.status_code, json={"error": _ig_error(body)})
     if isinstance(body, dict) and isinstance(body.get("data"), list) and body["data"]:
         return httpx.Response(response.status_code, json=body["data"][0])
     return response
+
+
+def _ig_error(body: dict) -> dict:
+    return {
+        "message": body.get("error_message"),
+        "type": body.get("error_type"),
+        "code": body.get("code"),
+    }
 
 
 def _client(flow: str, **extra: Any) -> OAuth2Client:
@@ -283,9 +306,9 @@ def exchange(account: SocialAccount, flow: str, code: str, verifier: str) -> Gra
         if flow == "facebook":
             return _meta(client, account, code)
         if flow == "instagram":
-            return _instagram(client, code)
+            return _instagram(client, account, code)
         if flow == "google":
-            return _google(client, code, verifier)
+            return _google(client, account, code, verifier)
         return _tiktok(client, account, code)
     except OAuthError as exc:
         raise ConnectError(
@@ -326,6 +349,8 @@ def _json(response: httpx.Response) -> dict:
         raise ValueError("not a JSON object")
     if "error" in body:
         raise OAuthError(error=body["error"])
+    if "error_message" in body:
+        raise OAuthError(error=_ig_error(body))
     return body
 
 
@@ -345,7 +370,8 @@ def _meta(client: OAuth2Client, account: SocialAccount, code: str) -> Grant:
         access=page_token,
         refresh=user_token,
         expires_at=None,
-        refresh_expires_at=user_expires,
+        refresh_expires_at=user_expires
+        or datetime.datetime.now(datetime.UTC) + META_LONG_LIVED,
         external_id=external_id,
     )
 
@@ -353,7 +379,9 @@ def _meta(client: OAuth2Client, account: SocialAccount, code: str) -> Grant:
 def exchange_meta_user_token(
     client: OAuth2Client, token: str
 ) -> tuple[str, datetime.datetime | None]:
-    """A long-lived user token (60 days) for ``token``; also renews one."""
+    """A long-lived user token (60 days) for ``token``, and when it lapses
+    (None when Meta does not say). Exchanging a long-lived token again gives
+    the Page tokens afresh but does not extend it."""
     body = _get(
         client,
         _graph("oauth/access_token"),
@@ -413,8 +441,9 @@ def page_token_for(
 
 
 def renew_meta(account_token: str, account: SocialAccount) -> Grant:
-    """Renew a Facebook Login connection from its long-lived user token:
-    a fresh user token (60 days) and the Page's token from it."""
+    """A Facebook Login connection's Page token afresh, from its long-lived
+    user token; the exchange does not extend that token, so the caller keeps
+    the lapse it knows."""
     client = _client("facebook")
     try:
         user_token, user_expires = exchange_meta_user_token(client, account_token)
@@ -432,7 +461,7 @@ def renew_meta(account_token: str, account: SocialAccount) -> Grant:
 # --- Instagram Login -----------------------------------------------------------------
 
 
-def _instagram(client: OAuth2Client, code: str) -> Grant:
+def _instagram(client: OAuth2Client, account: SocialAccount, code: str) -> Grant:
     short = client.fetch_token(settings.SOCIAL_INSTAGRAM_TOKEN_URL, code=code)
     body = _get(
         client,
@@ -443,17 +472,43 @@ def _instagram(client: OAuth2Client, code: str) -> Grant:
             "access_token": short["access_token"],
         },
     )
+    # Who logged in: the professional account's id is ``user_id`` (``id``
+    # is app-scoped) (developers.facebook.com/docs/instagram-platform/
+    # instagram-api-with-instagram-login/get-started and reference/me, read
+    # 2026-12-07).
+    me = _get(
+        client,
+        "{}/{}/me".format(
+            settings.SOCIAL_INSTAGRAM_BASE_URL.rstrip("/"),
+            settings.SOCIAL_GRAPH_API_VERSION,
+        ),
+        {"fields": "user_id,username", "access_token": body["access_token"]},
+    )
+    if isinstance(me.get("data"), list) and me["data"]:
+        me = me["data"][0]
+    user_id = str(me["user_id"])
+    if account.external_id and user_id != account.external_id:
+        raise ConnectError(
+            _(
+                "The Instagram account that logged in (@%(other)s) is not this "
+                "account (@%(handle)s). Nothing was saved; log out of Instagram, "
+                "log in as @%(handle)s and connect again."
+            )
+            % {"other": me.get("username") or user_id, "handle": account.handle}
+        )
     return Grant(
         access=body["access_token"],
         expires_at=_in(body.get("expires_in")),
-        external_id=str(short.get("user_id", "")),
+        external_id=user_id,
     )
 
 
 # --- Google --------------------------------------------------------------------------
 
 
-def _google(client: OAuth2Client, code: str, verifier: str) -> Grant:
+def _google(
+    client: OAuth2Client, account: SocialAccount, code: str, verifier: str
+) -> Grant:
     token = client.fetch_token(
         settings.SOCIAL_GOOGLE_TOKEN_URL, code=code, code_verifier=verifier
     )
@@ -464,10 +519,41 @@ def _google(client: OAuth2Client, code: str, verifier: str) -> Grant:
                 "Google account and connect again."
             )
         )
+    # The channel chosen at consent: channels.list with mine=true
+    # (developers.google.com/youtube/v3/docs/channels/list, read 2026-12-07).
+    body = _json(
+        client.get(
+            settings.SOCIAL_YOUTUBE_BASE_URL.rstrip("/") + "/youtube/v3/channels",
+            params={"part": "id", "mine": "true"},
+        )
+    )
+    channels = [str(item["id"]) for item in body.get("items") or []]
+    if not channels:
+        raise ConnectError(
+            _(
+                "The Google account that logged in has no YouTube channel. "
+                "Nothing was saved; log in with the channel's Google account "
+                "and connect again."
+            )
+        )
+    if account.external_id and channels[0] != account.external_id:
+        raise ConnectError(
+            _(
+                "The YouTube channel chosen at Google (%(other)s) is not this "
+                "account's channel (%(id)s). Nothing was saved; connect again "
+                "and choose the channel of @%(handle)s."
+            )
+            % {
+                "other": channels[0],
+                "id": account.external_id,
+                "handle": account.handle,
+            }
+        )
     return Grant(
         access=token["access_token"],
         refresh=token["refresh_token"],
         expires_at=_in(token.get("expires_in")),
+        external_id=channels[0],
     )
 
 

@@ -11,7 +11,7 @@ import httpx
 from authlib.integrations.base_client import OAuthError
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -67,14 +67,33 @@ def set_tokens(
 @transaction.atomic
 def connect(account: SocialAccount, grant: oauth.Grant) -> SocialAccount:
     """Store what a completed login gave: the account is pulled from the
-    API from now on, with the new tokens, and no longer needs reconnecting."""
+    API from now on, with the new tokens, and no longer needs reconnecting.
+
+    Raises oauth.ConnectError, saving nothing, when the platform account
+    that logged in is already another account of the portal.
+    """
     locked = SocialAccount.objects.select_for_update().get(pk=account.pk)
     locked.connection = SocialAccount.Connection.API
     fields = ["connection"]
     if grant.external_id and not locked.external_id:
+        other = (
+            SocialAccount.objects.filter(
+                platform=locked.platform, external_id=grant.external_id
+            )
+            .exclude(pk=locked.pk)
+            .first()
+        )
+        if other is not None:
+            raise _taken(locked, grant.external_id, other.handle)
         locked.external_id = grant.external_id
         fields.append("external_id")
-    locked.save(update_fields=fields)
+    try:
+        # A savepoint: an account taking the id meanwhile fails here, not
+        # the whole callback.
+        with transaction.atomic():
+            locked.save(update_fields=fields)
+    except IntegrityError as exc:
+        raise _taken(locked, grant.external_id, "–") from exc
     set_tokens(
         locked,
         access=grant.access,
@@ -85,11 +104,29 @@ def connect(account: SocialAccount, grant: oauth.Grant) -> SocialAccount:
     return locked
 
 
+def _taken(account: SocialAccount, external_id: str, handle: str) -> Exception:
+    return oauth.ConnectError(
+        _(
+            "This %(platform)s account (id %(id)s) is already in the portal as "
+            "@%(handle)s. Nothing was saved; connect that account instead, or "
+            "ask Dinkominfo to remove the duplicate."
+        )
+        % {
+            "platform": account.get_platform_display(),
+            "id": external_id,
+            "handle": handle,
+        }
+    )
+
+
 def access_token(account: SocialAccount) -> str:
+    """The account's access token, decrypted."""
     return crypto.decrypt(account.access_token_encrypted, settings.SOCIAL_TOKEN_KEYS)
 
 
 def refresh_token(account: SocialAccount) -> str:
+    """The account's refresh token (Meta: the long-lived user token),
+    decrypted; empty when it has none."""
     return crypto.decrypt(account.refresh_token_encrypted, settings.SOCIAL_TOKEN_KEYS)
 
 
@@ -148,11 +185,16 @@ def refresh_expiring_tokens(now: datetime.datetime | None = None) -> int:
     remind the OPD admins of what only they can connect again.
 
     Instagram-Login tokens expiring within 7 days are exchanged on the
-    Instagram host (``ig_refresh_token``); Facebook-Login user tokens
-    lapsing within 7 days are exchanged again (``fb_exchange_token``) and
-    fresh Page tokens read from them. A refused token marks its account as
-    needing reconnection; a failure that may pass is tried again tomorrow,
-    still inside the 7 days. Returns how many were renewed.
+    Instagram host (``ig_refresh_token``, 60 more days). Facebook-Login
+    user tokens lapsing within 7 days are exchanged again
+    (``fb_exchange_token``) for fresh Page tokens only: that does not extend
+    the user token (Meta answers the time it has left;
+    github.com/Thuzi/facebook-node-sdk/issues/68 and
+    github.com/criso/fbgraph/issues/46, read 2026-12-07), so its lapse stays
+    and the admins are reminded to log in again. A refused token marks its
+    account as needing reconnection; a failure that may pass (a malformed
+    answer too) is tried again tomorrow, still inside the 7 days, and the
+    other accounts go on. Returns how many were renewed.
     """
     now = now or timezone.now()
     soon = now + EXPIRING_WITHIN
@@ -194,12 +236,15 @@ def refresh_expiring_tokens(now: datetime.datetime | None = None) -> int:
             continue
         except (httpx.HTTPError, ValueError, KeyError):
             continue
+        # The user token's lapse stays as it is (KEEP): the exchange does
+        # not move it, and Meta's remaining seconds would only jitter it
+        # (and with it the once-per-lapse reminder); an answer without
+        # expires_in must not clear it either.
         set_tokens(
             account,
             access=grant.access,
             refresh=grant.refresh,
             expires_at=None,
-            refresh_expires_at=grant.refresh_expires_at,
         )
         renewed += 1
     send_reconnect_reminders(now)
@@ -219,8 +264,9 @@ def _meta_code(error: Any) -> int | None:
 def send_reconnect_reminders(now: datetime.datetime | None = None) -> int:
     """E-mail each OPD's admins, once per lapse, a link to connect again an
     account whose connection lapses within 7 days and cannot be renewed
-    (TikTok's refresh token; anything whose renewal kept failing). Returns
-    how many accounts were announced."""
+    (TikTok's refresh token, Facebook Login's user token; an Instagram-Login
+    token whose renewal kept failing). An OPD without an admin's address is
+    not marked reminded. Returns how many accounts were announced."""
     now = now or timezone.now()
     soon = now + EXPIRING_WITHIN
     lapsing = (
@@ -252,6 +298,10 @@ def send_reconnect_reminders(now: datetime.datetime | None = None) -> int:
         # remind only when the renewal has not moved the date by tomorrow.
         if _renews_itself(account) and lapses > now + datetime.timedelta(days=6):
             continue
+        recipients = _recipients(account)
+        if not recipients:
+            # Not claimed: the reminder goes out once an admin has an address.
+            continue
         with transaction.atomic():
             # Claim the reminder first: two workers never send it twice.
             claimed = (
@@ -261,27 +311,31 @@ def send_reconnect_reminders(now: datetime.datetime | None = None) -> int:
             )
             if not claimed:
                 continue
-            if _remind(account, lapses):
-                sent += 1
+            _remind(account, lapses, recipients)
+            sent += 1
     return sent
 
 
 def _renews_itself(account: SocialAccount) -> bool:
-    if account.platform == "instagram":
-        return account.meta_login == SocialAccount.MetaLogin.INSTAGRAM or bool(
-            account.refresh_token_encrypted
-        )
-    return account.platform == "facebook" and bool(account.refresh_token_encrypted)
+    # Only Instagram Login: a Facebook-Login user token is not extended by
+    # the nightly exchange, so its admins must log in again before it lapses.
+    return (
+        account.platform == "instagram"
+        and account.meta_login == SocialAccount.MetaLogin.INSTAGRAM
+    )
 
 
-def _remind(account: SocialAccount, lapses: datetime.datetime) -> bool:
-    recipients = list(
+def _recipients(account: SocialAccount) -> list[str]:
+    return list(
         account.opd.admins.filter(is_active=True)
         .exclude(email="")
         .values_list("email", flat=True)
     )
-    if not recipients:
-        return False
+
+
+def _remind(
+    account: SocialAccount, lapses: datetime.datetime, recipients: list[str]
+) -> None:
     link = absolute_url(reverse("socialposts:account-detail", args=[account.pk]))
     # The nightly job runs outside any request: the admins read Indonesian.
     with translation.override(settings.LANGUAGE_CODE):
@@ -294,4 +348,3 @@ def _remind(account: SocialAccount, lapses: datetime.datetime) -> bool:
             {"account": account, "lapses": lapses, "link": link},
         )
     send_mail(subject, body, None, recipients)
-    return True

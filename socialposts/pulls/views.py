@@ -79,8 +79,8 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
         )
     try:
         grant = oauth.exchange(account, pending["flow"], code, pending["verifier"])
+        tokens.connect(account, grant)
     except oauth.ConnectError as exc:
         return _failed(request, str(exc), account)
-    tokens.connect(account, grant)
     messages.success(request, _("%(account)s is connected.") % {"account": account})
     return redirect("socialposts:account-detail", pk=account.pk)

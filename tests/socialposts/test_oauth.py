@@ -3,6 +3,7 @@ platform over loopback HTTP, the refusals, the token health they leave
 behind, and the nightly renewal and reminders."""
 
 import datetime
+import time
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import httpx
@@ -143,7 +144,7 @@ def test_google_uses_pkce_and_offline_access(fake, admin_client, opd):
     assert query["access_type"] == ["offline"]
     assert query["prompt"] == ["consent"]
 
-    response = come_back(admin_client, consent(authorize, "kanal@example.id"))
+    response = come_back(admin_client, consent(authorize, "UCdemo1"))
 
     assert response.status_code == 302
     channel.refresh_from_db()
@@ -238,6 +239,96 @@ def test_a_tiktok_login_as_another_account_saves_nothing(fake, admin_client, opd
     assert account.access_token_encrypted == ""
 
 
+def test_an_instagram_login_as_another_account_saves_nothing(fake, admin_client, opd):
+    account = revoked(
+        SocialAccountFactory(
+            opd=opd, meta_login="instagram", external_id="26000000000001"
+        )
+    )
+
+    response = connect(admin_client, account, "26000000000002")
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "@akun_0002" in text and "bukan akun ini" in text
+    account.refresh_from_db()
+    assert account.token_revoked_at is not None
+    assert account.access_token_encrypted == ""
+    assert account.external_id == "26000000000001"
+
+
+def test_a_google_login_with_another_channel_saves_nothing(fake, admin_client, opd):
+    channel = revoked(
+        SocialAccountFactory(opd=opd, platform="youtube", external_id="UCdemo1")
+    )
+
+    response = connect(admin_client, channel, "UCsomeoneelse")
+
+    assert response.status_code == 400
+    assert "UCsomeoneelse" in response.content.decode()
+    channel.refresh_from_db()
+    assert channel.token_revoked_at is not None
+    assert channel.access_token_encrypted == ""
+
+
+def test_a_google_login_fills_a_blank_channel_id(fake, admin_client, opd):
+    channel = revoked(SocialAccountFactory(opd=opd, platform="youtube", external_id=""))
+
+    response = connect(admin_client, channel, "UCnewchannel1")
+
+    assert response.status_code == 302
+    channel.refresh_from_db()
+    assert channel.external_id == "UCnewchannel1"
+    assert channel.token_revoked_at is None
+
+
+def test_a_google_account_without_a_channel_saves_nothing(fake, admin_client, opd):
+    channel = revoked(SocialAccountFactory(opd=opd, platform="youtube", external_id=""))
+
+    response = connect(admin_client, channel, "kanal@example.id")
+
+    assert response.status_code == 400
+    assert "tidak memiliki kanal YouTube" in response.content.decode()
+    channel.refresh_from_db()
+    assert channel.external_id == ""
+    assert channel.access_token_encrypted == ""
+
+
+def test_an_id_already_held_by_another_account_is_refused(fake, admin_client, opd):
+    SocialAccountFactory(
+        opd=opd, handle="dinkes_lama", meta_login="instagram", external_id="2600077"
+    )
+    account = revoked(
+        SocialAccountFactory(opd=opd, meta_login="instagram", external_id="")
+    )
+
+    response = connect(admin_client, account, "2600077")
+
+    assert response.status_code == 400
+    assert "@dinkes_lama" in response.content.decode()
+    account.refresh_from_db()
+    assert account.external_id == ""
+    assert account.access_token_encrypted == ""
+    assert account.token_revoked_at is not None
+
+
+def test_an_instagram_code_refused_in_instagrams_shape_says_refused(
+    fake, admin_client, opd
+):
+    account = revoked(SocialAccountFactory(opd=opd, meta_login="instagram"))
+    location = consent(start(admin_client, account), "26000000000001")
+    state = parse_qs(urlparse(location).query)["state"][0]
+
+    response = admin_client.get(
+        reverse("socialposts:oauth-callback"), {"state": state, "code": "not-a-code"}
+    )
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Platform menolak" in text
+    assert "Invalid authorization code" in text
+
+
 def test_refused_consent_shows_an_indonesian_page_and_saves_nothing(
     fake, admin_client, opd
 ):
@@ -267,9 +358,11 @@ def test_an_access_denied_fault_at_the_platform_is_refused_too(fake, admin_clien
 
 
 def test_a_state_not_issued_to_this_session_is_refused(fake, client, opd, opd_admin):
-    account = revoked(SocialAccountFactory(opd=opd, platform="youtube"))
+    account = revoked(
+        SocialAccountFactory(opd=opd, platform="youtube", external_id="UCdemo2")
+    )
     client.force_login(opd_admin)
-    location = consent(start(client, account), "kanal@example.id")
+    location = consent(start(client, account), "UCdemo2")
     url = urlparse(location)
     query = {k: v[-1] for k, v in parse_qs(url.query).items()}
 
@@ -301,10 +394,12 @@ def test_another_opds_admin_cannot_connect_an_account(
 
 
 def test_dinkominfo_may_connect_any_opds_account(fake, client, opd):
-    account = revoked(SocialAccountFactory(opd=opd, platform="youtube"))
+    account = revoked(
+        SocialAccountFactory(opd=opd, platform="youtube", external_id="UCdemo3")
+    )
     client.force_login(UserFactory(username="kominfo", role="dinkominfo"))
 
-    response = connect(client, account, "kanal@example.id")
+    response = connect(client, account, "UCdemo3")
 
     assert response.status_code == 302
     account.refresh_from_db()
@@ -330,11 +425,12 @@ def test_the_nightly_job_renews_instagram_login_and_facebook_login_tokens(fake, 
     instagram = SocialAccountFactory(opd=opd, meta_login="instagram")
     tokens.set_tokens(instagram, access="IGAA-1-long", expires_at=now + 3 * DAY)
     page = SocialAccountFactory(opd=opd, platform="facebook", external_id="page0000042")
+    lapses = now + 5 * DAY
     tokens.set_tokens(
         page,
         access="EAAP-old",
-        refresh="EAAU-page0000042",
-        refresh_expires_at=now + 5 * DAY,
+        refresh=fake_oauth.meta_user_token("page0000042", int(lapses.timestamp())),
+        refresh_expires_at=lapses,
     )
     far = SocialAccountFactory(opd=opd, platform="facebook", external_id="page0000043")
     tokens.set_tokens(
@@ -351,11 +447,102 @@ def test_the_nightly_job_renews_instagram_login_and_facebook_login_tokens(fake, 
     far.refresh_from_db()
     assert tokens.access_token(instagram).startswith("fresh-")
     assert instagram.token_expires_at > now + 59 * DAY
+    # A fresh Page token, but the user token is not extended: staff must
+    # log in again before it lapses.
     assert tokens.access_token(page) == "EAAP-page0000042"
-    assert page.refresh_expires_at > now + 59 * DAY
-    assert page.token_health(now) == "ok"
+    assert page.refresh_expires_at == lapses
+    assert page.token_health(now) == "expiring"
     assert tokens.access_token(far) == "EAAP-far"
     assert mail.outbox == []
+
+
+def test_the_fake_does_not_extend_a_long_lived_meta_token(fake):
+    lapses = int(time.time()) + 5 * 24 * 3600
+    answer = httpx.get(
+        fake + "/v23.0/oauth/access_token",
+        params={
+            "grant_type": "fb_exchange_token",
+            "client_id": "fake-meta-app",
+            "client_secret": "fake-meta-secret",
+            "fb_exchange_token": fake_oauth.meta_user_token("page0000042", lapses),
+        },
+    ).json()
+
+    assert 0 < answer["expires_in"] <= 5 * 24 * 3600
+    assert abs(time.time() + answer["expires_in"] - lapses) < 5
+
+
+def test_a_facebook_login_is_reminded_a_week_before_its_user_token_lapses(
+    fake, admin_client, opd, opd_admin
+):
+    page = revoked(
+        SocialAccountFactory(opd=opd, platform="facebook", external_id="page0000042")
+    )
+    connect(admin_client, page, "page0000042")
+    page.refresh_from_db()
+    lapses = page.refresh_expires_at
+
+    # Six and a half days before the lapse: the nightly exchange does not
+    # move it, so the admins are told now.
+    night = lapses - datetime.timedelta(days=6, hours=12)
+    assert tokens.refresh_expiring_tokens(night) == 1
+
+    page.refresh_from_db()
+    assert page.refresh_expires_at == lapses
+    assert [m.to for m in mail.outbox] == [[opd_admin.email]]
+    assert page.reconnect_reminder_for == lapses
+
+
+def test_a_meta_answer_without_expires_in_keeps_a_lapse(fake, admin_client, opd):
+    page = revoked(
+        SocialAccountFactory(opd=opd, platform="facebook", external_id="page0000042")
+    )
+
+    # Meta gives no expires_in for a token that does not expire.
+    connect(admin_client, page, "page0000042,never")
+
+    page.refresh_from_db()
+    lapse = page.refresh_expires_at - timezone.now()
+    assert datetime.timedelta(days=59) < lapse <= datetime.timedelta(days=60)
+    known = page.refresh_expires_at
+    night = known - 3 * DAY
+
+    assert tokens.refresh_expiring_tokens(night) == 1
+
+    page.refresh_from_db()
+    assert tokens.access_token(page) == "EAAP-page0000042"
+    assert page.refresh_expires_at == known
+
+
+def test_a_malformed_instagram_renewal_skips_only_that_account(fake, opd, opd_admin):
+    now = timezone.now()
+    first = SocialAccountFactory(opd=opd, meta_login="instagram", handle="a_ig")
+    tokens.set_tokens(first, access="IGAA-1-long", expires_at=now + 3 * DAY)
+    second = SocialAccountFactory(opd=opd, meta_login="instagram", handle="b_ig")
+    tokens.set_tokens(second, access="IGAA-2-long", expires_at=now + 3 * DAY)
+    tiktok = SocialAccountFactory(opd=opd, platform="tiktok", external_id="ttopd0001")
+    tokens.set_tokens(
+        tiktok,
+        access="act.ttopd0001.3",
+        refresh="rft.ttopd0001.3",
+        expires_at=now,
+        refresh_expires_at=now + 5 * DAY,
+    )
+    # A good status without the token: the first account's renewal only.
+    inject(fake, {"match": "/_instagram/refresh_access_token", "kind": "malformed"})
+
+    assert tokens.refresh_expiring_tokens(now) == 1
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert tokens.access_token(first) == "IGAA-1-long"
+    assert first.token_expires_at == now + 3 * DAY
+    assert first.token_revoked_at is None
+    assert tokens.access_token(second).startswith("fresh-")
+    # The reminders still go out: the TikTok one, and the unrenewed token's.
+    subjects = " ".join(m.subject for m in mail.outbox)
+    assert len(mail.outbox) == 2
+    assert "@a_ig" in subjects and "@{}".format(tiktok.handle) in subjects
 
 
 def test_a_facebook_login_whose_user_token_is_refused_needs_reconnecting(fake, opd):
@@ -404,3 +591,25 @@ def test_the_reconnect_reminder_is_sent_once_in_indonesian(
     assert "Hubungkan ulang" in message.body
     account.refresh_from_db()
     assert account.reconnect_reminder_for == account.refresh_expires_at
+
+
+def test_a_reminder_waits_for_an_admin_with_an_address(fake, opd):
+    admin = UserFactory(username="admin-tanpa-surel", role="opd_admin", opd=opd)
+    type(admin).objects.filter(pk=admin.pk).update(email="")
+    now = timezone.now()
+    account = SocialAccountFactory(opd=opd, platform="tiktok", external_id="ttopd0001")
+    tokens.set_tokens(
+        account,
+        access="act.ttopd0001.3",
+        refresh="rft.ttopd0001.3",
+        expires_at=now,
+        refresh_expires_at=now + 5 * DAY,
+    )
+
+    assert tokens.send_reconnect_reminders(now) == 0
+    account.refresh_from_db()
+    assert account.reconnect_reminder_for is None
+
+    type(admin).objects.filter(pk=admin.pk).update(email="admin@dinkes.example.id")
+    assert tokens.send_reconnect_reminders(now + DAY) == 1
+    assert [m.to for m in mail.outbox] == [["admin@dinkes.example.id"]]

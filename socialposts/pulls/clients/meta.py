@@ -665,7 +665,9 @@ def refresh_instagram_token(
     tokens (developers.facebook.com/docs/instagram-platform/reference/
     refresh_access_token, read 2026-12-07).
 
-    Raises TokenInvalid when the platform refuses it: only a new login helps.
+    Raises TokenInvalid when the platform refuses it: only a new login
+    helps; PlatformError for an answer without the token or its lifetime,
+    which may pass by tomorrow.
     """
     transport.setdefault("base_url", settings.SOCIAL_INSTAGRAM_BASE_URL)
     graph = GraphTransport(token, **transport)
@@ -673,10 +675,18 @@ def refresh_instagram_token(
         body = graph.get("/refresh_access_token", {"grant_type": "ig_refresh_token"})
     finally:
         graph.close()
-    expires = datetime.datetime.now(datetime.UTC) + datetime.timedelta(
-        seconds=int(body.get("expires_in", 0))
+    fresh = body.get("access_token") if isinstance(body, dict) else None
+    try:
+        seconds = int(body["expires_in"])
+    except (KeyError, TypeError, ValueError):
+        seconds = 0
+    if not fresh or not isinstance(fresh, str) or seconds <= 0:
+        raise PlatformError(
+            "Instagram token refresh answered without a token or expiry"
+        )
+    return fresh, datetime.datetime.now(datetime.UTC) + datetime.timedelta(
+        seconds=seconds
     )
-    return body["access_token"], expires
 
 
 def _timestamp(text: str) -> datetime.datetime:
