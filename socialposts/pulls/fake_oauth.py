@@ -175,17 +175,21 @@ def _consent_form(login: str, query: dict[str, str]) -> tuple:
         if k not in ("fake_user", "decision")
     )
     hint = {
-        "meta": "Page ids (page…) or Instagram ids, comma-separated",
-        "instagram": "Instagram user id",
-        "google": "YouTube channel id (UC…)",
-        "tiktok": "TikTok open_id",
+        "meta": "ID Halaman (page…) atau ID Instagram, dipisah koma",
+        "instagram": "ID pengguna Instagram",
+        "google": "ID kanal YouTube (UC…)",
+        "tiktok": "open_id TikTok",
     }[login]
+    # The demo's stand-in for the platform's own dialog, which staff see in
+    # Indonesian there too.
     body = (
-        "<!doctype html><title>Fake {login} login</title>"
-        "<h1>Fake {login} login</h1><form method='get'>{hidden}"
+        "<!doctype html><html lang='id'><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        "<title>Login {login} (tiruan)</title>"
+        "<h1>Login {login} (platform tiruan)</h1><form method='get'>{hidden}"
         "<label>{hint} <input name='fake_user' required></label> "
-        "<button name='decision' value='allow'>Allow</button> "
-        "<button name='decision' value='deny' formnovalidate>Deny</button>"
+        "<button name='decision' value='allow'>Izinkan</button> "
+        "<button name='decision' value='deny' formnovalidate>Tolak</button>"
         "</form>"
     ).format(login=html.escape(login), hidden=hidden, hint=html.escape(hint))
     return 200, {"Content-Type": "text/html; charset=utf-8"}, body.encode()

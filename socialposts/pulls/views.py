@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from opds import permissions as perms
 from socialposts.accounts.models import SocialAccount
-from socialposts.pulls import oauth, tokens
+from socialposts.pulls import oauth, services, tokens
+from socialposts.pulls.models import IngestionRun
 
 
 def _connectable(request: HttpRequest, pk: int) -> SocialAccount:
@@ -82,5 +83,11 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
         tokens.connect(account, grant)
     except oauth.ConnectError as exc:
         return _failed(request, str(exc), account)
-    messages.success(request, _("%(account)s is connected.") % {"account": account})
+    # Staff expect figures now, not after the next night.
+    services.queue_pull(account, trigger=IngestionRun.Trigger.MANUAL)
+    messages.success(
+        request,
+        _("%(account)s is connected; its figures are being pulled now.")
+        % {"account": account},
+    )
     return redirect("socialposts:account-detail", pk=account.pk)

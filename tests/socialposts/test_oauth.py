@@ -124,9 +124,12 @@ def test_instagram_login_gets_a_sixty_day_token(fake, admin_client, opd):
     authorize = start(admin_client, account)
     assert urlparse(authorize).path == "/_instagram/oauth/authorize"
 
-    come_back(admin_client, consent(authorize, "26000000000001"))
+    page = come_back(admin_client, consent(authorize, "26000000000001"))
 
     account.refresh_from_db()
+    # Figures are pulled at once, not after the next night.
+    assert page.status_code == 302
+    assert account.runs.filter(trigger="manual").count() == 1
     assert tokens.access_token(account) == "IGAA-26000000000001-long"
     assert account.external_id == "26000000000001"
     assert account.token_revoked_at is None
