@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core import months
+from core.api.serializers import MonthField
 from opds.api.serializers import OpdRefSerializer
 from socialposts.accounts import exports
 from socialposts.accounts.models import (
@@ -96,9 +97,7 @@ class ExportQuerySerializer(serializers.Serializer):
 class MonthQuerySerializer(serializers.Serializer):
     """The month of an OPD's one-page summary."""
 
-    month = serializers.RegexField(
-        # Anchored: DRF searches the text, and the schema tells clients.
-        "^{}$".format(months.MONTH.pattern),
+    month = MonthField(
         help_text="YYYY-MM",
         error_messages={"invalid": _("Month: give a month as YYYY-MM, e.g. 2026-10.")},
     )
