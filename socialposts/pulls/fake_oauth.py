@@ -252,7 +252,7 @@ def _meta_token(platform: Any, query: dict[str, str]) -> tuple[int, Any]:
         )
     return 200, {
         "access_token": "EAAU-{}-short".format(grant["user"]),
-        "token_type": "bearer",
+        "token_type": "bearer",  # nosec B105 # the OAuth token type, not a password
         "expires_in": META_SHORT,
     }
 
@@ -294,7 +294,7 @@ def _meta_exchange(token: str) -> tuple[int, Any]:
             )
     body: dict[str, Any] = {
         "access_token": meta_user_token(user, lapses),
-        "token_type": "bearer",
+        "token_type": "bearer",  # nosec B105 # the OAuth token type, not a password
     }
     if lapses is not None:
         # A token that does not expire comes without expires_in.
@@ -379,7 +379,7 @@ def _instagram_exchange(query: dict[str, str]) -> tuple[int, Any]:
         )
     return 200, {
         "access_token": token.removesuffix("-short") + "-long",
-        "token_type": "bearer",
+        "token_type": "bearer",  # nosec B105 # the OAuth token type, not a password
         "expires_in": SIXTY_DAYS,
     }
 
@@ -427,7 +427,7 @@ def _google_code(platform: Any, form: dict[str, str]) -> tuple[int, Any]:
         "expires_in": GOOGLE_ACCESS,
         "refresh_token": "1//{}".format(secrets.token_hex(8)),
         "scope": " ".join(sorted(SCOPES["google"])),
-        "token_type": "Bearer",
+        "token_type": "Bearer",  # nosec B105 # the OAuth token type, not a password
     }
 
 
@@ -484,7 +484,7 @@ def _tiktok_token(platform: Any, form: dict[str, str]) -> tuple[int, Any]:
         "refresh_expires_in": TIKTOK_REFRESH,
         "refresh_token": "rft.{}.{}".format(user, turn),
         "scope": "user.info.basic,user.info.stats,video.list",
-        "token_type": "Bearer",
+        "token_type": "Bearer",  # nosec B105 # the OAuth token type, not a password
     }
 
 

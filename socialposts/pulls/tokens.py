@@ -220,7 +220,7 @@ def refresh_expiring_tokens(now: datetime.datetime | None = None) -> int:
         renewed += 1
     facebook_login = (
         api.filter(_facebook_login())
-        .exclude(refresh_token_encrypted="")
+        .exclude(refresh_token_encrypted="")  # nosec B106 # no token stored, not a password
         .filter(refresh_expires_at__gt=now, refresh_expires_at__lte=soon)
     )
     for account in facebook_login:
@@ -277,12 +277,12 @@ def send_reconnect_reminders(now: datetime.datetime | None = None) -> int:
         )
         .filter(
             Q(
-                ~Q(refresh_token_encrypted=""),
+                ~Q(refresh_token_encrypted=""),  # nosec B106 # no token stored, not a password
                 refresh_expires_at__gt=now,
                 refresh_expires_at__lte=soon,
             )
             | Q(
-                refresh_token_encrypted="",
+                refresh_token_encrypted="",  # nosec B106 # no token stored, not a password
                 token_expires_at__gt=now,
                 token_expires_at__lte=soon,
             )
