@@ -18,6 +18,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_BACKGROUND = "#e8f0ea"
 
 
+# Who the portal's files say made them (PDF author and creator, XLSX
+# properties).
+FILE_AUTHOR = "Dinkominfo Kabupaten Purbalingga"
+FILE_CREATOR = "Portal PPID Kabupaten Purbalingga"
+
+
 def clean_cell(value: str) -> str:
     """``value`` as a spreadsheet shows it, never run as a formula."""
     # A cell starting with = + - @ runs as a formula in spreadsheet programs.

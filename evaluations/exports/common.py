@@ -86,8 +86,6 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "txt": "text/plain; charset=utf-8",
 }
-AUTHOR = "Dinkominfo Kabupaten Purbalingga"
-CREATOR = "Portal PPID Kabupaten Purbalingga"
 BAND_COLOURS = {
     Band.INFORMATIF: "#1b5e20",
     Band.MENUJU_INFORMATIF: "#33691e",

@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.links import absolute_url
-from core.tables import pdf_table, pdf_text
+from core.tables import FILE_AUTHOR, FILE_CREATOR, pdf_table, pdf_text
 from evaluations import selectors
 from evaluations.exports import common
 from evaluations.models import MonthlyReport, OpdScore
@@ -88,8 +88,8 @@ def _build_pdf(report: MonthlyReport, title: str, story: list) -> bytes:
         topMargin=15 * mm,
         bottomMargin=15 * mm,
         title=title,
-        author=common.AUTHOR,
-        creator=common.CREATOR,
+        author=FILE_AUTHOR,
+        creator=FILE_CREATOR,
         subject=_("KIP readiness evaluation"),
         invariant=1,
     )

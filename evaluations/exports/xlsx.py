@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.links import absolute_url
-from core.tables import clean_cell, write_sheet_table
+from core.tables import FILE_AUTHOR, FILE_CREATOR, clean_cell, write_sheet_table
 from evaluations import selectors
 from evaluations.exports import common
 from evaluations.models import MonthlyReport, OpdScore
@@ -29,8 +29,8 @@ def save_workbook(workbook: Any, report: MonthlyReport) -> bytes:
     utc = local.astimezone(datetime.UTC).replace(tzinfo=None)
     workbook.properties.created = utc
     workbook.properties.modified = utc
-    workbook.properties.creator = common.AUTHOR
-    workbook.properties.lastModifiedBy = common.CREATOR
+    workbook.properties.creator = FILE_AUTHOR
+    workbook.properties.lastModifiedBy = FILE_CREATOR
     written = io.BytesIO()
     # save_workbook would stamp ``modified`` with the clock; the writer it
     # calls does not.

@@ -23,7 +23,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.tables import pdf_table, pdf_text, table_csv, table_xlsx
+from core.tables import (
+    FILE_AUTHOR,
+    FILE_CREATOR,
+    pdf_table,
+    pdf_text,
+    table_csv,
+    table_xlsx,
+)
 from opds.models import Opd
 from socialposts.accounts import selectors
 from socialposts.accounts.models import ContentType, Metric, SocialAccount
@@ -269,8 +276,8 @@ def monthly_pdf(opd: Opd, month: datetime.date) -> ExportFile:
         topMargin=margin,
         bottomMargin=margin,
         title=title,
-        author="Dinkominfo Kabupaten Purbalingga",
-        creator="Portal PPID Kabupaten Purbalingga",
+        author=FILE_AUTHOR,
+        creator=FILE_CREATOR,
     )
     # One page whatever the OPD has: an OPD with many accounts gets
     # smaller type, never a second page.

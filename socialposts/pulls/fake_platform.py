@@ -478,6 +478,13 @@ def _account_insights(
             for m in names
         ]
         return 200, {"data": data}
+    return _daily_series(node, names, days)
+
+
+def _daily_series(
+    node: str, names: list[str], days: list[datetime.date]
+) -> tuple[int, Any]:
+    """Graph's period=day answer: a value per day, stamped with its end."""
     data = [
         {
             "name": m,
@@ -608,23 +615,8 @@ def _page_answer(
                     for m in names
                 ]
             }
-        return 200, {
-            "data": [
-                {
-                    "name": m,
-                    "period": "day",
-                    "values": [
-                        {
-                            "value": daily_value(node, m, day),
-                            "end_time": _end_time(day),
-                        }
-                        for day in _pacific_days(query)
-                        if day <= today
-                    ],
-                }
-                for m in names
-            ]
-        }
+        days = [day for day in _pacific_days(query) if day <= today]
+        return _daily_series(node, names, days)
     return 404, {"error": {"message": "Unknown edge", "code": 803}}
 
 

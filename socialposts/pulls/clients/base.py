@@ -380,9 +380,12 @@ def part(result: FetchResult, what: str, key: str = "") -> Iterator[None]:
 
 
 def stopped_early(result: FetchResult, exc: PlatformError, pending: list[str]) -> None:
-    """A pull stopped by a block or a platform that went down, once it had
-    fetched something: what came is kept, the parts not yet tried are
-    failed parts for the next run, and a block defers the rest."""
+    """A pull stopped by a block or a platform that went down: once it has
+    fetched something, what came is kept, the parts not yet tried are failed
+    parts for the next run, and a block defers the rest. With nothing
+    fetched, the error stands for the whole pull (``exc`` is raised)."""
+    if not (result.account_values or result.posts):
+        raise exc
     result.failed.extend(key for key in pending if key not in result.failed)
     if isinstance(exc, QuotaExceeded):
         result.deferred = str(exc)

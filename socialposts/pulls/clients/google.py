@@ -173,8 +173,6 @@ class YouTubeClient:
         except (QuotaExceeded, PlatformDown) as exc:
             # The day's quota spent, or the platform down, after the channel
             # came: what came is kept, the rest waits for the next run.
-            if not (result.account_values or result.posts):
-                raise
             stopped_early(result, exc, pending)
         finally:
             result.calls = self.calls

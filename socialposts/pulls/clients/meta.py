@@ -264,6 +264,7 @@ class InstagramClient:
             transport.setdefault("base_url", settings.SOCIAL_INSTAGRAM_BASE_URL)
         self.transport = GraphTransport(token, **transport)
         self.followers = 0.0
+        self.catalogues: dict[tuple[str, datetime.date], dict[str, str]] = {}
         # Keys of the account parts not yet tried, kept when a pull stops.
         self.pending: list[str] = []
         self.product_types: dict[str, str] = {}
@@ -307,8 +308,6 @@ class InstagramClient:
         except (QuotaExceeded, PlatformDown) as exc:
             # A Business Use Case block, or a platform gone down, mid-pull:
             # what came before it is kept, the rest waits for the next run.
-            if not (result.account_values or result.posts):
-                raise
             stopped_early(result, exc, self.pending)
         finally:
             result.calls = self.transport.calls
@@ -337,6 +336,21 @@ class InstagramClient:
         )
         return [series for body in answers for series in body.get("data", [])]
 
+    def _catalogue(self, level: str, day: datetime.date) -> dict[str, str]:
+        """The platform's metric names valid on ``day`` at account or post
+        level, each with its canonical code; read once per pull, not once
+        per post."""
+        key = (level, day)
+        if key not in self.catalogues:
+            codes, prefix = (
+                (self.account_metrics, self.account_prefix)
+                if level == "account"
+                else (self.post_metrics, self.post_prefix)
+            )
+            names = platform_names(self.platform, codes, day, prefix=prefix)
+            self.catalogues[key] = {name: code for code, name in names.items()}
+        return self.catalogues[key]
+
     def _daily_insights(
         self,
         result: FetchResult,
@@ -347,12 +361,9 @@ class InstagramClient:
         """Account-level values, one per reporting day of the window: the
         series metrics in one call per group, the total_value ones in one
         call per day."""
-        names = platform_names(
-            self.platform, self.account_metrics, end, prefix=self.account_prefix
-        )
-        canonical = {name: code for code, name in names.items()}
-        series = [n for n in names.values() if n in IG_SERIES]
-        totals = [n for n in names.values() if n not in IG_SERIES]
+        canonical = self._catalogue("account", end)
+        series = [n for n in canonical if n in IG_SERIES]
+        totals = [n for n in canonical if n not in IG_SERIES]
         if "follower_count" in series and self.followers < IG_FOLLOWER_COUNT_MIN:
             series.remove("follower_count")
         # The window ends today on a nightly pull.
@@ -489,11 +500,8 @@ class InstagramClient:
     def _post_insights(
         self, result: FetchResult, post: dict, day: datetime.date
     ) -> None:
-        names = platform_names(
-            self.platform, self.post_metrics, day, prefix=self.post_prefix
-        )
-        canonical = {name: code for code, name in names.items()}
-        asked = [n for n in names.values() if self.media_allows(post, n)]
+        canonical = self._catalogue("post", day)
+        asked = [n for n in canonical if self.media_allows(post, n)]
         path = "{}/insights".format(post["external_id"])
         for series in self._insights(path, asked, {}, result):
             code = canonical.get(series.get("name"))
@@ -568,12 +576,9 @@ class FacebookPageClient(InstagramClient):
     ) -> None:
         """Page metrics are all period=day series (Page Insights reference;
         airbytehq/airbyte #84408, 2026)."""
-        names = platform_names(
-            self.platform, self.account_metrics, end, prefix=self.account_prefix
-        )
-        canonical = {name: code for code, name in names.items()}
+        canonical = self._catalogue("account", end)
         with part(result, "page insights", "account"):
-            self._series(result, canonical, list(names.values()), start, end)
+            self._series(result, canonical, list(canonical), start, end)
         heartbeat()
 
     def media_allows(self, post: dict, name: str) -> bool:
