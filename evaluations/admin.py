@@ -1,5 +1,6 @@
-"""Django admin: the framework is edited here (a new year's indicators and
-weights); scores and runs are written by the services and only shown."""
+"""Django admin: the framework is edited here (a new year's indicators,
+weights and targets); scores and runs are written by the services and only
+shown."""
 
 from django.contrib import admin
 
@@ -13,6 +14,7 @@ from evaluations.models import (
     MonthlyReport,
     OpdScore,
     ReportRun,
+    Target,
 )
 
 
@@ -21,10 +23,22 @@ class IndicatorInline(admin.TabularInline):
     extra = 0
 
 
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+
+
 @admin.register(Framework)
 class FrameworkAdmin(admin.ModelAdmin):
     list_display = ["year", "name"]
-    inlines = [IndicatorInline]
+    inlines = [IndicatorInline, TargetInline]
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["code", "framework", "value"]
+    list_filter = ["framework", "code"]
+    list_select_related = ["framework"]
 
 
 @admin.register(Indicator)

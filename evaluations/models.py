@@ -76,6 +76,71 @@ class Framework(models.Model):
         return self.name
 
 
+class Target(models.Model):
+    """A figure an automatic item is scored against (posts a week, hours
+    for serta merta, the median-day steps, …), stored per framework year
+    with where it comes from, so a month rebuilt after a change of code or
+    of Dinkominfo's house rules is scored against the targets of its own
+    year. A year without a target of its own keeps the previous year's."""
+
+    class Code(models.TextChoices):
+        # Jenis informasi
+        SERTA_MERTA_HOURS = (
+            "serta_merta_hours",
+            _("Hours to announce serta-merta information"),
+        )
+        # Pelayanan informasi: the median working days to an answer that
+        # earn full, three quarters and half the marks; beyond, nothing.
+        MEDIAN_DAYS_FULL = "median_days_full", _("Median working days for full marks")
+        MEDIAN_DAYS_THREE_QUARTERS = (
+            "median_days_three_quarters",
+            _("Median working days for three quarters of the marks"),
+        )
+        MEDIAN_DAYS_HALF = "median_days_half", _("Median working days for half marks")
+        # Digitalisasi: Dinkominfo's social-media house rules
+        POSTS_PER_WEEK = "posts_per_week", _("Posts a week")
+        VISUAL_SHARE = "visual_share", _("Share of infographics and videos")
+        PPID_SHARE = "ppid_share", _("Share of posts announcing PPID information")
+        FOLLOWER_GROWTH = "follower_growth", _("Follower growth a month")
+        FOLLOWER_BAND_1 = "follower_band_1", _("Followers from which the 2nd band")
+        FOLLOWER_BAND_2 = "follower_band_2", _("Followers from which the 3rd band")
+        FOLLOWER_BAND_3 = "follower_band_3", _("Followers from which the 4th band")
+        VIDEO_MAX_SECONDS = "video_max_seconds", _("Longest video, in seconds")
+
+    framework = models.ForeignKey(
+        Framework,
+        verbose_name=_("framework"),
+        on_delete=models.CASCADE,
+        related_name="targets",
+    )
+    code = models.CharField(_("target"), max_length=40, choices=Code.choices)
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=4)
+    source = models.TextField(
+        _("source"),
+        help_text=_(
+            "Where the value comes from: the law, the Komisi Informasi, "
+            "Dinkominfo's practice."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("evaluation target")
+        verbose_name_plural = _("evaluation targets")
+        ordering = ["framework", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "code"],
+                name="evaluations_target_code",
+                violation_error_message=_(
+                    "The framework already has a value for this target."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return "{} {}: {}".format(self.framework, self.get_code_display(), self.value)
+
+
 class Indicator(models.Model):
     """A Monev indicator (jenis informasi, digitalisasi, …) with its weight
     in the total score."""

@@ -7,14 +7,20 @@ scores. Queries are per rule family, not per OPD: the cost of a month does
 not grow with the number of OPDs (docs/quality-targets.md P6).
 
 A rule returns an ``Outcome`` per OPD: a fulfilment ratio between 0 and 1
-(``None`` when the item does not apply, e.g. no request was answered that
-month), a one-line account in Indonesian, and the evidence: links to the
-items, posts and requests it was computed from.
+(``None`` when the item does not apply, e.g. no request was answered or
+fell overdue that month), a one-line account in Indonesian, and the
+evidence: links to the items, posts and requests it was computed from.
+
+The figures a rule scores against (posts a week, hours for serta merta,
+the median-day steps, …) are not constants here: they are the month's
+framework's ``Target`` rows (evaluations/models.py), so a month rebuilt
+after a change of code is scored against the targets of its own year.
 """
 
 from __future__ import annotations
 
 import datetime
+import math
 import statistics
 from collections import defaultdict
 from collections.abc import Callable
@@ -23,6 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import (
     BooleanField,
     Case,
@@ -32,6 +39,7 @@ from django.db.models import (
     F,
     Max,
     Min,
+    Model,
     OuterRef,
     Q,
     Subquery,
@@ -44,6 +52,7 @@ from django.db.models.functions import Coalesce, Greatest, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
+from evaluations.models import Target
 from ppid.calendar import workdays
 from ppid.catalogue.models import (
     Category,
@@ -59,7 +68,6 @@ from socialposts.accounts.models import AccountMetricDaily, Post, SocialAccount
 # Evidence entries kept per OPD and item: enough to prove the score and to
 # act on it, not the whole catalogue.
 EVIDENCE_CAP = 20
-SERTA_MERTA_HOURS = 24
 NEVER = datetime.date(1900, 1, 1)
 
 
@@ -130,6 +138,39 @@ def compute(
 
 def ratio(part: int | Decimal, whole: int | Decimal) -> Decimal:
     return min(Decimal(1), Decimal(part) / Decimal(whole)) if whole else Decimal(0)
+
+
+def month_targets(month: Month, cache: dict) -> dict[str, Decimal]:
+    """Every target of the month's framework, read once per month.
+
+    The month's framework is the latest whose year is not after the
+    month's (as ``services.framework_for``); a target that framework lacks
+    is taken from the latest earlier framework that has it, so a new year
+    copied in the admin without its targets keeps the previous year's."""
+    if "targets" in cache:
+        return cache["targets"]
+    found: dict[str, Decimal] = {}
+    rows = (
+        Target.objects.filter(framework__year__lte=month.start.year)
+        .order_by("code", "-framework__year")
+        .values_list("code", "value")
+    )
+    for code, value in rows:
+        found.setdefault(code, value)
+    missing = sorted(set(Target.Code.values) - set(found))
+    if missing:
+        raise ImproperlyConfigured(
+            "No evaluation framework up to {} has the targets {}.".format(
+                month.start.year, ", ".join(missing)
+            )
+        )
+    cache["targets"] = found
+    return found
+
+
+def _plain(value: Decimal) -> str:
+    """A target as people write it: 24, not 24.0000."""
+    return format(value.normalize(), "f")
 
 
 def _item_link(pk: int, title: str, **extra: Any) -> dict:
@@ -209,7 +250,9 @@ def catalogue_state(month: Month, cache: dict) -> dict[str, Results]:
             datetime.time(),
         )
     )
-    fast = datetime.timedelta(hours=SERTA_MERTA_HOURS)
+    # UU 14/2008 Pasal 10(1): without delay; the hours are the year's target.
+    serta_hours = month_targets(month, cache)[Target.Code.SERTA_MERTA_HOURS]
+    fast = datetime.timedelta(hours=float(serta_hours))
     standing = InformationItem.objects.filter(
         _standing(month), opd_id__in=month.opd_ids
     )
@@ -352,7 +395,7 @@ def catalogue_state(month: Month, cache: dict) -> dict[str, Results]:
             c["serta_fast"],
             c["serta"],
             "{} dari {} informasi serta merta diumumkan dalam {} jam".format(
-                c["serta_fast"], c["serta"], SERTA_MERTA_HOURS
+                c["serta_fast"], c["serta"], _plain(serta_hours)
             ),
         )
         outcome(
@@ -367,101 +410,266 @@ def catalogue_state(month: Month, cache: dict) -> dict[str, Results]:
 
 
 # --- Pelayanan informasi -------------------------------------------------------
+#
+# These items judge legal deadlines, each described by a ``Clock``. A
+# deadline falls to a month when it was met in the month, or when it had
+# passed by the month's end without being met (the data as it stood then:
+# met after the month counts as unmet for it). An unmet deadline counts in
+# the month it passed AND in every later month while it is still unmet at
+# that month's end, as late and shown apart as unanswered: ignoring a
+# request costs the OPD every month it is ignored, where answering late
+# costs once, in the month of the answer. So an OPD that answers late
+# always does better over the months than one that never answers, and in
+# any one month it does no worse (issue 17). An OPD with no deadline
+# falling to the month keeps the item "not applicable".
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A legal deadline of one register: where its OPD, numbers and dates
+    are found, and how an unmet one is labelled."""
+
+    model: type[Model]
+    kind: str
+    opd: str
+    number: str
+    request_number: str
+    started: str
+    due: str
+    done: str
+    unmet_label: str
+    only: Q = field(default_factory=Q)
+
+
+# UU 14/2008 Pasal 22(7)-(8): the written answer within 10 working days of
+# receipt, 7 more once extended in writing. ``answer_due_on`` is the
+# deadline in force (``compute_deadlines`` in ppid/requests/services.py):
+# the extended one once extended. An extension is only given before the
+# first deadline, so one recorded after a month's end cannot change
+# whether that month's deadline had passed.
+REQUEST_ANSWER = Clock(
+    model=InformationRequest,
+    kind="request",
+    opd="opd_id",
+    number="registration_number",
+    request_number="registration_number",
+    started="received_on",
+    due="answer_due_on",
+    done="answered_on",
+    unmet_label="belum dijawab",
+)
+# UU 14/2008 Pasal 36(2): the Atasan PPID answers an objection within 30
+# working days of receiving it (``Objection.due_on``).
+OBJECTION_ANSWER = Clock(
+    model=Objection,
+    kind="objection",
+    opd="request__opd_id",
+    number="objection_number",
+    request_number="request__registration_number",
+    started="filed_on",
+    due="due_on",
+    done="answered_on",
+    unmet_label="belum dijawab atasan PPID",
+)
+# Every deadline the objections item judges: another late case (the PPID
+# carrying out an objection's decision, say) is one more Clock here.
+OBJECTION_CLOCKS = (OBJECTION_ANSWER,)
+CLOCKS = (REQUEST_ANSWER, *OBJECTION_CLOCKS)
+
+
+@dataclass
+class Deadline:
+    """One deadline falling to the month: met in it, or passed unmet."""
+
+    clock: Clock
+    pk: int
+    opd_id: int
+    number: str
+    request_number: str
+    started: datetime.date
+    due: datetime.date
+    # None when not met by the month's end.
+    done: datetime.date | None
+
+    @property
+    def on_time(self) -> bool:
+        return self.done is not None and self.done <= self.due
+
+    def evidence(self, **extra: Any) -> dict:
+        """The link to the request it belongs to; an unmet deadline says
+        so in its label, which the pages and the evidence pack show."""
+        entry = {
+            "kind": self.clock.kind,
+            "id": self.pk,
+            "label": self.number,
+            "url": reverse(
+                "ppid:request-staff-detail",
+                kwargs={"number": self.request_number.replace("/", "-")},
+            ),
+            "on_time": self.on_time,
+        }
+        if self.done is None:
+            entry["label"] = "{} ({})".format(self.number, self.clock.unmet_label)
+            entry["state"] = "unanswered"
+            entry["due_on"] = self.due.isoformat()
+        return {**entry, **extra}
+
+
+def _cases(month: Month, cache: dict, clock: Clock) -> dict[int, list[Deadline]]:
+    """Per OPD, the deadlines of ``clock`` falling to the month: those met
+    in it by the day met, then those passed unmet by their due date.
+
+    Every clock is read in one query (a UNION), once per month: a clock
+    added to ``CLOCKS`` costs no query more (docs/quality-targets.md P6)."""
+    if "deadlines" not in cache:
+        parts = []
+        for index, each in enumerate(CLOCKS):
+            done, due = each.done, each.due
+            met = Q(**{done + "__gte": month.start, done + "__lte": month.end})
+            unmet = Q(**{due + "__lte": month.end}) & (
+                Q(**{done + "__isnull": True}) | Q(**{done + "__gt": month.end})
+            )
+            parts.append(
+                each.model.objects.filter(
+                    each.only, met | unmet, **{each.opd + "__in": month.opd_ids}
+                )
+                .annotate(clock=Value(index))
+                .values_list(
+                    "clock",
+                    "pk",
+                    each.opd,
+                    each.number,
+                    each.request_number,
+                    each.started,
+                    due,
+                    done,
+                )
+                .order_by()
+            )
+        rows = parts[0].union(*parts[1:], all=True)
+        found: dict[Clock, dict[int, list[Deadline]]] = {
+            each: defaultdict(list) for each in CLOCKS
+        }
+        cases = [
+            Deadline(
+                CLOCKS[row[0]],
+                *row[1:7],
+                row[7] if row[7] and row[7] <= month.end else None,
+            )
+            for row in rows
+        ]
+        cases.sort(key=lambda c: (c.done is None, c.done or c.due, c.pk))
+        for case in cases:
+            found[case.clock][case.opd_id].append(case)
+        cache["deadlines"] = found
+    return cache["deadlines"][clock]
+
+
+def _shown(cases: list[Deadline], entries: list[dict]) -> list[dict]:
+    """The evidence kept: the unmet deadlines first, apart, then the met."""
+    unmet = [e for c, e in zip(cases, entries, strict=True) if c.done is None]
+    met = [e for c, e in zip(cases, entries, strict=True) if c.done is not None]
+    return unmet[:EVIDENCE_CAP] + met[:EVIDENCE_CAP]
+
+
+def _unmet_note(count: int, what: str) -> str:
+    return (
+        "; {} {} belum dijawab melewati batas waktu".format(count, what)
+        if count
+        else ""
+    )
 
 
 @rule("requests_on_time", "requests_median_days")
 def requests_served(month: Month, cache: dict) -> dict[str, Results]:
-    rows = InformationRequest.objects.filter(
-        opd_id__in=month.opd_ids,
-        answered_on__gte=month.start,
-        answered_on__lte=month.end,
-    ).values_list(
-        "pk",
-        "opd_id",
-        "registration_number",
-        "received_on",
-        "answered_on",
-        "answer_due_on",
-    )
-    per_opd: dict[int, list] = defaultdict(list)
-    rows = list(rows.order_by("answered_on", "pk"))
-    for row in rows:
-        per_opd[row[1]].append(row)
+    steps = month_targets(month, cache)
+    per_opd = _cases(month, cache, REQUEST_ANSWER)
     # One calendar over every request of the month: its holidays and
     # overrides are read once, not once per request.
     calendar = workdays.WorkingCalendar(
-        min((r[3] for r in rows), default=month.start), month.end
+        min(
+            (c.started for cases in per_opd.values() for c in cases),
+            default=month.start,
+        ),
+        month.end,
     )
     on_time: Results = {}
     median: Results = {}
     for opd_id in month.opd_ids:
-        answered = per_opd.get(opd_id, [])
-        timely = [r for r in answered if r[4] <= r[5]]
-        evidence = [
-            {
-                "kind": "request",
-                "id": pk,
-                "label": number,
-                "url": reverse(
-                    "ppid:request-staff-detail",
-                    kwargs={"number": number.replace("/", "-")},
-                ),
-                "on_time": answered_on <= due,
-                "working_days": calendar.count_between(received, answered_on),
-            }
-            for pk, _opd, number, received, answered_on, due in answered
-        ]
-        on_time[opd_id] = Outcome(
-            ratio(len(timely), len(answered)) if answered else None,
-            "{} dari {} permohonan dijawab tepat waktu".format(
-                len(timely), len(answered)
-            ),
-            evidence[:EVIDENCE_CAP],
-        )
-        if answered:
-            days = statistics.median(e["working_days"] for e in evidence)
-            median[opd_id] = Outcome(
-                _median_ratio(days),
-                "median {} hari kerja".format(days),
-                evidence[:EVIDENCE_CAP],
+        cases = per_opd.get(opd_id, [])
+        unmet = sum(1 for c in cases if c.done is None)
+        timely = sum(1 for c in cases if c.on_time)
+        # Working days to the answer; for an unanswered request, those
+        # elapsed by the month's end.
+        entries = [
+            c.evidence(
+                working_days=calendar.count_between(c.started, c.done or month.end)
             )
+            for c in cases
+        ]
+        evidence = _shown(cases, entries)
+        on_time[opd_id] = Outcome(
+            ratio(timely, len(cases)) if cases else None,
+            "{} dari {} permohonan dijawab tepat waktu".format(timely, len(cases))
+            + _unmet_note(unmet, "permohonan"),
+            evidence,
+        )
+        if not cases:
+            median[opd_id] = Outcome(
+                None, "tidak ada permohonan dijawab atau lewat batas waktu bulan ini"
+            )
+            continue
+        # An unanswered request is the worst case: it takes longer than
+        # any answer, so it can only pull the median down to nothing.
+        days = statistics.median(
+            math.inf if c.done is None else e["working_days"]
+            for c, e in zip(cases, entries, strict=True)
+        )
+        if math.isinf(days):
+            detail = "median tak terhingga: {} permohonan belum dijawab".format(unmet)
         else:
-            median[opd_id] = Outcome(None, "tidak ada permohonan dijawab bulan ini")
+            detail = "median {} hari kerja".format(days)
+            if unmet:
+                detail += "; {} permohonan belum dijawab dihitung terlama".format(unmet)
+        median[opd_id] = Outcome(_median_ratio(days, steps), detail, evidence)
     return {"requests_on_time": on_time, "requests_median_days": median}
 
 
-def _median_ratio(days: float) -> Decimal:
-    """5 working days or less is full marks; the law's 10 (+7) the floor."""
-    if days <= 5:
-        return Decimal(1)
-    if days <= 10:
-        return Decimal("0.75")
-    if days <= 17:
-        return Decimal("0.5")
+# The share of the marks a median earns up to each of the year's steps;
+# beyond the last, nothing.
+MEDIAN_STEPS = (
+    (Target.Code.MEDIAN_DAYS_FULL, Decimal(1)),
+    (Target.Code.MEDIAN_DAYS_THREE_QUARTERS, Decimal("0.75")),
+    (Target.Code.MEDIAN_DAYS_HALF, Decimal("0.5")),
+)
+
+
+def _median_ratio(days: float, targets: dict[str, Decimal]) -> Decimal:
+    """In 2026: 5 working days or less is full marks, the law's 10 (UU
+    Pasal 22(7)) three quarters, 10 + 7 extended (Pasal 22(8)) half; an
+    infinite median (unanswered requests) earns nothing."""
+    for code, share in MEDIAN_STEPS:
+        if days <= targets[code]:
+            return share
     return Decimal(0)
 
 
 @rule("objections_on_time")
 def objections(month: Month, cache: dict) -> dict[str, Results]:
-    rows = Objection.objects.filter(
-        request__opd_id__in=month.opd_ids,
-        answered_on__gte=month.start,
-        answered_on__lte=month.end,
-    ).values_list("pk", "request__opd_id", "objection_number", "answered_on", "due_on")
-    per_opd: dict[int, list] = defaultdict(list)
-    for row in rows.order_by("answered_on", "pk"):
-        per_opd[row[1]].append(row)
+    per_opd: dict[int, list[Deadline]] = defaultdict(list)
+    for clock in OBJECTION_CLOCKS:
+        for opd_id, cases in _cases(month, cache, clock).items():
+            per_opd[opd_id] += cases
     results: Results = {}
     for opd_id in month.opd_ids:
-        answered = per_opd.get(opd_id, [])
-        timely = sum(1 for r in answered if r[3] <= r[4])
+        cases = per_opd.get(opd_id, [])
+        unmet = sum(1 for c in cases if c.done is None)
+        timely = sum(1 for c in cases if c.on_time)
         results[opd_id] = Outcome(
-            ratio(timely, len(answered)) if answered else None,
-            "{} dari {} keberatan dijawab tepat waktu".format(timely, len(answered)),
-            [
-                {"kind": "objection", "id": pk, "label": number, "on_time": done <= due}
-                for pk, _opd, number, done, due in answered
-            ][:EVIDENCE_CAP],
+            ratio(timely, len(cases)) if cases else None,
+            "{} dari {} keberatan dijawab tepat waktu".format(timely, len(cases))
+            + _unmet_note(unmet, "keberatan"),
+            _shown(cases, [c.evidence() for c in cases]),
         )
     return {"objections_on_time": results}
 
@@ -640,16 +848,18 @@ def social_audience(month: Month, cache: dict) -> dict[str, Results]:
         for opd_id, total in followers.items()
         if total
     }
+    goals = month_targets(month, cache)
+    floors = [goals[code] for code in FOLLOWER_BANDS]
     bands: dict[int, list[int]] = defaultdict(list)
     for opd_id in rates:
-        bands[_follower_band(followers[opd_id])].append(opd_id)
+        bands[_follower_band(followers[opd_id], floors)].append(opd_id)
     engagement: Results = {}
     growth: Results = {}
     for opd_id in month.opd_ids:
         if opd_id not in rates:
             engagement[opd_id] = Outcome(None, "belum ada data pengikut")
         else:
-            band = _follower_band(followers[opd_id])
+            band = _follower_band(followers[opd_id], floors)
             peers = [rates[p] for p in bands[band]]
             engagement[opd_id] = Outcome(
                 _percentile(rates[opd_id], peers),
@@ -662,7 +872,7 @@ def social_audience(month: Month, cache: dict) -> dict[str, Results]:
                 Decimal(str(followers[opd_id])) - Decimal(str(before[opd_id]))
             ) / Decimal(str(before[opd_id]))
             growth[opd_id] = Outcome(
-                ratio(max(change, Decimal(0)), targets.FOLLOWER_GROWTH),
+                ratio(max(change, Decimal(0)), goals[Target.Code.FOLLOWER_GROWTH]),
                 "pengikut {:+.2%} bulan ini".format(float(change)),
             )
         else:
@@ -670,8 +880,17 @@ def social_audience(month: Month, cache: dict) -> dict[str, Results]:
     return {"social_engagement_band": engagement, "social_follower_growth": growth}
 
 
-def _follower_band(followers: float) -> int:
-    return sum(1 for floor in targets.FOLLOWER_BANDS if followers >= floor)
+# Engagement is compared only among OPDs of a similar audience: the floors
+# of the second, third and fourth follower bands.
+FOLLOWER_BANDS = (
+    Target.Code.FOLLOWER_BAND_1,
+    Target.Code.FOLLOWER_BAND_2,
+    Target.Code.FOLLOWER_BAND_3,
+)
+
+
+def _follower_band(followers: float, floors: list[Decimal]) -> int:
+    return sum(1 for floor in floors if followers >= floor)
 
 
 def _percentile(value: Decimal, peers: list[Decimal]) -> Decimal:
@@ -698,8 +917,11 @@ def social_posts(month: Month, cache: dict) -> dict[str, Results]:
         published_at__gte=month.start_at,
         published_at__lt=month.end_at,
     )
+    # Dinkominfo's house rules as the year's framework holds them, not as
+    # socialposts/targets.py holds them today (the account pages' reading).
+    goals = month_targets(month, cache)
     video = Q(content_type__in=targets.VIDEO_TYPES)
-    limit = targets.video_max_seconds()
+    limit = int(goals[Target.Code.VIDEO_MAX_SECONDS])
     counts = {
         row["account__opd_id"]: row
         for row in posts.values("account__opd_id")
@@ -753,20 +975,20 @@ def social_posts(month: Month, cache: dict) -> dict[str, Results]:
         shown = evidence.get(opd_id, [])
         per_week = Decimal(c["total"]) / month.weeks
         results["social_posting_rate"][opd_id] = Outcome(
-            ratio(per_week, targets.POSTS_PER_WEEK),
+            ratio(per_week, goals[Target.Code.POSTS_PER_WEEK]),
             "{} unggahan, {:.1f} per minggu".format(c["total"], float(per_week)),
             shown,
         )
         if c["total"]:
             visual = Decimal(c["visual"]) / c["total"]
             results["social_content_mix"][opd_id] = Outcome(
-                ratio(visual, targets.VISUAL_SHARE),
+                ratio(visual, goals[Target.Code.VISUAL_SHARE]),
                 "{:.0%} infografis dan video".format(float(visual)),
                 [e for e in shown if e["content_type"] in targets.VISUAL_TYPES],
             )
             announced = Decimal(c["ppid"]) / c["total"]
             results["social_ppid_announcements"][opd_id] = Outcome(
-                ratio(announced, targets.PPID_SHARE),
+                ratio(announced, goals[Target.Code.PPID_SHARE]),
                 "{} dari {} unggahan mengumumkan informasi PPID".format(
                     c["ppid"], c["total"]
                 ),
