@@ -1,10 +1,12 @@
 """Dinkominfo's targets for the OPDs' social media, in one place.
 
 The account pages show an account's figures against them
-(``socialposts.accounts.selectors.house_rules``), the monthly evaluation
-scores them (``evaluations.rules``), the OPD admin's dashboard compares
-against them (``config.dashboard``), and the benchmarks seed the metrics
-named here. A target that changes changes here, and only here.
+(``socialposts.accounts.selectors.house_rules``), the OPD admin's dashboard
+compares against them (``config.dashboard``), and the benchmarks seed the
+metrics named here. The monthly evaluation scores against its own copy of
+the figures per framework year (``evaluations.models.Target``), so a past
+month keeps its year's targets: a target that changes changes here for the
+pages, and as the new year's ``Target`` for the evaluation.
 """
 
 from __future__ import annotations

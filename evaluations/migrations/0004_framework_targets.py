@@ -22,7 +22,7 @@ TARGETS = [
      "batas 1 × 24 jam mengikuti target tanggapan awal Dinkominfo Purbalingga "
      "(domain.md §1.1, §3.3)."),
     ("median_days_full", D("5"),
-     "Target penilaian Dinkominfo, bukan batas hukum: separuh dari 10 hari kerja "
+     "Target penilaian portal, bukan batas hukum: separuh dari 10 hari kerja "
      "UU 14/2008 Pasal 22(7) (domain.md §3.3)."),
     ("median_days_three_quarters", D("10"),
      "UU 14/2008 Pasal 22(7): pemberitahuan tertulis paling lambat 10 hari kerja "
