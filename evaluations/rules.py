@@ -626,7 +626,7 @@ def requests_served(month: Month, cache: dict) -> dict[str, Results]:
             for c, e in zip(cases, entries, strict=True)
         )
         if math.isinf(days):
-            detail = "median tak terhingga: {} permohonan belum dijawab".format(unmet)
+            detail = "median terlama: {} permohonan belum dijawab".format(unmet)
         else:
             detail = "median {} hari kerja".format(days)
             if unmet:
