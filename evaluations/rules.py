@@ -582,7 +582,7 @@ def _unmet_note(count: int, what: str) -> str:
 
 @rule("requests_on_time", "requests_median_days")
 def requests_served(month: Month, cache: dict) -> dict[str, Results]:
-    steps = month_targets(month, cache)
+    goals = month_targets(month, cache)
     per_opd = _cases(month, cache, REQUEST_ANSWER)
     # One calendar over every request of the month: its holidays and
     # overrides are read once, not once per request.
@@ -619,8 +619,9 @@ def requests_served(month: Month, cache: dict) -> dict[str, Results]:
                 None, "tidak ada permohonan dijawab atau lewat batas waktu bulan ini"
             )
             continue
-        # An unanswered request is the worst case: it takes longer than
-        # any answer, so it can only pull the median down to nothing.
+        # An unanswered request is the worst case, longer than any answer:
+        # it can only lengthen the median, and once half the requests are
+        # unanswered the median is infinite and earns nothing.
         days = statistics.median(
             math.inf if c.done is None else e["working_days"]
             for c, e in zip(cases, entries, strict=True)
@@ -631,7 +632,7 @@ def requests_served(month: Month, cache: dict) -> dict[str, Results]:
             detail = "median {} hari kerja".format(days)
             if unmet:
                 detail += "; {} permohonan belum dijawab dihitung terlama".format(unmet)
-        median[opd_id] = Outcome(_median_ratio(days, steps), detail, evidence)
+        median[opd_id] = Outcome(_median_ratio(days, goals), detail, evidence)
     return {"requests_on_time": on_time, "requests_median_days": median}
 
 
@@ -644,12 +645,12 @@ MEDIAN_STEPS = (
 )
 
 
-def _median_ratio(days: float, targets: dict[str, Decimal]) -> Decimal:
+def _median_ratio(days: float, goals: dict[str, Decimal]) -> Decimal:
     """In 2026: 5 working days or less is full marks, the law's 10 (UU
     Pasal 22(7)) three quarters, 10 + 7 extended (Pasal 22(8)) half; an
     infinite median (unanswered requests) earns nothing."""
     for code, share in MEDIAN_STEPS:
-        if days <= targets[code]:
+        if days <= goals[code]:
             return share
     return Decimal(0)
 
