@@ -137,11 +137,9 @@ class YearlyReport(models.Model):
         return str(self.year)
 
     def clean(self) -> None:
-        if (
-            self.budget_allocated is not None
-            and self.budget_spent is not None
-            and self.budget_spent > self.budget_allocated
-        ):
+        allocated, spent = self.budget_allocated, self.budget_spent
+        # A negative amount has its own error; comparing it would add another.
+        if allocated is not None and spent is not None and 0 <= allocated < spent:
             raise ValidationError(
                 {
                     "budget_spent": _(
