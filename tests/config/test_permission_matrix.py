@@ -41,8 +41,8 @@ from evaluations.models import Contest, ItemScore, MonthlyReport, ReportRun
 from opds.models import Opd
 from ppid.catalogue import services as item_services
 from ppid.catalogue.models import InformationItem
-from ppid.requests import services as rs
 from ppid.reports.models import YearlyReport
+from ppid.requests import services as rs
 from ppid.requests.models import Dispute, InformationRequest, Objection
 from ppid.uploads import clean_upload
 from socialposts.accounts.models import Post
