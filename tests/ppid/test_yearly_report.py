@@ -561,6 +561,10 @@ def test_publishing_needs_every_written_part_and_a_finished_year(
     assert response.status_code == 400
     assert "tidak dapat diubah lagi" in response.content.decode()
     assert YearlyReport.objects.get(year=2026).policy == WRITTEN["policy"]
+    page = client.get(reverse("ppid:yearly-report-edit", args=[2026]))
+    shown = page.content.decode()
+    assert WRITTEN["policy"] in shown and "Diterbitkan pada 2 Maret 2027" in shown
+    assert reverse("ppid:yearly-report-publish", args=[2026]) not in shown
 
 
 # --- Deadline, reminder and the "belum diterbitkan" flag ------------------------------
