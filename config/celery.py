@@ -12,6 +12,7 @@ TASK_PACKAGES = [
     "core",
     "ppid.catalogue",
     "ppid.requests",
+    "ppid.reports",
     "socialposts.pulls",
     "socialposts.imports",
     "evaluations",

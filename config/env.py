@@ -119,6 +119,34 @@ def env_list(
     return items
 
 
+def env_month_day(
+    name: str,
+    default: tuple[int, int],
+    *,
+    environ: Mapping[str, str] | None = None,
+) -> tuple[int, int]:
+    """Return a day of the year written ``MM-DD`` as (month, day).
+
+    29 February is refused: a yearly date must exist every year.
+    """
+    import datetime
+
+    value = _raw(name, environ)
+    if value is None:
+        return default
+    month, _, day = value.partition("-")
+    try:
+        if not (len(month) == len(day) == 2 and (month + day).isdigit()):
+            raise ValueError(value)
+        # 2001 is not a leap year.
+        found = datetime.date(2001, int(month), int(day))
+    except ValueError:
+        raise EnvError(
+            name, f"harus tanggal BB-HH yang ada setiap tahun, bukan {value!r}"
+        ) from None
+    return found.month, found.day
+
+
 def env_fernet_keys(
     name: str, *, required: bool = False, environ: Mapping[str, str] | None = None
 ) -> list[str]:

@@ -61,7 +61,12 @@ ROUTES: dict[str, str] = {
     "ppid:request-action": STAFF,
     "ppid:request-objection": STAFF,
     "ppid:objection-answer": STAFF,
+    "ppid:dispute-result": STAFF,
     "ppid:request-file": STAFF,
+    # The yearly service report's written parts and publication.
+    "ppid:yearly-reports": PPID_UTAMA,
+    "ppid:yearly-report-edit": PPID_UTAMA,
+    "ppid:yearly-report-publish": PPID_UTAMA,
     # The catalogue's workflow.
     "ppid:staff-items": STAFF,
     "ppid:item-create": OPD_ADMIN,

@@ -26,6 +26,7 @@ from config.env import (
     env_fernet_keys,
     env_int,
     env_list,
+    env_month_day,
     env_redis_url,
     env_str,
 )
@@ -204,6 +205,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluations.tasks.schedule_monthly_report_task",
         "schedule": crontab(minute=0, hour=3, day_of_month=1),
     },
+    # Daily; sends only from 1 March until last year's report is published.
+    "ppid-yearly-report-reminder": {
+        "task": "ppid.reports.tasks.send_yearly_report_reminder_task",
+        "schedule": crontab(minute=30, hour=7),
+    },
     "ppid-identity-scan-retention": {
         "task": "ppid.requests.tasks.delete_expired_identity_scans_task",
         "schedule": crontab(minute=30, hour=2),
@@ -291,6 +297,19 @@ PPID_REQUEST_DUE_SOON_WORKING_DAYS = env_int(
 # Identity scans are personal data (UU 27/2022): kept this long after a
 # request closes, then deleted.
 PPID_IDENTITY_RETENTION_DAYS = env_int("PPID_IDENTITY_RETENTION_DAYS", 365, minimum=1)
+# The yearly service report (Perki 1/2021 Pasal 56, read only in secondary
+# sources: domain.md §1.4) is published within three months of the year's
+# end: by this day (MM-DD) of the following year.
+PPID_YEARLY_REPORT_DEADLINE = env_month_day("PPID_YEARLY_REPORT_DEADLINE", (3, 31))
+# From this day (MM-DD) of the following year PPID Utama is reminded of an
+# unpublished report, and again every PPID_YEARLY_REPORT_REMINDER_EVERY_DAYS
+# days until it is published.
+PPID_YEARLY_REPORT_REMINDER_FROM = env_month_day(
+    "PPID_YEARLY_REPORT_REMINDER_FROM", (3, 1)
+)
+PPID_YEARLY_REPORT_REMINDER_EVERY_DAYS = env_int(
+    "PPID_YEARLY_REPORT_REMINDER_EVERY_DAYS", 7, minimum=1
+)
 # Public request and objection forms, per IP address.
 PPID_REQUEST_SUBMISSIONS_PER_HOUR = env_int(
     "PPID_REQUEST_SUBMISSIONS_PER_HOUR", 10, minimum=1

@@ -24,8 +24,14 @@ from django.views.generic import TemplateView
 
 from config import dashboard
 from opds.models import Opd
-from opds.permissions import StaffRequiredMixin, is_opd_admin_of, opds_visible_to
+from opds.permissions import (
+    StaffRequiredMixin,
+    can_edit_yearly_report,
+    is_opd_admin_of,
+    opds_visible_to,
+)
 from ppid.catalogue.cache import cached_for_visitors
+from ppid.reports import selectors as report_selectors
 
 logger = logging.getLogger(__name__)
 
@@ -111,4 +117,9 @@ class DashboardView(StaffRequiredMixin, TemplateView):
         context["own_opd"] = own_opd
         if own_opd is not None and is_opd_admin_of(user, own_opd):
             context["board"] = dashboard.opd_dashboard(user, own_opd)
+        if can_edit_yearly_report(user):
+            # Last year's service report, flagged once it is late.
+            context["yearly_report"] = report_selectors.report_status(
+                report_selectors.today().year - 1
+            )
         return context

@@ -1,8 +1,10 @@
-"""Form plumbing every app's forms share: Bootstrap classes, HTTPS links."""
+"""Form plumbing every app's forms share: Bootstrap classes, HTTPS links,
+service errors on form fields."""
 
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 
 # Government sites are served over HTTPS; a bare domain typed in a form
@@ -34,3 +36,13 @@ class BootstrapFormMixin:
 def https_formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
     """Build a model field's form field with the overrides above."""
     return field.formfield(**{**URL_FORMFIELD_OVERRIDES.get(type(field), {}), **kwargs})
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's errors on the form's fields, or above the form."""
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for name, errors in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)

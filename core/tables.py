@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -180,5 +182,160 @@ def table_pdf(
     ]
     story += [Paragraph(pdf_text(text), styles["BodyText"]) for text in intro]
     story += [Spacer(1, 4 * mm), pdf_table(header, rows, widths_mm, style=small)]
+    document.build(story)
+    return buffer.getvalue()
+
+
+# --- Reports in sections -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectionTable:
+    """A table of a report section; ``widths`` are XLSX column widths (in
+    characters), scaled to the page in a PDF. In an XLSX the table has its
+    own sheet."""
+
+    header: list[str]
+    rows: list[Sequence[Any]]
+    widths: list[int]
+    sheet_title: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of a report file: its heading, long texts (label, text),
+    short figures (label, value), and optionally a table."""
+
+    heading: str
+    texts: Sequence[tuple[str, str]] = ()
+    figures: Sequence[tuple[str, Any]] = ()
+    table: SectionTable | None = None
+
+
+def sections_xlsx(
+    title: str,
+    sections: Sequence[Section],
+    *,
+    intro: Iterable[str] = (),
+    sheet_title: str = "Laporan",
+) -> bytes:
+    """The sections on one sheet (label in column A, text or value in B),
+    each section's table on a sheet of its own."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    workbook.properties.creator = FILE_AUTHOR
+    workbook.properties.title = title
+    sheet = workbook.active
+    sheet.title = sheet_title
+    sheet.column_dimensions["A"].width = 50
+    sheet.column_dimensions["B"].width = 100
+    sheet.append([clean_cell(title)])
+    sheet["A1"].font = Font(bold=True, size=13)
+    for line in intro:
+        sheet.append([clean_cell(line)])
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for section in sections:
+        sheet.append([])
+        sheet.append([clean_cell(section.heading)])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+        for label, value in [*section.texts, *section.figures]:
+            sheet.append(_cells([label, "" if value is None else value]))
+            for cell in sheet[sheet.max_row]:
+                cell.alignment = wrap
+        if section.table is not None:
+            table = section.table
+            sheet.append(_cells(["", "→ " + table.sheet_title]))
+            extra = workbook.create_sheet(table.sheet_title)
+            extra.append([clean_cell(section.heading)])
+            extra["A1"].font = Font(bold=True)
+            write_sheet_table(extra, table.header, table.rows, table.widths)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _pdf_value(value: Any) -> str:
+    from django.utils.formats import number_format
+
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float | Decimal):
+        return number_format(value, force_grouping=True)
+    return str(value)
+
+
+def sections_pdf(
+    title: str, sections: Sequence[Section], *, intro: Iterable[str] = ()
+) -> bytes:
+    """Landscape A4: the title, the date, ``intro``, then each section with
+    its texts as paragraphs (they run across pages), its figures as a
+    two-column table, and its table."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    styles = getSampleStyleSheet()
+    body = styles["BodyText"]
+    label_style = body.clone("label", fontName="Helvetica-Bold", spaceBefore=4)
+    small = body.clone("small", fontSize=7, leading=8.5)
+    cell = body.clone("cell", fontSize=8.5, leading=10)
+    width = landscape(A4)[0] - 20 * mm
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=landscape(A4),
+        leftMargin=10 * mm,
+        rightMargin=10 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=title,
+        author=FILE_AUTHOR,
+        creator=FILE_CREATOR,
+    )
+    generated = _("Generated on %(date)s") % {
+        "date": timezone.localtime().strftime("%d-%m-%Y %H:%M")
+    }
+    story: list[Any] = [
+        Paragraph(pdf_text(title), styles["Title"]),
+        Paragraph(pdf_text(generated), body),
+    ]
+    story += [Paragraph(pdf_text(line), body) for line in intro]
+    for section in sections:
+        story.append(Paragraph(pdf_text(section.heading), styles["Heading2"]))
+        for label, text in section.texts:
+            if label:
+                story.append(Paragraph(pdf_text(label), label_style))
+            for line in str(text).splitlines() or [""]:
+                if line.strip():
+                    story.append(Paragraph(pdf_text(line), body))
+        if section.figures:
+            rows = [[label, _pdf_value(value)] for label, value in section.figures]
+            story += [
+                Spacer(1, 2 * mm),
+                pdf_table(
+                    [_("Item"), _("Figure")],
+                    rows,
+                    [150, 40],
+                    style=cell,
+                ),
+            ]
+        if section.table is not None:
+            table = section.table
+            scale = (width / mm) / sum(table.widths)
+            rows = [[_pdf_value(v) for v in row] for row in table.rows]
+            story += [
+                Spacer(1, 3 * mm),
+                pdf_table(
+                    table.header,
+                    rows,
+                    [w * scale for w in table.widths],
+                    style=small,
+                ),
+            ]
     document.build(story)
     return buffer.getvalue()

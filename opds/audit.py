@@ -195,6 +195,10 @@ AUDITED: dict[str, Audited] = {
         name=lambda o: "objection #{}".format(o.objection_id),
         redacted=frozenset({"outcome"}),
     ),
+    "ppid.YearlyReport": Audited(
+        name=lambda o: "laporan {}".format(o.year),
+        ignored=frozenset({"updated_at", "last_reminded_on"}),
+    ),
     # Identity scans are personal data: their file names may carry a name.
     "ppid.RequestFile": Audited(
         name=lambda o: "{} #{}".format(o.kind, o.pk),

@@ -309,6 +309,23 @@ def can_answer_objection(user: AnyUser, objection: Any) -> bool:
     return can_decide_objections(user)
 
 
+def can_record_dispute_result(user: AnyUser, dispute: Any) -> bool:
+    """What the Komisi Informasi and the court decided on a dispute (UU
+    Pasal 38-50) is recorded by whoever may record the request's objections:
+    its handlers and the Atasan PPID."""
+    return can_record_objection(user, dispute.objection.request)
+
+
+# --- The yearly service report ------------------------------------------------------
+
+
+def can_edit_yearly_report(user: AnyUser) -> bool:
+    """The Laporan Layanan Informasi Publik is the kabupaten's (Perki 1/2021
+    Pasal 56): PPID Utama writes its manual parts and publishes it; an OPD's
+    PPID Pelaksana only supplies the requests it handled."""
+    return _superuser(user) or _role(user) == Role.PPID_UTAMA
+
+
 # --- Social media ----------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from ppid.catalogue.models import (
     Subtype,
 )
 from ppid.catalogue.search import refresh_search_vectors
+from ppid.reports.models import YearlyReport
 from ppid.requests.models import (
     Dispute,
     InformationRequest,
@@ -217,8 +218,26 @@ class ObjectionAdmin(ReadOnlyAdmin):
 
 @admin.register(Dispute)
 class DisputeAdmin(ReadOnlyAdmin):
-    list_display = ["objection", "filed_on", "filing_deadline", "ki_register_number"]
+    list_display = [
+        "objection",
+        "filed_on",
+        "filing_deadline",
+        "ki_register_number",
+        "mediation_result",
+        "adjudication_result",
+        "court_filed_on",
+        "court_result",
+    ]
+    list_filter = ["mediation_result", "adjudication_result", "court_result"]
     search_fields = ["objection__objection_number", "ki_register_number"]
+
+
+@admin.register(YearlyReport)
+class YearlyReportAdmin(ReadOnlyAdmin):
+    """Written and published on the staff pages (ppid.reports.views)."""
+
+    list_display = ["year", "published_on", "updated_at", "last_reminded_on"]
+    search_fields = ["year"]
 
 
 @admin.register(RegisterCounter)

@@ -1,6 +1,7 @@
 """The models of the PPID, as Django registers them: the catalogue (DIP and
 DIK) lives in ``ppid.catalogue.models``, the requests in
-``ppid.requests.models``. Code imports them from there."""
+``ppid.requests.models``, the yearly report in ``ppid.reports.models``. Code
+imports them from there."""
 
 from ppid.calendar.models import CalendarOverride
 from ppid.catalogue.models import (
@@ -14,6 +15,7 @@ from ppid.catalogue.models import (
     ItemChange,
     Subtype,
 )
+from ppid.reports.models import YearlyReport
 from ppid.requests.models import (
     Dispute,
     InformationRequest,
@@ -42,4 +44,5 @@ __all__ = [
     "RequestEvent",
     "RequestFile",
     "Subtype",
+    "YearlyReport",
 ]

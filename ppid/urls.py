@@ -2,6 +2,7 @@ from django.urls import path, re_path
 
 from ppid.catalogue import views
 from ppid.catalogue.feeds import LatestItemsFeed
+from ppid.reports import views as report_views
 from ppid.requests import views as request_views
 
 app_name = "ppid"
@@ -49,6 +50,17 @@ urlpatterns = [
         request_views.yearly_report,
         name="yearly-report",
     ),
+    path("dasbor/laporan-tahunan/", report_views.index, name="yearly-reports"),
+    path(
+        "dasbor/laporan-tahunan/<int:year>/",
+        report_views.edit,
+        name="yearly-report-edit",
+    ),
+    path(
+        "dasbor/laporan-tahunan/<int:year>/terbitkan/",
+        report_views.publish,
+        name="yearly-report-publish",
+    ),
     path("dasbor/permohonan/", request_views.register, name="request-register"),
     re_path(
         r"^dasbor/permohonan/register\.(?P<fmt>csv|xlsx)$",
@@ -77,6 +89,11 @@ urlpatterns = [
         "dasbor/permohonan/<str:number>/keberatan/<int:objection_id>/jawab/",
         request_views.staff_objection_answer,
         name="objection-answer",
+    ),
+    path(
+        "dasbor/permohonan/<str:number>/keberatan/<int:objection_id>/sengketa/",
+        request_views.staff_dispute_result,
+        name="dispute-result",
     ),
     path(
         "dasbor/permohonan/<str:number>/berkas/<int:file_id>/",

@@ -2,7 +2,8 @@
 
 Neither holds a NIK, a phone number or an e-mail address: the register
 shows the requester's name, as the Perki register form does, and the
-report only counts.
+report only counts. What the yearly report contains, in which order, is
+decided here (``yearly_report_sections``).
 """
 
 from __future__ import annotations
@@ -12,8 +13,17 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from core.tables import table_csv, table_pdf, table_xlsx
-from ppid.requests.models import InformationRequest
+from core.tables import (
+    Section,
+    SectionTable,
+    sections_pdf,
+    sections_xlsx,
+    table_csv,
+    table_xlsx,
+)
+from ppid.reports import selectors as report_selectors
+from ppid.reports.selectors import ReportContents
+from ppid.requests.models import InformationRequest, Objection
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -108,11 +118,103 @@ def summary_lines(figures: dict) -> list[tuple[str, Any]]:
     ]
 
 
-def yearly_report(figures: dict, fmt: str) -> tuple[bytes, str]:
-    """Laporan Layanan Informasi Publik (UU Pasal 12; Perki 1/2021 Pasal 56)."""
-    title = _(
-        "Public Information Service Report %(year)s — PPID Purbalingga Regency"
-    ) % {"year": figures["year"]}
+def objection_lines(figures: dict) -> list[tuple[str, Any]]:
+    """The objections filed in the year and their outcomes (UU Pasal 35-36)."""
+    outcomes = figures["objection_outcomes"]
+    grounds = dict(Objection.Reason.choices)
+    return [
+        (_("Objections filed"), outcomes["total"]),
+        *[
+            (str(grounds[ground]), count)
+            for ground, count in outcomes["by_ground"].items()
+        ],
+        (_("Answered by the Atasan PPID"), outcomes["answered"]),
+        (_("The PPID's answer upheld"), outcomes["upheld"]),
+        (_("Objection granted: the PPID must comply"), outcomes["overturned"]),
+        (_("Answered within 30 working days"), outcomes["answered_on_time"]),
+        (_("Answered late or overdue"), outcomes["late"]),
+        (_("Still waiting for an answer"), outcomes["pending"]),
+        (_("Answer accepted by the requester"), outcomes["accepted"]),
+        (_("Taken on to the Komisi Informasi"), outcomes["disputed"]),
+    ]
+
+
+def dispute_lines(figures: dict) -> list[tuple[str, Any]]:
+    """The disputes of the year and their results at the Komisi Informasi
+    and in court (UU Pasal 37-48)."""
+    disputes = figures["disputes"]
+    return [
+        (_("Disputes taken to the Komisi Informasi"), disputes["total"]),
+        (_("Still before the Komisi Informasi"), disputes["pending"]),
+        (_("Mediation: settled by agreement"), disputes["mediation_agreed"]),
+        (_("Mediation: failed"), disputes["mediation_failed"]),
+        (_("Adjudication: granted in full"), disputes["adjudication_granted"]),
+        (
+            _("Adjudication: granted in part"),
+            disputes["adjudication_granted_partial"],
+        ),
+        (
+            _("Adjudication: rejected, the Atasan PPID's decision stands"),
+            disputes["adjudication_rejected"],
+        ),
+        (
+            _("Adjudication: not accepted, withdrawn or lapsed"),
+            disputes["adjudication_dismissed"],
+        ),
+        (_("Lawsuits in court (PTUN)"), disputes["court_cases"]),
+        (_("Court: not yet decided"), disputes["court_pending"]),
+        (_("Court: the Komisi Informasi's decision upheld"), disputes["court_upheld"]),
+        (
+            _("Court: the Komisi Informasi's decision overturned"),
+            disputes["court_overturned"],
+        ),
+    ]
+
+
+def fee_lines(figures: dict) -> list[tuple[str, Any]]:
+    """The fees charged for copies and delivery (biaya, UU Pasal 22(7)g), in
+    the requests' part of the yearly report: none until the register records
+    fees."""
+    return []
+
+
+def status_line(contents: ReportContents) -> str:
+    """Where the report stands, at the top of its file: published, a draft,
+    or not published past its deadline (the "belum diterbitkan" flag)."""
+    state = contents.status
+    deadline = state.deadline.strftime("%d-%m-%Y")
+    if state.is_published:
+        return _("Published on %(date)s.") % {
+            "date": state.published_on.strftime("%d-%m-%Y")
+        }
+    if state.is_overdue:
+        return _("Not yet published: the deadline of %(date)s has passed.") % {
+            "date": deadline
+        }
+    if not state.year_ended:
+        return _("The year is still running: the figures are provisional.")
+    if contents.draft:
+        return _("Draft, not yet published; to be published by %(date)s.") % {
+            "date": deadline
+        }
+    return _("In preparation: to be published by %(date)s.") % {"date": deadline}
+
+
+def _written(contents: ReportContents, field: str) -> Any:
+    """A part PPID Utama writes, or why it is not shown."""
+    if contents.report is None:
+        return _("Not yet published by PPID Utama.")
+    value = getattr(contents.report, field)
+    if value is None or value == "":
+        return _("Not filled in yet.")
+    return value
+
+
+def _number(contents: ReportContents, field: str) -> Any:
+    return None if contents.report is None else getattr(contents.report, field)
+
+
+def _opd_table(figures: dict) -> SectionTable:
     header = [
         _("OPD"),
         _("Requests"),
@@ -144,21 +246,88 @@ def yearly_report(figures: dict, fmt: str) -> tuple[bytes, str]:
         ]
         for entry in figures["by_opd"]
     ]
+    return SectionTable(header, rows, [40] + [12] * 10, sheet_title="Per OPD")
+
+
+def yearly_report_sections(figures: dict, contents: ReportContents) -> list[Section]:
+    """Every part Perki 1/2021 Pasal 56 asks of the yearly report (minimum
+    contents as in domain.md §1.4), in its order: the written parts from
+    ``contents``, the figures from ``figures`` (``request_statistics``)."""
     grounds = ", ".join(
         "{}: {}".format(ground, count)
         for ground, count in figures["refusal_grounds"].items()
     )
-    summary = summary_lines(figures)
-    if fmt == "xlsx":
-        intro = [[label, value] for label, value in summary]
-        if grounds:
-            intro.append([_("Refusals by Pasal 17 ground"), grounds])
-        body = table_xlsx(
-            title, header, rows, [40] + [12] * 10, sheet_title="Laporan", intro=intro
-        )
-        return body, CONTENT_TYPES["xlsx"]
-    intro = ["{}: {}".format(label, value) for label, value in summary]
+    requests = summary_lines(figures)
     if grounds:
-        intro.append("{}: {}".format(_("Refusals by Pasal 17 ground"), grounds))
-    body = table_pdf(title, header, rows, [70] + [20] * 10, intro=intro)
-    return body, CONTENT_TYPES["pdf"]
+        requests.append((_("Refusals by Pasal 17 ground"), grounds))
+    requests += fee_lines(figures)
+    return [
+        Section(
+            _("1. Service policy"),
+            texts=[(_("Policy"), _written(contents, "policy"))],
+        ),
+        Section(
+            _("2. Service implementation"),
+            texts=[
+                (
+                    _("Facilities and infrastructure"),
+                    _written(contents, "facilities"),
+                ),
+                (
+                    _("Staff and their qualifications"),
+                    _written(contents, "staff"),
+                ),
+                (_("Budget and its use"), _written(contents, "budget")),
+            ],
+            figures=[
+                (_("Number of PPID staff"), _number(contents, "staff_count")),
+                (_("Budget allocated (Rp)"), _number(contents, "budget_allocated")),
+                (_("Budget used (Rp)"), _number(contents, "budget_spent")),
+            ],
+        ),
+        Section(
+            _("3. Requests for public information"),
+            figures=requests,
+            table=_opd_table(figures),
+        ),
+        Section(_("4. Objections"), figures=objection_lines(figures)),
+        Section(
+            _("5. Disputes at the Komisi Informasi and in court"),
+            figures=dispute_lines(figures),
+        ),
+        Section(
+            _("6. Constraints"),
+            texts=[
+                (_("Internal constraints"), _written(contents, "constraints_internal")),
+                (_("External constraints"), _written(contents, "constraints_external")),
+            ],
+        ),
+        Section(
+            _("7. Recommendations and follow-up plan"),
+            texts=[("", _written(contents, "recommendations"))],
+        ),
+    ]
+
+
+def yearly_report(
+    figures: dict, fmt: str, *, contents: ReportContents | None = None
+) -> tuple[bytes, str]:
+    """Laporan Layanan Informasi Publik (UU Pasal 12; Perki 1/2021 Pasal 56)
+    of the year of ``figures`` (``request_statistics`` for the kabupaten).
+
+    Without ``contents`` the written parts are shown once published, as the
+    public reads them.
+    """
+    if contents is None:
+        contents = report_selectors.report_contents(figures["year"])
+    title = _(
+        "Public Information Service Report %(year)s — PPID Purbalingga Regency"
+    ) % {"year": figures["year"]}
+    intro = [
+        status_line(contents),
+        _("Basis: UU 14/2008 Article 12; Perki 1/2021 Article 56."),
+    ]
+    sections = yearly_report_sections(figures, contents)
+    if fmt == "xlsx":
+        return sections_xlsx(title, sections, intro=intro), CONTENT_TYPES["xlsx"]
+    return sections_pdf(title, sections, intro=intro), CONTENT_TYPES["pdf"]

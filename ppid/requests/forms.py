@@ -13,9 +13,9 @@ from core.forms import BootstrapFormMixin
 from opds.models import Opd
 from ppid.catalogue.forms import DATE, MultipleFileField
 from ppid.catalogue.models import InformationItem
-from ppid.requests.models import Channel, InformationRequest, Objection
+from ppid.requests.models import Channel, Dispute, InformationRequest, Objection
 from ppid.requests.selectors import citable_exclusions
-from ppid.requests.services import REQUEST_FIELDS
+from ppid.requests.services import DISPUTE_RESULT_FIELDS, REQUEST_FIELDS
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -191,3 +191,26 @@ class ObjectionAnswerForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.style_fields()
+
+
+class DisputeResultForm(BootstrapFormMixin, forms.ModelForm):
+    """What the Komisi Informasi and the court decided; one form per dispute
+    on the request's page, so each has its own prefix."""
+
+    class Meta:
+        model = Dispute
+        fields = list(DISPUTE_RESULT_FIELDS)
+        widgets = {
+            "decided_on": DATE,
+            "court_filed_on": DATE,
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "dispute-{}".format(kwargs["instance"].pk))
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def _post_clean(self) -> None:
+        # The service validates and saves.
+        pass

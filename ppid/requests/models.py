@@ -338,6 +338,7 @@ class RequestEvent(models.Model):
         OBJECTION_ANSWERED = "objection_answered", _("Objection answered")
         OBJECTION_ACCEPTED = "objection_accepted", _("Requester accepted the answer")
         DISPUTE_FILED = "dispute_filed", _("Dispute taken to the Komisi Informasi")
+        DISPUTE_RESULT = "dispute_result", _("Result of the dispute recorded")
         IDENTITY_DELETED = "identity_deleted", _("Identity document deleted")
         DEADLINES_RECOMPUTED = "deadlines_recomputed", _("Deadlines recomputed")
 
@@ -452,7 +453,27 @@ class Objection(models.Model):
 
 
 class Dispute(models.Model):
-    """A dispute taken to the Komisi Informasi after an objection (UU Pasal 37)."""
+    """A dispute taken to the Komisi Informasi after an objection (UU Pasal 37),
+    and what became of it there and in court (UU Pasal 38-50)."""
+
+    class Mediation(models.TextChoices):
+        # UU Pasal 39-40: only for objection grounds b-g; an agreement is
+        # final and binding.
+        AGREED = "agreed", _("Settled by mediation")
+        FAILED = "failed", _("Mediation failed")
+
+    class Adjudication(models.TextChoices):
+        # UU Pasal 46: the Komisi Informasi grants the requester's claim in
+        # full or in part, or upholds the Atasan PPID; in practice a case may
+        # also be withdrawn, lapse or not be accepted.
+        GRANTED = "granted", _("Granted in full")
+        GRANTED_PARTIAL = "granted_partial", _("Granted in part")
+        REJECTED = "rejected", _("Rejected: the Atasan PPID's decision stands")
+        DISMISSED = "dismissed", _("Not accepted, withdrawn or lapsed")
+
+    class CourtResult(models.TextChoices):
+        UPHELD = "upheld", _("The Komisi Informasi's decision upheld")
+        OVERTURNED = "overturned", _("The Komisi Informasi's decision overturned")
 
     objection = models.OneToOneField(
         Objection,
@@ -467,6 +488,27 @@ class Dispute(models.Model):
     )
     outcome = models.TextField(_("outcome"), max_length=LONG_MAX, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    mediation_result = models.CharField(
+        _("mediation result"), max_length=20, choices=Mediation.choices, blank=True
+    )
+    adjudication_result = models.CharField(
+        _("adjudication result"),
+        max_length=20,
+        choices=Adjudication.choices,
+        blank=True,
+    )
+    court_filed_on = models.DateField(
+        _("taken to court on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A lawsuit against the adjudication at the administrative court "
+            "(PTUN), UU Pasal 47-48."
+        ),
+    )
+    court_result = models.CharField(
+        _("court decision"), max_length=20, choices=CourtResult.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("dispute")
@@ -474,3 +516,11 @@ class Dispute(models.Model):
 
     def __str__(self) -> str:
         return "{} (KI)".format(self.objection.objection_number)
+
+    @property
+    def is_decided(self) -> bool:
+        """Whether the Komisi Informasi has settled it, by mediation or
+        adjudication."""
+        return bool(
+            self.mediation_result == self.Mediation.AGREED or self.adjudication_result
+        )

@@ -19,7 +19,7 @@ from opds.permissions import requests_visible_to
 from ppid.calendar.workdays import WorkingCalendar
 from ppid.catalogue.models import Category, InformationItem
 from ppid.requests.filters import RequestFilterSet
-from ppid.requests.models import InformationRequest
+from ppid.requests.models import Dispute, InformationRequest, Objection
 
 Decision = InformationRequest.Decision
 
@@ -105,11 +105,80 @@ def _figures(rows: list[dict], calendar: WorkingCalendar, today: datetime.date) 
     }
 
 
-def request_statistics(year: int, opd: Opd | None = None) -> dict:
-    """The figures of the year's requests (by date of receipt), in all and per OPD.
+def objection_figures(year: int, opd: Opd | None = None) -> dict:
+    """The objections filed in ``year`` and what became of them so far, for
+    the yearly report (UU Pasal 35-36; Perki 1/2021 Pasal 56). One query."""
+    queryset = Objection.objects.filter(filed_on__year=year)
+    if opd is not None:
+        queryset = queryset.filter(request__opd=opd)
+    rows = list(
+        queryset.values("reason", "status", "decision", "due_on", "answered_on")
+    )
+    today = timezone.localdate()
+    answered = [row for row in rows if row["answered_on"]]
+    on_time = sum(1 for row in answered if row["answered_on"] <= row["due_on"])
+    statuses = Counter(row["status"] for row in rows)
+    decisions = Counter(row["decision"] for row in rows if row["decision"])
+    grounds = Counter(row["reason"] for row in rows)
+    return {
+        "total": len(rows),
+        "by_ground": {ground: grounds[ground] for ground in Objection.Reason.values},
+        "answered": len(answered),
+        "upheld": decisions[Objection.Decision.UPHELD],
+        "overturned": decisions[Objection.Decision.OVERTURNED],
+        "answered_on_time": on_time,
+        # Unanswered objections past their 30 working days are late too.
+        "late": (len(answered) - on_time)
+        + sum(1 for row in rows if not row["answered_on"] and row["due_on"] < today),
+        "pending": statuses[Objection.Status.FILED],
+        "accepted": statuses[Objection.Status.ACCEPTED],
+        "disputed": statuses[Objection.Status.DISPUTED],
+    }
 
-    Two queries whatever the number of OPDs: the year's rows, then the OPD
-    names.
+
+def dispute_figures(year: int, opd: Opd | None = None) -> dict:
+    """The disputes taken to the Komisi Informasi in ``year`` and their
+    results so far: mediation, adjudication, court (UU Pasal 38-48; Perki
+    1/2021 Pasal 56). One query."""
+    queryset = Dispute.objects.filter(filed_on__year=year)
+    if opd is not None:
+        queryset = queryset.filter(objection__request__opd=opd)
+    rows = list(
+        queryset.values(
+            "mediation_result", "adjudication_result", "court_filed_on", "court_result"
+        )
+    )
+    mediation = Counter(row["mediation_result"] for row in rows)
+    adjudication = Counter(row["adjudication_result"] for row in rows)
+    court = [row for row in rows if row["court_filed_on"]]
+    court_results = Counter(row["court_result"] for row in court)
+    settled = mediation[Dispute.Mediation.AGREED] + sum(
+        count for result, count in adjudication.items() if result
+    )
+    return {
+        "total": len(rows),
+        "pending": len(rows) - settled,
+        "mediation_agreed": mediation[Dispute.Mediation.AGREED],
+        "mediation_failed": mediation[Dispute.Mediation.FAILED],
+        "adjudication_granted": adjudication[Dispute.Adjudication.GRANTED],
+        "adjudication_granted_partial": adjudication[
+            Dispute.Adjudication.GRANTED_PARTIAL
+        ],
+        "adjudication_rejected": adjudication[Dispute.Adjudication.REJECTED],
+        "adjudication_dismissed": adjudication[Dispute.Adjudication.DISMISSED],
+        "court_cases": len(court),
+        "court_pending": court_results[""],
+        "court_upheld": court_results[Dispute.CourtResult.UPHELD],
+        "court_overturned": court_results[Dispute.CourtResult.OVERTURNED],
+    }
+
+
+def request_statistics(year: int, opd: Opd | None = None) -> dict:
+    """The figures of the year's requests (by date of receipt), in all and per
+    OPD, with the objections and disputes filed that year.
+
+    Four queries whatever the number of OPDs: the year's rows, the OPD
+    names, the objections and the disputes.
     """
     queryset = InformationRequest.objects.filter(received_on__year=year)
     if opd is not None:
@@ -148,7 +217,13 @@ def request_statistics(year: int, opd: Opd | None = None) -> dict:
         }
         per_opd.append(entry)
     per_opd.sort(key=lambda e: (-e["total"], e["name"]))
-    return {"year": year, **_figures(rows, calendar, today), "by_opd": per_opd}
+    return {
+        "year": year,
+        **_figures(rows, calendar, today),
+        "by_opd": per_opd,
+        "objection_outcomes": objection_figures(year, opd),
+        "disputes": dispute_figures(year, opd),
+    }
 
 
 def years_with_requests() -> list[int]:

@@ -895,6 +895,129 @@ def respond_to_objection_answer(
     return objection
 
 
+# --- Dispute results -----------------------------------------------------------
+
+DISPUTE_RESULT_FIELDS = (
+    "mediation_result",
+    "adjudication_result",
+    "decided_on",
+    "outcome",
+    "court_filed_on",
+    "court_result",
+)
+
+
+def _dispute_result_errors(dispute: Dispute, data: Mapping[str, Any]) -> dict:
+    """The rules between a dispute's results (UU Pasal 38-50), by field."""
+    errors: dict[str, Any] = {}
+    mediation = data["mediation_result"]
+    adjudication = data["adjudication_result"]
+    decided_on = data["decided_on"]
+    court_filed_on = data["court_filed_on"]
+    if mediation and dispute.objection.reason == Objection.Reason.A:
+        # UU Pasal 40(2): a refusal under an exclusion goes to adjudication.
+        errors["mediation_result"] = _(
+            "Mediation is open only to objections on grounds b to g; a refusal "
+            "under an exclusion (ground a) goes to adjudication."
+        )
+    if mediation == Dispute.Mediation.AGREED and adjudication:
+        # UU Pasal 39: the mediation agreement is final and binding.
+        errors["adjudication_result"] = _(
+            "A dispute settled by mediation has no adjudication."
+        )
+    decided = mediation == Dispute.Mediation.AGREED or bool(adjudication)
+    if decided and decided_on is None:
+        errors["decided_on"] = _("Give the date of the agreement or the decision.")
+    elif decided_on is not None and not decided:
+        errors["decided_on"] = _(
+            "A date of decision needs a mediation agreement or an adjudication result."
+        )
+    elif decided_on is not None and decided_on < dispute.filed_on:
+        errors["decided_on"] = _(
+            "The decision cannot come before the dispute was filed (%(date)s)."
+        ) % {"date": dispute.filed_on.strftime("%d-%m-%Y")}
+    if court_filed_on is not None:
+        # UU Pasal 47-48: only a party that rejects the adjudication goes to
+        # court.
+        if adjudication not in (
+            Dispute.Adjudication.GRANTED,
+            Dispute.Adjudication.GRANTED_PARTIAL,
+            Dispute.Adjudication.REJECTED,
+        ):
+            errors["court_filed_on"] = _(
+                "Only an adjudication decision can be taken to court."
+            )
+        elif decided_on is not None and court_filed_on < decided_on:
+            errors["court_filed_on"] = _(
+                "The lawsuit cannot come before the decision (%(date)s)."
+            ) % {"date": decided_on.strftime("%d-%m-%Y")}
+    if data["court_result"] and court_filed_on is None:
+        errors["court_result"] = _("Give the day the case was taken to court first.")
+    for field in ("decided_on", "court_filed_on"):
+        if data[field] is not None and data[field] > today() and field not in errors:
+            errors[field] = _("The date cannot be in the future.")
+    return errors
+
+
+def record_dispute_result(
+    *,
+    dispute: Dispute,
+    by: User,
+    mediation_result: str = "",
+    adjudication_result: str = "",
+    decided_on: datetime.date | None = None,
+    outcome: str = "",
+    court_filed_on: datetime.date | None = None,
+    court_result: str = "",
+) -> Dispute:
+    """What the Komisi Informasi decided, by mediation or adjudication, and
+    the lawsuit against it (UU Pasal 38-48); counted by the yearly report."""
+    _refuse(perms.can_record_dispute_result(by, dispute))
+    data = {
+        "mediation_result": mediation_result or "",
+        "adjudication_result": adjudication_result or "",
+        "decided_on": decided_on,
+        "outcome": (outcome or "").strip(),
+        "court_filed_on": court_filed_on,
+        "court_result": court_result or "",
+    }
+    with transaction.atomic():
+        lock_row(dispute)
+        errors = _dispute_result_errors(dispute, data)
+        for field, value in data.items():
+            setattr(dispute, field, value)
+        try:
+            dispute.full_clean(exclude=["objection"])
+        except ValidationError as exc:
+            errors = {**exc.message_dict, **errors}
+        if errors:
+            raise ValidationError(errors)
+        dispute.save(update_fields=list(DISPUTE_RESULT_FIELDS))
+        request = dispute.objection.request
+        _event(
+            request,
+            by,
+            Action.DISPUTE_RESULT,
+            "{}: {}".format(dispute.objection.objection_number, _summary(dispute)),
+        )
+    return dispute
+
+
+def _summary(dispute: Dispute) -> str:
+    parts = [
+        dispute.get_mediation_result_display() if dispute.mediation_result else "",
+        dispute.get_adjudication_result_display()
+        if dispute.adjudication_result
+        else "",
+        _("taken to court on %(date)s")
+        % {"date": dispute.court_filed_on.strftime("%d-%m-%Y")}
+        if dispute.court_filed_on
+        else "",
+        dispute.get_court_result_display() if dispute.court_result else "",
+    ]
+    return "; ".join(p for p in parts if p) or _("still at the Komisi Informasi")
+
+
 # --- Digests -------------------------------------------------------------------
 
 
@@ -960,9 +1083,17 @@ def delete_expired_identity_scans(day: datetime.date | None = None) -> int:
     finished = Q(request__status=Status.CLOSED, request__closed_on__lt=limit) | Q(
         request__status=Status.ANSWERED, request__answered_on__lt=limit
     )
-    pending = Q(request__objections__status=Objection.Status.FILED) | Q(
-        request__objections__dispute__isnull=False,
-        request__objections__dispute__decided_on__isnull=True,
+    pending = (
+        Q(request__objections__status=Objection.Status.FILED)
+        | Q(
+            request__objections__dispute__isnull=False,
+            request__objections__dispute__decided_on__isnull=True,
+        )
+        # A lawsuit against the adjudication still needs the file too.
+        | Q(
+            request__objections__dispute__court_filed_on__isnull=False,
+            request__objections__dispute__court_result="",
+        )
     )
     expired = (
         RequestFile.objects.filter(kind=RequestFile.Kind.IDENTITY)

@@ -17,11 +17,13 @@ from django.views.decorators.http import require_POST
 from core import paging
 from opds import permissions as perms
 from opds.models import Opd
+from ppid.reports import selectors as report_selectors
 from ppid.requests import exports as request_exports
 from ppid.requests import selectors as request_selectors
 from ppid.requests import services as rs
 from ppid.requests.forms import (
     AnswerForm,
+    DisputeResultForm,
     InformationRequestForm,
     ObjectionAnswerForm,
     ObjectionForm,
@@ -30,7 +32,7 @@ from ppid.requests.forms import (
     TrackingForm,
     add_service_errors,
 )
-from ppid.requests.models import InformationRequest, Objection, RequestFile
+from ppid.requests.models import Dispute, InformationRequest, Objection, RequestFile
 from ppid.requests.throttles import RequestSubmissionThrottle, RequestTrackingThrottle
 
 # Error reports (mail_admins, the DEBUG page) must not show these.
@@ -221,6 +223,9 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         {
             "figures": figures,
             "summary": request_exports.summary_lines(figures),
+            "objection_lines": request_exports.objection_lines(figures),
+            "dispute_lines": request_exports.dispute_lines(figures),
+            "report_state": report_selectors.report_status(year),
             "years": years,
             "year": year,
             "opd": opd,
@@ -231,17 +236,28 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
 
 
 def yearly_report(request: HttpRequest, year: str, fmt: str) -> HttpResponse:
-    """The Laporan Layanan Informasi Publik of a year (UU Pasal 12)."""
+    """The Laporan Layanan Informasi Publik of a year (UU Pasal 12; Perki
+    1/2021 Pasal 56). Its written parts are public once published;
+    ``?draf=1`` shows PPID Utama the draft."""
     if request_selectors.parse_year(year) != int(year):
         raise Http404
+    drafts = bool(request.GET.get("draf")) and perms.can_edit_yearly_report(
+        request.user
+    )
     figures = request_selectors.request_statistics(int(year))
-    body, content_type = request_exports.yearly_report(figures, fmt)
+    body, content_type = request_exports.yearly_report(
+        figures,
+        fmt,
+        contents=report_selectors.report_contents(int(year), drafts=drafts),
+    )
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = (
-        'attachment; filename="laporan-layanan-informasi-publik-{}.{}"'.format(
-            year, fmt
+        'attachment; filename="laporan-layanan-informasi-publik-{}{}.{}"'.format(
+            year, "-draf" if drafts else "", fmt
         )
     )
+    if drafts:
+        response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -362,6 +378,7 @@ def _detail_context(
         ),
         "objection_answer_form": forms.get("objection_answer_form")
         or ObjectionAnswerForm(),
+        "disputes": _disputes(user, found, forms.get("dispute_form")),
         "soon": rs.due_soon_limit(),
         "today": rs.today(),
     }
@@ -479,6 +496,59 @@ def staff_objection_answer(
             messages.success(request, _("The objection was answered."))
             return redirect(found)
     context = _detail_context(request, found, objection_answer_form=form)
+    return render(request, "ppid/requests/detail.html", context, status=400)
+
+
+def _disputes(
+    user: Any, found: InformationRequest, bound: DisputeResultForm | None
+) -> list[tuple[Dispute, DisputeResultForm | None]]:
+    """The request's disputes, each with its result form for those who may
+    record it (``bound``: the form just sent, with its errors)."""
+    disputes = Dispute.objects.filter(objection__request=found).select_related(
+        "objection__request__opd"
+    )
+    return [
+        (
+            dispute,
+            (bound if bound is not None and bound.instance.pk == dispute.pk else None)
+            or (
+                DisputeResultForm(instance=dispute)
+                if perms.can_record_dispute_result(user, dispute)
+                else None
+            ),
+        )
+        for dispute in disputes.order_by("filed_on", "pk")
+    ]
+
+
+@require_POST
+@login_required
+def staff_dispute_result(
+    request: HttpRequest, number: str, objection_id: int
+) -> HttpResponse:
+    """Record what the Komisi Informasi and the court decided on a dispute."""
+    found = _staff_request(request, number)
+    dispute = (
+        Dispute.objects.filter(objection_id=objection_id, objection__request=found)
+        .select_related("objection__request__opd")
+        .first()
+    )
+    if dispute is None:
+        raise Http404
+    if not perms.can_record_dispute_result(request.user, dispute):
+        raise PermissionDenied
+    form = DisputeResultForm(request.POST, instance=dispute)
+    if form.is_valid():
+        try:
+            rs.record_dispute_result(
+                dispute=dispute, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The result of the dispute was recorded."))
+            return redirect(found)
+    context = _detail_context(request, found, dispute_form=form)
     return render(request, "ppid/requests/detail.html", context, status=400)
 
 

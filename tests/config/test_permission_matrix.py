@@ -41,8 +41,9 @@ from evaluations.models import Contest, ItemScore, MonthlyReport, ReportRun
 from opds.models import Opd
 from ppid.catalogue import services as item_services
 from ppid.catalogue.models import InformationItem
+from ppid.reports.models import YearlyReport
 from ppid.requests import services as rs
-from ppid.requests.models import InformationRequest, Objection
+from ppid.requests.models import Dispute, InformationRequest, Objection
 from ppid.uploads import clean_upload
 from socialposts.accounts.models import Post
 from socialposts.imports.models import ImportJob
@@ -923,6 +924,36 @@ def objection_answered_acts() -> tuple[Act, ...]:
     )
 
 
+def dispute_kind(w: Any) -> SimpleNamespace:
+    """The answered objection taken to the Komisi Informasi (ground d)."""
+    o = request_kind(w, "objection answered")
+    rs.respond_to_objection_answer(objection=o.objection, accept=False)
+    o.dispute = Dispute.objects.get(objection=o.objection)
+    return o
+
+
+def dispute_acts() -> tuple[Act, ...]:
+    """What the Komisi Informasi decided is recorded by whoever may record
+    the request's objections: its handlers and the Atasan PPID."""
+    return (
+        Act(
+            "record-result",
+            "ppid:dispute-result",
+            lambda o: {"number": o.request.url_key, "objection_id": o.objection.pk},
+            method="post",
+            data=lambda o: {
+                "dispute-{}-mediation_result".format(o.dispute.pk): "failed"
+            },
+            sees=OF_A,
+            may=HANDLERS_A | {"atasan"},
+            ok=302,
+            done=lambda o: (
+                Dispute.objects.get(pk=o.dispute.pk).mediation_result == "failed"
+            ),
+        ),
+    )
+
+
 REQUEST_KINDS = (
     Kind("request", lambda w: request_kind(w), request_acts(), EVERYONE),
     Kind(
@@ -939,6 +970,66 @@ REQUEST_KINDS = (
         lambda w: request_kind(w, "objection answered"),
         objection_answered_acts(),
         EVERYONE,
+    ),
+    Kind("dispute", dispute_kind, dispute_acts()),
+)
+
+# --- The yearly service report ---------------------------------------------------------------
+
+# The year being written and the (finished, complete) year to publish.
+WRITTEN_YEAR = rs.today().year - 2
+PUBLISHED_YEAR = rs.today().year - 1
+
+
+def yearly_report_kind(w: Any) -> SimpleNamespace:
+    """Last year's report with every part written, ready to publish."""
+    parts = {
+        field: "Bagian {}".format(field) for field in YearlyReport.REQUIRED_TO_PUBLISH
+    }
+    report = YearlyReport.objects.create(year=PUBLISHED_YEAR, **parts)
+    return SimpleNamespace(w=w, report=report)
+
+
+REPORT_KINDS = (
+    Kind(
+        "yearly-report",
+        yearly_report_kind,
+        (
+            # The kabupaten's report is PPID Utama's (Perki 1/2021 Pasal 56).
+            Act("index", "ppid:yearly-reports", sees=STAFF, may=PUBLISHERS),
+            Act(
+                "edit-page",
+                "ppid:yearly-report-edit",
+                lambda o: {"year": WRITTEN_YEAR},
+                sees=STAFF,
+                may=PUBLISHERS,
+            ),
+            Act(
+                "edit",
+                "ppid:yearly-report-edit",
+                lambda o: {"year": WRITTEN_YEAR},
+                method="post",
+                data=lambda o: {"policy": "Kebijakan matriks."},
+                sees=STAFF,
+                may=PUBLISHERS,
+                ok=302,
+                done=lambda o: YearlyReport.objects.filter(
+                    year=WRITTEN_YEAR, policy="Kebijakan matriks."
+                ).exists(),
+            ),
+            Act(
+                "publish",
+                "ppid:yearly-report-publish",
+                lambda o: {"year": PUBLISHED_YEAR},
+                method="post",
+                sees=STAFF,
+                may=PUBLISHERS,
+                ok=302,
+                done=lambda o: (
+                    YearlyReport.objects.get(pk=o.report.pk).published_on is not None
+                ),
+            ),
+        ),
     ),
 )
 
@@ -1583,7 +1674,14 @@ OPD_KINDS = (
     ),
 )
 
-KINDS = ITEM_KINDS + REQUEST_KINDS + SOCIAL_KINDS + EVALUATION_KINDS + OPD_KINDS
+KINDS = (
+    ITEM_KINDS
+    + REQUEST_KINDS
+    + REPORT_KINDS
+    + SOCIAL_KINDS
+    + EVALUATION_KINDS
+    + OPD_KINDS
+)
 BY_NAME = {kind.name: kind for kind in KINDS}
 assert len(BY_NAME) == len(KINDS), "kind names must be unique"
 

@@ -13,6 +13,7 @@ from config.env import (
     env_database,
     env_int,
     env_list,
+    env_month_day,
     env_redis_url,
     env_str,
 )
@@ -45,6 +46,15 @@ def test_env_list_splits_on_commas_and_refuses_empty_entries():
     ]
     with pytest.raises(EnvError, match="^ALLOWED_HOSTS"):
         env_list("ALLOWED_HOSTS", [], environ={"ALLOWED_HOSTS": "a,,b"})
+
+
+def test_env_month_day_reads_a_day_that_exists_every_year():
+    name = "PPID_YEARLY_REPORT_DEADLINE"
+    assert env_month_day(name, (3, 31), environ={}) == (3, 31)
+    assert env_month_day(name, (3, 31), environ={name: "04-30"}) == (4, 30)
+    for bad in ("02-29", "13-01", "3-31", "31-03", "+3-31", "03/31", "maret"):
+        with pytest.raises(EnvError, match=name):
+            env_month_day(name, (3, 31), environ={name: bad})
 
 
 def test_env_str_required_names_the_variable():
@@ -141,6 +151,10 @@ def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         ({"DEBUG": "True", "REDIS_URL": "127.0.0.1:6379"}, "REDIS_URL"),
         ({"DEBUG": "True", "CONN_MAX_AGE": "lama"}, "CONN_MAX_AGE"),
         ({"DEBUG": "True", "LOG_LEVEL": "verbose"}, "LOG_LEVEL"),
+        (
+            {"DEBUG": "True", "PPID_YEARLY_REPORT_DEADLINE": "31-03"},
+            "PPID_YEARLY_REPORT_DEADLINE",
+        ),
     ],
 )
 def test_bad_setting_stops_start_up_naming_the_variable(env, variable):

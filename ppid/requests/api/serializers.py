@@ -237,9 +237,45 @@ class OpdFiguresSerializer(FiguresSerializer):
     name = serializers.CharField()
 
 
+class ObjectionFiguresSerializer(serializers.Serializer):
+    """The objections filed in the year and their outcomes so far
+    (documentation only)."""
+
+    total = serializers.IntegerField()
+    by_ground = serializers.DictField(child=serializers.IntegerField())
+    answered = serializers.IntegerField()
+    upheld = serializers.IntegerField()
+    overturned = serializers.IntegerField()
+    answered_on_time = serializers.IntegerField()
+    late = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    accepted = serializers.IntegerField()
+    disputed = serializers.IntegerField()
+
+
+class DisputeFiguresSerializer(serializers.Serializer):
+    """The disputes taken to the Komisi Informasi in the year and their
+    results so far (documentation only)."""
+
+    total = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    mediation_agreed = serializers.IntegerField()
+    mediation_failed = serializers.IntegerField()
+    adjudication_granted = serializers.IntegerField()
+    adjudication_granted_partial = serializers.IntegerField()
+    adjudication_rejected = serializers.IntegerField()
+    adjudication_dismissed = serializers.IntegerField()
+    court_cases = serializers.IntegerField()
+    court_pending = serializers.IntegerField()
+    court_upheld = serializers.IntegerField()
+    court_overturned = serializers.IntegerField()
+
+
 class StatisticsSerializer(FiguresSerializer):
     year = serializers.IntegerField()
     by_opd = OpdFiguresSerializer(many=True)
+    objection_outcomes = ObjectionFiguresSerializer()
+    disputes = DisputeFiguresSerializer()
 
 
 class StatisticsQuerySerializer(serializers.Serializer):
