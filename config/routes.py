@@ -62,6 +62,10 @@ ROUTES: dict[str, str] = {
     "ppid:request-objection": STAFF,
     "ppid:objection-answer": STAFF,
     "ppid:request-file": STAFF,
+    "ppid:objection-register": STAFF,
+    "ppid:objection-register-export": STAFF,
+    "ppid:tariffs": STAFF,
+    "ppid:tariff-edit": STAFF,
     # The catalogue's workflow.
     "ppid:staff-items": STAFF,
     "ppid:item-create": OPD_ADMIN,

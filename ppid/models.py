@@ -22,6 +22,7 @@ from ppid.requests.models import (
     RegisterCounter,
     RequestEvent,
     RequestFile,
+    Tariff,
 )
 
 __all__ = [
@@ -42,4 +43,5 @@ __all__ = [
     "RequestEvent",
     "RequestFile",
     "Subtype",
+    "Tariff",
 ]
