@@ -217,23 +217,23 @@ def _dispute(o: Objection, field: str) -> Any:
 def objection_columns() -> list[str]:
     return [
         _("Objection number"),
-        _("Received on"),
+        _("Day and date the objection was received"),
         _("Channel"),
         _("Requester"),
         _("Request number"),
         _("OPD"),
         _("Information requested"),
         _("Purpose"),
-        _("Ground"),
+        _("Ground of objection"),
         _("Case"),
         _("Answer due"),
         _("Status"),
         _("Decision of the Atasan PPID"),
-        _("Answered on"),
+        _("Day and date of the answer"),
         _("Name and position of the Atasan PPID"),
         _("Requester's response"),
         _("Dispute filed on"),
-        _("Komisi Informasi register number"),
+        _("Register number at the Komisi Informasi"),
         _("Outcome of the dispute"),
     ]
 

@@ -65,7 +65,7 @@ class ObjectionFilterSet(django_filters.FilterSet):
         choices=Objection.Status.choices, label=_("Status")
     )
     reason = django_filters.ChoiceFilter(
-        choices=Objection.Reason.choices, label=_("Ground")
+        choices=Objection.Reason.choices, label=_("Ground of objection")
     )
     opd = django_filters.ModelChoiceFilter(
         field_name="request__opd",

@@ -448,8 +448,7 @@ def _detail_context(
         "can_pay": can_process and found.has_cost and found.paid_on is None,
         "can_hand_over": can_process
         and found.gives_information
-        and found.delivered_on is None
-        and (found.paid_on is not None or not found.has_cost),
+        and found.delivered_on is None,
         "objection_form": forms.get("objection_form")
         or ObjectionForm(
             staff=True, initial={"filed_on": rs.today(), "channel": "surat"}
