@@ -587,6 +587,9 @@ SPECTACULAR_SETTINGS = {
         "RequestDecisionEnum": "ppid.requests.models.InformationRequest.Decision",
         "ObjectionDecisionEnum": "ppid.requests.models.Objection.Decision",
         "GroundEnum": "ppid.catalogue.models.ExclusionDecision.Ground",
+        # A requested copy's format and the form the information is held in.
+        "CopyFormatEnum": "ppid.requests.models.CopyFormat",
+        "HeldFormEnum": "ppid.requests.models.HeldForm",
         # Two "kind" fields: an OPD's keeps its name, an infographic's gets one.
         "KindEnum": "opds.models.Opd.Kind",
         "InfographicKindEnum": "socialposts.infographics.engine.Kind",

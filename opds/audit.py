@@ -204,6 +204,10 @@ AUDITED: dict[str, Audited] = {
         name=lambda o: "{} #{}".format(o.kind, o.pk),
         redacted=frozenset({"original_name"}),
     ),
+    # What an OPD charges is what objection ground f is judged against.
+    "ppid.Tariff": Audited(
+        name=lambda o: "tariff #{}".format(o.opd_id), ignored=frozenset({"updated_at"})
+    ),
     "evaluations.MonthlyReport": Audited(name=str),
     "evaluations.Contest": Audited(
         name=lambda o: "item score #{}".format(o.item_score_id)

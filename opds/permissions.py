@@ -324,6 +324,29 @@ def can_edit_yearly_report(user: AnyUser) -> bool:
     Pasal 56): PPID Utama writes its manual parts and publishes it; an OPD's
     PPID Pelaksana only supplies the requests it handled."""
     return _superuser(user) or _role(user) == Role.PPID_UTAMA
+def objections_visible_to(user: AnyUser, queryset: QuerySet | None = None) -> QuerySet:
+    """Objections follow their request (``requests_visible_to``): the
+    objection register of kabupaten roles holds all, an OPD admin's its
+    OPD's."""
+    from ppid.requests.models import Objection
+
+    queryset = Objection.objects.all() if queryset is None else queryset
+    return _opd_scope(user, queryset, "request__opd_id")
+
+
+def can_view_requester_contact(user: AnyUser, info_request: Any) -> bool:
+    """The requester's address, phone and e-mail follow the NIK: whoever
+    handles the request, for the register and the delivery (UU 27/2022)."""
+    return can_view_full_nik(user, info_request)
+
+
+def can_set_tariff(user: AnyUser, opd: Opd) -> bool:
+    """An OPD's fees for copies and delivery (UU 14/2008 Pasal 22(7)g): its
+    own PPID Pelaksana, and PPID Utama, who coordinates every OPD's
+    service standard; a merged OPD takes no new tariff."""
+    return can_manage_opd_data(user, opd) or (
+        _role(user) == Role.PPID_UTAMA and opd.is_active
+    )
 
 
 # --- Social media ----------------------------------------------------------------

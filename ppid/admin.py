@@ -22,6 +22,7 @@ from ppid.requests.models import (
     RegisterCounter,
     RequestEvent,
     RequestFile,
+    Tariff,
 )
 from ppid.requests.tasks import recompute_request_deadlines_task
 
@@ -244,3 +245,20 @@ class YearlyReportAdmin(ReadOnlyAdmin):
 class RegisterCounterAdmin(ReadOnlyAdmin):
     list_display = ["register", "year", "last"]
     search_fields = ["register"]
+
+
+@admin.register(Tariff)
+class TariffAdmin(ReadOnlyAdmin):
+    """Tariffs are set on the staff page (ppid.requests.services.set_tariff),
+    which checks the amounts and asks how to pay."""
+
+    list_display = [
+        "opd",
+        "copy_per_page",
+        "media_per_item",
+        "postage",
+        "updated_at",
+        "updated_by",
+    ]
+    list_select_related = ["opd", "updated_by"]
+    search_fields = ["opd__name", "opd__short_name"]

@@ -24,6 +24,7 @@ from ppid.requests.models import (
     RegisterCounter,
     RequestEvent,
     RequestFile,
+    Tariff,
 )
 
 __all__ = [
@@ -45,4 +46,5 @@ __all__ = [
     "RequestFile",
     "Subtype",
     "YearlyReport",
+    "Tariff",
 ]

@@ -71,6 +71,18 @@ urlpatterns = [
         "dasbor/permohonan/catat/", request_views.record_request, name="request-record"
     ),
     path(
+        "dasbor/keberatan/",
+        request_views.objection_register,
+        name="objection-register",
+    ),
+    re_path(
+        r"^dasbor/keberatan/register\.(?P<fmt>csv|xlsx)$",
+        request_views.objection_register_export,
+        name="objection-register-export",
+    ),
+    path("dasbor/tarif/", request_views.tariffs, name="tariffs"),
+    path("dasbor/tarif/<slug:slug>/", request_views.tariff_edit, name="tariff-edit"),
+    path(
         "dasbor/permohonan/<str:number>/",
         request_views.staff_detail,
         name="request-staff-detail",

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ppid', '0006_requests'),
+        ('ppid', '0009_fees'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='requestevent',
             name='action',
-            field=models.CharField(choices=[('submitted', 'Submitted'), ('registered', 'Registered'), ('routed', 'Routed to an OPD'), ('incomplete', 'Declared incomplete'), ('completed', 'Declared complete'), ('extended', 'Deadline extended'), ('answered', 'Answered'), ('closed', 'Closed'), ('objection_filed', 'Objection filed'), ('objection_answered', 'Objection answered'), ('objection_accepted', 'Requester accepted the answer'), ('dispute_filed', 'Dispute taken to the Komisi Informasi'), ('dispute_result', 'Result of the dispute recorded'), ('identity_deleted', 'Identity document deleted'), ('deadlines_recomputed', 'Deadlines recomputed')], max_length=30, verbose_name='action'),
+            field=models.CharField(choices=[('submitted', 'Submitted'), ('registered', 'Registered'), ('routed', 'Routed to an OPD'), ('incomplete', 'Declared incomplete'), ('completed', 'Declared complete'), ('extended', 'Deadline extended'), ('answered', 'Answered'), ('closed', 'Closed'), ('objection_filed', 'Objection filed'), ('objection_answered', 'Objection answered'), ('objection_accepted', 'Requester accepted the answer'), ('dispute_filed', 'Dispute taken to the Komisi Informasi'), ('dispute_result', 'Result of the dispute recorded'), ('identity_deleted', 'Identity document deleted'), ('deadlines_recomputed', 'Deadlines recomputed'), ('paid', 'Payment recorded'), ('delivered', 'Information handed over')], max_length=30, verbose_name='action'),
         ),
         migrations.CreateModel(
             name='YearlyReport',

@@ -1,4 +1,5 @@
-"""The request register's FilterSet, one for the staff page and the API."""
+"""The FilterSets of the request and objection registers, one each for the
+staff page and its exports (and the API for requests)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import IntegerFilter
 from opds.models import Opd
-from ppid.requests.models import Channel, InformationRequest
+from ppid.requests.models import Channel, InformationRequest, Objection
 
 Decision = InformationRequest.Decision
 
@@ -54,4 +55,39 @@ class RequestFilterSet(django_filters.FilterSet):
         value = value.strip()[:100]
         return queryset.filter(
             Q(registration_number__icontains=value) | Q(full_name__icontains=value)
+        )
+
+
+class ObjectionFilterSet(django_filters.FilterSet):
+    """The objection register's filters (domain.md §3.6)."""
+
+    status = django_filters.ChoiceFilter(
+        choices=Objection.Status.choices, label=_("Status")
+    )
+    reason = django_filters.ChoiceFilter(
+        choices=Objection.Reason.choices, label=_("Ground of objection")
+    )
+    opd = django_filters.ModelChoiceFilter(
+        field_name="request__opd",
+        queryset=Opd.objects.all(),
+        to_field_name="slug",
+        label=_("OPD"),
+    )
+    year = IntegerFilter(
+        field_name="filed_on__year", label=_("Year"), min_value=1, max_value=9999
+    )
+    q = django_filters.CharFilter(method="filter_q", label=_("Number or name"))
+
+    class Meta:
+        model = Objection
+        fields = ["status", "reason", "opd", "year", "q"]
+
+    def filter_q(
+        self, queryset: QuerySet[Objection], name: str, value: str
+    ) -> QuerySet[Objection]:
+        value = value.strip()[:100]
+        return queryset.filter(
+            Q(objection_number__icontains=value)
+            | Q(request__registration_number__icontains=value)
+            | Q(request__full_name__icontains=value)
         )

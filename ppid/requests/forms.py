@@ -13,7 +13,15 @@ from core.forms import BootstrapFormMixin
 from opds.models import Opd
 from ppid.catalogue.forms import DATE, MultipleFileField
 from ppid.catalogue.models import InformationItem
-from ppid.requests.models import Channel, Dispute, InformationRequest, Objection
+from ppid.requests.fees import format_rupiah
+from ppid.requests.models import (
+    Channel,
+    Dispute,
+    HeldForm,
+    InformationRequest,
+    Objection,
+    Tariff,
+)
 from ppid.requests.selectors import citable_exclusions
 from ppid.requests.services import DISPUTE_RESULT_FIELDS, REQUEST_FIELDS
 
@@ -173,11 +181,108 @@ class AnswerForm(BootstrapFormMixin, forms.Form):
     referred_body = forms.CharField(
         label=_("Public body that holds it"), max_length=200, required=False
     )
+    held_form = forms.ChoiceField(
+        label=_("Form of the information held"),
+        choices=[("", "—"), *HeldForm.choices],
+        required=False,
+    )
+    # The cost (UU Pasal 22(7)g) is reckoned at the OPD's tariff.
+    copy_pages = forms.IntegerField(
+        label=_("Pages copied"), min_value=0, required=False, initial=0
+    )
+    media_items = forms.IntegerField(
+        label=_("Storage media (CD, flash disk)"),
+        min_value=0,
+        required=False,
+        initial=0,
+    )
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any = None, tariff: Tariff | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["excluded_item"].queryset = citable_exclusions(user)
+        self.fields["copy_pages"].help_text = tariff_summary(tariff)
         self.style_fields()
+
+
+def tariff_summary(tariff: Tariff | None) -> str:
+    """The rates a cost is reckoned at, for the staff who set it."""
+    if tariff is None or tariff.is_free:
+        return str(_("This agency charges nothing: the answer will say free."))
+    return str(
+        _(
+            "Tariff: copying %(page)s a page, storage medium %(media)s each, "
+            "post or courier %(postage)s."
+        )
+        % {
+            "page": format_rupiah(tariff.copy_per_page),
+            "media": format_rupiah(tariff.media_per_item),
+            "postage": format_rupiah(tariff.postage),
+        }
+    )
+
+
+class PaymentForm(BootstrapFormMixin, forms.Form):
+    """Staff record the requester's payment of the cost."""
+
+    paid_on = forms.DateField(label=_("Paid on"), widget=DATE)
+    reference = forms.CharField(
+        label=_("Receipt number"), max_length=100, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
+class HandoverForm(BootstrapFormMixin, forms.Form):
+    """Staff record the day the requester received the information."""
+
+    delivered_on = forms.DateField(label=_("Handed over on"), widget=DATE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
+class TariffForm(BootstrapFormMixin, forms.Form):
+    """An OPD's fees; amounts are read as whole rupiah by the service."""
+
+    copy_per_page = forms.CharField(
+        label=_("Copying, per page (Rp)"), max_length=30, initial="0"
+    )
+    media_per_item = forms.CharField(
+        label=_("Storage medium, per item (Rp)"),
+        max_length=30,
+        initial="0",
+        help_text=_("A CD, DVD or flash disk the copy is handed over on."),
+    )
+    postage = forms.CharField(
+        label=_("Post or courier, per delivery (Rp)"), max_length=30, initial="0"
+    )
+    payment_methods = forms.CharField(
+        label=_("How to pay"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Where and how requesters pay; stated in every written notice."),
+    )
+
+    def __init__(self, *args: Any, tariff: Tariff | None = None, **kwargs: Any) -> None:
+        if tariff is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "copy_per_page": _amount(tariff.copy_per_page),
+                "media_per_item": _amount(tariff.media_per_item),
+                "postage": _amount(tariff.postage),
+                "payment_methods": tariff.payment_methods,
+            }
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
+def _amount(value: int) -> str:
+    return format_rupiah(value).removeprefix("Rp ")
 
 
 class ObjectionAnswerForm(BootstrapFormMixin, forms.Form):

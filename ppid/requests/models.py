@@ -82,6 +82,67 @@ class Channel(models.TextChoices):
     TELEPON = "telepon", _("Telephone")
 
 
+class HeldForm(models.TextChoices):
+    """The form in which the body holds the information (Perki register
+    column "bentuk informasi yang dikuasai"; domain.md §3.5)."""
+
+    SOFTCOPY = "softcopy", _("Softcopy")
+    HARDCOPY = "hardcopy", _("Hardcopy")
+    BOTH = "both", _("Softcopy and hardcopy")
+
+
+class Tariff(models.Model):
+    """What an OPD charges to copy and deliver information (UU 14/2008
+    Pasal 22(7)g; domain.md §3.4 and §8).
+
+    Information itself is free: only copying, storage media and delivery
+    may be charged, at cost. An OPD without a tariff charges nothing.
+    """
+
+    opd = models.OneToOneField(
+        Opd,
+        verbose_name=_("OPD"),
+        on_delete=models.CASCADE,
+        related_name="request_tariff",
+    )
+    copy_per_page = models.PositiveIntegerField(_("copying, per page (Rp)"), default=0)
+    media_per_item = models.PositiveIntegerField(
+        _("storage medium, per item (Rp)"),
+        default=0,
+        help_text=_("A CD, DVD or flash disk the copy is handed over on."),
+    )
+    postage = models.PositiveIntegerField(
+        _("post or courier, per delivery (Rp)"), default=0
+    )
+    payment_methods = models.TextField(
+        _("how to pay"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Where and how requesters pay; stated in every written notice."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("tariff")
+        verbose_name_plural = _("tariffs")
+        ordering = ["opd__name"]
+
+    def __str__(self) -> str:
+        return str(self.opd)
+
+    @property
+    def is_free(self) -> bool:
+        return not (self.copy_per_page or self.media_per_item or self.postage)
+
+
 class InformationRequestQuerySet(models.QuerySet["InformationRequest"]):
     def open(self) -> InformationRequestQuerySet:
         """Requests still waiting for their written answer."""
@@ -245,6 +306,33 @@ class InformationRequest(models.Model):
     )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
+    # The register's columns about the information given (domain.md §3.5).
+    held_form = models.CharField(
+        _("form of the information held"),
+        max_length=20,
+        choices=HeldForm.choices,
+        blank=True,
+    )
+    delivered_on = models.DateField(
+        _("information handed over on"),
+        null=True,
+        blank=True,
+        help_text=_("Recorded by staff when the requester received it."),
+    )
+    # The cost in the written notice (UU Pasal 22(7)g), fixed when it is
+    # sent: a later change of the tariff does not change what was charged.
+    copy_pages = models.PositiveIntegerField(_("pages copied"), default=0)
+    media_items = models.PositiveIntegerField(_("storage media"), default=0)
+    cost = models.PositiveIntegerField(_("cost (Rp)"), default=0)
+    cost_detail = models.CharField(
+        _("how the cost was reckoned"), max_length=SHORT_MAX * 2, blank=True
+    )
+    payment_method = models.TextField(_("how to pay"), max_length=1000, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    payment_reference = models.CharField(
+        _("receipt number"), max_length=100, blank=True
+    )
+
     objects = InformationRequestQuerySet.as_manager()
 
     class Meta:
@@ -256,6 +344,10 @@ class InformationRequest(models.Model):
             models.CheckConstraint(
                 condition=Q(decision="") | Q(answered_on__isnull=False),
                 name="ppid_request_decision_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_on__isnull=True) | Q(cost__gt=0),
+                name="ppid_request_paid_has_cost",
             ),
         ]
 
@@ -277,6 +369,21 @@ class InformationRequest(models.Model):
     @property
     def was_extended(self) -> bool:
         return self.extended_on is not None
+
+    @property
+    def gives_information(self) -> bool:
+        """Whether the written notice gives the information, in full or in
+        part: only then is anything handed over, or charged."""
+        return self.decision in (
+            self.Decision.GRANTED_FULL,
+            self.Decision.GRANTED_PARTIAL,
+        )
+
+    @property
+    def has_cost(self) -> bool:
+        """Whether the written notice set a cost: objection ground f
+        (UU Pasal 35(1)f, unreasonable fees) needs one to judge."""
+        return self.cost > 0
 
     def answered_on_time(self) -> bool | None:
         """Whether the written answer came within the deadline in force."""
@@ -341,6 +448,8 @@ class RequestEvent(models.Model):
         DISPUTE_RESULT = "dispute_result", _("Result of the dispute recorded")
         IDENTITY_DELETED = "identity_deleted", _("Identity document deleted")
         DEADLINES_RECOMPUTED = "deadlines_recomputed", _("Deadlines recomputed")
+        PAID = "paid", _("Payment recorded")
+        DELIVERED = "delivered", _("Information handed over")
 
     request = models.ForeignKey(
         InformationRequest,

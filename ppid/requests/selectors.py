@@ -9,17 +9,17 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opds import permissions as perms
 from opds.models import Opd
-from opds.permissions import requests_visible_to
+from opds.permissions import objections_visible_to, requests_visible_to
 from ppid.calendar.workdays import WorkingCalendar
 from ppid.catalogue.models import Category, InformationItem
-from ppid.requests.filters import RequestFilterSet
-from ppid.requests.models import Dispute, InformationRequest, Objection
+from ppid.requests.filters import ObjectionFilterSet, RequestFilterSet
+from ppid.requests.models import Dispute, InformationRequest, Objection, Tariff
 
 Decision = InformationRequest.Decision
 
@@ -36,6 +36,44 @@ def register_queryset(user: Any) -> QuerySet[InformationRequest]:
 
 def register_filter(*, user: Any, filters: Mapping[str, Any]) -> RequestFilterSet:
     return RequestFilterSet(filters, queryset=register_queryset(user))
+
+
+def objection_register_queryset(user: Any) -> QuerySet[Objection]:
+    """The objections ``user`` may see, with what a register row shows."""
+    return (
+        objections_visible_to(user)
+        .select_related("request__opd", "answered_by", "dispute")
+        .order_by("-filed_on", "-id")
+    )
+
+
+def objection_register_filter(
+    *, user: Any, filters: Mapping[str, Any]
+) -> ObjectionFilterSet:
+    return ObjectionFilterSet(filters, queryset=objection_register_queryset(user))
+
+
+def tariffs_for(user: Any) -> list[tuple[Opd, Tariff | None]]:
+    """The active OPDs of ``user``'s scope with their tariff (None: free)."""
+    opds = perms.opds_visible_to(user, Opd.objects.active()).order_by("name")
+    tariffs = {t.opd_id: t for t in Tariff.objects.filter(opd__in=opds)}
+    return [(opd, tariffs.get(opd.pk)) for opd in opds]
+
+
+def fee_figures(year: int, opd: Opd | None = None) -> dict[str, int]:
+    """What the year's requests (by date of receipt, as the report counts
+    them) were charged and paid, in rupiah (UU Pasal 22(7)g)."""
+    queryset = InformationRequest.objects.filter(received_on__year=year, cost__gt=0)
+    if opd is not None:
+        queryset = queryset.filter(opd=opd)
+    paid = Q(paid_on__isnull=False)
+    totals = queryset.aggregate(
+        charged=Sum("cost", default=0),
+        paid=Sum("cost", filter=paid, default=0),
+        count=Count("pk"),
+        paid_count=Count("pk", filter=paid),
+    )
+    return {key: int(value) for key, value in totals.items()}
 
 
 def request_detail(user: Any, number: str) -> InformationRequest | None:
@@ -175,9 +213,10 @@ def dispute_figures(year: int, opd: Opd | None = None) -> dict:
 
 def request_statistics(year: int, opd: Opd | None = None) -> dict:
     """The figures of the year's requests (by date of receipt), in all and per
-    OPD, with the objections and disputes filed that year.
+    OPD, with the objections and disputes filed that year and the fees its
+    requests were charged.
 
-    Four queries whatever the number of OPDs: the year's rows, the OPD
+    Five queries whatever the number of OPDs: the year's rows, the OPD
     names, the objections and the disputes.
     """
     queryset = InformationRequest.objects.filter(received_on__year=year)
@@ -223,6 +262,7 @@ def request_statistics(year: int, opd: Opd | None = None) -> dict:
         "by_opd": per_opd,
         "objection_outcomes": objection_figures(year, opd),
         "disputes": dispute_figures(year, opd),
+        "fees": fee_figures(year, opd),
     }
 
 

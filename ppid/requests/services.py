@@ -21,7 +21,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.db import lock_row
@@ -31,18 +31,20 @@ from opds import permissions as perms
 from opds.models import AuditEvent, Opd, User
 from ppid.calendar.workdays import WorkingCalendar
 from ppid.catalogue.models import Category, InformationItem
-from ppid.requests import personal_data
+from ppid.requests import fees, personal_data
 from ppid.requests.models import (
     AccessMethod,
     Channel,
     DeliveryMethod,
     Dispute,
+    HeldForm,
     InformationRequest,
     Objection,
     RegisterCounter,
     RequesterType,
     RequestEvent,
     RequestFile,
+    Tariff,
 )
 from ppid.uploads import CleanUpload, clean_uploads
 
@@ -541,12 +543,23 @@ def answer_request(
     exclusion_ground: str = "",
     excluded_item: InformationItem | None = None,
     referred_body: str = "",
+    held_form: str = "",
+    copy_pages: int | None = 0,
+    media_items: int | None = 0,
 ) -> InformationRequest:
-    """Send the written notice (pemberitahuan tertulis, UU Pasal 22(7))."""
+    """Send the written notice (pemberitahuan tertulis, UU Pasal 22(7)),
+    with the cost of the copies at the OPD's tariff and how to pay (g)."""
     _refuse(perms.can_process_request(by, info_request))
     errors: dict[str, Any] = {}
     if decision not in Decision.values:
         errors["decision"] = _("Choose a decision from the list.")
+    held_form = held_form or ""
+    if held_form not in ("", *HeldForm.values):
+        errors["held_form"] = _("Choose a form from the list.")
+    charge_errors, copy_pages, media_items = fees.check_charges(
+        info_request, decision=decision, copy_pages=copy_pages, media_items=media_items
+    )
+    errors.update(charge_errors)
     letter = (letter or "").strip()
     if not letter:
         errors["letter"] = _("The written notice cannot be empty.")
@@ -605,10 +618,165 @@ def answer_request(
         )
         info_request.answered_on = today()
         info_request.answered_by = by
+        info_request.held_form = held_form
+        _set_cost(info_request, copy_pages, media_items)
         info_request.save()
         _store(info_request, RequestFile.Kind.ANSWER, cleaned, names)
         _event(info_request, by, Action.ANSWERED, info_request.get_decision_display())
     return info_request
+
+
+def _set_cost(
+    info_request: InformationRequest, copy_pages: int, media_items: int
+) -> None:
+    """Fix the cost at today's tariff and add it, with how to pay, to the
+    written notice (UU Pasal 22(7)g); the notice is Indonesian whatever
+    language the caller reads."""
+    tariff = fees.tariff_of(info_request.opd)
+    with translation.override(settings.LANGUAGE_CODE):
+        cost = fees.reckon(
+            tariff=tariff,
+            copy_pages=copy_pages,
+            media_items=media_items,
+            posted=fees.is_posted(info_request, info_request.decision),
+        )
+        info_request.copy_pages = copy_pages
+        info_request.media_items = media_items
+        info_request.cost = cost.total
+        info_request.cost_detail = cost.detail
+        info_request.payment_method = tariff.payment_methods if cost.total else ""
+        paragraph = fees.notice_paragraph(info_request)
+    if paragraph:
+        info_request.answer_letter = "{}\n\n{}".format(
+            info_request.answer_letter, paragraph
+        )
+
+
+def record_payment(
+    *,
+    info_request: InformationRequest,
+    by: User,
+    paid_on: datetime.date | None = None,
+    reference: str = "",
+) -> InformationRequest:
+    """Record that the requester paid the cost of the written notice."""
+    _refuse(perms.can_process_request(by, info_request))
+    paid_on = paid_on or today()
+    reference = (reference or "").strip()
+    errors: dict[str, Any] = {}
+    if paid_on > today():
+        errors["paid_on"] = _("The date cannot be in the future.")
+    if len(reference) > 100:
+        errors["reference"] = _("At most %(limit)s characters.") % {"limit": 100}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        lock_row(info_request)
+        _require_state(info_request, Status.ANSWERED, Status.CLOSED)
+        if not info_request.has_cost:
+            raise ValidationError(
+                {"status": _("The written notice set no cost: nothing is to be paid.")},
+                code="free",
+            )
+        if info_request.paid_on is not None:
+            raise ValidationError(
+                {"status": _("The payment is already recorded.")}, code="paid"
+            )
+        _not_before_answer(info_request, paid_on, "paid_on")
+        info_request.paid_on = paid_on
+        info_request.payment_reference = reference
+        info_request.save(update_fields=["paid_on", "payment_reference"])
+        note = fees.format_rupiah(info_request.cost)
+        if reference:
+            note = "{} · {}".format(note, reference)
+        _event(info_request, by, Action.PAID, note)
+    return info_request
+
+
+def record_handover(
+    *,
+    info_request: InformationRequest,
+    by: User,
+    delivered_on: datetime.date | None = None,
+) -> InformationRequest:
+    """Record the day the requester received the information (the
+    register's "tanggal informasi diberikan", domain.md §3.5).
+
+    A cost is paid before the copies are handed over.
+    """
+    _refuse(perms.can_process_request(by, info_request))
+    delivered_on = delivered_on or today()
+    if delivered_on > today():
+        raise ValidationError({"delivered_on": _("The date cannot be in the future.")})
+    with transaction.atomic():
+        lock_row(info_request)
+        _require_state(info_request, Status.ANSWERED, Status.CLOSED)
+        if info_request.decision not in fees.GIVEN:
+            raise ValidationError(
+                {"status": _("Only information that was granted is handed over.")},
+                code="not_given",
+            )
+        if info_request.delivered_on is not None:
+            raise ValidationError(
+                {"status": _("The handover is already recorded.")}, code="delivered"
+            )
+        if info_request.has_cost and info_request.paid_on is None:
+            raise ValidationError(
+                {
+                    "status": _(
+                        "The cost of %(amount)s is not paid yet; record the payment "
+                        "first."
+                    )
+                    % {"amount": fees.format_rupiah(info_request.cost)}
+                },
+                code="unpaid",
+            )
+        _not_before_answer(info_request, delivered_on, "delivered_on")
+        if info_request.paid_on and delivered_on < info_request.paid_on:
+            raise ValidationError(
+                {
+                    "delivered_on": _(
+                        "The date cannot be before the payment (%(date)s)."
+                    )
+                    % {"date": info_request.paid_on.strftime("%d-%m-%Y")}
+                }
+            )
+        info_request.delivered_on = delivered_on
+        info_request.save(update_fields=["delivered_on"])
+        _event(info_request, by, Action.DELIVERED, delivered_on.strftime("%d-%m-%Y"))
+    return info_request
+
+
+def _not_before_answer(
+    info_request: InformationRequest, day: datetime.date, field: str
+) -> None:
+    if info_request.answered_on and day < info_request.answered_on:
+        raise ValidationError(
+            {
+                field: _("The date cannot be before the written notice (%(date)s).")
+                % {"date": info_request.answered_on.strftime("%d-%m-%Y")}
+            }
+        )
+
+
+@transaction.atomic
+def set_tariff(*, opd: Opd, by: User, data: Mapping[str, Any]) -> Tariff:
+    """Set what ``opd`` charges for copies and delivery (UU Pasal 22(7)g);
+    zero everywhere means free."""
+    _refuse(perms.can_set_tariff(by, opd))
+    unknown = set(data) - {*fees.MAX_RATES, "payment_methods"}
+    if unknown:
+        raise ValueError("unknown tariff fields: {}".format(sorted(unknown)))
+    cleaned, errors = fees.clean_tariff(dict(data))
+    if errors:
+        raise ValidationError(errors)
+    tariff = Tariff.objects.select_for_update().filter(opd=opd).first()
+    tariff = tariff or Tariff(opd=opd)
+    for field, value in cleaned.items():
+        setattr(tariff, field, value)
+    tariff.updated_by = by
+    tariff.save()
+    return tariff
 
 
 def close_request(*, info_request: InformationRequest, by: User) -> InformationRequest:

@@ -1,5 +1,6 @@
 """Pages of information requests: the public form, tracking and objections,
-the staff register with its actions, the statistics and the yearly report."""
+the staff registers of requests and objections with their actions, the
+OPDs' fees, the statistics and the yearly report."""
 
 from __future__ import annotations
 
@@ -19,16 +20,20 @@ from opds import permissions as perms
 from opds.models import Opd
 from ppid.reports import selectors as report_selectors
 from ppid.requests import exports as request_exports
+from ppid.requests import fees, personal_data
 from ppid.requests import selectors as request_selectors
 from ppid.requests import services as rs
 from ppid.requests.forms import (
     AnswerForm,
     DisputeResultForm,
+    HandoverForm,
     InformationRequestForm,
     ObjectionAnswerForm,
     ObjectionForm,
+    PaymentForm,
     ReasonForm,
     RouteForm,
+    TariffForm,
     TrackingForm,
     add_service_errors,
 )
@@ -287,16 +292,95 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @perms.staff_required
 def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The register as CSV or XLSX, without NIK, phone or e-mail."""
+    """The register as CSV or XLSX, never with a NIK; the requester's
+    address and contact only on the rows the user handles, logged."""
     filterset = request_selectors.register_filter(
         user=request.user, filters=request.GET
     )
-    body, content_type = request_exports.register(filterset.qs, fmt)
+    rows = list(filterset.qs)
+    body, content_type = request_exports.register(rows, fmt, request.user)
+    personal_data.audit_contact_export(
+        request.user, request_exports.contact_rows_shown(rows, request.user)
+    )
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = (
         'attachment; filename="register-permohonan.{}"'.format(fmt)
     )
     return response
+
+
+@perms.staff_required
+def objection_register(request: HttpRequest) -> HttpResponse:
+    """The objection register (register keberatan) of the user's scope."""
+    filterset = request_selectors.objection_register_filter(
+        user=request.user, filters=request.GET
+    )
+    page = paging.page(request, filterset.qs)
+    return render(
+        request,
+        "ppid/requests/objection_register.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "query": paging.query_without_page(request),
+            "today": rs.today(),
+        },
+    )
+
+
+@perms.staff_required
+def objection_register_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The objection register as CSV or XLSX."""
+    filterset = request_selectors.objection_register_filter(
+        user=request.user, filters=request.GET
+    )
+    body, content_type = request_exports.objection_register(filterset.qs, fmt)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = (
+        'attachment; filename="register-keberatan.{}"'.format(fmt)
+    )
+    return response
+
+
+@perms.staff_required
+def tariffs(request: HttpRequest) -> HttpResponse:
+    """The fees of the OPDs of the user's scope (UU Pasal 22(7)g)."""
+    rows = [
+        (opd, tariff, perms.can_set_tariff(request.user, opd))
+        for opd, tariff in request_selectors.tariffs_for(request.user)
+    ]
+    return render(request, "ppid/requests/tariffs.html", {"rows": rows})
+
+
+@perms.staff_required
+def tariff_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Set an OPD's fees for copies and delivery."""
+    opd = perms.opds_visible_to(request.user).filter(slug=slug).first()
+    if opd is None:
+        raise Http404
+    if not perms.can_set_tariff(request.user, opd):
+        raise PermissionDenied
+    tariff = fees.tariff_of(opd)
+    status = 200
+    if request.method == "POST":
+        form = TariffForm(request.POST)
+        status = 400
+        if form.is_valid():
+            try:
+                rs.set_tariff(opd=opd, by=request.user, data=form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The tariff was saved."))
+                return redirect("ppid:tariffs")
+    else:
+        form = TariffForm(tariff=tariff)
+    return render(
+        request,
+        "ppid/requests/tariff_form.html",
+        {"form": form, "opd": opd, "tariff": tariff},
+        status=status,
+    )
 
 
 @sensitive_post_parameters(*PERSONAL_FIELDS)
@@ -371,7 +455,16 @@ def _detail_context(
         ],
         "route_form": forms.get("route_form") or RouteForm(initial={"opd": found.opd}),
         "reason_form": forms.get("reason_form") or ReasonForm(),
-        "answer_form": forms.get("answer_form") or AnswerForm(user=user),
+        "answer_form": forms.get("answer_form")
+        or AnswerForm(user=user, tariff=fees.tariff_of(found.opd)),
+        "payment_form": forms.get("payment_form")
+        or PaymentForm(initial={"paid_on": rs.today()}),
+        "handover_form": forms.get("handover_form")
+        or HandoverForm(initial={"delivered_on": rs.today()}),
+        "can_pay": can_process and found.has_cost and found.paid_on is None,
+        "can_hand_over": can_process
+        and found.gives_information
+        and found.delivered_on is None,
         "objection_form": forms.get("objection_form")
         or ObjectionForm(
             staff=True, initial={"filed_on": rs.today(), "channel": "surat"}
@@ -404,11 +497,21 @@ STEPS = {
         AnswerForm,
         lambda r, u, d: rs.answer_request(info_request=r, by=u, **d),
     ),
+    "pay": (
+        PaymentForm,
+        lambda r, u, d: rs.record_payment(info_request=r, by=u, **d),
+    ),
+    "handover": (
+        HandoverForm,
+        lambda r, u, d: rs.record_handover(info_request=r, by=u, **d),
+    ),
 }
 FORM_NAMES = {
     ReasonForm: "reason_form",
     RouteForm: "route_form",
     AnswerForm: "answer_form",
+    PaymentForm: "payment_form",
+    HandoverForm: "handover_form",
 }
 
 
@@ -428,7 +531,11 @@ def staff_action(request: HttpRequest, number: str, step: str) -> HttpResponse:
     if not allowed:
         raise PermissionDenied
     form_class, run = STEPS[step]
-    extra = {"user": request.user} if form_class is AnswerForm else {}
+    extra = (
+        {"user": request.user, "tariff": fees.tariff_of(found.opd)}
+        if form_class is AnswerForm
+        else {}
+    )
     form = form_class(request.POST, request.FILES, **extra) if form_class else None
     if form is not None and not form.is_valid():
         return _redisplay(request, found, form)

@@ -43,7 +43,7 @@ from ppid.catalogue import services as item_services
 from ppid.catalogue.models import InformationItem
 from ppid.reports.models import YearlyReport
 from ppid.requests import services as rs
-from ppid.requests.models import Dispute, InformationRequest, Objection
+from ppid.requests.models import Dispute, InformationRequest, Objection, Tariff
 from ppid.uploads import clean_upload
 from socialposts.accounts.models import Post
 from socialposts.imports.models import ImportJob
@@ -262,6 +262,24 @@ def request_kind(
         answer="Jawaban PPID sudah sesuai.",
     )
     return o
+
+
+def charged_kind(w: Any) -> SimpleNamespace:
+    """A request to OPD A answered with a cost at OPD A's tariff, unpaid."""
+    Tariff.objects.update_or_create(
+        opd=w.opd_a, defaults={"copy_per_page": 500, "payment_methods": "Tunai"}
+    )
+    found, code = rs.submit_request(
+        data=_request_data(opd=w.opd_a, copy_format="hardcopy")
+    )
+    rs.answer_request(
+        info_request=found,
+        by=w.users["admin_a"],
+        decision="granted_full",
+        letter="Terlampir.",
+        copy_pages=10,
+    )
+    return SimpleNamespace(w=w, request=found, code=code, objection=None)
 
 
 def account_kind(w: Any) -> SimpleNamespace:
@@ -818,6 +836,27 @@ def answered_acts() -> tuple[Act, ...]:
             may=HANDLERS_A,
             done=_status_is("closed"),
         ),
+        # The day the information was handed over is recorded by its handlers.
+        Act(
+            "handover",
+            "ppid:request-action",
+            _step("handover"),
+            method="post",
+            data=lambda o: {"delivered_on": rs.today().isoformat()},
+            sees=OF_A,
+            may=HANDLERS_A,
+            ok=302,
+            done=lambda o: _request(o).delivered_on is not None,
+        ),
+        Act(
+            "api-handover",
+            "api:request-handover",
+            _number,
+            method="post",
+            sees=OF_A,
+            may=HANDLERS_A,
+            done=lambda o: _request(o).delivered_on is not None,
+        ),
         Act(
             "answer-file",
             "ppid:request-file",
@@ -873,6 +912,34 @@ def answered_acts() -> tuple[Act, ...]:
     )
 
 
+def charged_acts() -> tuple[Act, ...]:
+    """A request answered with a cost: its handlers record the payment."""
+    paid = lambda o: _request(o).paid_on is not None  # noqa: E731
+    return (
+        Act(
+            "pay",
+            "ppid:request-action",
+            _step("pay"),
+            method="post",
+            data=lambda o: {"paid_on": rs.today().isoformat(), "reference": "KW-1"},
+            sees=OF_A,
+            may=HANDLERS_A,
+            ok=302,
+            done=paid,
+        ),
+        Act(
+            "api-pay",
+            "api:request-pay",
+            _number,
+            method="post",
+            data=lambda o: {"reference": "KW-2"},
+            sees=OF_A,
+            may=HANDLERS_A,
+            done=paid,
+        ),
+    )
+
+
 def _objection_status(o: Any) -> str:
     return Objection.objects.get(pk=o.objection.pk).status
 
@@ -895,6 +962,22 @@ def objection_acts() -> tuple[Act, ...]:
             done=answered,
         ),
         Act("api-detail", "api:objection-detail", number, sees=OF_A),
+        # The objection register follows the request register's scope.
+        Act(
+            "objection-register",
+            "ppid:objection-register",
+            sees=STAFF,
+            lists=OF_A,
+            marker=lambda o: o.objection.objection_number,
+        ),
+        Act(
+            "objection-register-export",
+            "ppid:objection-register-export",
+            lambda o: {"fmt": "csv"},
+            sees=STAFF,
+            lists=OF_A,
+            marker=lambda o: o.objection.objection_number,
+        ),
         Act(
             "api-answer",
             "api:objection-answer",
@@ -962,6 +1045,7 @@ REQUEST_KINDS = (
         answered_acts(),
         EVERYONE,
     ),
+    Kind("charged-request", charged_kind, charged_acts(), EVERYONE),
     Kind(
         "objection", lambda w: request_kind(w, "objected"), objection_acts(), EVERYONE
     ),
@@ -1600,6 +1684,40 @@ OPD_KINDS = (
                 done=lambda o: (
                     Opd.objects.get(pk=o.w.opd_a.pk).phone == "(0281) 891047"
                 ),
+            ),
+            # An OPD's fees: its own PPID Pelaksana and PPID Utama set them;
+            # every staff role reads those of its scope.
+            Act(
+                "tariffs",
+                "ppid:tariffs",
+                sees=STAFF,
+                lists=OF_A,
+                marker=lambda o: o.w.opd_a.name,
+            ),
+            Act(
+                "tariff-page",
+                "ppid:tariff-edit",
+                lambda o: {"slug": o.w.opd_a.slug},
+                sees=OF_A,
+                may=HANDLERS_A,
+            ),
+            Act(
+                "tariff-edit",
+                "ppid:tariff-edit",
+                lambda o: {"slug": o.w.opd_a.slug},
+                method="post",
+                data=lambda o: {
+                    "copy_per_page": "750",
+                    "media_per_item": "0",
+                    "postage": "0",
+                    "payment_methods": "Tunai",
+                },
+                sees=OF_A,
+                may=HANDLERS_A,
+                ok=302,
+                done=lambda o: Tariff.objects.filter(
+                    opd=o.w.opd_a, copy_per_page=750
+                ).exists(),
             ),
             # PPID Utama decides which OPDs publish without review.
             Act(

@@ -16,6 +16,7 @@ from ppid.requests.models import (
     Channel,
     CopyFormat,
     DeliveryMethod,
+    HeldForm,
     InformationRequest,
     Objection,
     RequesterType,
@@ -97,6 +98,12 @@ class RequestSerializer(serializers.Serializer):
     decision = serializers.CharField()
     answered_at = serializers.DateField(source="answered_on", allow_null=True)
     answer_letter = serializers.CharField()
+    # The cost stated in the written notice (UU Pasal 22(7)g), in rupiah.
+    cost = serializers.IntegerField()
+    cost_detail = serializers.CharField()
+    payment_method = serializers.CharField()
+    paid_at = serializers.DateField(source="paid_on", allow_null=True)
+    delivered_at = serializers.DateField(source="delivered_on", allow_null=True)
     events = serializers.SerializerMethodField()
     objections = serializers.SerializerMethodField()
 
@@ -134,6 +141,10 @@ class StaffRequestSerializer(RequestSerializer):
     excluded_item = serializers.IntegerField(source="excluded_item_id", allow_null=True)
     referred_body = serializers.CharField()
     closed_at = serializers.DateField(source="closed_on", allow_null=True)
+    held_form = serializers.CharField()
+    copy_pages = serializers.IntegerField()
+    media_items = serializers.IntegerField()
+    payment_reference = serializers.CharField()
 
 
 class ObjectionSerializer(serializers.Serializer):
@@ -191,6 +202,19 @@ class AnswerSerializer(StrictTextMixin, serializers.Serializer):
     referred_body = serializers.CharField(
         max_length=200, required=False, allow_blank=True
     )
+    held_form = _choice(HeldForm.choices, required=False, allow_blank=True)
+    # Quantities; the service reckons the cost at the OPD's tariff.
+    copy_pages = serializers.IntegerField(min_value=0, required=False)
+    media_items = serializers.IntegerField(min_value=0, required=False)
+
+
+class PaymentSerializer(StrictTextMixin, serializers.Serializer):
+    paid_on = serializers.DateField(required=False)
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class HandoverSerializer(serializers.Serializer):
+    delivered_on = serializers.DateField(required=False)
 
 
 class AnswerJsonSerializer(AnswerSerializer):

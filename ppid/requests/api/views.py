@@ -31,10 +31,12 @@ from ppid.requests.api.serializers import (
     AnswerJsonSerializer,
     AnswerMultipartSerializer,
     AnswerSerializer,
+    HandoverSerializer,
     ObjectionAnswerSerializer,
     ObjectionCreatedSerializer,
     ObjectionInputSerializer,
     ObjectionSerializer,
+    PaymentSerializer,
     ReasonSerializer,
     RequestCreatedSerializer,
     RequestInputJsonSerializer,
@@ -56,7 +58,17 @@ from ppid.requests.throttles import RequestSubmissionThrottle, RequestTrackingTh
 LOOKUP = r"[A-Za-z]+-[A-Za-z]+[/-][0-9]{4}[/-][0-9]{1,8}"
 # The register's steps on a request, for staff only.
 STAFF_STEPS = frozenset(
-    {"register", "route", "complete", "incomplete", "extend", "answer", "close"}
+    {
+        "register",
+        "route",
+        "complete",
+        "incomplete",
+        "extend",
+        "answer",
+        "close",
+        "pay",
+        "handover",
+    }
 )
 
 
@@ -265,6 +277,20 @@ class InformationRequestViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["post"])
     def close(self, request: Request, number: str | None = None) -> Response:
         return self._act(number, request_services.close_request)
+
+    @extend_schema(request=PaymentSerializer, responses=StaffRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def pay(self, request: Request, number: str | None = None) -> Response:
+        self._processable(number)
+        data = _valid(PaymentSerializer, request)
+        return self._act(number, request_services.record_payment, **data)
+
+    @extend_schema(request=HandoverSerializer, responses=StaffRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def handover(self, request: Request, number: str | None = None) -> Response:
+        self._processable(number)
+        data = _valid(HandoverSerializer, request)
+        return self._act(number, request_services.record_handover, **data)
 
 
 class ObjectionViewSet(viewsets.ViewSet):
