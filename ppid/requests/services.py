@@ -567,7 +567,7 @@ def answer_request(
                 "A refusal names a published entry of the excluded-information "
                 "register (DIK)."
             )
-        elif not decided.is_in_force():
+        elif not decided.is_in_force(today()):
             # PP 61/2010 Pasal 11(3): the information is public once the
             # period ends, whether or not the daily job has opened it yet.
             errors["excluded_item"] = _(
