@@ -586,6 +586,31 @@ class ExclusionDecision(models.Model):
         related_name="+",
     )
     opening_note = models.TextField(_("opening decision"), blank=True)
+    # PP 61/2010 Pasal 11(1)-(2): the PPID may determine, ahead of the end,
+    # that the information opens when the period ends; the reminders stop
+    # and the daily job opens it then, into the category chosen here.
+    end_decided_at = models.DateTimeField(
+        _("opening at the end decided at"), null=True, blank=True, editable=False
+    )
+    end_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opening at the end decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    end_opens_as = models.CharField(
+        _("opens at the end as"),
+        max_length=20,
+        choices=PUBLIC_CATEGORY_CHOICES,
+        blank=True,
+        editable=False,
+    )
+    end_decision_note = models.TextField(
+        _("grounds of the opening at the end"), blank=True, editable=False
+    )
     opened_on_expiry = models.BooleanField(
         _("opened when its period ended"),
         default=False,

@@ -303,9 +303,9 @@ def exclusions_needing_decision(
     today = today or timezone.localdate()
     window = reminder_window()
     decisions = list(
-        ExclusionDecision.objects.ending_by(today + window, today).select_related(
-            "item__opd"
-        )
+        ExclusionDecision.objects.ending_by(today + window, today)
+        .filter(end_decided_at__isnull=True)
+        .select_related("item__opd")
     )
     if not decisions:
         return []

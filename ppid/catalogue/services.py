@@ -200,7 +200,9 @@ def _save_exclusion(
     if decision.opened_at is not None:
         # Excluded again after being opened: a new decision, new clocks.
         decision.opened_at, decision.opened_by, decision.opening_note = None, None, ""
-        decision.reminder_sent_at = None
+        decision.opened_on_expiry, decision.reminder_sent_at = False, None
+        decision.end_decided_at, decision.end_decided_by = None, None
+        decision.end_opens_as, decision.end_decision_note = "", ""
     if sheet is not None:
         decision.signed_sheet.save(
             "lembar-uji.{}".format(sheet.extension),
@@ -232,8 +234,11 @@ def _save_exclusion(
             changes["exclusion.{}".format(field)] = [_as_text(before), _as_text(value)]
             setattr(decision, field, value)
     if changes.keys() & {"exclusion.period_end", "exclusion.review_date"}:
-        # A new end or review date is a new clock: remind again for it.
+        # A new end or review date is a new clock: remind again for it, and
+        # a determination made for the old end no longer holds.
         decision.reminder_sent_at = None
+        decision.end_decided_at, decision.end_decided_by = None, None
+        decision.end_opens_as, decision.end_decision_note = "", ""
     if sheet is not None:
         changes["exclusion.signed_sheet"] = ["", sheet.original_name]
     try:
@@ -442,12 +447,14 @@ def withdraw_item(*, item: InformationItem, by: User, note: str) -> InformationI
 
 @transaction.atomic
 def open_excluded_item(
-    *, item: InformationItem, by: User, category: str, note: str
+    *, item: InformationItem, by: User, category: str, note: str, at_end: bool = False
 ) -> InformationItem:
     """End an exclusion: the information joins the public catalogue.
 
     PP 61/2010 Pasal 11 makes opening a PPID determination; the decision
-    stays on record with who opened it, when and why.
+    stays on record with who opened it, when and why. With ``at_end`` the
+    determination is made now (Pasal 11(2): at the latest 30 working days
+    before the end) and the information opens when the period ends.
     """
     lock_row(item)
     _refuse(
@@ -461,6 +468,34 @@ def open_excluded_item(
     _require_decision(item)
     decision = item.exclusion
     now = timezone.now()
+    if at_end:
+        if decision.period_end is None or not decision.is_in_force():
+            raise ValidationError(
+                {
+                    "at_end": _(
+                        "Only an exclusion with an end date still to come can be "
+                        "decided to open at its end."
+                    )
+                }
+            )
+        decision.end_decided_at, decision.end_decided_by = now, by
+        decision.end_opens_as, decision.end_decision_note = category, note
+        decision.save(
+            update_fields=[
+                "end_decided_at",
+                "end_decided_by",
+                "end_opens_as",
+                "end_decision_note",
+            ]
+        )
+        _record(
+            item,
+            by,
+            ItemChange.Action.EXCLUSION_SET,
+            {"exclusion.end_opens_as": ["", category]},
+            note,
+        )
+        return item
     decision.opened_at, decision.opened_by, decision.opening_note = now, by, note
     decision.opened_on_expiry = False
     decision.save(
@@ -497,21 +532,38 @@ def open_ended_exclusion(
         and decision.has_lapsed(today)
     ):
         return False
-    note = _(
-        "The exclusion period ended on %(date)s; under PP 61/2010 Pasal 11(3) "
-        "the information is public."
-    ) % {"date": decision.period_end.strftime("%d-%m-%Y")}
+    date = decision.period_end.strftime("%d-%m-%Y")
+    decided = decision.end_decided_at is not None
+    if decided:
+        # Pasal 11(1)-(2): opened by the PPID's determination made in time.
+        note = _(
+            "The exclusion period ended on %(date)s; opened as the PPID "
+            "determined on %(decided)s: %(note)s"
+        ) % {
+            "date": date,
+            "decided": timezone.localdate(decision.end_decided_at).strftime("%d-%m-%Y"),
+            "note": decision.end_decision_note,
+        }
+    else:
+        note = _(
+            "The exclusion period ended on %(date)s; under PP 61/2010 Pasal 11(3) "
+            "the information is public."
+        ) % {"date": date}
+    category = decision.end_opens_as or settings.PPID_EXCLUSION_OPENS_AS
     now = timezone.now()
-    decision.opened_at, decision.opened_by = now, None
+    decision.opened_at = now
+    decision.opened_by = decision.end_decided_by if decided else None
     decision.opening_note, decision.opened_on_expiry = note, True
     decision.save(
         update_fields=["opened_at", "opened_by", "opening_note", "opened_on_expiry"]
     )
-    changes = {"category": [item.category, settings.PPID_EXCLUSION_OPENS_AS]}
-    item.category = settings.PPID_EXCLUSION_OPENS_AS
+    changes = {"category": [item.category, category]}
+    item.category = category
     item.last_updated_at = now
     fields = ["category", "last_updated_at", "updated_at"]
-    if not exclusions_open_at_end():
+    # A PPID determination is the review: only an undecided end goes back
+    # to the OPD under the draft setting.
+    if not decided and not exclusions_open_at_end():
         changes["status"] = [item.status, InformationItem.Status.DRAFT]
         item.status = InformationItem.Status.DRAFT
         fields.append("status")
@@ -626,6 +678,7 @@ def exclusions_needing_reminder(
     horizon = today + reminder_window()
     candidates = list(
         ExclusionDecision.objects.ending_by(horizon, today)
+        .filter(end_decided_at__isnull=True)
         .select_related("item__opd")
         .order_by("period_end", "review_date", "pk")
     )
@@ -649,7 +702,11 @@ def send_exclusion_end_reminder(
         .select_related("item__opd")
         .get(pk=decision.pk)
     )
-    if not decision.is_in_force(today) or decision.decision_target is None:
+    if (
+        not decision.is_in_force(today)
+        or decision.decision_target is None
+        or decision.end_decided_at is not None
+    ):
         return False
     calendar = WorkingCalendar(today - reminder_window(), today + reminder_window())
     if not _reminder_due(decision, today, calendar):

@@ -405,6 +405,7 @@ def item_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def item_open(request: HttpRequest, pk: int) -> HttpResponse:
+    at_end = request.POST.get("when") == "at_end"
     return _action(
         request,
         pk,
@@ -413,8 +414,11 @@ def item_open(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             category=request.POST.get("category", ""),
             note=request.POST.get("note", ""),
+            at_end=at_end,
         ),
-        _("The information is now open to the public."),
+        _("Recorded: the information opens when its exclusion period ends.")
+        if at_end
+        else _("The information is now open to the public."),
     )
 
 

@@ -4,11 +4,13 @@ reminders before its end, and the checks on a decision (issue 17: 2, 3, 10)."""
 import datetime
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from config.env import EnvError, env_int_map
+from opds import permissions as perms
 from ppid.calendar.workdays import WorkingCalendar, add_working_days
 from ppid.catalogue import selectors, services, tasks
 from ppid.catalogue.models import (
@@ -90,7 +92,8 @@ def test_the_public_catalogue_does_not_wait_for_a_late_job(client, opd):
     response = client.get(item.get_absolute_url())
     assert response.status_code == 200
     assert "Bapak Rahasia Pejabat" not in response.content.decode()
-    # Its files follow.
+    # Its files follow the item.
+    assert perms.can_view_item(AnonymousUser(), item)
     assert selectors.exclusion_register().filter(pk=decision.pk).count() == 0
     assert list(selectors.opened_exclusions()) == [decision]
 
@@ -431,3 +434,52 @@ def test_the_public_dik_shows_the_public_interest_consideration(client, opd):
     row = client.get("/api/v1/exclusions/").json()["results"][0]
     assert row["public_interest"] == "Melindungi privasi pasien lebih besar manfaatnya."
     assert row["consequence_tested_on"] == "2026-01-02"
+
+
+def test_ppid_can_decide_ahead_that_it_opens_at_the_end(
+    settings, client, opd, ppid_utama
+):
+    settings.PPID_EXCLUSION_END_ACTION = "draft"
+    today = _today()
+    decision = ExclusionDecisionFactory(
+        item__opd=opd, period_end=add_working_days(today, 45)
+    )
+    item = decision.item
+    assert _due(today) == [decision.pk]
+    client.force_login(ppid_utama)
+    response = client.post(
+        "/dasbor/informasi/{}/buka/".format(item.pk),
+        {"when": "at_end", "category": "berkala", "note": "Tidak lagi dibutuhkan."},
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    decision.refresh_from_db()
+    # Decided now, still excluded until the end; the reminders stop.
+    assert item.category == Category.DIKECUALIKAN and not item.is_public
+    assert decision.end_decided_by == ppid_utama
+    assert decision.end_opens_as == "berkala"
+    assert _due(today) == []
+    assert selectors.exclusions_needing_decision(today) == []
+
+    ExclusionDecision.objects.filter(pk=decision.pk).update(period_end=today - ONE_DAY)
+    assert tasks.open_ended_exclusions_task() == 1
+    item.refresh_from_db()
+    decision.refresh_from_db()
+    # The PPID's determination is the review: published, as it chose.
+    assert item.status == InformationItem.Status.PUBLISHED
+    assert item.category == Category.BERKALA and item.is_public
+    assert decision.opened_by == ppid_utama
+    assert "Tidak lagi dibutuhkan." in decision.opening_note
+
+
+def test_opening_at_the_end_needs_an_end_still_to_come(opd, ppid_utama):
+    lapsed = _ended_yesterday(opd)
+    with pytest.raises(ValidationError) as exc:
+        services.open_excluded_item(
+            item=lapsed.item,
+            by=ppid_utama,
+            category="setiap_saat",
+            note="Dibuka.",
+            at_end=True,
+        )
+    assert "at_end" in exc.value.message_dict
