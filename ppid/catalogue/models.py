@@ -112,12 +112,15 @@ def public_items_q(today: datetime.date | None = None) -> Q:
     period has ended the information is public by law even before the daily
     job opens it (PP 61/2010 Pasal 11(3): without a PPID determination it
     becomes public at the end of the period), unless the portal is set to
-    send ended exclusions back for review first (PPID_EXCLUSION_END_ACTION).
+    send ended exclusions back for review first (PPID_EXCLUSION_END_ACTION)
+    and the PPID has not determined ahead that it opens at the end.
     """
-    visible = ~Q(category=Category.DIKECUALIKAN)
-    if exclusions_open_at_end():
-        ended = ExclusionDecision.objects.lapsed(today).values("item_id")
-        visible |= Q(category=Category.DIKECUALIKAN, pk__in=ended)
+    ended = ExclusionDecision.objects.lapsed(today)
+    if not exclusions_open_at_end():
+        ended = ended.filter(end_decided_at__isnull=False)
+    visible = ~Q(category=Category.DIKECUALIKAN) | Q(
+        category=Category.DIKECUALIKAN, pk__in=ended.values("item_id")
+    )
     return Q(status=InformationItem.Status.PUBLISHED) & visible
 
 
@@ -278,7 +281,9 @@ class InformationItem(models.Model):
             return True
         decision = getattr(self, "exclusion", None)
         return (
-            exclusions_open_at_end() and decision is not None and decision.has_lapsed()
+            decision is not None
+            and decision.has_lapsed()
+            and (exclusions_open_at_end() or decision.end_decided_at is not None)
         )
 
     @property

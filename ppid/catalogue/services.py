@@ -516,11 +516,12 @@ def open_ended_exclusion(
 ) -> bool:
     """Open one exclusion whose period has ended; False if nothing to do.
 
-    PP 61/2010 Pasal 11(3): without a PPID determination the information
-    becomes public when the period ends. By default it joins the public
-    catalogue at once; with PPID_EXCLUSION_END_ACTION=draft it goes back to
-    its OPD as a draft to review first. Either way the DIK lists it as
-    opened, with the date, and the item's change log records it.
+    PP 61/2010 Pasal 11: it opens as the PPID determined ahead (ayat 1-2),
+    or, without a determination, becomes public when the period ends (ayat
+    3). By default it joins the public catalogue at once; with
+    PPID_EXCLUSION_END_ACTION=draft an undecided one goes back to its OPD as
+    a draft to review first. Either way the DIK lists it as opened, with the
+    date, and the item's change log records it.
     """
     today = today or timezone.localdate()
     item = decision.item

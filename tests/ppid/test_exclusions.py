@@ -462,6 +462,8 @@ def test_ppid_can_decide_ahead_that_it_opens_at_the_end(
     assert selectors.exclusions_needing_decision(today) == []
 
     ExclusionDecision.objects.filter(pk=decision.pk).update(period_end=today - ONE_DAY)
+    # Decided, so public at the end even under the draft setting, job or not.
+    assert item in InformationItem.objects.public()
     assert tasks.open_ended_exclusions_task() == 1
     item.refresh_from_db()
     decision.refresh_from_db()
