@@ -147,6 +147,37 @@ def env_month_day(
     return found.month, found.day
 
 
+def env_int_map(
+    name: str,
+    default: Mapping[str, int],
+    *,
+    keys: list[str],
+    minimum: int = 1,
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, int]:
+    """Return ``key:number`` pairs (``b:10,g:25``), each key one of ``keys``."""
+    value = _raw(name, environ)
+    if value is None:
+        return dict(default)
+    result: dict[str, int] = {}
+    for entry in env_list(name, [], environ=environ):
+        key, sep, number = (part.strip() for part in entry.partition(":"))
+        if not sep or key.lower() not in keys:
+            raise EnvError(
+                name,
+                "entri harus kunci:angka dengan kunci salah satu dari {}, "
+                "bukan {!r}".format(", ".join(keys), entry),
+            )
+        try:
+            amount = int(number)
+        except ValueError:
+            raise EnvError(name, f"angka untuk {key!r} bukan bilangan bulat") from None
+        if amount < minimum:
+            raise EnvError(name, f"angka untuk {key!r} paling sedikit {minimum}")
+        result[key.lower()] = amount
+    return result
+
+
 def env_fernet_keys(
     name: str, *, required: bool = False, environ: Mapping[str, str] | None = None
 ) -> list[str]:

@@ -25,6 +25,7 @@ from config.env import (
     env_database,
     env_fernet_keys,
     env_int,
+    env_int_map,
     env_list,
     env_month_day,
     env_redis_url,
@@ -171,6 +172,12 @@ CELERY_BEAT_SCHEDULE = {
         # Monday morning, when OPD admins plan their week.
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
+    # Just after midnight, so that an exclusion whose last day was yesterday
+    # is public from the start of the day (PP 61/2010 Pasal 11(3)).
+    "ppid-open-ended-exclusions": {
+        "task": "ppid.catalogue.tasks.open_ended_exclusions_task",
+        "schedule": crontab(minute=5, hour=0),
+    },
     "ppid-exclusion-end-reminders": {
         "task": "ppid.catalogue.tasks.send_exclusion_end_reminders_task",
         "schedule": crontab(minute=15, hour=7),
@@ -309,6 +316,31 @@ PPID_YEARLY_REPORT_REMINDER_FROM = env_month_day(
 )
 PPID_YEARLY_REPORT_REMINDER_EVERY_DAYS = env_int(
     "PPID_YEARLY_REPORT_REMINDER_EVERY_DAYS", 7, minimum=1
+)
+# Excluded information whose period has ended (PP 61/2010 Pasal 11(3)):
+# "publish" makes it public at once, as the law says; "draft" sends it back
+# to its OPD as a draft to review (e.g. to black out what another ground
+# still covers) before PPID Utama publishes it again.
+PPID_EXCLUSION_END_ACTION = env_choice(
+    "PPID_EXCLUSION_END_ACTION", "PUBLISH", ["PUBLISH", "DRAFT"]
+).lower()
+# The category an ended exclusion opens into: information available at all
+# times (UU 14/2008 Pasal 11) unless set to periodic.
+PPID_EXCLUSION_OPENS_AS = env_choice(
+    "PPID_EXCLUSION_OPENS_AS", "SETIAP_SAAT", ["SETIAP_SAAT", "BERKALA"]
+).lower()
+# The PPID decides on an exclusion's end 30 working days before it at the
+# latest (PP 61/2010 Pasal 11(2)); the first reminder comes this many working
+# days before that mark, a second at the mark, then one every working day.
+PPID_EXCLUSION_REMINDER_LEAD_WORKING_DAYS = env_int(
+    "PPID_EXCLUSION_REMINDER_LEAD_WORKING_DAYS", 20, minimum=0
+)
+# Longest exclusion period per Pasal 17 ground, in years ("b:10,g:25"). The
+# law caps only ground a (30 years, PP 61/2010 Pasal 5(1)), which a value
+# here can shorten but not lengthen; the other grounds last as long as
+# needed or as another law says (Pasal 6-9), so by default no cap.
+PPID_EXCLUSION_MAX_YEARS = env_int_map(
+    "PPID_EXCLUSION_MAX_YEARS", {}, keys=list("abcdefghij")
 )
 # Public request and objection forms, per IP address.
 PPID_REQUEST_SUBMISSIONS_PER_HOUR = env_int(

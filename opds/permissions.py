@@ -109,23 +109,17 @@ def _opd_scope(user: AnyUser, queryset: QuerySet, opd_field: str) -> QuerySet:
 # Items are imported lazily: ppid depends on opds, not the other way round.
 
 
-def _item_models():
-    from ppid.catalogue.models import Category, InformationItem
-
-    return Category, InformationItem
-
-
 def items_visible_to(user: AnyUser, queryset: QuerySet | None = None) -> QuerySet:
     """Items ``user`` may know exist: everything public, plus its own work.
 
-    Excluded items are never public as items: the public sees them only as
-    rows of the DIK register.
+    Excluded items are not public as items while their exclusion holds: the
+    public sees them only as rows of the DIK register. What is public is
+    ``ppid.catalogue.models.public_items_q``'s to say.
     """
-    Category, InformationItem = _item_models()
+    from ppid.catalogue.models import InformationItem, public_items_q
+
     queryset = InformationItem.objects.all() if queryset is None else queryset
-    public = Q(status=InformationItem.Status.PUBLISHED) & ~Q(
-        category=Category.DIKECUALIKAN
-    )
+    public = public_items_q()
     if _superuser(user) or _role(user) in KABUPATEN_ROLES:
         return queryset
     if _role(user) == Role.OPD_ADMIN:
@@ -324,6 +318,8 @@ def can_edit_yearly_report(user: AnyUser) -> bool:
     Pasal 56): PPID Utama writes its manual parts and publishes it; an OPD's
     PPID Pelaksana only supplies the requests it handled."""
     return _superuser(user) or _role(user) == Role.PPID_UTAMA
+
+
 def objections_visible_to(user: AnyUser, queryset: QuerySet | None = None) -> QuerySet:
     """Objections follow their request (``requests_visible_to``): the
     objection register of kabupaten roles holds all, an OPD admin's its

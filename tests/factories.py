@@ -92,6 +92,7 @@ class ExclusionDecisionFactory(factory.django.DjangoModelFactory):
     legal_basis = "UU 14/2008 Pasal 17 huruf h angka 2"
     consequence = "Mengungkap rahasia pribadi."
     public_interest = "Perlindungan data pribadi lebih besar."
+    consequence_tested_on = datetime.date(2026, 1, 2)
     scope = ExclusionDecision.Scope.WHOLE
     period_start = datetime.date(2026, 1, 2)
     period_end = datetime.date(2030, 12, 31)
@@ -109,6 +110,7 @@ def exclusion_data(**overrides: object) -> dict:
         "legal_basis": "UU 14/2008 Pasal 17 huruf h angka 2",
         "consequence": "Mengungkap rahasia pribadi pasien.",
         "public_interest": "Perlindungan data pribadi lebih besar.",
+        "consequence_tested_on": datetime.date(2026, 1, 2),
         "scope": "whole",
         "redacted_summary": "",
         "period_start": datetime.date(2026, 1, 2),

@@ -317,6 +317,8 @@ def _seed_opd(
             "consequence": consequence,
             "public_interest": "Kepentingan yang dilindungi lebih besar daripada "
             "manfaat membukanya bagi publik.",
+            "consequence_tested_on": datetime.date(YEAR, 1, 2),
+            "test_occasion": "proactive",
             "scope": "whole",
             "redacted_summary": "",
             "period_start": datetime.date(YEAR, 1, 2),

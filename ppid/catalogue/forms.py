@@ -119,6 +119,7 @@ class ExclusionDecisionForm(BootstrapFormMixin, forms.Form):
                     "period_end": DATE,
                     "review_date": DATE,
                     "decided_on": DATE,
+                    "consequence_tested_on": DATE,
                 },
             ),
             **self.fields,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from pathlib import PurePosixPath
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -63,10 +64,20 @@ class Subtype(models.Model):
 class InformationItemQuerySet(models.QuerySet["InformationItem"]):
     """Reusable filters over the catalogue."""
 
-    def public(self) -> InformationItemQuerySet:
-        """The only way into the public catalogue: published, never excluded."""
-        return self.filter(status=InformationItem.Status.PUBLISHED).exclude(
-            category=Category.DIKECUALIKAN
+    def public(self, today: datetime.date | None = None) -> InformationItemQuerySet:
+        """The only way into the public catalogue: published, not excluded
+        (an exclusion whose period has ended no longer counts)."""
+        return self.filter(public_items_q(today))
+
+    def excluded_in_force(
+        self, today: datetime.date | None = None
+    ) -> InformationItemQuerySet:
+        """Published DIK entries whose exclusion still holds: the only ones a
+        refusal may rest on (PP 61/2010 Pasal 11(3))."""
+        return self.filter(
+            category=Category.DIKECUALIKAN,
+            status=InformationItem.Status.PUBLISHED,
+            exclusion__in=ExclusionDecision.objects.in_force(today),
         )
 
     def for_opd(self, opd: Opd) -> InformationItemQuerySet:
@@ -86,6 +97,37 @@ class InformationItemQuerySet(models.QuerySet["InformationItem"]):
         return self.berkala_due_by(
             today + datetime.timedelta(days=settings.PPID_DUE_SOON_DAYS)
         )
+
+
+def exclusions_open_at_end() -> bool:
+    """Whether an ended exclusion is public at once (the default, PP 61/2010
+    Pasal 11(3)) rather than sent back to its OPD as a draft for review."""
+    return settings.PPID_EXCLUSION_END_ACTION == "publish"
+
+
+def public_items_q(today: datetime.date | None = None) -> Q:
+    """What the public may read, as a condition on items.
+
+    Excluded information is hidden while its exclusion is in force. When the
+    period has ended the information is public by law even before the daily
+    job opens it (PP 61/2010 Pasal 11(3): without a PPID determination it
+    becomes public at the end of the period), unless the portal is set to
+    send ended exclusions back for review first (PPID_EXCLUSION_END_ACTION)
+    and the PPID has not determined ahead that it opens at the end.
+    """
+    ended = ExclusionDecision.objects.lapsed(today)
+    if not exclusions_open_at_end():
+        ended = ended.filter(end_decided_at__isnull=False)
+    visible = ~Q(category=Category.DIKECUALIKAN) | Q(
+        category=Category.DIKECUALIKAN, pk__in=ended.values("item_id")
+    )
+    return Q(status=InformationItem.Status.PUBLISHED) & visible
+
+
+def _add_years(day: datetime.date, years: int) -> datetime.date:
+    from dateutil.relativedelta import relativedelta
+
+    return day + relativedelta(years=years)
 
 
 def _update_interval():
@@ -232,8 +274,17 @@ class InformationItem(models.Model):
 
     @property
     def is_public(self) -> bool:
-        """Whether anyone may read the item (excluded ones never are)."""
-        return self.status == self.Status.PUBLISHED and not self.is_excluded
+        """Whether anyone may read the item (the per-object ``public_items_q``)."""
+        if self.status != self.Status.PUBLISHED:
+            return False
+        if not self.is_excluded:
+            return True
+        decision = getattr(self, "exclusion", None)
+        return (
+            decision is not None
+            and decision.has_lapsed()
+            and (exclusions_open_at_end() or decision.end_decided_at is not None)
+        )
 
     @property
     def next_update_due(self) -> datetime.date | None:
@@ -373,6 +424,79 @@ class ItemChange(models.Model):
         return labels
 
 
+# UU 14/2008 Pasal 17: the numbered points each ground lists (a: 1-5, c: 1-7,
+# e: 1-7, f: 1-4, h: 1-5). Grounds b, d, g, i and j have no list.
+GROUND_POINTS: dict[str, int] = {"a": 5, "c": 7, "e": 7, "f": 4, "h": 5}
+# The longest period the law itself sets: law enforcement (ground a) at most
+# 30 years (PP 61/2010 Pasal 5(1); UU 14/2008 Pasal 20(2) leaves the periods
+# to the PP). Every other ground lasts "as long as needed" or as another law
+# says (PP 61/2010 Pasal 6-9): PPID_EXCLUSION_MAX_YEARS may cap those.
+LEGAL_MAX_YEARS: dict[str, int] = {"a": 30}
+# PP 61/2010 Pasal 11(2): the PPID decides on an exclusion's end at the
+# latest this many working days before the period ends.
+END_DECISION_WORKING_DAYS = 30
+
+
+def reminder_window() -> datetime.timedelta:
+    """Calendar days that surely hold the working days from the first
+    end-of-period reminder to the end itself."""
+    working_days = (
+        END_DECISION_WORKING_DAYS + settings.PPID_EXCLUSION_REMINDER_LEAD_WORKING_DAYS
+    )
+    # Three calendar days per working day and two months spare cover even
+    # Idul Fitri with its cuti bersama.
+    return datetime.timedelta(days=working_days * 3 + 60)
+
+
+def max_exclusion_years(ground: str) -> int | None:
+    """The longest period for ``ground``: the law's cap, tightened (never
+    loosened) by the PPID_EXCLUSION_MAX_YEARS setting."""
+    caps = [
+        years
+        for years in (
+            LEGAL_MAX_YEARS.get(ground),
+            settings.PPID_EXCLUSION_MAX_YEARS.get(ground),
+        )
+        if years is not None
+    ]
+    return min(caps) if caps else None
+
+
+class ExclusionDecisionQuerySet(models.QuerySet["ExclusionDecision"]):
+    """Which decisions hold on a given day."""
+
+    def in_force(self, today: datetime.date | None = None) -> ExclusionDecisionQuerySet:
+        """Not opened, and the period not yet over (an end date is the last
+        excluded day; "as long as needed" never lapses by itself)."""
+        today = today or timezone.localdate()
+        return self.filter(opened_at__isnull=True).filter(
+            Q(period_end__isnull=True) | Q(period_end__gte=today)
+        )
+
+    def lapsed(self, today: datetime.date | None = None) -> ExclusionDecisionQuerySet:
+        """Not opened by anyone yet, but the period is over: public by law
+        (PP 61/2010 Pasal 11(3)), waiting for the daily job."""
+        today = today or timezone.localdate()
+        return self.filter(opened_at__isnull=True, period_end__lt=today)
+
+    def ending_by(
+        self, horizon: datetime.date, today: datetime.date | None = None
+    ) -> ExclusionDecisionQuerySet:
+        """Published DIK entries in force whose end, or review date for one
+        that lasts as long as needed, falls on or before ``horizon``."""
+        return self.in_force(today).filter(
+            Q(period_end__lte=horizon)
+            | Q(period_end__isnull=True, review_date__lte=horizon),
+            item__status=InformationItem.Status.PUBLISHED,
+            item__category=Category.DIKECUALIKAN,
+        )
+
+    def ended(self, today: datetime.date | None = None) -> ExclusionDecisionQuerySet:
+        """Opened, by decision or at the end of the period, or lapsed."""
+        today = today or timezone.localdate()
+        return self.filter(Q(opened_at__isnull=False) | Q(period_end__lt=today))
+
+
 class ExclusionDecision(models.Model):
     """The surat penetapan klasifikasi of an excluded item (PP 61/2010 Pasal 4).
 
@@ -396,6 +520,13 @@ class ExclusionDecision(models.Model):
         WHOLE = "whole", _("Whole")
         PARTIAL = "partial", _("Partial")
 
+    class TestOccasion(models.TextChoices):
+        """When the consequence test was done (Perki 1/2021 Pasal 49(1))."""
+
+        PROACTIVE = "proactive", _("Before any request")
+        ON_REQUEST = "on_request", _("When a request was received")
+        ON_ORDER = "on_order", _("In a dispute, on the Information Commission's order")
+
     item = models.OneToOneField(
         InformationItem,
         verbose_name=_("information item"),
@@ -411,6 +542,19 @@ class ExclusionDecision(models.Model):
     legal_basis = models.TextField(_("legal basis"))
     consequence = models.TextField(_("consequence if opened"))
     public_interest = models.TextField(_("public-interest consideration"))
+    # UU 14/2008 Pasal 19 and PP 61/2010 Pasal 3(1): the test comes before
+    # the decision. Empty only on decisions recorded before it was asked.
+    consequence_tested_on = models.DateField(
+        _("consequence test date"),
+        null=True,
+        help_text=_("The date of the signed consequence-test sheet."),
+    )
+    test_occasion = models.CharField(
+        _("consequence test done"),
+        max_length=12,
+        choices=TestOccasion.choices,
+        default=TestOccasion.PROACTIVE,
+    )
     scope = models.CharField(
         _("scope"), max_length=10, choices=Scope.choices, default=Scope.WHOLE
     )
@@ -447,6 +591,39 @@ class ExclusionDecision(models.Model):
         related_name="+",
     )
     opening_note = models.TextField(_("opening decision"), blank=True)
+    # PP 61/2010 Pasal 11(1)-(2): the PPID may determine, ahead of the end,
+    # that the information opens when the period ends; the reminders stop
+    # and the daily job opens it then, into the category chosen here.
+    end_decided_at = models.DateTimeField(
+        _("opening at the end decided at"), null=True, blank=True, editable=False
+    )
+    end_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opening at the end decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    end_opens_as = models.CharField(
+        _("opens at the end as"),
+        max_length=20,
+        choices=PUBLIC_CATEGORY_CHOICES,
+        blank=True,
+        editable=False,
+    )
+    end_decision_note = models.TextField(
+        _("grounds of the opening at the end"), blank=True, editable=False
+    )
+    opened_on_expiry = models.BooleanField(
+        _("opened when its period ended"),
+        default=False,
+        editable=False,
+        help_text=_("Opened by the daily job, not by a PPID decision."),
+    )
+
+    objects = ExclusionDecisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("exclusion decision")
@@ -473,14 +650,145 @@ class ExclusionDecision(models.Model):
         return str(self.item)
 
     def clean(self) -> None:
+        errors: dict[str, Any] = {}
         if self.scope == self.Scope.PARTIAL and not self.redacted_summary.strip():
-            raise ValidationError(
-                {
-                    "redacted_summary": _(
-                        "A partial exclusion needs the summary the public may read."
-                    )
-                }
+            errors["redacted_summary"] = _(
+                "A partial exclusion needs the summary the public may read."
             )
+        errors.update(self._point_errors())
+        errors.update(self._period_errors())
+        errors.update(self._test_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def _point_errors(self) -> dict[str, Any]:
+        """UU 14/2008 Pasal 17: a point exists only in the ground's own list."""
+        if not self.ground:
+            return {}
+        points = GROUND_POINTS.get(self.ground)
+        if points is None:
+            if self.ground_point is not None:
+                return {
+                    "ground_point": _(
+                        "Point of the ground: Pasal 17 letter %(ground)s has no "
+                        "numbered points; leave it empty."
+                    )
+                    % {"ground": self.ground}
+                }
+            return {}
+        if self.ground_point is None or not 1 <= self.ground_point <= points:
+            return {
+                "ground_point": _(
+                    "Point of the ground: Pasal 17 letter %(ground)s lists points "
+                    "1 to %(count)s; choose the one that applies."
+                )
+                % {"ground": self.ground, "count": points}
+            }
+        return {}
+
+    def _period_errors(self) -> dict[str, Any]:
+        """The longest period the law (or the setting) allows for the ground."""
+        years = max_exclusion_years(self.ground) if self.ground else None
+        if years is None or self.period_start is None:
+            return {}
+        last_day = _add_years(self.period_start, years) - datetime.timedelta(days=1)
+        if self.period_end is None:
+            return {
+                "period_end": _(
+                    "Excluded until: on ground %(ground)s the period lasts at most "
+                    "%(years)s years, so it needs an end date (%(date)s at the "
+                    "latest)."
+                )
+                % {
+                    "ground": self.ground,
+                    "years": years,
+                    "date": last_day.strftime("%d-%m-%Y"),
+                }
+            }
+        if self.period_end > last_day:
+            return {
+                "period_end": _(
+                    "Excluded until: on ground %(ground)s the period lasts at most "
+                    "%(years)s years; the last excluded day is %(date)s at the "
+                    "latest."
+                )
+                % {
+                    "ground": self.ground,
+                    "years": years,
+                    "date": last_day.strftime("%d-%m-%Y"),
+                }
+            }
+        return {}
+
+    def _test_errors(self) -> dict[str, Any]:
+        """The consequence test comes first (UU 14/2008 Pasal 19; PP 61/2010
+        Pasal 3(1)) and cannot be dated in the future."""
+        tested = self.consequence_tested_on
+        if tested is None:
+            return {}  # the field itself is required (blank=False)
+        if self.decided_on and tested > self.decided_on:
+            return {
+                "consequence_tested_on": _(
+                    "Consequence test date: the test comes before the decision "
+                    "(UU 14/2008 Pasal 19), so it cannot be after %(date)s."
+                )
+                % {"date": self.decided_on.strftime("%d-%m-%Y")}
+            }
+        if tested > timezone.localdate():
+            return {
+                "consequence_tested_on": _(
+                    "Consequence test date: the date cannot be in the future."
+                )
+            }
+        return {}
+
+    def has_lapsed(self, today: datetime.date | None = None) -> bool:
+        """The period is over and nobody has opened it yet (``lapsed``)."""
+        today = today or timezone.localdate()
+        return (
+            self.opened_at is None
+            and self.period_end is not None
+            and self.period_end < today
+        )
+
+    def is_in_force(self, today: datetime.date | None = None) -> bool:
+        """The per-object ``in_force``."""
+        today = today or timezone.localdate()
+        return self.opened_at is None and (
+            self.period_end is None or self.period_end >= today
+        )
+
+    @property
+    def opened_on(self) -> datetime.date | None:
+        """The day the information became public: when it was opened, or the
+        day after its period ended if the daily job has not run yet."""
+        if self.opened_at is not None:
+            return timezone.localdate(self.opened_at)
+        if self.period_end is not None:
+            return self.period_end + datetime.timedelta(days=1)
+        return None
+
+    @property
+    def decision_target(self) -> datetime.date | None:
+        """The date a PPID decision is about: the end of the period, or the
+        review date of an exclusion that lasts as long as needed."""
+        return self.period_end or self.review_date
+
+    def reminder_dates(self, calendar: Any) -> tuple[datetime.date, datetime.date]:
+        """(first reminder, legal mark) for ``decision_target``, in working days.
+
+        PP 61/2010 Pasal 11(2) sets the mark: the decision on the end is made
+        at the latest 30 working days before it. A reminder on that day is
+        already the last moment, so the first one comes
+        PPID_EXCLUSION_REMINDER_LEAD_WORKING_DAYS earlier (domain.md §8).
+        ``calendar`` is a ``ppid.calendar.workdays.WorkingCalendar``.
+        """
+        target = self.decision_target
+        if target is None:
+            raise ValueError("a decision has an end date or a review date")
+        mark = calendar.add(target, -END_DECISION_WORKING_DAYS)
+        first = calendar.add(mark, -settings.PPID_EXCLUSION_REMINDER_LEAD_WORKING_DAYS)
+        return first, mark
 
     @property
     def legal_reference(self) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from opds.models import Opd
@@ -22,6 +22,7 @@ from ppid.catalogue.models import (
     InformationFile,
     InformationItem,
     ItemChange,
+    reminder_window,
 )
 from ppid.catalogue.search import FACET_FIELDS, SearchResults
 
@@ -162,31 +163,68 @@ def item_detail_queryset(user: Any) -> QuerySet[InformationItem]:
     )
 
 
-def exclusion_register() -> QuerySet[ExclusionDecision]:
+REGISTER_FIELDS = (
+    "id",
+    "ground",
+    "ground_point",
+    "legal_basis",
+    "consequence",
+    "public_interest",
+    "consequence_tested_on",
+    "test_occasion",
+    "scope",
+    "redacted_summary",
+    "period_start",
+    "period_end",
+    "review_date",
+    "opened_at",
+    "opened_on_expiry",
+    "item__id",
+    "item__title",
+    "item__status",
+    "item__category",
+    "item__opd__slug",
+    "item__opd__name",
+)
+
+
+def exclusion_register(
+    today: datetime.date | None = None,
+) -> QuerySet[ExclusionDecision]:
     """The public DIK: decisions of published excluded items still in force."""
     return (
-        ExclusionDecision.objects.filter(
+        ExclusionDecision.objects.in_force(today)
+        .filter(
             item__status=InformationItem.Status.PUBLISHED,
             item__category=Category.DIKECUALIKAN,
         )
         .select_related("item__opd")
-        .only(
-            "id",
-            "ground",
-            "ground_point",
-            "legal_basis",
-            "consequence",
-            "scope",
-            "redacted_summary",
-            "period_start",
-            "period_end",
-            "review_date",
-            "item__id",
-            "item__title",
-            "item__opd__slug",
-            "item__opd__name",
-        )
+        .only(*REGISTER_FIELDS)
         .order_by("item__opd__name", "item__title")
+    )
+
+
+def opened_exclusions(
+    today: datetime.date | None = None,
+) -> QuerySet[ExclusionDecision]:
+    """The DIK's "opened" list: exclusions that ended, newest first.
+
+    Opened by a PPID decision or at the end of the period (PP 61/2010 Pasal
+    11), or ended yesterday and public by law before the daily job has run.
+    """
+    return (
+        ExclusionDecision.objects.ended(today)
+        .filter(
+            Q(opened_at__isnull=False)
+            | Q(
+                item__status=InformationItem.Status.PUBLISHED,
+                item__category=Category.DIKECUALIKAN,
+            )
+        )
+        .exclude(item__status=InformationItem.Status.WITHDRAWN)
+        .select_related("item__opd")
+        .only(*REGISTER_FIELDS)
+        .order_by(F("opened_at").desc(nulls_first=True), "-period_end", "item__title")
     )
 
 
@@ -227,15 +265,60 @@ def freshness_by_opd(
     return sorted(rows, key=lambda r: (-r.overdue, -r.due, r.opd.name))
 
 
-def exclusions_due_for_opening(today: datetime.date | None = None):
-    """Excluded items whose period has ended and that nobody has opened yet."""
-    today = today or timezone.localdate()
-    return (
-        ExclusionDecision.objects.filter(period_end__lt=today, opened_at__isnull=True)
-        .filter(~Q(item__status=InformationItem.Status.WITHDRAWN))
-        .select_related("item__opd")
-        .order_by("period_end")
+def lapsed_exclusion_ids(today: datetime.date | None = None) -> list[int]:
+    """Published DIK entries whose period has ended and that nobody has
+    opened yet: the daily job opens them (PP 61/2010 Pasal 11(3))."""
+    return list(
+        ExclusionDecision.objects.lapsed(today)
+        .filter(
+            item__status=InformationItem.Status.PUBLISHED,
+            item__category=Category.DIKECUALIKAN,
+        )
+        .order_by("period_end", "pk")
+        .values_list("pk", flat=True)
     )
+
+
+@dataclass(frozen=True)
+class ExclusionEnding:
+    """An exclusion whose end (or review) needs a PPID decision soon."""
+
+    decision: ExclusionDecision
+    first_reminder: datetime.date
+    mark: datetime.date
+
+    @property
+    def is_late(self) -> bool:
+        """Past the legal mark (PP 61/2010 Pasal 11(2))."""
+        return timezone.localdate() > self.mark
+
+
+def exclusions_needing_decision(
+    today: datetime.date | None = None,
+) -> list[ExclusionEnding]:
+    """Exclusions in force whose first end-of-period reminder date has come,
+    with the legal mark to decide by, soonest first (staff page)."""
+    from ppid.calendar.workdays import WorkingCalendar
+
+    today = today or timezone.localdate()
+    window = reminder_window()
+    decisions = list(
+        ExclusionDecision.objects.ending_by(today + window, today)
+        .filter(end_decided_at__isnull=True)
+        .select_related("item__opd")
+    )
+    if not decisions:
+        return []
+    calendar = WorkingCalendar(today - window, today + window)
+    rows = []
+    for decision in decisions:
+        try:
+            first, mark = decision.reminder_dates(calendar)
+        except (OverflowError, ValueError):
+            continue
+        if first <= today:
+            rows.append(ExclusionEnding(decision, first, mark))
+    return sorted(rows, key=lambda row: (row.mark, row.decision.pk))
 
 
 def opds_with_items_due(today: datetime.date | None = None) -> list[int]:

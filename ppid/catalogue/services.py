@@ -33,6 +33,8 @@ from ppid.catalogue.models import (
     InformationFile,
     InformationItem,
     ItemChange,
+    exclusions_open_at_end,
+    reminder_window,
 )
 from ppid.catalogue.search import refresh_search_vectors
 from ppid.uploads import CleanUpload, clean_upload, clean_uploads
@@ -61,6 +63,8 @@ EXCLUSION_FIELDS = (
     "legal_basis",
     "consequence",
     "public_interest",
+    "consequence_tested_on",
+    "test_occasion",
     "scope",
     "redacted_summary",
     "period_start",
@@ -196,7 +200,9 @@ def _save_exclusion(
     if decision.opened_at is not None:
         # Excluded again after being opened: a new decision, new clocks.
         decision.opened_at, decision.opened_by, decision.opening_note = None, None, ""
-        decision.reminder_sent_at = None
+        decision.opened_on_expiry, decision.reminder_sent_at = False, None
+        decision.end_decided_at, decision.end_decided_by = None, None
+        decision.end_opens_as, decision.end_decision_note = "", ""
     if sheet is not None:
         decision.signed_sheet.save(
             "lembar-uji.{}".format(sheet.extension),
@@ -227,6 +233,12 @@ def _save_exclusion(
         if before != value:
             changes["exclusion.{}".format(field)] = [_as_text(before), _as_text(value)]
             setattr(decision, field, value)
+    if changes.keys() & {"exclusion.period_end", "exclusion.review_date"}:
+        # A new end or review date is a new clock: remind again for it, and
+        # a determination made for the old end no longer holds.
+        decision.reminder_sent_at = None
+        decision.end_decided_at, decision.end_decided_by = None, None
+        decision.end_opens_as, decision.end_decision_note = "", ""
     if sheet is not None:
         changes["exclusion.signed_sheet"] = ["", sheet.original_name]
     try:
@@ -435,12 +447,14 @@ def withdraw_item(*, item: InformationItem, by: User, note: str) -> InformationI
 
 @transaction.atomic
 def open_excluded_item(
-    *, item: InformationItem, by: User, category: str, note: str
+    *, item: InformationItem, by: User, category: str, note: str, at_end: bool = False
 ) -> InformationItem:
     """End an exclusion: the information joins the public catalogue.
 
     PP 61/2010 Pasal 11 makes opening a PPID determination; the decision
-    stays on record with who opened it, when and why.
+    stays on record with who opened it, when and why. With ``at_end`` the
+    determination is made now (Pasal 11(2): at the latest 30 working days
+    before the end) and the information opens when the period ends.
     """
     lock_row(item)
     _refuse(
@@ -454,8 +468,39 @@ def open_excluded_item(
     _require_decision(item)
     decision = item.exclusion
     now = timezone.now()
+    if at_end:
+        if decision.period_end is None or not decision.is_in_force():
+            raise ValidationError(
+                {
+                    "at_end": _(
+                        "Only an exclusion with an end date still to come can be "
+                        "decided to open at its end."
+                    )
+                }
+            )
+        decision.end_decided_at, decision.end_decided_by = now, by
+        decision.end_opens_as, decision.end_decision_note = category, note
+        decision.save(
+            update_fields=[
+                "end_decided_at",
+                "end_decided_by",
+                "end_opens_as",
+                "end_decision_note",
+            ]
+        )
+        _record(
+            item,
+            by,
+            ItemChange.Action.EXCLUSION_SET,
+            {"exclusion.end_opens_as": ["", category]},
+            note,
+        )
+        return item
     decision.opened_at, decision.opened_by, decision.opening_note = now, by, note
-    decision.save(update_fields=["opened_at", "opened_by", "opening_note"])
+    decision.opened_on_expiry = False
+    decision.save(
+        update_fields=["opened_at", "opened_by", "opening_note", "opened_on_expiry"]
+    )
     before = item.category
     item.category = category
     item.last_updated_at = now
@@ -463,6 +508,74 @@ def open_excluded_item(
     item.save(update_fields=["category", "last_updated_at", "updated_at"])
     _record(item, by, ItemChange.Action.OPENED, {"category": [before, category]}, note)
     return item
+
+
+@transaction.atomic
+def open_ended_exclusion(
+    *, decision: ExclusionDecision, today: datetime.date | None = None
+) -> bool:
+    """Open one exclusion whose period has ended; False if nothing to do.
+
+    PP 61/2010 Pasal 11: it opens as the PPID determined ahead (ayat 1-2),
+    or, without a determination, becomes public when the period ends (ayat
+    3). By default it joins the public catalogue at once; with
+    PPID_EXCLUSION_END_ACTION=draft an undecided one goes back to its OPD as
+    a draft to review first. Either way the DIK lists it as opened, with the
+    date, and the item's change log records it.
+    """
+    today = today or timezone.localdate()
+    item = decision.item
+    lock_row(item)
+    decision = ExclusionDecision.objects.select_for_update().get(pk=decision.pk)
+    if not (
+        item.is_excluded
+        and item.status == InformationItem.Status.PUBLISHED
+        and decision.has_lapsed(today)
+    ):
+        return False
+    date = decision.period_end.strftime("%d-%m-%Y")
+    decided = decision.end_decided_at is not None
+    if decided:
+        # Pasal 11(1)-(2): opened by the PPID's determination made in time.
+        note = _(
+            "The exclusion period ended on %(date)s; opened as the PPID "
+            "determined on %(decided)s: %(note)s"
+        ) % {
+            "date": date,
+            "decided": timezone.localdate(decision.end_decided_at).strftime("%d-%m-%Y"),
+            "note": decision.end_decision_note,
+        }
+    else:
+        note = _(
+            "The exclusion period ended on %(date)s; under PP 61/2010 Pasal 11(3) "
+            "the information is public."
+        ) % {"date": date}
+    category = decision.end_opens_as or settings.PPID_EXCLUSION_OPENS_AS
+    now = timezone.now()
+    decision.opened_at = now
+    decision.opened_by = decision.end_decided_by if decided else None
+    decision.opening_note, decision.opened_on_expiry = note, True
+    decision.save(
+        update_fields=["opened_at", "opened_by", "opening_note", "opened_on_expiry"]
+    )
+    changes = {"category": [item.category, category]}
+    item.category = category
+    item.last_updated_at = now
+    fields = ["category", "last_updated_at", "updated_at"]
+    # A PPID determination is the review: only an undecided end goes back
+    # to the OPD under the draft setting.
+    if not decided and not exclusions_open_at_end():
+        changes["status"] = [item.status, InformationItem.Status.DRAFT]
+        item.status = InformationItem.Status.DRAFT
+        fields.append("status")
+        note = "{} {}".format(
+            note, _("It returns to its OPD as a draft to review before publishing.")
+        )
+    # No full_clean: the law opens the information whatever else the item
+    # lacks, and nothing here can break a rule of the model.
+    item.save(update_fields=fields)
+    _record(item, None, ItemChange.Action.OPENED, changes, note)
+    return True
 
 
 @transaction.atomic
@@ -516,66 +629,116 @@ def send_freshness_reminder(*, opd: Opd, today: datetime.date | None = None) -> 
     return len(items)
 
 
+def reminder_checkpoint(
+    decision: ExclusionDecision, today: datetime.date, calendar: Any
+) -> datetime.date | None:
+    """The latest day on or before ``today`` that calls for a reminder.
+
+    The first reminder comes PPID_EXCLUSION_REMINDER_LEAD_WORKING_DAYS working
+    days before the legal mark (PP 61/2010 Pasal 11(2): the decision is made
+    30 working days before the end at the latest), the second at the mark,
+    then one every working day until the end (or, for an exclusion that lasts
+    as long as needed, until its review date is moved). None: not yet.
+    """
+    first, mark = decision.reminder_dates(calendar)
+    if today < first:
+        return None
+    if today < mark:
+        return first
+    if today == mark:
+        return mark
+    # Late: the last working day up to today, so a missed run is caught up
+    # and a weekend sends nothing new.
+    day = today
+    while day > mark and not calendar.is_working_day(day):
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def _reminder_due(
+    decision: ExclusionDecision, today: datetime.date, calendar: Any
+) -> bool:
+    try:
+        checkpoint = reminder_checkpoint(decision, today, calendar)
+    except (OverflowError, ValueError):
+        # A nonsense date must not stop the reminders of every other one.
+        return False
+    if checkpoint is None:
+        return False
+    sent = decision.reminder_sent_at
+    return sent is None or timezone.localdate(sent) < checkpoint
+
+
 def exclusions_needing_reminder(
     today: datetime.date | None = None,
 ) -> list[ExclusionDecision]:
-    """Decisions whose period ends within 30 working days, not yet reminded."""
+    """Exclusions in force whose end (or review) calls for a reminder today."""
     from ppid.calendar.workdays import WorkingCalendar
 
     today = today or timezone.localdate()
-    # 30 working days never span more than 90 calendar days, even at Lebaran.
+    horizon = today + reminder_window()
     candidates = list(
-        ExclusionDecision.objects.filter(
-            period_end__isnull=False,
-            period_end__lte=today + datetime.timedelta(days=90),
-            opened_at__isnull=True,
-            reminder_sent_at__isnull=True,
-        )
-        .exclude(item__status=InformationItem.Status.WITHDRAWN)
+        ExclusionDecision.objects.ending_by(horizon, today)
+        .filter(end_decided_at__isnull=True)
         .select_related("item__opd")
+        .order_by("period_end", "review_date", "pk")
     )
     if not candidates:
         return []
-    calendar = WorkingCalendar(
-        today - datetime.timedelta(days=10), today + datetime.timedelta(days=100)
-    )
-    due = []
-    for decision in candidates:
-        try:
-            remind_on = calendar.add(
-                decision.period_end, -EXCLUSION_REMINDER_WORKING_DAYS
-            )
-        except (OverflowError, ValueError):
-            # A nonsense date must not stop the reminders of every other one.
-            continue
-        if remind_on <= today:
-            due.append(decision)
-    return due
-
-
-EXCLUSION_REMINDER_WORKING_DAYS = 30
+    calendar = WorkingCalendar(today - reminder_window(), horizon)
+    return [d for d in candidates if _reminder_due(d, today, calendar)]
 
 
 @transaction.atomic
-def send_exclusion_end_reminder(*, decision: ExclusionDecision) -> bool:
-    """Tell PPID Utama that an exclusion ends soon (PP 61/2010 Pasal 11)."""
-    decision = ExclusionDecision.objects.select_for_update().get(pk=decision.pk)
-    if decision.reminder_sent_at is not None:
+def send_exclusion_end_reminder(
+    *, decision: ExclusionDecision, today: datetime.date | None = None
+) -> bool:
+    """Tell PPID Utama that an exclusion's end (or review) needs a decision
+    (PP 61/2010 Pasal 11(2)). False if no reminder is due any more."""
+    from ppid.calendar.workdays import WorkingCalendar
+
+    today = today or timezone.localdate()
+    decision = (
+        ExclusionDecision.objects.select_for_update(of=("self",))
+        .select_related("item__opd")
+        .get(pk=decision.pk)
+    )
+    if (
+        not decision.is_in_force(today)
+        or decision.decision_target is None
+        or decision.end_decided_at is not None
+    ):
         return False
+    calendar = WorkingCalendar(today - reminder_window(), today + reminder_window())
+    if not _reminder_due(decision, today, calendar):
+        return False
+    first, mark = decision.reminder_dates(calendar)
     recipients = list(
         User.objects.filter(role=User.Role.PPID_UTAMA, is_active=True)
         .exclude(email="")
         .values_list("email", flat=True)
     )
     if recipients:
+        target = decision.decision_target
+        if decision.period_end is not None:
+            subject = _("[PPID] An exclusion ends on %(date)s: %(title)s")
+        else:
+            subject = _("[PPID] An exclusion is due for review on %(date)s: %(title)s")
+        if today > mark:
+            subject = "{} {}".format(_("[LATE]"), subject)
         _send(
-            _("[PPID] An exclusion ends on %(date)s: %(title)s")
-            % {
-                "date": decision.period_end.strftime("%d-%m-%Y"),
-                "title": decision.item.title,
-            },
+            subject
+            % {"date": target.strftime("%d-%m-%Y"), "title": decision.item.title},
             "ppid/email/exclusion_end_reminder.txt",
-            {"decision": decision, "item": decision.item, "site": settings.SITE_URL},
+            {
+                "decision": decision,
+                "item": decision.item,
+                "target": target,
+                "mark": mark,
+                "late": today > mark,
+                "at_mark": today == mark,
+                "site": settings.SITE_URL,
+            },
             recipients,
         )
     decision.reminder_sent_at = timezone.now()

@@ -28,8 +28,27 @@ def send_opd_freshness_reminder_task(opd_id: int) -> int:
 
 
 @shared_task
+def open_ended_exclusions_task() -> int:
+    """Daily, after midnight: one opening task per exclusion whose period
+    ended (PP 61/2010 Pasal 11(3))."""
+    decision_ids = selectors.lapsed_exclusion_ids()
+    for decision_id in decision_ids:
+        open_ended_exclusion_task.delay(decision_id)
+    return len(decision_ids)
+
+
+@shared_task
+def open_ended_exclusion_task(decision_id: int) -> bool:
+    """Open one exclusion whose period ended."""
+    with translation.override("id"):
+        return services.open_ended_exclusion(
+            decision=ExclusionDecision.objects.get(pk=decision_id)
+        )
+
+
+@shared_task
 def send_exclusion_end_reminders_task() -> int:
-    """Daily: remind PPID Utama before an exclusion ends."""
+    """Daily: remind PPID Utama before an exclusion ends or is due for review."""
     decisions = services.exclusions_needing_reminder()
     for decision in decisions:
         send_exclusion_end_reminder_task.delay(decision.pk)

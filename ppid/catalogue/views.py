@@ -143,11 +143,21 @@ def exclusion_register(request: HttpRequest) -> HttpResponse:
             to_attr="redacted_files",
         )
     )
+    opened = selectors.opened_exclusions()
     opd = request.GET.get("opd")
     if opd:
         decisions = decisions.filter(item__opd__slug=opd)
+        opened = opened.filter(item__opd__slug=opd)
     page = paging.page(request, decisions, per_page=50, paginator_class=CappedPaginator)
-    return render(request, "ppid/exclusion_register.html", {"page": page})
+    return render(
+        request,
+        "ppid/exclusion_register.html",
+        {"page": page, "opened": opened[:OPENED_SHOWN], "opd": opd},
+    )
+
+
+# The newest openings; older ones stay in each item's change log.
+OPENED_SHOWN = 100
 
 
 @cached_for_visitors
@@ -213,7 +223,7 @@ def staff_items(request: HttpRequest) -> HttpResponse:
             "query": paging.query_without_page(request),
             "freshness": selectors.freshness_by_opd(request.user),
             "due_for_opening": (
-                selectors.exclusions_due_for_opening()
+                selectors.exclusions_needing_decision()
                 if perms.can_publish_ppid_items(request.user)
                 else []
             ),
@@ -395,6 +405,7 @@ def item_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def item_open(request: HttpRequest, pk: int) -> HttpResponse:
+    at_end = request.POST.get("when") == "at_end"
     return _action(
         request,
         pk,
@@ -403,8 +414,11 @@ def item_open(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             category=request.POST.get("category", ""),
             note=request.POST.get("note", ""),
+            at_end=at_end,
         ),
-        _("The information is now open to the public."),
+        _("Recorded: the information opens when its exclusion period ends.")
+        if at_end
+        else _("The information is now open to the public."),
     )
 
 

@@ -17,7 +17,7 @@ from opds import permissions as perms
 from opds.models import Opd
 from opds.permissions import objections_visible_to, requests_visible_to
 from ppid.calendar.workdays import WorkingCalendar
-from ppid.catalogue.models import Category, InformationItem
+from ppid.catalogue.models import InformationItem
 from ppid.requests.filters import ObjectionFilterSet, RequestFilterSet
 from ppid.requests.models import Dispute, InformationRequest, Objection, Tariff
 
@@ -272,8 +272,6 @@ def years_with_requests() -> list[int]:
 
 
 def citable_exclusions(user: Any) -> Any:
-    """Published DIK entries ``user`` may cite in a refusal."""
-    items = InformationItem.objects.filter(
-        category=Category.DIKECUALIKAN, status=InformationItem.Status.PUBLISHED
-    ).select_related("opd")
+    """Published DIK entries in force that ``user`` may cite in a refusal."""
+    items = InformationItem.objects.excluded_in_force().select_related("opd")
     return perms.exclusions_citable_by(user, items).order_by("opd__name", "title")

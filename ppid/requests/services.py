@@ -580,6 +580,13 @@ def answer_request(
                 "A refusal names a published entry of the excluded-information "
                 "register (DIK)."
             )
+        elif not decided.is_in_force(today()):
+            # PP 61/2010 Pasal 11(3): the information is public once the
+            # period ends, whether or not the daily job has opened it yet.
+            errors["excluded_item"] = _(
+                "The exclusion of this entry has ended: the information is public "
+                "(PP 61/2010 Pasal 11(3)) and cannot ground a refusal."
+            )
         elif exclusion_ground and exclusion_ground != decided.ground:
             errors["exclusion_ground"] = _(
                 "The ground must be the one of the DIK entry (Pasal 17 letter %(ground)s)."

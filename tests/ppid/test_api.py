@@ -35,6 +35,7 @@ EXCLUSION = {
     "legal_basis": "UU 14/2008 Pasal 17 huruf h angka 2",
     "consequence": "Mengungkap rahasia pribadi pasien.",
     "public_interest": "Perlindungan data pribadi lebih besar.",
+    "consequence_tested_on": "2026-01-02",
     "scope": "whole",
     "period_start": "2026-01-02",
     "period_end": "2030-12-31",

@@ -5,12 +5,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from ppid.calendar.workdays import add_working_days
 from ppid.catalogue import services, tasks
 from tests.factories import (
-    ExclusionDecisionFactory,
     InformationItemFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -43,22 +40,6 @@ def test_no_reminder_when_nothing_is_due(opd, opd_admin):
     InformationItemFactory(opd=opd)
     assert services.send_freshness_reminder(opd=opd) == 0
     assert mail.outbox == []
-
-
-def test_exclusion_reminder_comes_30_working_days_before_the_end(opd):
-    UserFactory(username="ppid", role="ppid_utama")
-    today = timezone.localdate()
-    ends_in_window = add_working_days(today, 30)
-    ends_later = add_working_days(today, 31)
-    due = ExclusionDecisionFactory(item__opd=opd, period_end=ends_in_window)
-    ExclusionDecisionFactory(item__opd=opd, period_end=ends_later)
-    assert tasks.send_exclusion_end_reminders_task() == 1
-    assert len(mail.outbox) == 1
-    assert due.item.title in mail.outbox[0].subject
-    assert "PP 61/2010" in mail.outbox[0].body
-    # Sent once: the next day's run stays silent.
-    assert tasks.send_exclusion_end_reminders_task() == 0
-    assert len(mail.outbox) == 1
 
 
 def test_beat_schedule_names_real_tasks(settings):

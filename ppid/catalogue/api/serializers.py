@@ -77,6 +77,10 @@ class ExclusionInputSerializer(StrictTextMixin, serializers.Serializer):
     legal_basis = serializers.CharField()
     consequence = serializers.CharField()
     public_interest = serializers.CharField()
+    consequence_tested_on = serializers.DateField()
+    test_occasion = serializers.ChoiceField(
+        choices=ExclusionDecision.TestOccasion.choices, required=False
+    )
     scope = serializers.ChoiceField(choices=ExclusionDecision.Scope.choices)
     redacted_summary = serializers.CharField(required=False, allow_blank=True)
     period_start = serializers.DateField()
@@ -172,6 +176,11 @@ class ExclusionRegisterSerializer(serializers.ModelSerializer):
     title = serializers.CharField(source="item.title", read_only=True)
     opd = OpdRefSerializer(source="item.opd", read_only=True)
     legal_reference = serializers.CharField(read_only=True)
+    opened_on = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text="When the exclusion ended (``?state=opened``); null while in force.",
+    )
 
     class Meta:
         model = ExclusionDecision
@@ -183,8 +192,12 @@ class ExclusionRegisterSerializer(serializers.ModelSerializer):
             "legal_reference",
             "legal_basis",
             "consequence",
+            "public_interest",
+            "consequence_tested_on",
+            "test_occasion",
             "scope",
             "period_start",
             "period_end",
             "review_date",
+            "opened_on",
         ]

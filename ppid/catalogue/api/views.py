@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -163,6 +163,19 @@ class InformationItemViewSet(
         return self._read(item)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "state",
+                str,
+                enum=["in_force", "opened"],
+                description="in_force (default): the DIK; opened: exclusions "
+                "that have ended, newest first.",
+            )
+        ]
+    )
+)
 class ExclusionViewSet(viewsets.ReadOnlyModelViewSet):
     """The public register of excluded information (DIK)."""
 
@@ -171,4 +184,6 @@ class ExclusionViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = ExclusionDecision.objects.none()
 
     def get_queryset(self) -> QuerySet[ExclusionDecision]:
+        if self.request.query_params.get("state") == "opened":
+            return selectors.opened_exclusions()
         return selectors.exclusion_register()
