@@ -7,6 +7,7 @@ import datetime
 import importlib
 import io
 import zipfile
+import zoneinfo
 from decimal import Decimal
 
 import pytest
@@ -42,6 +43,7 @@ DECEMBER = datetime.date(2026, 12, 1)
 NOVEMBER_BUILT = datetime.date(2026, 12, 3)
 PREVIEW_DAY = datetime.date(2026, 12, 7)
 AFTER_DECEMBER = datetime.date(2027, 1, 4)
+WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -146,15 +148,15 @@ def test_checks_judged_at_the_months_end_are_judged_on_the_previews_day(
     for day in range(1, 7):
         PostFactory(
             account=account,
-            published_at=timezone.make_aware(datetime.datetime(2026, 12, day, 9)),
+            published_at=datetime.datetime(2026, 12, day, 9, tzinfo=WIB),
         )
     # Updated six months and a few days before the month's end: not yet
     # overdue on the 7th, overdue on the 31st.
     InformationItemFactory(
         opd=second,
         category=Category.BERKALA,
-        published_at=timezone.make_aware(datetime.datetime(2026, 1, 5, 9)),
-        last_updated_at=timezone.make_aware(datetime.datetime(2026, 6, 20, 9)),
+        published_at=datetime.datetime(2026, 1, 5, 9, tzinfo=WIB),
+        last_updated_at=datetime.datetime(2026, 6, 20, 9, tzinfo=WIB),
     )
     on(PREVIEW_DAY)
     preview = services.build_report(DECEMBER)
@@ -366,7 +368,7 @@ def test_reports_computed_before_their_month_ended_become_previews(
         status="final",
         finalised_at=timezone.now(),
         finalised_by=dinkominfo,
-        computed_at=timezone.make_aware(datetime.datetime(2026, 12, 7, 9)),
+        computed_at=datetime.datetime(2026, 12, 7, 9, tzinfo=WIB),
     )
     assert december in perms.public_evaluation_reports()
     migration = importlib.import_module("evaluations.migrations.0005_preview")
