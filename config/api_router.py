@@ -58,7 +58,7 @@ urlpatterns = [
         name="monthly-report-file",
     ),
     path(
-        "reports/monthly/<str:month>/opds/<str:slug>/<str:fmt>/",
+        "reports/monthly/<str:month>/opds/<slug:slug>/<str:fmt>/",
         MonthlyReportOpdFileView.as_view(),
         name="monthly-report-opd-file",
     ),
