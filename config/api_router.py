@@ -3,7 +3,12 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from evaluations.api.views import EvaluationViewSet, MonthlyReportViewSet
+from evaluations.api.views import (
+    EvaluationViewSet,
+    MonthlyReportFileView,
+    MonthlyReportOpdFileView,
+    MonthlyReportViewSet,
+)
 from opds.api.views import OpdViewSet
 from ppid.catalogue.api.views import ExclusionViewSet, InformationItemViewSet
 from ppid.requests.api.views import (
@@ -11,6 +16,7 @@ from ppid.requests.api.views import (
     ObjectionViewSet,
     RequestStatisticsView,
 )
+from ppid.requests.api.yearly import YearlyReportView
 from socialposts.accounts.api.views import (
     AccountExportView,
     DailyMetricViewSet,
@@ -40,6 +46,21 @@ urlpatterns = [
         "statistics/requests/",
         RequestStatisticsView.as_view(),
         name="request-statistics",
+    ),
+    path(
+        "statistics/requests/<str:year>/report/<str:fmt>/",
+        YearlyReportView.as_view(),
+        name="request-yearly-report",
+    ),
+    path(
+        "reports/monthly/<str:month>/<str:fmt>/",
+        MonthlyReportFileView.as_view(),
+        name="monthly-report-file",
+    ),
+    path(
+        "reports/monthly/<str:month>/opds/<slug:slug>/<str:fmt>/",
+        MonthlyReportOpdFileView.as_view(),
+        name="monthly-report-opd-file",
     ),
     path(
         "social/accounts/<int:pk>/export/",

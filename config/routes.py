@@ -138,6 +138,7 @@ ROUTES: dict[str, str] = {
     "api:exclusion-list": PUBLIC,
     "api:exclusion-detail": PUBLIC,
     "api:request-statistics": PUBLIC,
+    "api:request-yearly-report": PUBLIC,
     # Filing a request is public (POST); reading one needs its tracking code.
     "api:request-list": REQUESTER,
     "api:request-detail": REQUESTER,
@@ -164,6 +165,8 @@ ROUTES: dict[str, str] = {
     "api:infographic-list": STAFF,
     "api:evaluation-list": STAFF,
     "api:monthly-report-list": STAFF,
+    "api:monthly-report-file": STAFF,
+    "api:monthly-report-opd-file": STAFF,
 }
 
 # Whole families, by name prefix.

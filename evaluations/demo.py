@@ -1,15 +1,15 @@
 """Demo evaluations: the six full months before the current one, computed
 from the demo's catalogue, requests and social media through the real
 services and taken through the whole workflow (manual scores, replies, a
-contest decided, final), and a month-to-date draft of the current month."""
+contest decided, final), and a preview of the current month so far, which
+is never opened for reply nor finalised (a month is final only after it
+ends)."""
 
 from __future__ import annotations
 
 import datetime
 import hashlib
 from decimal import Decimal
-
-from django.utils import timezone
 
 from evaluations import services
 from evaluations.models import Item, ItemScore, MonthlyReport
@@ -31,7 +31,7 @@ def seed_evaluations() -> int:
     team = User.objects.filter(role=User.Role.DINKOMINFO, is_active=True).first()
     if team is None:
         return 0
-    today = timezone.localdate()
+    today = services.today()
     month = services.first_of(today)
     months = []
     for _ in range(MONTHS):
@@ -39,6 +39,7 @@ def seed_evaluations() -> int:
         months.append(month)
     created = 0
     for month in reversed(months):
+        # Every one of them has ended: each is built as a draft, not a preview.
         report = services.build_report(month, by=team)
         created += 1
         _score_manual(report, team)
@@ -49,7 +50,8 @@ def seed_evaluations() -> int:
         _decide_contests(report, team)
         # Past months: nobody is e-mailed about them again.
         services.finalise(report, by=team, announce=False)
-    # The current month so far: its manual scores carried over from the last.
+    # The current month so far, a preview: its manual scores carried over
+    # from the last; it waits for the month's end to be computed again.
     services.build_report(services.first_of(today), by=team)
     return created + 1
 

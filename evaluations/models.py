@@ -59,6 +59,12 @@ def band_for(score: Decimal | float | str) -> str:
     return Band.TIDAK_INFORMATIF
 
 
+def last_day(month: datetime.date) -> datetime.date:
+    """The last day of ``month``'s month."""
+    following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return following - datetime.timedelta(days=1)
+
+
 class Framework(models.Model):
     """One year's indicators and weights; the Komisi Informasi changes
     them between years, never within one."""
@@ -269,6 +275,16 @@ class MonthlyReport(models.Model):
         blank=True,
         related_name="+",
     )
+    as_of = models.DateField(
+        _("preview as of"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when the month had not ended when it was computed: the report "
+            "is a preview of the month so far, never opened for reply, final "
+            "or public."
+        ),
+    )
     sha256 = models.CharField(
         _("SHA-256 of the report file"),
         max_length=64,
@@ -291,10 +307,20 @@ class MonthlyReport(models.Model):
 
     @property
     def month_end(self) -> datetime.date:
-        following = (self.month.replace(day=28) + datetime.timedelta(days=4)).replace(
-            day=1
-        )
-        return following - datetime.timedelta(days=1)
+        return last_day(self.month)
+
+    @property
+    def is_preview(self) -> bool:
+        """Computed before the month ended: a month is final only after it
+        ends, so a month-to-date build is shown, never replied to or
+        published."""
+        return self.as_of is not None
+
+    @property
+    def judged_on(self) -> datetime.date:
+        """The day the checks judged at the month's end were judged on: the
+        month's last day, or a preview's day."""
+        return self.as_of or self.month_end
 
 
 class OpdScore(models.Model):

@@ -82,11 +82,20 @@ class Outcome:
 
 @dataclass
 class Month:
-    """The month scored, and its bounds in local time."""
+    """The month scored, and its bounds in local time. ``as_of`` is a
+    preview's day: a month not ended yet is judged on that day, not on an
+    end it has not reached (the Monev judges a period once it has ended,
+    domain.md §4.3; a month-to-date build is only a preview)."""
 
     start: datetime.date
     end: datetime.date
     opd_ids: list[int]
+    as_of: datetime.date | None = None
+
+    @property
+    def judged_on(self) -> datetime.date:
+        """The day the checks judged at the month's end look from."""
+        return min(self.as_of, self.end) if self.as_of else self.end
 
     @property
     def start_at(self) -> datetime.datetime:
@@ -104,7 +113,8 @@ class Month:
 
     @property
     def weeks(self) -> Decimal:
-        return Decimal((self.end - self.start).days + 1) / 7
+        """The weeks elapsed: the whole month, or a preview's month so far."""
+        return Decimal((self.judged_on - self.start).days + 1) / 7
 
 
 Results = dict[int, Outcome]
@@ -246,7 +256,7 @@ def catalogue_state(month: Month, cache: dict) -> dict[str, Results]:
 
     stale_before = timezone.make_aware(
         datetime.datetime.combine(
-            month.end - relativedelta(months=settings.PPID_BERKALA_UPDATE_MONTHS),
+            month.judged_on - relativedelta(months=settings.PPID_BERKALA_UPDATE_MONTHS),
             datetime.time(),
         )
     )
@@ -801,7 +811,7 @@ def social_accounts(month: Month, cache: dict) -> dict[str, Results]:
     per_opd: dict[int, list[dict]] = defaultdict(list)
     for row in _accounts(month, cache):
         per_opd[row["opd_id"]].append(row)
-    fresh_since = month.end - datetime.timedelta(days=6)
+    fresh_since = month.judged_on - datetime.timedelta(days=6)
     active: Results = {}
     health: Results = {}
     for opd_id in month.opd_ids:

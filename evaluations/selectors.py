@@ -286,7 +286,7 @@ def attention(report: MonthlyReport, scores: list[OpdScore]) -> list[Attention]:
     ranking's order."""
     found: dict[int, Attention] = {}
     by_pk = {s.pk: s for s in scores}
-    fresh_since = str(report.month_end - datetime.timedelta(days=FRESH_DAYS))
+    fresh_since = str(report.judged_on - datetime.timedelta(days=FRESH_DAYS))
     weak = (
         ItemScore.objects.filter(
             opd_score_id__in=list(by_pk),

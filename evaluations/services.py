@@ -1,6 +1,7 @@
 """Writes of the monthly evaluation: build a month's draft from the
 portal's data, score manual items, the OPDs' right of reply, finalise, and
-reopen a final month as a new version.
+reopen a final month as a new version. A month that has not ended is built
+as a preview, which is never opened for reply, finalised or published.
 
 Every write locks the report row, checks its state, and changes scores,
 ranks and the report file's hash in one transaction.
@@ -17,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Subquery
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core import runs
@@ -31,6 +33,7 @@ from evaluations.models import (
     OpdScore,
     ReportRun,
     band_for,
+    last_day,
     rounded,
 )
 from evaluations.tasks import send_final_report_task
@@ -70,6 +73,31 @@ def precheck(month: datetime.date, *, reason: str = "") -> None:
         )
 
 
+def preview_day(month: datetime.date) -> datetime.date | None:
+    """Today while ``month`` has not ended, else None: a month-to-date build
+    is a preview, judged as of today (the Monev judges a period once it has
+    ended, domain.md §4.3)."""
+    day = today()
+    return day if day <= last_day(month) else None
+
+
+def _refuse_preview(report: MonthlyReport, message: str) -> None:
+    """A month is final only after it ends: a preview (or a month that has
+    not ended) is never opened for reply nor finalised, so never public."""
+    if not report.is_preview and today() > report.month_end:
+        return
+    raise ValidationError(
+        {
+            "status": message
+            % {
+                "month": date_format(report.month, "F Y"),
+                "day": date_format(report.as_of or today(), "j F Y"),
+                "end": date_format(report.month_end, "j F Y"),
+            }
+        }
+    )
+
+
 def framework_for(month: datetime.date) -> Framework:
     """The year's framework, or the latest before it until a new one is
     entered."""
@@ -88,7 +116,8 @@ def build_report(
     month: datetime.date, *, by: User | None = None, reason: str = ""
 ) -> MonthlyReport:
     """Compute the month's draft from the portal's data, or compute it
-    again; a final month gets a new version, which needs a reason."""
+    again; a final month gets a new version, which needs a reason. A month
+    that has not ended is computed as a preview as of today."""
     month = first_of(month)
     if month > first_of(today()):
         raise ValidationError(
@@ -97,6 +126,7 @@ def build_report(
     if by is not None and not perms.can_review_evaluations(by):
         raise PermissionDenied(_("Only the Dinkominfo evaluation team scores OPDs."))
     framework = framework_for(month)
+    as_of = preview_day(month)
     with transaction.atomic():
         latest = (
             MonthlyReport.objects.select_for_update()
@@ -128,18 +158,23 @@ def build_report(
                 version=latest.version + 1,
                 framework=framework,
                 reason=reason.strip(),
+                as_of=as_of,
             )
         elif latest is not None:
             manual = _manual_scores(latest)
             previous_hash = latest.sha256
             latest.scores.all().delete()
+            # Computed again after the month ended, a preview becomes the
+            # month's draft; computed again within it, a newer preview.
             MonthlyReport.objects.filter(pk=latest.pk).update(
-                computed_at=timezone.now(), framework=framework
+                computed_at=timezone.now(), framework=framework, as_of=as_of
             )
             report = MonthlyReport.objects.get(pk=latest.pk)
         else:
             manual = _carried_over(month)
-            report = MonthlyReport.objects.create(month=month, framework=framework)
+            report = MonthlyReport.objects.create(
+                month=month, framework=framework, as_of=as_of
+            )
         opd_count, item_count = _compute(report, manual)
         # Bulk writes send no signals: one event for the whole computation.
         audit.record(
@@ -153,6 +188,7 @@ def build_report(
                 "opd_scores": opd_count,
                 "item_scores": item_count,
                 "reason": reason.strip(),
+                "preview_as_of": as_of.isoformat() if as_of else "",
             },
         )
     return report
@@ -191,7 +227,7 @@ def _compute(
     report: MonthlyReport, manual: dict[tuple[int, str], ItemScore]
 ) -> tuple[int, int]:
     """Score every OPD of the report; return how many OPD and item scores."""
-    month = rules.Month(report.month, report.month_end, [])
+    month = rules.Month(report.month, report.month_end, [], as_of=report.as_of)
     # The OPDs as the registry stood at the end of the month: a later
     # merger does not rewrite a past month.
     registry = list(
@@ -465,6 +501,14 @@ def open_for_reply(
         )
     with transaction.atomic():
         report = _locked(report)
+        _refuse_preview(
+            report,
+            _(
+                "This report is a preview of %(month)s as of %(day)s: a month "
+                "is final only after it ends, so a preview is never opened for "
+                "the OPDs' reply. Compute the month again after %(end)s."
+            ),
+        )
         if report.status != Status.DRAFT:
             raise ValidationError(
                 {"deadline": _("Only a draft can be opened for reply.")}
@@ -608,6 +652,14 @@ def finalise(
         raise PermissionDenied(_("Only the Dinkominfo evaluation team scores OPDs."))
     with transaction.atomic():
         report = _locked(report)
+        _refuse_preview(
+            report,
+            _(
+                "This report is a preview of %(month)s as of %(day)s: a month "
+                "is final only after it ends, so a preview is never finalised "
+                "nor published. Compute the month again after %(end)s."
+            ),
+        )
         if report.status != Status.REPLY:
             raise ValidationError(
                 {"status": _("Only a report open for reply can be finalised.")}

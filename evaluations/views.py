@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evaluations import charts, runs, selectors, services
-from evaluations.exports import common, evidence, pdf, text, xlsx
+from evaluations.exports import common, evidence, files, text
 from evaluations.filters import OpdScoreFilterSet
 from evaluations.forms import (
     BuildForm,
@@ -36,7 +36,7 @@ from evaluations.models import Contest, ItemScore, MonthlyReport, OpdScore, Repo
 from opds import permissions as perms
 
 Status = MonthlyReport.Status
-REPORT_FORMATS = ("pdf", "xlsx")
+REPORT_FORMATS = files.REPORT_FORMATS
 EVIDENCE_FORMATS = ("csv", "xlsx")
 
 
@@ -142,14 +142,6 @@ def opd_url(opd_score: OpdScore) -> str:
         ),
         report,
     )
-
-
-def _file(body: bytes | str, fmt: str, name: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=common.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = 'attachment; filename="{}"'.format(name)
-    # A draft's file changes; none of them is for shared caches.
-    response["Cache-Control"] = "private, no-cache"
-    return response
 
 
 # --- Months ----------------------------------------------------------------------------
@@ -334,7 +326,8 @@ def report(request: HttpRequest, month: datetime.date) -> HttpResponse:
         "bands_chart": charts.dumps(charts.band_chart(view.distribution)),
         "average_chart": charts.dumps(charts.average_chart(trend)),
     }
-    if can_review and found.status == Status.DRAFT:
+    # A preview is never opened for reply: no form offers it.
+    if can_review and found.status == Status.DRAFT and not found.is_preview:
         context["deadline_form"] = DeadlineForm(
             initial={"deadline": services.today() + datetime.timedelta(days=7)}
         )
@@ -352,8 +345,7 @@ def report_file(request: HttpRequest, month: datetime.date, fmt: str) -> HttpRes
         raise Http404
     if not perms.can_view_kabupaten_evaluation(request.user):
         raise PermissionDenied
-    build_file = pdf.kabupaten_pdf if fmt == "pdf" else xlsx.kabupaten_xlsx
-    return _file(build_file(found), fmt, common.file_name(found, fmt))
+    return files.kabupaten_file(found, fmt)
 
 
 @perms.staff_required
@@ -508,12 +500,7 @@ def opd_file(
     opd_score = _opd_score(request, month, slug)
     if fmt not in REPORT_FORMATS:
         raise Http404
-    build_file = pdf.opd_report_pdf if fmt == "pdf" else xlsx.opd_report_xlsx
-    return _file(
-        build_file(opd_score),
-        fmt,
-        common.file_name(opd_score.report, fmt, opd_score.opd),
-    )
+    return files.opd_file(opd_score, fmt)
 
 
 @perms.staff_required
@@ -527,7 +514,7 @@ def opd_evidence(
         raise Http404
     indicator = request.GET.get("indikator", "")
     suffix = "bukti-{}".format(indicator) if indicator else "bukti"
-    return _file(
+    return files.response(
         evidence.evidence_pack(opd_score, fmt, indicator),
         fmt,
         common.file_name(opd_score.report, fmt, opd_score.opd, suffix),

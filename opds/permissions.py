@@ -516,13 +516,14 @@ def can_view_kabupaten_evaluation(user: AnyUser) -> bool:
 
 
 def public_evaluation_reports(queryset: QuerySet | None = None) -> QuerySet:
-    """What citizens see of the monthly evaluation: final reports only.
-    Drafts, the reply state, evidence and comments stay on the staff side,
-    so the public pages read the scores of these reports and nothing else."""
+    """What citizens see of the monthly evaluation: final reports only, and
+    never a preview (a month computed before it ended). Drafts, the reply
+    state, evidence and comments stay on the staff side, so the public
+    pages read the scores of these reports and nothing else."""
     from evaluations.models import MonthlyReport
 
     queryset = MonthlyReport.objects.all() if queryset is None else queryset
-    return queryset.filter(status=MonthlyReport.Status.FINAL)
+    return queryset.filter(status=MonthlyReport.Status.FINAL, as_of__isnull=True)
 
 
 # --- Infographics ------------------------------------------------------------------

@@ -11,6 +11,12 @@ from rest_framework import serializers
 from evaluations.models import OpdScore
 from opds.api.serializers import OpdRefSerializer
 
+PREVIEW_HELP = (
+    "True when the month had not ended when it was computed: the scores are "
+    "the month so far, never opened for reply, final or public."
+)
+AS_OF_HELP = "A preview's day; null for a month computed after it ended."
+
 
 class IndicatorScoreSerializer(serializers.Serializer):
     code = serializers.CharField()
@@ -28,11 +34,27 @@ class EvaluationSerializer(serializers.ModelSerializer):
     opd = OpdRefSerializer(read_only=True)
     month = serializers.SerializerMethodField()
     status = serializers.CharField(source="report.status")
+    preview = serializers.BooleanField(
+        source="report.is_preview", help_text=PREVIEW_HELP
+    )
+    as_of = serializers.DateField(
+        source="report.as_of", allow_null=True, help_text=AS_OF_HELP
+    )
     indicators = serializers.SerializerMethodField()
 
     class Meta:
         model = OpdScore
-        fields = ["opd", "month", "status", "score", "band", "rank", "indicators"]
+        fields = [
+            "opd",
+            "month",
+            "status",
+            "preview",
+            "as_of",
+            "score",
+            "band",
+            "rank",
+            "indicators",
+        ]
 
     def get_month(self, score: OpdScore) -> str:
         return "{:%Y-%m}".format(score.report.month)
@@ -61,7 +83,15 @@ class MonthlyReportFileSerializer(serializers.Serializer):
     opd = OpdRefSerializer(
         allow_null=True, help_text="Null for the kabupaten's report."
     )
+    month = serializers.CharField(help_text="YYYY-MM")
+    version = serializers.IntegerField()
     status = serializers.CharField()
-    pdf_url = serializers.CharField()
-    xlsx_url = serializers.CharField()
+    preview = serializers.BooleanField(help_text=PREVIEW_HELP)
+    as_of = serializers.DateField(allow_null=True, help_text=AS_OF_HELP)
+    pdf_url = serializers.URLField(
+        help_text="The PDF, downloadable with the same API token."
+    )
+    xlsx_url = serializers.URLField(
+        help_text="The XLSX, downloadable with the same API token."
+    )
     summary_text = serializers.CharField()

@@ -73,12 +73,18 @@ def report_bytes(
     )
     for slug, _indicator, _position, code, ratio, applies, detail in rows:
         writer.writerow([slug, code, ratio, applies, detail])
+    if report.as_of is not None:
+        # A preview's day is part of what it says; a full month's bytes stay
+        # as they always were.
+        writer.writerow([])
+        writer.writerow(["pratinjau", report.as_of.isoformat()])
     return out.getvalue().encode("utf-8")
 
 
 # Every file here depends on the report's data only: the creation date written
-# into it is the month's last moment, never the clock, so the same data
-# gives the same bytes (and the same SHA-256) whenever it is rebuilt.
+# into it is the month's last moment (a preview's: its day's), never the
+# clock, so the same data gives the same bytes (and the same SHA-256)
+# whenever it is rebuilt.
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -112,8 +118,9 @@ def in_indonesian(function: Callable) -> Callable:
 
 
 def moment(report: MonthlyReport) -> datetime.datetime:
-    """The month's last second, Asia/Jakarta: the files' creation date."""
-    return datetime.datetime.combine(report.month_end, datetime.time(23, 59, 58))
+    """The month's last second, Asia/Jakarta: the files' creation date; a
+    preview's is its day's last second, not a month's end yet to come."""
+    return datetime.datetime.combine(report.judged_on, datetime.time(23, 59, 58))
 
 
 def number(value: Decimal | float | None, places: int = 2) -> str:
@@ -137,11 +144,29 @@ def month_title(report: MonthlyReport) -> str:
 
 
 def status_label(report: MonthlyReport) -> str:
+    if report.is_preview:
+        return _("Preview as of %(day)s, not final") % {
+            "day": date_format(report.as_of, "j F Y")
+        }
     return {
         Status.DRAFT: _("Draft"),
         Status.REPLY: _("Open for reply"),
         Status.FINAL: _("Final"),
     }[report.status]
+
+
+def preview_notice(report: MonthlyReport) -> str:
+    """What every page and file of a preview says first; empty otherwise."""
+    if not report.is_preview:
+        return ""
+    return _(
+        "PREVIEW: %(month)s had not ended on %(day)s. The scores are the month "
+        "so far and will change; this report is not opened for reply, not final "
+        "and not published."
+    ) % {
+        "month": month_title(report),
+        "day": date_format(report.as_of, "j F Y"),
+    }
 
 
 def band_label(band: str) -> str:
@@ -169,10 +194,12 @@ def opd_url(opd_score: OpdScore) -> str:
 def file_name(
     report: MonthlyReport, fmt: str, opd: Any = None, suffix: str = ""
 ) -> str:
-    """``kesiapan-kip-2026-10[-v2][-dinkes][-bukti].pdf``"""
+    """``kesiapan-kip-2026-10[-v2][-pratinjau-2026-10-07][-dinkes][-bukti].pdf``"""
     parts = ["kesiapan-kip", "{:%Y-%m}".format(report.month)]
     if report.version > 1:
         parts.append("v{}".format(report.version))
+    if report.as_of is not None:
+        parts.append("pratinjau-{:%Y-%m-%d}".format(report.as_of))
     if opd is not None:
         parts.append(opd.slug)
     if suffix:

@@ -80,8 +80,12 @@ def evidence_pack(opd_score: OpdScore, fmt: str, indicator: str = "") -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook()
+    notice = common.preview_notice(opd_score.report)
     for position, (name, lines) in enumerate(packs):
         sheet = xlsx.new_sheet(workbook, name, first=position == 0)
+        if notice:
+            # A preview's evidence may still change: each sheet says so.
+            sheet.append([notice])
         write_sheet_table(
             sheet, evidence_columns(), lines, [22, 45, 12, 40, 45, 10, 60]
         )

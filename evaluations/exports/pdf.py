@@ -49,6 +49,18 @@ def _table(
     return pdf_table(header, rows, widths_mm, style=_styles()["cell"], extra=extra)
 
 
+def _notice(report: MonthlyReport) -> list:
+    """A preview says so under its title, in bold (and in every footer)."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph
+
+    notice = common.preview_notice(report)
+    if not notice:
+        return []
+    style = _styles()["body"].clone("notice", textColor=colors.HexColor("#9a3412"))
+    return [Paragraph("<b>{}</b>".format(pdf_text(notice)), style)]
+
+
 def _build_pdf(report: MonthlyReport, title: str, story: list) -> bytes:
     """A4 pages with the month, version and the report's fingerprint in
     the footer; invariant, dated at the month's end."""
@@ -208,6 +220,7 @@ def opd_report_pdf(opd_score: OpdScore) -> bytes:
             styles["body"],
         ),
     ]
+    story += _notice(report)
     if report.reason:
         story.append(
             _p(
@@ -354,6 +367,7 @@ def kabupaten_pdf(report: MonthlyReport) -> bytes:
             styles["body"],
         ),
     ]
+    story += _notice(report)
     if report.reason:
         story.append(
             _p(

@@ -10,6 +10,12 @@ from evaluations.exports import common
 from evaluations.models import MonthlyReport, OpdScore
 
 
+def _notice(report: MonthlyReport) -> list[str]:
+    """A preview's notice, in bold, as the summary's second line."""
+    notice = common.preview_notice(report)
+    return ["*{}*".format(notice)] if notice else []
+
+
 @common.in_indonesian
 def whatsapp_summary(report: MonthlyReport) -> str:
     """A few lines for the kabupaten's WhatsApp groups: month, OPDs per
@@ -31,6 +37,7 @@ def whatsapp_summary(report: MonthlyReport) -> str:
         "",
         "*{}*".format(_("OPDs per band")),
     ]
+    lines[1:1] = _notice(report)
     lines += ["• {}: {}".format(row.label, row.count) for row in view.distribution]
     lines += ["", "*{}*".format(_("Top three"))]
     lines += [
@@ -83,6 +90,7 @@ def opd_whatsapp_summary(opd_score: OpdScore) -> str:
             "total": report.scores.count(),
         },
     ]
+    lines[1:1] = _notice(report)
     if previous is not None:
         lines.append(
             _("Change from last month: %(change)s")

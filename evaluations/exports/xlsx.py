@@ -74,6 +74,19 @@ def _title_rows(sheet: Any, title: str, lines: list[str]) -> None:
     sheet.append([])
 
 
+def _heading(report: MonthlyReport) -> list[str]:
+    """The lines under a workbook's title: a preview's notice first, then
+    the version and status, and the reason for the version."""
+    notice = common.preview_notice(report)
+    return [notice] * bool(notice) + [
+        _("Version %(version)s, %(status)s")
+        % {"version": report.version, "status": common.status_label(report)},
+        _("Reason for this version: %(reason)s") % {"reason": report.reason}
+        if report.reason
+        else "",
+    ]
+
+
 def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
@@ -97,13 +110,7 @@ def opd_report_xlsx(opd_score: OpdScore) -> bytes:
     _title_rows(
         summary,
         title,
-        [
-            _("Version %(version)s, %(status)s")
-            % {"version": report.version, "status": common.status_label(report)},
-            _("Reason for this version: %(reason)s") % {"reason": report.reason}
-            if report.reason
-            else "",
-        ],
+        _heading(report),
     )
     write_sheet_table(
         summary,
@@ -243,13 +250,7 @@ def kabupaten_xlsx(report: MonthlyReport) -> bytes:
     _title_rows(
         ranking,
         title,
-        [
-            _("Version %(version)s, %(status)s")
-            % {"version": report.version, "status": common.status_label(report)},
-            _("Reason for this version: %(reason)s") % {"reason": report.reason}
-            if report.reason
-            else "",
-        ],
+        _heading(report),
     )
     write_sheet_table(
         ranking,

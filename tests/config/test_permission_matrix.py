@@ -1463,6 +1463,10 @@ def _opd_month(o: Any, **extra: Any) -> dict:
     return {"month": o.month, "slug": o.w.opd_a.slug, **extra}
 
 
+def _api_month(o: Any, **extra: Any) -> dict:
+    return {"month": "{:%Y-%m}".format(o.month), **extra}
+
+
 def month_reads(sees_opd: frozenset, sees_month: frozenset) -> list[Act]:
     """OPD A's page of a month and its files; the kabupaten's page and
     files, which only the roles whose scope is every OPD read (an OPD admin
@@ -1506,6 +1510,26 @@ def month_reads(sees_opd: frozenset, sees_month: frozenset) -> list[Act]:
             _month,
             sees=sees_month,
             may=KABUPATEN,
+        ),
+        # The same files over the API, for the token that reads the JSON.
+        *(
+            Act(
+                "api-opd-" + fmt,
+                "api:monthly-report-opd-file",
+                lambda o, fmt=fmt: _api_month(o, slug=o.w.opd_a.slug, fmt=fmt),
+                sees=sees_opd,
+            )
+            for fmt in ("pdf", "xlsx")
+        ),
+        *(
+            Act(
+                "api-report-" + fmt,
+                "api:monthly-report-file",
+                lambda o, fmt=fmt: _api_month(o, fmt=fmt),
+                sees=sees_month,
+                may=KABUPATEN,
+            )
+            for fmt in ("pdf", "xlsx")
         ),
         Act(
             "api-scores",

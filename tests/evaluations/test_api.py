@@ -62,10 +62,10 @@ def test_an_opd_admin_sees_its_own_opd_and_no_draft(api_client, opds, dinkominfo
     assert [r["opd"]["slug"] for r in body["results"]] == [opds[1].slug]
     files = rows(api_client, "/api/v1/reports/monthly/?month=2026-10")
     assert [r["opd"]["slug"] for r in files["results"]] == [opds[1].slug]
-    assert files["results"][0]["pdf_url"].endswith(
-        "/{}/unduh/pdf/".format(opds[1].slug)
-    )
-    assert api_client.get(files["results"][0]["pdf_url"]).status_code in (200, 302)
+    assert files["results"][0]["pdf_url"] == (
+        "http://testserver/api/v1/reports/monthly/2026-10/opds/{}/pdf/?version=1"
+    ).format(opds[1].slug)
+    assert api_client.get(files["results"][0]["pdf_url"]).status_code == 200
 
 
 def test_the_months_reports_with_files_and_summaries(api_client, opds, dinkominfo, on):
@@ -75,7 +75,11 @@ def test_the_months_reports_with_files_and_summaries(api_client, opds, dinkominf
     assert body["count"] == 4
     kabupaten = body["results"][0]
     assert kabupaten["opd"] is None and kabupaten["status"] == "draft"
-    assert kabupaten["xlsx_url"] == "/dasbor/evaluasi/2026-10/unduh/xlsx/"
+    assert kabupaten["xlsx_url"] == (
+        "http://testserver/api/v1/reports/monthly/2026-10/xlsx/?version=1"
+    )
+    assert kabupaten["month"] == "2026-10" and kabupaten["version"] == 1
+    assert kabupaten["preview"] is False and kabupaten["as_of"] is None
     assert "Purbalingga" in kabupaten["summary_text"]
     assert all(r["summary_text"] for r in body["results"])
 

@@ -9,7 +9,7 @@ from evaluations.models import Contest, MonthlyReport, OpdScore
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_six_final_months_and_a_current_draft(settings, capsys):
+def test_the_demo_has_six_final_months_and_a_current_preview(settings, capsys):
     settings.DEBUG = True
     call_command("seed_demo")
     capsys.readouterr()
@@ -19,6 +19,12 @@ def test_the_demo_has_six_final_months_and_a_current_draft(settings, capsys):
     assert statuses == ["final"] * 6 + ["draft"]
     current = MonthlyReport.objects.order_by("-month").first()
     assert current.month == timezone.localdate().replace(day=1)
+    # The current month has not ended: a preview, never opened nor final.
+    assert current.is_preview and current.as_of == timezone.localdate()
+    assert current.opened_for_reply_at is None and current.finalised_at is None
+    for final in MonthlyReport.objects.filter(status="final"):
+        assert not final.is_preview
+        assert timezone.localtime(final.finalised_at).date() > final.month_end
     last_final = MonthlyReport.objects.filter(status="final").order_by("-month").first()
     assert Contest.objects.filter(
         item_score__opd_score__report=last_final, status="rejected"

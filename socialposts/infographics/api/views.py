@@ -8,7 +8,6 @@ Bad data is a 400 naming the field, as everywhere in the API.
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -19,11 +18,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import viewsets
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
+from core.api.negotiation import JsonErrorsOnly
 from core.api.schema import ERROR
 from opds import permissions as perms
 from opds.models import Opd
@@ -31,19 +30,6 @@ from ppid.catalogue.models import InformationItem
 from socialposts.infographics import services
 from socialposts.infographics.api.serializers import InfographicInputSerializer
 from socialposts.infographics.models import Infographic
-
-
-class JsonErrorsOnly(BaseContentNegotiation):
-    """The PNG is the only success and JSON the only error format, whatever
-    the client's Accept header says (no 406 for ``Accept: image/png``)."""
-
-    def select_parser(self, request: Any, parsers: list) -> Any:
-        return parsers[0]
-
-    def select_renderer(
-        self, request: Any, renderers: list, format_suffix: str | None = None
-    ) -> tuple:
-        return renderers[0], renderers[0].media_type
 
 
 def _month(value: str | None) -> datetime.date | None:
