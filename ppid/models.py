@@ -2,7 +2,12 @@
 DIK) lives in ``ppid.catalogue.models``, the requests in
 ``ppid.requests.models``. Code imports them from there."""
 
-from ppid.calendar.models import CalendarOverride
+from ppid.calendar.models import (
+    CalendarHoliday,
+    CalendarOverride,
+    CalendarYear,
+    CutiBersamaRule,
+)
 from ppid.catalogue.models import (
     PUBLIC_CATEGORIES,
     PUBLIC_CATEGORY_CHOICES,
@@ -18,6 +23,7 @@ from ppid.requests.models import (
     Dispute,
     InformationRequest,
     InformationRequestQuerySet,
+    LocalDeadlineRule,
     Objection,
     RegisterCounter,
     RequestEvent,
@@ -27,8 +33,11 @@ from ppid.requests.models import (
 __all__ = [
     "PUBLIC_CATEGORIES",
     "PUBLIC_CATEGORY_CHOICES",
+    "CalendarHoliday",
     "CalendarOverride",
+    "CalendarYear",
     "Category",
+    "CutiBersamaRule",
     "Dispute",
     "ExclusionDecision",
     "InformationFile",
@@ -37,6 +46,7 @@ __all__ = [
     "InformationRequest",
     "InformationRequestQuerySet",
     "ItemChange",
+    "LocalDeadlineRule",
     "Objection",
     "RegisterCounter",
     "RequestEvent",

@@ -53,6 +53,7 @@ class RequestInputSerializer(StrictTextMixin, serializers.Serializer):
     identity_scan = serializers.FileField(required=False, allow_null=True)
     channel = _choice(Channel.choices, required=False)
     received_on = serializers.DateField(required=False)
+    received_time = serializers.TimeField(required=False, allow_null=True)
 
 
 class RequestInputJsonSerializer(RequestInputSerializer):
@@ -92,10 +93,16 @@ class RequestSerializer(serializers.Serializer):
     status = serializers.CharField()
     status_label = serializers.CharField(source="get_status_display")
     received_at = serializers.DateField(source="received_on")
+    received_time = serializers.DateTimeField(source="received_at", allow_null=True)
+    counted_as_received = serializers.DateField(source="counted_from")
     due_date = serializers.DateField(source="due_on")
+    clock_paused = serializers.BooleanField(source="is_paused")
     extended_due_date = serializers.DateField(source="extended_due_on", allow_null=True)
     decision = serializers.CharField()
     answered_at = serializers.DateField(source="answered_on", allow_null=True)
+    answer_entered_at = serializers.DateField(
+        source="answer_entered_on", allow_null=True
+    )
     answer_letter = serializers.CharField()
     events = serializers.SerializerMethodField()
     objections = serializers.SerializerMethodField()
@@ -191,12 +198,16 @@ class AnswerSerializer(StrictTextMixin, serializers.Serializer):
     referred_body = serializers.CharField(
         max_length=200, required=False, allow_blank=True
     )
+    # A paper letter sent before today: its date, and its scan as evidence.
+    letter_date = serializers.DateField(required=False, allow_null=True)
+    letter_scan = serializers.FileField(required=False, allow_null=True)
 
 
 class AnswerJsonSerializer(AnswerSerializer):
     """The answer as JSON, without files (documentation only)."""
 
     files = None
+    letter_scan = None
 
 
 class AnswerMultipartSerializer(AnswerSerializer):
