@@ -234,9 +234,7 @@ class InformationRequest(models.Model):
         _("received at"),
         null=True,
         blank=True,
-        help_text=_(
-            "The moment of receipt; empty when staff recorded only the date."
-        ),
+        help_text=_("The moment of receipt; empty when staff recorded only the date."),
     )
     deemed_received_on = models.DateField(
         _("counted as received on"),
