@@ -128,9 +128,7 @@ def test_time_of_receipt_cannot_be_in_the_future(ppid_utama, on):
     assert not InformationRequest.objects.exists()
 
 
-def test_staff_page_records_the_time_and_shows_the_day_counted(
-    client, ppid_utama, on
-):
+def test_staff_page_records_the_time_and_shows_the_day_counted(client, ppid_utama, on):
     on(D(2026, 7, 8), at=T(9, 0))
     client.force_login(ppid_utama)
     post = {
