@@ -4,6 +4,7 @@ cuti bersama (``ppid.calendar.workdays`` reads them)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -90,6 +91,15 @@ class CalendarHoliday(models.Model):
 
     def __str__(self) -> str:
         return "{} {}".format(self.date.isoformat(), self.name)
+
+    def clean(self) -> None:
+        # The calendar reads a year's days by their date.
+        if self.date and self.calendar_year_id and (
+            self.date.year != self.calendar_year.year
+        ):
+            raise ValidationError(
+                {"date": _("The date must fall in the calendar's year.")}
+            )
 
 
 class CutiBersamaRule(models.Model):

@@ -54,6 +54,9 @@ _MIN_EXTENSION_DAYS = 90
 
 PUBLIC = CalendarHoliday.Kind.PUBLIC
 CUTI_BERSAMA = CalendarHoliday.Kind.CUTI_BERSAMA
+# Tags of the calendar's one query besides the holiday kinds.
+_OVERRIDE = "override"
+_RULE = "rule"
 # The package's categories: cuti bersama lives in ``government`` only
 # (domain.md §7.2).
 _PACKAGE_CATEGORIES = (("public", PUBLIC), ("government", CUTI_BERSAMA))
@@ -172,8 +175,8 @@ class WorkingCalendar:
         cuti_bersama_is_working: bool | None = None,
     ) -> None:
         """Load the holidays, the overrides and the cuti bersama rules of
-        [start, end] in two queries, plus the writes of a year's snapshot
-        the first time it is used."""
+        [start, end] in one query, plus the writes of a year's snapshot the
+        first time it is used."""
         start, end = _require_date(start), _require_date(end)
         # An explicit answer beats the rules and the setting.
         self._cuti_fixed = cuti_bersama_is_working
@@ -187,52 +190,50 @@ class WorkingCalendar:
         self._load()
 
     def _load(self) -> None:
-        """(Re)load what the current range needs: the years' holidays not yet
-        loaded, the range's overrides and the rules."""
+        """(Re)load what the current range needs in one query: the holidays
+        of the years not yet loaded, the range's overrides and the rules."""
         # The range's years, taken if never used before, and one spare year
         # past ``end`` if already taken: a walk that leaves the range then
         # rarely needs another query.
+        spare = self._end.year + 1
         years = [
             year
-            for year in range(self._start.year, self._end.year + 2)
+            for year in range(self._start.year, spare + 1)
             if year not in self._years
         ]
-        if years:
-            self._load_years(years, spare=self._end.year + 1)
-        # Never cached beyond this object: admins edit overrides and rules at
-        # any time. Both are (day, working, why) rows: one query reads the
-        # range's overrides and every cuti bersama rule (a handful).
-        overrides = (
+        # Never cached beyond this object: admins edit overrides, rules and
+        # snapshots at any time. All three are (day, working, text, tag)
+        # rows, read together.
+        parts = [
             CalendarOverride.objects.filter(date__range=(self._start, self._end))
             .order_by()
-            .annotate(is_rule=Value(False))
-            .values_list("date", "is_working_day", "reason", "is_rule")
-        )
-        rules = (
+            .annotate(tag=Value(_OVERRIDE))
+            .values_list("date", "is_working_day", "reason", "tag"),
             CutiBersamaRule.objects.order_by()
-            .annotate(is_rule=Value(True))
-            .values_list("effective_from", "counts_as_working_day", "source", "is_rule")
-        )
+            .annotate(tag=Value(_RULE))
+            .values_list("effective_from", "counts_as_working_day", "source", "tag"),
+        ]
+        if years:
+            parts.append(
+                CalendarHoliday.objects.filter(calendar_year__year__in=years)
+                .order_by()
+                .annotate(working=Value(False))
+                .values_list("date", "working", "name", "kind")
+            )
         self._overrides = {}
         self._rules = []
-        for day, working, reason, is_rule in overrides.union(rules, all=True):
-            if is_rule:
+        found: set[int] = set()
+        for day, working, text, tag in parts[0].union(*parts[1:], all=True):
+            if tag == _OVERRIDE:
+                self._overrides[day] = (working, text)
+            elif tag == _RULE:
                 self._rules.append((day, working))
             else:
-                self._overrides[day] = (working, reason)
+                self._holidays[day] = (text, tag)
+                found.add(day.year)
         self._rules.sort()
-
-    def _load_years(self, years: list[int], spare: int) -> None:
-        """Read the snapshots of ``years`` in one query, taking the missing
-        ones except ``spare``, which is only read if it exists."""
-        found: set[int] = set()
-        rows = CalendarYear.objects.filter(year__in=years).values_list(
-            "year", "days__date", "days__name", "days__kind"
-        )
-        for year, day, name, kind in rows:
-            found.add(year)
-            if day is not None:
-                self._holidays[day] = (name, kind)
+        # A year with no day stored was never taken (every year has New
+        # Year's Day; one emptied by hand is simply tried again).
         for year in years:
             if year not in found and year != spare:
                 self._holidays.update(_take_snapshot(year))

@@ -529,3 +529,17 @@ def test_estimated_lunar_dates_are_marked():
     estimated = CalendarYear.objects.get(year=2027).days.filter(is_estimate=True)
     assert estimated.exists()
     assert all("perkiraan" in day.name for day in estimated)
+
+
+def test_a_snapshot_day_must_fall_in_its_year():
+    from ppid.calendar.models import CalendarHoliday
+
+    day = CalendarHoliday(
+        calendar_year=CalendarYear.objects.get(year=2026),
+        date=D(2027, 1, 1),
+        name="Tahun Baru Masehi",
+        kind="public",
+    )
+    with pytest.raises(ValidationError) as exc:
+        day.full_clean()
+    assert "date" in exc.value.message_dict
