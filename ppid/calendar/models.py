@@ -94,8 +94,10 @@ class CalendarHoliday(models.Model):
 
     def clean(self) -> None:
         # The calendar reads a year's days by their date.
-        if self.date and self.calendar_year_id and (
-            self.date.year != self.calendar_year.year
+        if (
+            self.date
+            and self.calendar_year_id
+            and (self.date.year != self.calendar_year.year)
         ):
             raise ValidationError(
                 {"date": _("The date must fall in the calendar's year.")}
