@@ -92,6 +92,7 @@ def today() -> datetime.date:
 
 
 def now() -> datetime.datetime:
+    """The moment the services see as now: a web request's time of receipt."""
     return timezone.now()
 
 
