@@ -21,7 +21,7 @@ from opds import permissions as perms
 from opds.models import Opd, User
 from ppid.catalogue.models import InformationItem
 from ppid.requests import services as request_services
-from ppid.requests.models import InformationRequest
+from ppid.requests.models import Deadline, InformationRequest
 from socialposts import targets
 from socialposts.accounts import selectors as social_selectors
 from socialposts.accounts.models import SocialAccount
@@ -74,6 +74,8 @@ class DueItem:
 class DueRequest:
     info_request: InformationRequest
     overdue: bool
+    # The earliest deadline still running: the legal one or the Perbup's.
+    deadline: Deadline | None = None
 
 
 @dataclass
@@ -190,10 +192,17 @@ def requests_due(user: User, opd: Opd) -> tuple[list[DueRequest], int]:
     total = len(found)
     if total > LISTED:
         total = _requests_due(user, opd).count()
-    return [
-        DueRequest(info_request=due, overdue=due.answer_due_on < today)
-        for due in found[:LISTED]
-    ], total
+    rows = []
+    for due in found[:LISTED]:
+        pending = due.pending_deadlines
+        rows.append(
+            DueRequest(
+                info_request=due,
+                overdue=any(d.due < today for d in pending),
+                deadline=pending[0] if pending else None,
+            )
+        )
+    return rows, total
 
 
 def opd_dashboard(user: User, opd: Opd) -> OpdDashboard:

@@ -7,6 +7,7 @@ Django or at the first request.
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -104,6 +105,22 @@ def env_choice(
             "harus salah satu dari {}, bukan {!r}".format(", ".join(choices), value),
         )
     return value.upper()
+
+
+def env_time_range(
+    name: str, default: str, *, environ: Mapping[str, str] | None = None
+) -> tuple[datetime.time, datetime.time]:
+    """Return (start, end) from ``HH:MM-HH:MM``, start before end."""
+    value = _raw(name, environ) or default
+    try:
+        start, end = (
+            datetime.time.fromisoformat(part.strip()) for part in value.split("-")
+        )
+    except ValueError:
+        raise EnvError(name, f"harus berbentuk JJ:MM-JJ:MM, bukan {value!r}") from None
+    if start >= end:
+        raise EnvError(name, f"jam mulai harus sebelum jam selesai: {value!r}")
+    return start, end
 
 
 def env_list(

@@ -30,6 +30,7 @@ from config.env import (
     env_month_day,
     env_redis_url,
     env_str,
+    env_time_range,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -295,8 +296,28 @@ PPID_BERKALA_UPDATE_MONTHS = env_int("PPID_BERKALA_UPDATE_MONTHS", 6, minimum=1)
 PPID_DUE_SOON_DAYS = env_int("PPID_DUE_SOON_DAYS", 30, minimum=0)
 PPID_UPLOAD_MAX_BYTES = env_int("PPID_UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
 # The law does not say whether cuti bersama counts; offices are closed, so
-# by default it does not (see README).
+# by default it does not (see README). Only for days before the first
+# cuti bersama rule entered in the admin (ppid.CutiBersamaRule).
 WORKDAYS_CUTI_BERSAMA_IS_WORKING = env_bool("WORKDAYS_CUTI_BERSAMA_IS_WORKING", False)
+# Office hours on working days (Perpres 21/2023: from 07.30, 37.5 hours a
+# week). A request received after closing, or on a day that is not a
+# working day, counts as received on the next working day unless
+# PPID_RECEIPT_OUTSIDE_HOURS is SAME_DAY: no rule was found (domain.md §8),
+# and the office first reads it then, like one received that morning.
+PPID_OFFICE_HOURS = env_time_range("PPID_OFFICE_HOURS", "07:30-16:00")
+PPID_RECEIPT_OUTSIDE_HOURS = env_choice(
+    "PPID_RECEIPT_OUTSIDE_HOURS",
+    "NEXT_WORKING_DAY",
+    ["NEXT_WORKING_DAY", "SAME_DAY"],
+)
+# Whether the legal clock (UU 14/2008 Pasal 22(7): "sejak diterimanya
+# permintaan") waits while a request is incomplete. Off by default: the law
+# names no pause, and the Perbup's own clock already counts from
+# completeness. On follows the reading that a request is received once it
+# meets the requirements (Perbup 31/2022). See README.
+PPID_CLOCK_PAUSES_WHILE_INCOMPLETE = env_bool(
+    "PPID_CLOCK_PAUSES_WHILE_INCOMPLETE", False
+)
 # Information requests: warn this many working days before an answer is due.
 PPID_REQUEST_DUE_SOON_WORKING_DAYS = env_int(
     "PPID_REQUEST_DUE_SOON_WORKING_DAYS", 2, minimum=0

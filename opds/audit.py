@@ -208,6 +208,11 @@ AUDITED: dict[str, Audited] = {
     "ppid.Tariff": Audited(
         name=lambda o: "tariff #{}".format(o.opd_id), ignored=frozenset({"updated_at"})
     ),
+    # The calendar and the rules that set the deadlines (domain.md §8).
+    "ppid.CalendarOverride": Audited(name=str),
+    "ppid.CalendarYear": Audited(name=str),
+    "ppid.CutiBersamaRule": Audited(name=str),
+    "ppid.LocalDeadlineRule": Audited(name=str),
     "evaluations.MonthlyReport": Audited(name=str),
     "evaluations.Contest": Audited(
         name=lambda o: "item score #{}".format(o.item_score_id)

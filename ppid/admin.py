@@ -1,10 +1,20 @@
-"""Django admin for the catalogue, its decisions and the calendar."""
+"""Django admin for the catalogue, its decisions, the calendar and its rules."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.admin import ReadOnlyAdmin as BaseReadOnlyAdmin
 from core.forms import URL_FORMFIELD_OVERRIDES
-from ppid.calendar.models import CalendarOverride
+from opds import audit
+from opds.models import AuditEvent
+from ppid.calendar.models import (
+    CalendarHoliday,
+    CalendarOverride,
+    CalendarYear,
+    CutiBersamaRule,
+)
+from ppid.calendar.workdays import refresh_snapshot
 from ppid.catalogue.cache import bump_catalogue_version
 from ppid.catalogue.models import (
     ExclusionDecision,
@@ -18,6 +28,7 @@ from ppid.reports.models import YearlyReport
 from ppid.requests.models import (
     Dispute,
     InformationRequest,
+    LocalDeadlineRule,
     Objection,
     RegisterCounter,
     RequestEvent,
@@ -41,6 +52,99 @@ class CatalogueAdminMixin:
     def delete_queryset(self, request, queryset) -> None:
         super().delete_queryset(request, queryset)
         bump_catalogue_version()
+
+
+class RecomputesDeadlinesMixin:
+    """A changed working day or rule moves the deadlines of open requests,
+    on purpose and recorded on each request; answered ones keep theirs."""
+
+    # After the row and its inlines (a year's days) are saved.
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        recompute_request_deadlines_task.delay_on_commit()
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        recompute_request_deadlines_task.delay_on_commit()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        recompute_request_deadlines_task.delay_on_commit()
+
+
+class CalendarHolidayInline(admin.TabularInline):
+    model = CalendarHoliday
+    extra = 0
+    fields = ["date", "name", "kind", "is_estimate"]
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(RecomputesDeadlinesMixin, admin.ModelAdmin):
+    """Each year's holidays as counted; editable for a decree the package
+    does not know yet, refreshed from the package only on purpose."""
+
+    list_display = ["year", "source", "taken_at", "estimated_days"]
+    search_fields = ["source"]
+    readonly_fields = ["taken_at"]
+    inlines = [CalendarHolidayInline]
+    actions = ["refresh_from_package"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("days")
+
+    @admin.display(description=_("estimated days"))
+    def estimated_days(self, obj: CalendarYear) -> int:
+        return sum(1 for day in obj.days.all() if day.is_estimate)
+
+    @admin.action(
+        description=_(
+            "Take again from the installed holidays package and recompute "
+            "the open requests"
+        )
+    )
+    def refresh_from_package(self, request, queryset) -> None:
+        for record in queryset.order_by("year"):
+            changed = refresh_snapshot(record.year)
+            audit.record(
+                AuditEvent.Action.UPDATED,
+                obj=record,
+                actor=request.user,
+                request=request,
+                detail={"refreshed_from": "holidays package", "days_changed": changed},
+            )
+            self.message_user(
+                request,
+                ngettext(
+                    "%(year)s: %(count)s day changed.",
+                    "%(year)s: %(count)s days changed.",
+                    changed,
+                )
+                % {"year": record.year, "count": changed},
+                messages.SUCCESS,
+            )
+        recompute_request_deadlines_task.delay_on_commit()
+
+
+@admin.register(CalendarHoliday)
+class CalendarHolidayAdmin(RecomputesDeadlinesMixin, admin.ModelAdmin):
+    list_display = ["date", "name", "kind", "is_estimate", "calendar_year"]
+    list_filter = ["kind", "is_estimate"]
+    list_select_related = ["calendar_year"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+
+
+@admin.register(CutiBersamaRule)
+class CutiBersamaRuleAdmin(RecomputesDeadlinesMixin, admin.ModelAdmin):
+    list_display = ["effective_from", "counts_as_working_day", "source"]
+    list_filter = ["counts_as_working_day"]
+    search_fields = ["source", "note"]
+
+
+@admin.register(LocalDeadlineRule)
+class LocalDeadlineRuleAdmin(RecomputesDeadlinesMixin, admin.ModelAdmin):
+    list_display = ["effective_from", "completeness_days", "answer_days", "source"]
+    search_fields = ["source", "note"]
 
 
 @admin.register(CalendarOverride)

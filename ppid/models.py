@@ -3,7 +3,12 @@ DIK) lives in ``ppid.catalogue.models``, the requests in
 ``ppid.requests.models``, the yearly report in ``ppid.reports.models``. Code
 imports them from there."""
 
-from ppid.calendar.models import CalendarOverride
+from ppid.calendar.models import (
+    CalendarHoliday,
+    CalendarOverride,
+    CalendarYear,
+    CutiBersamaRule,
+)
 from ppid.catalogue.models import (
     PUBLIC_CATEGORIES,
     PUBLIC_CATEGORY_CHOICES,
@@ -20,6 +25,7 @@ from ppid.requests.models import (
     Dispute,
     InformationRequest,
     InformationRequestQuerySet,
+    LocalDeadlineRule,
     Objection,
     RegisterCounter,
     RequestEvent,
@@ -30,8 +36,11 @@ from ppid.requests.models import (
 __all__ = [
     "PUBLIC_CATEGORIES",
     "PUBLIC_CATEGORY_CHOICES",
+    "CalendarHoliday",
     "CalendarOverride",
+    "CalendarYear",
     "Category",
+    "CutiBersamaRule",
     "Dispute",
     "ExclusionDecision",
     "InformationFile",
@@ -40,6 +49,7 @@ __all__ = [
     "InformationRequest",
     "InformationRequestQuerySet",
     "ItemChange",
+    "LocalDeadlineRule",
     "Objection",
     "RegisterCounter",
     "RequestEvent",

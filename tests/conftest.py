@@ -82,6 +82,27 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _requests_received_in_office_hours(monkeypatch) -> None:
+    # A web request is received "now"; tests set the day the request
+    # services see (their ``today``), so "now" is 10:00 on that day: a
+    # test's deadlines never depend on the hour the suite runs at. Tests of
+    # the hour itself set ``now`` again.
+    import datetime
+
+    from django.utils import timezone
+
+    from ppid.requests import services as request_services
+
+    monkeypatch.setattr(
+        request_services,
+        "now",
+        lambda: timezone.make_aware(
+            datetime.datetime.combine(request_services.today(), datetime.time(10))
+        ),
+    )
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path) -> None:
     # Uploads of one test must not leak into the next, nor into var/.
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ppid', '0009_fees'),
+        ('ppid', '0010_true_dates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -80,13 +80,16 @@ def _nik(n: int) -> str:
 
 @contextmanager
 def _as_of(day: datetime.date) -> Iterator[None]:
-    """Let the services see ``day`` as today while a step is replayed."""
-    original = rs.today
+    """Let the services see ``day`` as today, at 10:00 (office hours), while
+    a step is replayed."""
+    original_today, original_now = rs.today, rs.now
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
     rs.today = lambda: day
+    rs.now = lambda: moment
     try:
         yield
     finally:
-        rs.today = original
+        rs.today, rs.now = original_today, original_now
 
 
 def _working_day(calendar: WorkingCalendar, day: datetime.date) -> datetime.date:

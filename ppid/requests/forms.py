@@ -84,7 +84,16 @@ class InformationRequestForm(BootstrapFormMixin, forms.ModelForm):
             self.fields["received_on"] = forms.DateField(
                 label=_("Received on"), widget=DATE
             )
-            order += ["channel", "received_on"]
+            self.fields["received_time"] = forms.TimeField(
+                label=_("Received at (time)"),
+                required=False,
+                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                help_text=_(
+                    "If known. Received after office hours or on a day off, "
+                    "the request counts from the next working day."
+                ),
+            )
+            order += ["channel", "received_on", "received_time"]
         self.order_fields([*order, "identity_scan"])
         self.style_fields()
 
@@ -195,6 +204,17 @@ class AnswerForm(BootstrapFormMixin, forms.Form):
         min_value=0,
         required=False,
         initial=0,
+    )
+    letter_date = forms.DateField(
+        label=_("Date of the letter (if sent on paper before today)"),
+        required=False,
+        widget=DATE,
+        help_text=_("The answer then counts from this date; attach the scan."),
+    )
+    letter_scan = forms.FileField(
+        label=_("Scan of the signed letter"),
+        required=False,
+        help_text=_("Required when the letter's date is before today."),
     )
 
     def __init__(

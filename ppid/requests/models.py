@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
@@ -154,8 +155,66 @@ class InformationRequestQuerySet(models.QuerySet["InformationRequest"]):
         )
 
     def needing_attention(self, soon: datetime.date) -> InformationRequestQuerySet:
-        """Open requests due by ``soon`` (2 working days ahead) or overdue."""
-        return self.open().filter(answer_due_on__lte=soon)
+        """Open requests with a deadline by ``soon`` (2 working days ahead) or
+        overdue: the legal answer (UU Pasal 22(7)-(8)) unless its clock is
+        paused, and the two Perbup 31/2022 deadlines while they apply."""
+        Status = InformationRequest.Status
+        legal = Q(answer_due_on__lte=soon) & ~Q(
+            status=Status.INCOMPLETE, clock_paused=True
+        )
+        completeness = Q(
+            status__in=InformationRequest.UNCHECKED_STATUSES,
+            completeness_due_on__lte=soon,
+        )
+        local = Q(local_due_on__lte=soon)
+        return self.open().filter(legal | completeness | local)
+
+
+class Deadline(NamedTuple):
+    """One running deadline of a request, for the flags on staff pages."""
+
+    kind: str
+    label: str
+    due: datetime.date
+
+
+class LocalDeadlineRule(models.Model):
+    """The Perbup's periods in force for requests received from a date on.
+
+    Purbalingga's own clock (Perbup 31/2022, domain.md §3.3): completeness
+    checked within a number of working days of receipt, the answer within
+    a number of working days of completeness. Kept as data with its source
+    so that a new Perbup does not re-score requests received before it.
+    """
+
+    effective_from = models.DateField(_("in force from"), unique=True)
+    completeness_days = models.PositiveSmallIntegerField(
+        _("working days to check completeness")
+    )
+    answer_days = models.PositiveSmallIntegerField(
+        _("working days to answer once complete")
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        help_text=_("The regulation, e.g. Perbup Purbalingga No. 31 Tahun 2022."),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("Perbup deadline rule")
+        verbose_name_plural = _("Perbup deadline rules")
+        ordering = ["-effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(completeness_days__gte=1, answer_days__gte=1),
+                name="ppid_local_rule_days_positive",
+                violation_error_message=_("Periods are at least one working day."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return "{} ({})".format(self.effective_from.isoformat(), self.source)
 
 
 # Text limits: every free-text field has one, so nobody fills the register
@@ -232,6 +291,24 @@ class InformationRequest(models.Model):
         _("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB
     )
     received_on = models.DateField(_("received on"))
+    received_at = models.DateTimeField(
+        _("received at"),
+        null=True,
+        blank=True,
+        help_text=_("The moment of receipt; empty when staff recorded only the date."),
+    )
+    deemed_received_on = models.DateField(
+        _("counted as received on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The working day the clocks count from: a request received outside "
+            "working days or office hours counts from the next working day "
+            "(setting PPID_RECEIPT_OUTSIDE_HOURS). Empty on older requests, "
+            "which count from the day of receipt."
+        ),
+    )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -270,6 +347,18 @@ class InformationRequest(models.Model):
     incomplete_reason = models.TextField(
         _("what is missing"), max_length=LONG_MAX, blank=True
     )
+    incomplete_on = models.DateField(
+        _("declared incomplete on"), null=True, blank=True, editable=False
+    )
+    clock_paused = models.BooleanField(
+        _("legal clock paused while incomplete"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Set when the request was declared incomplete, from the setting "
+            "PPID_CLOCK_PAUSES_WHILE_INCOMPLETE in force then."
+        ),
+    )
 
     decision = models.CharField(
         _("decision"), max_length=30, choices=Decision.choices, blank=True
@@ -295,7 +384,12 @@ class InformationRequest(models.Model):
     referred_body = models.CharField(
         _("public body that holds it"), max_length=SHORT_MAX, blank=True
     )
-    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answered_on = models.DateField(
+        _("answered on"),
+        null=True,
+        blank=True,
+        help_text=_("The date of the written notice: the letter's date on paper."),
+    )
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("answered by"),
@@ -303,6 +397,9 @@ class InformationRequest(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    answer_entered_on = models.DateField(
+        _("answer entered on"), null=True, blank=True, editable=False
     )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
@@ -334,6 +431,9 @@ class InformationRequest(models.Model):
     )
 
     objects = InformationRequestQuerySet.as_manager()
+
+    # Waiting for the completeness check (Perbup 31/2022).
+    UNCHECKED_STATUSES = (Status.SUBMITTED, Status.REGISTERED)
 
     class Meta:
         verbose_name = _("information request")
@@ -385,6 +485,51 @@ class InformationRequest(models.Model):
         (UU Pasal 35(1)f, unreasonable fees) needs one to judge."""
         return self.cost > 0
 
+    @property
+    def counted_from(self) -> datetime.date:
+        """The day the clocks count from (the day of receipt on older rows)."""
+        return self.deemed_received_on or self.received_on
+
+    @property
+    def is_paused(self) -> bool:
+        """The legal clock waits for the requester to complete the request."""
+        return self.status == self.Status.INCOMPLETE and self.clock_paused
+
+    @property
+    def answer_was_backdated(self) -> bool:
+        """The answer carries the date of a paper letter sent before its entry."""
+        return bool(
+            self.answered_on
+            and self.answer_entered_on
+            and self.answered_on != self.answer_entered_on
+        )
+
+    @property
+    def pending_deadlines(self) -> list[Deadline]:
+        """The deadlines still running, the earliest first: the legal answer
+        (UU Pasal 22(7)-(8)) unless paused, the Perbup 31/2022 completeness
+        check until it is done, and the Perbup answer once complete."""
+        if not self.is_open:
+            return []
+        pending = []
+        if not self.is_paused:
+            pending.append(
+                Deadline("answer", _("Written answer (UU 14/2008)"), self.answer_due_on)
+            )
+        if self.status in self.UNCHECKED_STATUSES and self.completeness_due_on:
+            pending.append(
+                Deadline(
+                    "completeness",
+                    _("Completeness check (Perbup 31/2022)"),
+                    self.completeness_due_on,
+                )
+            )
+        if self.local_due_on:
+            pending.append(
+                Deadline("local", _("Answer (Perbup 31/2022)"), self.local_due_on)
+            )
+        return sorted(pending, key=lambda d: d.due)
+
     def answered_on_time(self) -> bool | None:
         """Whether the written answer came within the deadline in force."""
         if self.answered_on is None:
@@ -405,6 +550,8 @@ class RequestFile(models.Model):
         IDENTITY = "identity", _("Identity document")
         ANSWER = "answer", _("Answer")
         OBJECTION_ANSWER = "objection_answer", _("Answer to an objection")
+        # The evidence of a paper answer's date.
+        ANSWER_LETTER = "answer_letter", _("Scan of the signed answer letter")
 
     request = models.ForeignKey(
         InformationRequest,

@@ -22,6 +22,7 @@ from ppid.requests.filters import ObjectionFilterSet, RequestFilterSet
 from ppid.requests.models import Dispute, InformationRequest, Objection, Tariff
 
 Decision = InformationRequest.Decision
+Status = InformationRequest.Status
 
 
 def register_queryset(user: Any) -> QuerySet[InformationRequest]:
@@ -109,13 +110,22 @@ def opd_from(slug: Any) -> Opd | None:
 def _figures(rows: list[dict], calendar: WorkingCalendar, today: datetime.date) -> dict:
     decisions = Counter(row["decision"] for row in rows if row["decision"])
     answered = [row for row in rows if row["answered_on"]]
+    # ``answered_on`` is the date of the written notice: a paper letter's
+    # own date when staff entered it later (``answer_request``).
     on_time = sum(1 for row in answered if row["answered_on"] <= row["answer_due_on"])
-    # Unanswered requests past their deadline are late too.
+    # Unanswered requests past their deadline are late too, unless their
+    # clock waits for the requester (PPID_CLOCK_PAUSES_WHILE_INCOMPLETE).
     late = (len(answered) - on_time) + sum(
-        1 for row in rows if not row["answered_on"] and row["answer_due_on"] < today
+        1
+        for row in rows
+        if not row["answered_on"]
+        and row["answer_due_on"] < today
+        and not (row["clock_paused"] and row["status"] == Status.INCOMPLETE)
     )
     days = [
-        calendar.count_between(row["received_on"], row["answered_on"])
+        calendar.count_between(
+            row["deemed_received_on"] or row["received_on"], row["answered_on"]
+        )
         for row in answered
     ]
     return {
@@ -227,6 +237,9 @@ def request_statistics(year: int, opd: Opd | None = None) -> dict:
             "opd_id",
             "decision",
             "received_on",
+            "deemed_received_on",
+            "status",
+            "clock_paused",
             "answered_on",
             "answer_due_on",
             "exclusion_ground",

@@ -39,6 +39,7 @@ from ppid.requests.models import (
     Dispute,
     HeldForm,
     InformationRequest,
+    LocalDeadlineRule,
     Objection,
     RegisterCounter,
     RequesterType,
@@ -52,11 +53,13 @@ Status = InformationRequest.Status
 Decision = InformationRequest.Decision
 Action = RequestEvent.Action
 
-# UU 14/2008: Pasal 22(7) and (8), 36(1) and (2), 37(2); Perbup 31/2022.
+# UU 14/2008: Pasal 22(7) and (8), 36(1) and (2), 37(2). The Perbup's
+# periods are data (LocalDeadlineRule); these two are its 31/2022 values,
+# used only while no rule is stored.
 ANSWER_DAYS = 10
 EXTENSION_DAYS = 7
-COMPLETENESS_DAYS = 3
-LOCAL_ANSWER_DAYS = 10
+PERBUP_31_2022_COMPLETENESS_DAYS = 3
+PERBUP_31_2022_ANSWER_DAYS = 10
 OBJECTION_FILING_DAYS = 30
 OBJECTION_ANSWER_DAYS = 30
 DISPUTE_FILING_DAYS = 14
@@ -88,6 +91,11 @@ OPEN_STATUSES = (
 
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+def now() -> datetime.datetime:
+    """The moment the services see as now: a web request's time of receipt."""
+    return timezone.now()
 
 
 def _refuse(allowed: bool) -> None:
@@ -140,31 +148,120 @@ def _next_number(register: str, year: int) -> int:
 # --- Deadlines ---------------------------------------------------------------
 
 
-def compute_deadlines(info_request: InformationRequest) -> None:
+def clock_start(
+    *,
+    received_on: datetime.date,
+    received_at: datetime.datetime | None,
+    calendar: WorkingCalendar,
+) -> datetime.date:
+    """The working day a request counts as received (its clocks count from).
+
+    No rule was found for a request received on a weekend, a holiday or
+    after office hours (domain.md §8). By default
+    (``PPID_RECEIPT_OUTSIDE_HOURS=NEXT_WORKING_DAY``) it counts as received
+    on the next working day, when the office can first read it, like one
+    received that morning; ``SAME_DAY`` counts from the calendar day.
+    Before opening time a request counts as received that day.
+    """
+    if settings.PPID_RECEIPT_OUTSIDE_HOURS == "SAME_DAY":
+        return received_on
+    closes = settings.PPID_OFFICE_HOURS[1]
+    after_hours = (
+        received_at is not None and timezone.localtime(received_at).time() >= closes
+    )
+    if calendar.is_working_day(received_on) and not after_hours:
+        return received_on
+    return calendar.add(received_on, 1)
+
+
+def receipt_rule() -> tuple[datetime.time, datetime.time] | None:
+    """Office hours, for the public form, when receipt outside them counts
+    from the next working day; None when every day counts as received."""
+    if settings.PPID_RECEIPT_OUTSIDE_HOURS == "SAME_DAY":
+        return None
+    return settings.PPID_OFFICE_HOURS
+
+
+def _local_rules() -> list[tuple[datetime.date, int, int]]:
+    """The Perbup periods as stored, the oldest first: one query."""
+    return list(
+        LocalDeadlineRule.objects.order_by("effective_from").values_list(
+            "effective_from", "completeness_days", "answer_days"
+        )
+    )
+
+
+def local_periods(
+    day: datetime.date, rules: list[tuple[datetime.date, int, int]] | None = None
+) -> tuple[int, int]:
+    """The Perbup's (completeness, answer) working days for a request
+    counted as received on ``day``: the rule in force then; before the
+    first rule, the first rule (Perbup 31/2022)."""
+    rules = _local_rules() if rules is None else rules
+    in_force = [rule for rule in rules if rule[0] <= day] or rules[:1]
+    if not in_force:
+        return PERBUP_31_2022_COMPLETENESS_DAYS, PERBUP_31_2022_ANSWER_DAYS
+    _since, completeness, answer = in_force[-1]
+    return completeness, answer
+
+
+def _paused_days(
+    info_request: InformationRequest,
+    calendar: WorkingCalendar,
+    start: datetime.date,
+    first_due: datetime.date,
+) -> int:
+    """Working days the legal clock stood still while the request was
+    incomplete (only if it was paused, see ``mark_incomplete``): from the
+    day it was declared incomplete to the day it was completed or
+    answered. A pause that began after the deadline passed moves nothing."""
+    if not (info_request.clock_paused and info_request.incomplete_on):
+        return 0
+    end = info_request.completed_on or info_request.answered_on
+    begin = max(info_request.incomplete_on, start)
+    if end is None or begin >= first_due:
+        return 0
+    return calendar.count_between(begin, end)
+
+
+def compute_deadlines(
+    info_request: InformationRequest,
+    *,
+    rules: list[tuple[datetime.date, int, int]] | None = None,
+) -> None:
     """Set the stored due dates of ``request`` from its dates (not saved).
 
     Both clocks skip the day the thing happened: the N-th working day after
-    receipt, after completeness, after the first deadline.
+    the day the request counts as received, after completeness, after the
+    first deadline. Calendar, rules and settings only move a stored date
+    when this runs again: on a step of the request, or on purpose
+    (``recompute_open_deadlines``).
     """
-    calendar = WorkingCalendar(info_request.received_on, info_request.received_on)
-    info_request.due_on = calendar.add(info_request.received_on, ANSWER_DAYS)
+    start = info_request.counted_from
+    calendar = WorkingCalendar(start, start)
+    first_due = calendar.add(start, ANSWER_DAYS)
+    paused = _paused_days(info_request, calendar, start, first_due)
+    info_request.due_on = (
+        calendar.add(start, ANSWER_DAYS + paused) if paused else first_due
+    )
     info_request.extended_due_on = (
         calendar.add(info_request.due_on, EXTENSION_DAYS)
         if info_request.extended_on
         else None
     )
     info_request.answer_due_on = info_request.extended_due_on or info_request.due_on
-    info_request.completeness_due_on = calendar.add(
-        info_request.received_on, COMPLETENESS_DAYS
-    )
+    # Perbup 31/2022: completeness from receipt, the answer from completeness.
+    completeness_days, local_days = local_periods(start, rules)
+    info_request.completeness_due_on = calendar.add(start, completeness_days)
     info_request.local_due_on = (
-        calendar.add(info_request.completed_on, LOCAL_ANSWER_DAYS)
+        calendar.add(info_request.completed_on, local_days)
         if info_request.completed_on
         else None
     )
 
 
 DEADLINE_FIELDS = [
+    "deemed_received_on",
     "due_on",
     "extended_due_on",
     "answer_due_on",
@@ -175,12 +272,23 @@ DEADLINE_FIELDS = [
 
 def recompute_open_deadlines() -> int:
     """Recompute the due dates of open requests and objections after the
-    calendar's overrides change; return how many requests moved."""
+    calendar, its snapshot or a rule changed on purpose; return how many
+    requests moved. Answered requests keep the dates they were judged by."""
     moved = 0
+    rules = _local_rules()
     with transaction.atomic():
         for info_request in InformationRequest.objects.open().select_for_update():
             before = [getattr(info_request, f) for f in DEADLINE_FIELDS]
-            compute_deadlines(info_request)
+            # Older rows counted from the day of receipt and keep doing so.
+            if info_request.deemed_received_on is not None:
+                info_request.deemed_received_on = clock_start(
+                    received_on=info_request.received_on,
+                    received_at=info_request.received_at,
+                    calendar=WorkingCalendar(
+                        info_request.received_on, info_request.received_on
+                    ),
+                )
+            compute_deadlines(info_request, rules=rules)
             if before != [getattr(info_request, f) for f in DEADLINE_FIELDS]:
                 info_request.save(update_fields=DEADLINE_FIELDS)
                 _event(
@@ -302,20 +410,25 @@ def submit_request(
     by: User | None = None,
     channel: str = Channel.WEB,
     received_on: datetime.date | None = None,
+    received_time: datetime.time | None = None,
 ) -> tuple[InformationRequest, str]:
     """Register a new request; return it and its tracking code (given once).
 
-    A citizen's request arrives through the web on the day it is sent.
+    A citizen's request arrives through the web at the moment it is sent.
     Staff record requests received on paper, by e-mail, by telephone or in
-    person, with the real date of receipt; the clocks run from that date.
+    person, with the real date (and, if known, time) of receipt. The clocks
+    run from the working day it counts as received (``clock_start``).
     """
     staff = by is not None and perms.can_record_requests(by)
     if by is not None and by.is_authenticated and not staff:
         raise PermissionDenied(_("You may not do this for this request."))
     errors: dict[str, Any] = {}
     cleaned = _clean_request_data(data, errors)
+    received_at = None
     if not staff:
-        channel, received_on = Channel.WEB, None
+        channel, received_time = Channel.WEB, None
+        received_at = now()
+        received_on = timezone.localdate(received_at)
     elif by.role == User.Role.OPD_ADMIN:
         # A PPID Pelaksana records what reached its own OPD.
         cleaned["opd"] = by.opd
@@ -324,6 +437,12 @@ def submit_request(
     received_on = received_on or today()
     if received_on > today():
         errors["received_on"] = _("The date of receipt cannot be in the future.")
+    elif received_time is not None:
+        received_at = timezone.make_aware(
+            datetime.datetime.combine(received_on, received_time)
+        )
+        if received_at > now():
+            errors["received_time"] = _("The time of receipt cannot be in the future.")
     scan = []
     if identity_scan is not None:
         try:
@@ -342,8 +461,14 @@ def submit_request(
             tracking_code_hash=personal_data.hash_tracking_code(code),
             channel=channel,
             received_on=received_on,
+            received_at=received_at,
             recorded_by=by if staff else None,
             status=Status.REGISTERED if staff else Status.SUBMITTED,
+        )
+        info_request.deemed_received_on = clock_start(
+            received_on=received_on,
+            received_at=received_at,
+            calendar=WorkingCalendar(received_on, received_on),
         )
         number = _next_number(RegisterCounter.Register.REQUEST, received_on.year)
         info_request.registration_number = "PPID-PBG/{}/{:06d}".format(
@@ -457,7 +582,11 @@ def route_request(
 def mark_incomplete(
     *, info_request: InformationRequest, by: User, reason: str
 ) -> InformationRequest:
-    """Tell the requester what is missing (Perbup 31/2022: within 3 working days)."""
+    """Tell the requester what is missing (Perbup 31/2022: within 3 working days).
+
+    With ``PPID_CLOCK_PAUSES_WHILE_INCOMPLETE`` the legal clock waits from
+    today until the request is complete (or answered).
+    """
     _refuse(perms.can_process_request(by, info_request))
     reason = (reason or "").strip()
     if not reason:
@@ -468,13 +597,25 @@ def mark_incomplete(
         _register_first(info_request, by)
         info_request.status = Status.INCOMPLETE
         info_request.incomplete_reason = reason
-        info_request.save(update_fields=["status", "incomplete_reason"])
+        info_request.incomplete_on = today()
+        # Whether the legal clock waits is the setting in force now, kept on
+        # the request so that a later change does not re-score it.
+        info_request.clock_paused = settings.PPID_CLOCK_PAUSES_WHILE_INCOMPLETE
+        info_request.save(
+            update_fields=[
+                "status",
+                "incomplete_reason",
+                "incomplete_on",
+                "clock_paused",
+            ]
+        )
         _event(info_request, by, Action.INCOMPLETE, reason)
     return info_request
 
 
 def mark_complete(*, info_request: InformationRequest, by: User) -> InformationRequest:
-    """The request meets the requirements: the local 10-day clock starts."""
+    """The request meets the requirements: the Perbup's answer clock starts,
+    and a legal clock paused while it was incomplete runs again."""
     _refuse(perms.can_process_request(by, info_request))
     with transaction.atomic():
         lock_row(info_request)
@@ -546,11 +687,36 @@ def answer_request(
     held_form: str = "",
     copy_pages: int | None = 0,
     media_items: int | None = 0,
+    letter_date: datetime.date | None = None,
+    letter_scan: UploadedFile | None = None,
 ) -> InformationRequest:
     """Send the written notice (pemberitahuan tertulis, UU Pasal 22(7)),
-    with the cost of the copies at the OPD's tariff and how to pay (g)."""
+    with the cost of the copies at the OPD's tariff and how to pay (g).
+
+    The answer is dated today, or for a paper letter already sent, by the
+    letter's date with a scan of the signed letter as evidence; such a
+    date is written to the audit log.
+    """
     _refuse(perms.can_process_request(by, info_request))
     errors: dict[str, Any] = {}
+    entered_on = today()
+    answered_on = letter_date or entered_on
+    if answered_on > entered_on:
+        errors["letter_date"] = _("The letter's date cannot be in the future.")
+    elif answered_on < info_request.received_on:
+        errors["letter_date"] = _(
+            "The letter cannot be dated before the request was received (%(date)s)."
+        ) % {"date": info_request.received_on.strftime("%d-%m-%Y")}
+    elif answered_on != entered_on and letter_scan is None:
+        errors["letter_scan"] = _(
+            "An answer dated before today needs the scan of the signed letter."
+        )
+    evidence: list[CleanUpload] = []
+    if letter_scan is not None and not errors.get("letter_date"):
+        try:
+            evidence = clean_uploads([letter_scan], "letter_scan")
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if decision not in Decision.values:
         errors["decision"] = _("Choose a decision from the list.")
     held_form = held_form or ""
@@ -623,13 +789,35 @@ def answer_request(
         info_request.referred_body = (
             (referred_body or "").strip() if decision == Decision.NOT_CONTROLLED else ""
         )
-        info_request.answered_on = today()
+        info_request.answered_on = answered_on
+        info_request.answer_entered_on = entered_on
         info_request.answered_by = by
         info_request.held_form = held_form
         _set_cost(info_request, copy_pages, media_items)
+        if info_request.clock_paused and info_request.completed_on is None:
+            # Answered while the clock waited: the pause ends with the answer.
+            compute_deadlines(info_request)
         info_request.save()
         _store(info_request, RequestFile.Kind.ANSWER, cleaned, names)
-        _event(info_request, by, Action.ANSWERED, info_request.get_decision_display())
+        _store(info_request, RequestFile.Kind.ANSWER_LETTER, evidence, names)
+        note = info_request.get_decision_display()
+        if answered_on != entered_on:
+            note = _("%(decision)s; letter dated %(date)s") % {
+                "decision": note,
+                "date": answered_on.strftime("%d-%m-%Y"),
+            }
+            audit.record(
+                AuditEvent.Action.UPDATED,
+                obj=info_request,
+                actor=by,
+                detail={
+                    "answered_on": answered_on.isoformat(),
+                    "entered_on": entered_on.isoformat(),
+                    "dated_by": "letter",
+                    "evidence_sha256": evidence[0].sha256,
+                },
+            )
+        _event(info_request, by, Action.ANSWERED, note)
     return info_request
 
 
@@ -1232,6 +1420,7 @@ def send_request_digest(*, user: User) -> int:
         "user": user,
         "requests": requests,
         "today": day,
+        "soon": due_soon_limit(day),
         "site_url": settings.SITE_URL,
     }
     send_mail(

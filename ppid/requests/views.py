@@ -81,7 +81,8 @@ def request_form(request: HttpRequest) -> HttpResponse:
             status = 400
     else:
         form = InformationRequestForm()
-    return render(request, "ppid/requests/form.html", {"form": form}, status=status)
+    context = {"form": form, "receipt_rule": rs.receipt_rule()}
+    return render(request, "ppid/requests/form.html", context, status=status)
 
 
 def request_sent(request: HttpRequest) -> HttpResponse:
@@ -401,6 +402,7 @@ def record_request(request: HttpRequest) -> HttpResponse:
                     by=request.user,
                     channel=form.cleaned_data["channel"],
                     received_on=form.cleaned_data["received_on"],
+                    received_time=form.cleaned_data.get("received_time"),
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)

@@ -1,5 +1,6 @@
 """Settings come from the environment and refuse bad values by name."""
 
+import datetime
 import os
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from config.env import (
     env_month_day,
     env_redis_url,
     env_str,
+    env_time_range,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,6 +39,21 @@ def test_env_int_refuses_words_and_values_below_minimum():
         env_int("CONN_MAX_AGE", 0, environ={"CONN_MAX_AGE": "sixty"})
     with pytest.raises(EnvError, match="^CONN_MAX_AGE"):
         env_int("CONN_MAX_AGE", 0, minimum=0, environ={"CONN_MAX_AGE": "-1"})
+
+
+def test_env_time_range_reads_office_hours_and_refuses_the_rest():
+    name = "PPID_OFFICE_HOURS"
+    assert env_time_range(name, "07:30-16:00", environ={}) == (
+        datetime.time(7, 30),
+        datetime.time(16, 0),
+    )
+    assert env_time_range(name, "07:30-16:00", environ={name: "08:00 - 15:30"}) == (
+        datetime.time(8, 0),
+        datetime.time(15, 30),
+    )
+    for bad in ("16:00-07:30", "pagi-sore", "07:30", "07:30-16:00-17:00"):
+        with pytest.raises(EnvError, match="^PPID_OFFICE_HOURS"):
+            env_time_range(name, "07:30-16:00", environ={name: bad})
 
 
 def test_env_list_splits_on_commas_and_refuses_empty_entries():

@@ -54,6 +54,7 @@ class RequestInputSerializer(StrictTextMixin, serializers.Serializer):
     identity_scan = serializers.FileField(required=False, allow_null=True)
     channel = _choice(Channel.choices, required=False)
     received_on = serializers.DateField(required=False)
+    received_time = serializers.TimeField(required=False, allow_null=True)
 
 
 class RequestInputJsonSerializer(RequestInputSerializer):
@@ -93,10 +94,16 @@ class RequestSerializer(serializers.Serializer):
     status = serializers.CharField()
     status_label = serializers.CharField(source="get_status_display")
     received_at = serializers.DateField(source="received_on")
+    received_time = serializers.DateTimeField(source="received_at", allow_null=True)
+    counted_as_received = serializers.DateField(source="counted_from")
     due_date = serializers.DateField(source="due_on")
+    clock_paused = serializers.BooleanField(source="is_paused")
     extended_due_date = serializers.DateField(source="extended_due_on", allow_null=True)
     decision = serializers.CharField()
     answered_at = serializers.DateField(source="answered_on", allow_null=True)
+    answer_entered_at = serializers.DateField(
+        source="answer_entered_on", allow_null=True
+    )
     answer_letter = serializers.CharField()
     # The cost stated in the written notice (UU Pasal 22(7)g), in rupiah.
     cost = serializers.IntegerField()
@@ -206,6 +213,9 @@ class AnswerSerializer(StrictTextMixin, serializers.Serializer):
     # Quantities; the service reckons the cost at the OPD's tariff.
     copy_pages = serializers.IntegerField(min_value=0, required=False)
     media_items = serializers.IntegerField(min_value=0, required=False)
+    # A paper letter sent before today: its date, and its scan as evidence.
+    letter_date = serializers.DateField(required=False, allow_null=True)
+    letter_scan = serializers.FileField(required=False, allow_null=True)
 
 
 class PaymentSerializer(StrictTextMixin, serializers.Serializer):
@@ -221,6 +231,7 @@ class AnswerJsonSerializer(AnswerSerializer):
     """The answer as JSON, without files (documentation only)."""
 
     files = None
+    letter_scan = None
 
 
 class AnswerMultipartSerializer(AnswerSerializer):

@@ -160,6 +160,7 @@ class InformationRequestViewSet(viewsets.ViewSet):
         scan = data.pop("identity_scan", None)
         channel = data.pop("channel", Channel.WEB)
         received_on = data.pop("received_on", None)
+        received_time = data.pop("received_time", None)
         user = request.user if request.user.is_authenticated else None
         created, code = request_services.submit_request(
             data=data,
@@ -167,6 +168,7 @@ class InformationRequestViewSet(viewsets.ViewSet):
             by=user,
             channel=channel,
             received_on=received_on,
+            received_time=received_time,
         )
         created.tracking_code = code  # shown once, never stored in clear
         body = RequestCreatedSerializer(created).data
