@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import IntegerFilter
 from opds.models import Opd
-from ppid.requests.models import Channel, InformationRequest
+from ppid.requests.models import Channel, InformationRequest, Objection
 
 Decision = InformationRequest.Decision
 
@@ -54,4 +54,50 @@ class RequestFilterSet(django_filters.FilterSet):
         value = value.strip()[:100]
         return queryset.filter(
             Q(registration_number__icontains=value) | Q(full_name__icontains=value)
+        )
+
+
+class ObjectionFilterSet(django_filters.FilterSet):
+    """The objection register's filters, shared by the staff page and the API."""
+
+    status = django_filters.ChoiceFilter(
+        choices=Objection.Status.choices, label=_("Status")
+    )
+    reason = django_filters.ChoiceFilter(
+        choices=Objection.Reason.choices, label=_("Ground")
+    )
+    order = django_filters.ChoiceFilter(
+        choices=[
+            ("pending", _("PPID yet to act")),
+            ("missed", _("PPID missed the deadline")),
+        ],
+        method="filter_order",
+        label=_("Order after a granted objection"),
+    )
+    q = django_filters.CharFilter(method="filter_q", label=_("Number or name"))
+
+    class Meta:
+        model = Objection
+        fields = ["status", "reason", "order", "q"]
+
+    def filter_order(
+        self, queryset: QuerySet[Objection], name: str, value: str
+    ) -> QuerySet[Objection]:
+        from ppid.requests.services import today
+
+        if value == "pending":
+            return queryset.orders_pending()
+        if value == "missed":
+            return queryset.order_missed(today())
+        return queryset
+
+    def filter_q(
+        self, queryset: QuerySet[Objection], name: str, value: str
+    ) -> QuerySet[Objection]:
+        value = value.strip()[:100]
+        return queryset.filter(
+            Q(objection_number__icontains=value)
+            | Q(request__registration_number__icontains=value)
+            | Q(full_name__icontains=value)
+            | Q(request__full_name__icontains=value)
         )
