@@ -757,11 +757,13 @@ def file_objection(
     with transaction.atomic():
         if info_request is not None:
             lock_row(info_request)
+            if reason in grounds.REQUEST_GROUNDS:
+                # The date first: a date outside the 30 days is the error.
+                _require_objection_window(info_request, filed_on)
         grounds.check_ground(
             reason=reason, info_request=info_request, opd=opd, day=filed_on
         )
         if info_request is not None:
-            _require_objection_window(info_request, filed_on)
             _require_no_open_objection(info_request, reason)
         code = personal_data.new_tracking_code() if info_request is None else ""
         number = _next_number(RegisterCounter.Register.OBJECTION, filed_on.year)

@@ -204,8 +204,13 @@ class ObjectionInputSerializer(StrictTextMixin, serializers.Serializer):
 class ObjectionCreatedSerializer(serializers.Serializer):
     objection_number = serializers.CharField()
     due_date = serializers.DateField(source="due_on")
-    # Only for an objection with no request (ground b): shown once.
-    tracking_code = serializers.CharField(required=False, default=None)
+
+
+class OpdObjectionCreatedSerializer(ObjectionCreatedSerializer):
+    """An objection with no request (ground b) gets its own tracking code,
+    shown once."""
+
+    tracking_code = serializers.CharField()
 
 
 class ReasonSerializer(StrictTextMixin, serializers.Serializer):

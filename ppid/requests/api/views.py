@@ -36,6 +36,7 @@ from ppid.requests.api.serializers import (
     ObjectionCreatedSerializer,
     ObjectionInputSerializer,
     ObjectionSerializer,
+    OpdObjectionCreatedSerializer,
     OpdObjectionInputSerializer,
     ReasonSerializer,
     RequestCreatedSerializer,
@@ -330,7 +331,7 @@ class ObjectionViewSet(viewsets.ViewSet):
 
     @extend_schema(
         request=OpdObjectionInputSerializer,
-        responses={201: ObjectionCreatedSerializer},
+        responses={201: OpdObjectionCreatedSerializer},
     )
     def create(self, request: Request) -> Response:
         data = dict(_valid(OpdObjectionInputSerializer, request))
@@ -347,7 +348,8 @@ class ObjectionViewSet(viewsets.ViewSet):
             channel=data.get("channel", Channel.WEB) if staff else Channel.WEB,
         )
         return Response(
-            ObjectionCreatedSerializer(objection).data, status=status.HTTP_201_CREATED
+            OpdObjectionCreatedSerializer(objection).data,
+            status=status.HTTP_201_CREATED,
         )
 
     @extend_schema(
