@@ -21,6 +21,8 @@ from tests.ppid.test_requests import recorded
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
+RECEIVED = D(2026, 3, 16)
+DECIDED = D(2026, 4, 1)  # a Wednesday
 OBJECTOR = {
     "full_name": "Budi Santoso",
     "address": "Jl. Ahmad Yani 5, Purbalingga",
@@ -29,7 +31,7 @@ OBJECTOR = {
 }
 
 
-def answered(by, on, decision="not_documented", day=D(2026, 3, 16), **kwargs):
+def answered(by, on, decision="not_documented", day=RECEIVED, **kwargs):
     """A request received and answered on ``day``."""
     on(day)
     info_request = recorded(by, day)
@@ -55,7 +57,7 @@ def file_b(opd, **overrides):
     return rs.file_objection(**kwargs)
 
 
-def granted(objection, atasan, on, day=D(2026, 4, 1)):
+def granted(objection, atasan, on, day=DECIDED):
     on(day)
     rs.answer_objection(
         objection=objection,
