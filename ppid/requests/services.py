@@ -746,12 +746,17 @@ def file_objection(
     if channel not in Channel.values:
         errors["channel"] = _("Choose a channel from the list.")
     identity: dict[str, str] = {}
-    if info_request is None and reason == Objection.Reason.B:
-        identity = _clean_objector(objector, errors)
-        if opd is None or not (isinstance(opd, Opd) and opd.is_active):
-            errors["opd"] = _(
-                "Choose the agency that did not provide the periodic information."
-            )
+    if info_request is None:
+        if reason == Objection.Reason.B:
+            identity = _clean_objector(objector, errors)
+        if reason in Objection.Reason.values:
+            # Without a request nothing needs a lock: all errors at once.
+            try:
+                grounds.check_ground(
+                    reason=reason, info_request=None, opd=opd, day=filed_on
+                )
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -760,10 +765,9 @@ def file_objection(
             if reason in grounds.REQUEST_GROUNDS:
                 # The date first: a date outside the 30 days is the error.
                 _require_objection_window(info_request, filed_on)
-        grounds.check_ground(
-            reason=reason, info_request=info_request, opd=opd, day=filed_on
-        )
-        if info_request is not None:
+            grounds.check_ground(
+                reason=reason, info_request=info_request, opd=opd, day=filed_on
+            )
             _require_no_open_objection(info_request, reason)
         code = personal_data.new_tracking_code() if info_request is None else ""
         number = _next_number(RegisterCounter.Register.OBJECTION, filed_on.year)
