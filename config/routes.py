@@ -43,6 +43,10 @@ ROUTES: dict[str, str] = {
     "ppid:request-status": REQUESTER,
     "ppid:objection-response": REQUESTER,
     "ppid:requester-file": REQUESTER,
+    # Ground b (Pasal 35(1)b) needs no request: anyone may object to an OPD.
+    "ppid:objection-form": PUBLIC,
+    "ppid:objection-sent": PUBLIC,
+    "ppid:objection-status": REQUESTER,
     "ppid:statistics": PUBLIC,
     "ppid:yearly-report": PUBLIC,
     "ppid:catalogue": PUBLIC,
@@ -67,10 +71,16 @@ ROUTES: dict[str, str] = {
     "ppid:yearly-reports": PPID_UTAMA,
     "ppid:yearly-report-edit": PPID_UTAMA,
     "ppid:yearly-report-publish": PPID_UTAMA,
-    "ppid:objection-register": STAFF,
     "ppid:objection-register-export": STAFF,
     "ppid:tariffs": STAFF,
     "ppid:tariff-edit": STAFF,
+    # The objection register; answering is the Atasan PPID's, acting on a
+    # granted objection the PPID's (opds.permissions).
+    "ppid:objection-register": STAFF,
+    "ppid:objection-record": STAFF,
+    "ppid:objection-staff-detail": STAFF,
+    "ppid:objection-staff-answer": STAFF,
+    "ppid:objection-comply": STAFF,
     # The catalogue's workflow.
     "ppid:staff-items": STAFF,
     "ppid:item-create": OPD_ADMIN,
@@ -152,8 +162,12 @@ ROUTES: dict[str, str] = {
     "api:request-pay": STAFF,
     "api:request-register": STAFF,
     "api:request-route": PPID_UTAMA,
-    "api:objection-detail": STAFF,
+    # Objecting on ground b is public (POST, no request); reading one needs
+    # its tracking code; the register (GET) is staff only.
+    "api:objection-list": REQUESTER,
+    "api:objection-detail": REQUESTER,
     "api:objection-answer": STAFF,
+    "api:objection-comply": STAFF,
     "api:social-account-list": STAFF,
     "api:social-account-detail": STAFF,
     "api:social-post-list": STAFF,

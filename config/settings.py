@@ -322,6 +322,12 @@ PPID_CLOCK_PAUSES_WHILE_INCOMPLETE = env_bool(
 PPID_REQUEST_DUE_SOON_WORKING_DAYS = env_int(
     "PPID_REQUEST_DUE_SOON_WORKING_DAYS", 2, minimum=0
 )
+# Working days the PPID has to act on an objection the Atasan PPID granted.
+# UU 14/2008 sets the Atasan's 30 working days (Pasal 36(2)) but no deadline
+# for the PPID to comply (domain.md §8); 10 mirrors a first answer (Pasal 22(7)).
+PPID_OBJECTION_ORDER_WORKING_DAYS = env_int(
+    "PPID_OBJECTION_ORDER_WORKING_DAYS", 10, minimum=1
+)
 # Identity scans are personal data (UU 27/2022): kept this long after a
 # request closes, then deleted.
 PPID_IDENTITY_RETENTION_DAYS = env_int("PPID_IDENTITY_RETENTION_DAYS", 365, minimum=1)

@@ -189,7 +189,19 @@ AUDITED: dict[str, Audited] = {
     ),
     "ppid.Objection": Audited(
         name=lambda o: o.objection_number,
-        redacted=frozenset({"description", "answer"}),
+        # A ground-b objection holds its objector's identity itself.
+        redacted=frozenset(
+            {
+                "description",
+                "answer",
+                "order_answer",
+                "full_name",
+                "address",
+                "phone",
+                "email",
+                "tracking_code_hash",
+            }
+        ),
     ),
     "ppid.Dispute": Audited(
         name=lambda o: "objection #{}".format(o.objection_id),

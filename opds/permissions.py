@@ -320,16 +320,6 @@ def can_edit_yearly_report(user: AnyUser) -> bool:
     return _superuser(user) or _role(user) == Role.PPID_UTAMA
 
 
-def objections_visible_to(user: AnyUser, queryset: QuerySet | None = None) -> QuerySet:
-    """Objections follow their request (``requests_visible_to``): the
-    objection register of kabupaten roles holds all, an OPD admin's its
-    OPD's."""
-    from ppid.requests.models import Objection
-
-    queryset = Objection.objects.all() if queryset is None else queryset
-    return _opd_scope(user, queryset, "request__opd_id")
-
-
 def can_view_requester_contact(user: AnyUser, info_request: Any) -> bool:
     """The requester's address, phone and e-mail follow the NIK: whoever
     handles the request, for the register and the delivery (UU 27/2022)."""
@@ -342,6 +332,50 @@ def can_set_tariff(user: AnyUser, opd: Opd) -> bool:
     service standard; a merged OPD takes no new tariff."""
     return can_manage_opd_data(user, opd) or (
         _role(user) == Role.PPID_UTAMA and opd.is_active
+    )
+
+
+def can_record_opd_objection(user: AnyUser, opd: Any) -> bool:
+    """A paper objection on ground b (no request, UU Pasal 35(1)b) is
+    recorded by PPID Utama, the Atasan PPID, or the OPD's own admin."""
+    return (
+        can_route_requests(user)
+        or can_decide_objections(user)
+        or (opd is not None and is_opd_admin_of(user, opd))
+    )
+
+
+def objections_visible_to(user: AnyUser, queryset: QuerySet | None = None) -> QuerySet:
+    """Objections ``user`` may see: kabupaten roles all, an OPD admin those
+    about its OPD (its requests', or filed against it on ground b)."""
+    from ppid.requests.models import Objection
+
+    queryset = Objection.objects.all() if queryset is None else queryset
+    if _superuser(user) or _role(user) in KABUPATEN_ROLES:
+        return queryset
+    if _role(user) == Role.OPD_ADMIN:
+        return queryset.filter(
+            Q(request__opd_id=user.opd_id) | Q(request__isnull=True, opd_id=user.opd_id)
+        )
+    return queryset.none()
+
+
+def can_view_objection(user: AnyUser, objection: Any) -> bool:
+    """The per-object form of ``objections_visible_to``."""
+    if objection.request_id is not None:
+        return can_view_request(user, objection.request)
+    if _superuser(user) or _role(user) in KABUPATEN_ROLES:
+        return True
+    return objection.opd_id is not None and is_opd_admin_of(user, objection.opd)
+
+
+def can_comply_with_order(user: AnyUser, objection: Any) -> bool:
+    """After the Atasan PPID grants an objection, the PPID acts on it: whoever
+    may process the request, or for ground b PPID Utama and the OPD's admin."""
+    if objection.request_id is not None:
+        return can_process_request(user, objection.request)
+    return can_route_requests(user) or (
+        objection.opd_id is not None and is_opd_admin_of(user, objection.opd)
     )
 
 

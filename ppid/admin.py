@@ -312,13 +312,19 @@ class ObjectionAdmin(ReadOnlyAdmin):
     list_display = [
         "objection_number",
         "request",
+        "opd",
         "reason",
         "status",
         "filed_on",
         "due_on",
+        "order_due_on",
+        "order_done_on",
     ]
     list_filter = ["status", "reason", "decision"]
+    list_select_related = ["request", "opd"]
     search_fields = ["objection_number", "request__registration_number"]
+    # A ground-b objector's identity stays with the PPID (UU 27/2022).
+    exclude = ["tracking_code_hash", "phone", "email", "address"]
 
 
 @admin.register(Dispute)

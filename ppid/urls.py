@@ -44,6 +44,13 @@ urlpatterns = [
         request_views.requester_file,
         name="requester-file",
     ),
+    path("keberatan/", request_views.objection_form, name="objection-form"),
+    path("keberatan/terkirim/", request_views.objection_sent, name="objection-sent"),
+    path(
+        "keberatan/<str:number>/",
+        request_views.objection_status,
+        name="objection-status",
+    ),
     path("statistik/", request_views.statistics_page, name="statistics"),
     re_path(
         r"^statistik/laporan-(?P<year>[0-9]{4})\.(?P<fmt>pdf|xlsx)$",
@@ -111,6 +118,29 @@ urlpatterns = [
         "dasbor/permohonan/<str:number>/berkas/<int:file_id>/",
         request_views.staff_file,
         name="request-file",
+    ),
+    path(
+        "dasbor/keberatan/", request_views.objection_register, name="objection-register"
+    ),
+    path(
+        "dasbor/keberatan/catat/",
+        request_views.objection_record,
+        name="objection-record",
+    ),
+    path(
+        "dasbor/keberatan/<str:number>/",
+        request_views.objection_staff_detail,
+        name="objection-staff-detail",
+    ),
+    path(
+        "dasbor/keberatan/<str:number>/jawab/",
+        request_views.objection_staff_answer,
+        name="objection-staff-answer",
+    ),
+    path(
+        "dasbor/keberatan/<str:number>/tindak-lanjut/",
+        request_views.objection_comply,
+        name="objection-comply",
     ),
     path("informasi/", views.catalogue, name="catalogue"),
     path("informasi/feed/", LatestItemsFeed(), name="feed"),

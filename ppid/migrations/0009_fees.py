@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('opds', '0004_audit_personal_data_read'),
-        ('ppid', '0007_exclusions_open'),
+        ('ppid', '0008_objection_orders'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

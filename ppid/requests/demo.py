@@ -162,6 +162,7 @@ def seed_requests(count: int = 48, seed: int = 2026) -> int:
         _replay(
             info_request, n, ppid, atasan, admin, opd, excluded, calendar, today, rng
         )
+    _periodic_objection(opds[0], atasan, calendar, today)
     return created
 
 
@@ -225,9 +226,20 @@ def _replay(
             rs.answer_objection(
                 objection=objection,
                 by=atasan,
-                decision="upheld" if n % 2 else "overturned",
+                decision="overturned" if n % 4 == 3 else "upheld",
                 answer="Setelah memeriksa permohonan, Atasan PPID memutuskan sebagaimana terlampir.",
             )
+        objection.refresh_from_db()
+        complied = calendar.add(answered, 6)
+        # Most granted objections are acted on; a few orders are missed.
+        if objection.order_pending and complied <= today and n % 8 != 7:
+            with _as_of(complied):
+                rs.comply_with_objection(
+                    objection=objection,
+                    by=admin,
+                    answer="Menindaklanjuti putusan Atasan PPID, informasi kami "
+                    "berikan seluruhnya.",
+                )
         responded = calendar.add(answered, 5)
         # A few requesters have not responded to the answer yet.
         if responded <= today and n % 5 != 2:
@@ -241,8 +253,37 @@ def _replay(
         close_day <= today
         and n % 3
         and not info_request.objections.filter(status="filed").exists()
+        and not info_request.objections.orders_pending().exists()
     ):
         step(close_day, rs.close_request, by=admin)
+
+
+def _periodic_objection(
+    opd: Opd, atasan: User, calendar: WorkingCalendar, today: datetime.date
+) -> None:
+    """A ground-b objection (UU Pasal 35(1)b): no request, against an OPD."""
+    filed = _working_day(calendar, today - datetime.timedelta(days=60))
+    with _as_of(filed):
+        objection = rs.file_objection(
+            reason="b",
+            opd=opd,
+            description="Ringkasan laporan keuangan tahun lalu belum diumumkan.",
+            objector={
+                "full_name": "Forum Warga Peduli Anggaran",
+                "address": "Jl. Letjen S. Parman No. 3, Purbalingga",
+                "phone": "081200000999",
+                "email": "",
+            },
+        )
+    answered = calendar.add(filed, 10)
+    with _as_of(answered):
+        rs.answer_objection(
+            objection=objection,
+            by=atasan,
+            decision="overturned",
+            answer="Keberatan dikabulkan: PPID wajib mengumumkan ringkasan laporan "
+            "keuangan.",
+        )
 
 
 def _decision(n: int, excluded: list[InformationItem]) -> tuple[str, dict]:

@@ -243,6 +243,8 @@ def objection_columns() -> list[str]:
         _("Day and date of the answer"),
         _("Name and position of the Atasan PPID"),
         _("Requester's response"),
+        _("PPID must act by"),
+        _("New answer on"),
         _("Dispute filed on"),
         _("Register number at the Komisi Informasi"),
         _("Outcome of the dispute"),
@@ -252,17 +254,20 @@ def objection_columns() -> list[str]:
 def objection_rows(objections: Iterable[Objection]) -> list[list[Any]]:
     rows = []
     for o in objections:
+        # Ground b hangs on no request (UU Pasal 35(1)b): the objector and
+        # the OPD are the objection's own.
         r = o.request
+        agency = o.agency
         rows.append(
             [
                 o.objection_number,
                 _day(o.filed_on),
                 o.get_channel_display(),
-                r.full_name,
-                r.registration_number,
-                r.opd.short_name if r.opd else "",
-                r.requested_information,
-                r.purpose,
+                r.full_name if r else o.full_name,
+                r.registration_number if r else "",
+                agency.short_name if agency else "",
+                r.requested_information if r else "",
+                r.purpose if r else "",
                 o.get_reason_display(),
                 o.description,
                 _date(o.due_on),
@@ -271,6 +276,8 @@ def objection_rows(objections: Iterable[Objection]) -> list[list[Any]]:
                 _day(o.answered_on),
                 _atasan(o),
                 _response(o),
+                _date(o.order_due_on),
+                _day(o.order_done_on),
                 _dispute(o, "filed_on"),
                 _dispute(o, "ki_register_number"),
                 _dispute(o, "outcome"),
@@ -287,7 +294,7 @@ def objection_register(objections: Iterable[Objection], fmt: str) -> tuple[bytes
             _("Objection register"),
             objection_columns(),
             rows,
-            widths + [20, 30],
+            widths + [12, 20, 20, 30],
             sheet_title="Keberatan",
         )
     else:

@@ -59,7 +59,7 @@ class RequestFilterSet(django_filters.FilterSet):
 
 
 class ObjectionFilterSet(django_filters.FilterSet):
-    """The objection register's filters (domain.md §3.6)."""
+    """The objection register's filters, shared by the staff page and the API."""
 
     status = django_filters.ChoiceFilter(
         choices=Objection.Status.choices, label=_("Status")
@@ -68,7 +68,7 @@ class ObjectionFilterSet(django_filters.FilterSet):
         choices=Objection.Reason.choices, label=_("Ground of objection")
     )
     opd = django_filters.ModelChoiceFilter(
-        field_name="request__opd",
+        field_name="opd",
         queryset=Opd.objects.all(),
         to_field_name="slug",
         label=_("OPD"),
@@ -76,11 +76,30 @@ class ObjectionFilterSet(django_filters.FilterSet):
     year = IntegerFilter(
         field_name="filed_on__year", label=_("Year"), min_value=1, max_value=9999
     )
+    order = django_filters.ChoiceFilter(
+        choices=[
+            ("pending", _("PPID yet to act")),
+            ("missed", _("PPID missed the deadline")),
+        ],
+        method="filter_order",
+        label=_("Order after a granted objection"),
+    )
     q = django_filters.CharFilter(method="filter_q", label=_("Number or name"))
 
     class Meta:
         model = Objection
-        fields = ["status", "reason", "opd", "year", "q"]
+        fields = ["status", "reason", "opd", "year", "order", "q"]
+
+    def filter_order(
+        self, queryset: QuerySet[Objection], name: str, value: str
+    ) -> QuerySet[Objection]:
+        from ppid.requests.services import today
+
+        if value == "pending":
+            return queryset.orders_pending()
+        if value == "missed":
+            return queryset.order_missed(today())
+        return queryset
 
     def filter_q(
         self, queryset: QuerySet[Objection], name: str, value: str
@@ -89,5 +108,6 @@ class ObjectionFilterSet(django_filters.FilterSet):
         return queryset.filter(
             Q(objection_number__icontains=value)
             | Q(request__registration_number__icontains=value)
+            | Q(full_name__icontains=value)
             | Q(request__full_name__icontains=value)
         )

@@ -14,6 +14,7 @@ from opds.models import Opd
 from ppid.catalogue.forms import DATE, MultipleFileField
 from ppid.catalogue.models import InformationItem
 from ppid.requests.fees import format_rupiah
+from ppid.requests.grounds import REQUEST_GROUNDS
 from ppid.requests.models import (
     Channel,
     Dispute,
@@ -23,7 +24,11 @@ from ppid.requests.models import (
     Tariff,
 )
 from ppid.requests.selectors import citable_exclusions
-from ppid.requests.services import DISPUTE_RESULT_FIELDS, REQUEST_FIELDS
+from ppid.requests.services import (
+    DISPUTE_RESULT_FIELDS,
+    OBJECTOR_FIELDS,
+    REQUEST_FIELDS,
+)
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -124,6 +129,9 @@ class TrackingForm(BootstrapFormMixin, forms.Form):
 
 
 class ObjectionForm(BootstrapFormMixin, forms.ModelForm):
+    """An objection to a request: grounds a and c-g (ground b has its own
+    form, against an agency, with no request)."""
+
     class Meta:
         model = Objection
         fields = ["reason", "description"]
@@ -134,6 +142,11 @@ class ObjectionForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, staff: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [
+            choice
+            for choice in Objection.Reason.choices
+            if choice[0] in REQUEST_GROUNDS
+        ]
         if staff:
             self.fields["filed_on"] = forms.DateField(label=_("Filed on"), widget=DATE)
             self.fields["channel"] = forms.ChoiceField(
@@ -143,6 +156,92 @@ class ObjectionForm(BootstrapFormMixin, forms.ModelForm):
 
     def _post_clean(self) -> None:
         pass
+
+
+class OpdObjectionForm(BootstrapFormMixin, forms.ModelForm):
+    """An objection on ground b (UU Pasal 35(1)b): periodic information an
+    agency did not provide. No request number: the objector names the
+    agency and says who they are."""
+
+    # A field people never see; bots fill every field they find.
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = Objection
+        fields = ["opd", "description", "full_name", "address", "phone", "email"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "address": forms.TextInput(),
+        }
+
+    def __init__(self, *args: Any, staff: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["opd"].queryset = Opd.objects.filter(is_active=True).order_by(
+            "name"
+        )
+        # The service names what is missing, with the law's words.
+        self.fields["opd"].required = False
+        self.fields["opd"].label = _(
+            "Agency that did not provide the periodic information"
+        )
+        self.fields["opd"].help_text = ""
+        self.fields["description"].label = _(
+            "Which periodic information is missing (UU 14/2008 Pasal 9)"
+        )
+        for name in ("full_name", "address"):
+            self.fields[name].required = True
+        self.fields["phone"].help_text = _("A phone number or an e-mail address.")
+        if staff:
+            del self.fields["website"]
+            self.fields["filed_on"] = forms.DateField(label=_("Filed on"), widget=DATE)
+            self.fields["channel"] = forms.ChoiceField(
+                label=_("Channel"),
+                choices=[c for c in Channel.choices if c[0] != Channel.WEB],
+            )
+        self.style_fields()
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise ValidationError(_("This form could not be sent."), code="honeypot")
+        return ""
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """The form's values as ``file_objection`` takes them."""
+        data = self.cleaned_data
+        kwargs = {
+            "reason": Objection.Reason.B,
+            "opd": data.get("opd"),
+            "description": data.get("description", ""),
+            "objector": {key: data.get(key, "") for key in OBJECTOR_FIELDS},
+        }
+        if "filed_on" in self.fields:
+            kwargs["filed_on"] = data.get("filed_on")
+            kwargs["channel"] = data.get("channel")
+        return kwargs
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class ComplyForm(BootstrapFormMixin, forms.Form):
+    """The PPID's new written answer after the Atasan granted the objection."""
+
+    answer = forms.CharField(
+        label=_("New written answer"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    files = MultipleFileField(label=_("Files"), required=False)
+
+    def __init__(self, *args: Any, files_allowed: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not files_allowed:
+            del self.fields["files"]
+        self.style_fields()
 
 
 class ReasonForm(BootstrapFormMixin, forms.Form):

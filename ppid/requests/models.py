@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -597,6 +597,8 @@ class RequestEvent(models.Model):
         DEADLINES_RECOMPUTED = "deadlines_recomputed", _("Deadlines recomputed")
         PAID = "paid", _("Payment recorded")
         DELIVERED = "delivered", _("Information handed over")
+        ORDER_ISSUED = "order_issued", _("PPID ordered to act on the objection")
+        ORDER_COMPLIED = "order_complied", _("New answer after the objection")
 
     request = models.ForeignKey(
         InformationRequest,
@@ -630,8 +632,51 @@ class RequestEvent(models.Model):
         return "{} {}".format(self.request_id, self.action)
 
 
+class ObjectionQuerySet(models.QuerySet["Objection"]):
+    """Reads of the objection register, including the PPID's orders.
+
+    An order exists when the Atasan PPID grants an objection
+    (``Decision.OVERTURNED``): the PPID must act by ``order_due_on``
+    (``PPID_OBJECTION_ORDER_WORKING_DAYS``; the law sets no such deadline).
+    """
+
+    def ordered(self) -> ObjectionQuerySet:
+        """Objections whose decision ordered the PPID to act."""
+        return self.filter(order_due_on__isnull=False)
+
+    def orders_pending(self) -> ObjectionQuerySet:
+        """Orders the PPID has not yet acted on."""
+        return self.ordered().filter(order_done_on__isnull=True)
+
+    def order_overdue(self, on: datetime.date) -> ObjectionQuerySet:
+        """Orders still not acted on after their deadline, as seen on ``on``."""
+        return self.orders_pending().filter(order_due_on__lt=on)
+
+    def order_missed(self, on: datetime.date) -> ObjectionQuerySet:
+        """Orders whose deadline had passed by ``on`` without the PPID acting
+        in time: still pending, or acted on after the deadline."""
+        return self.ordered().filter(
+            Q(order_done_on__isnull=True) | Q(order_done_on__gt=F("order_due_on")),
+            order_due_on__lt=on,
+        )
+
+    def order_needing_attention(self, soon: datetime.date) -> ObjectionQuerySet:
+        """Pending orders due by ``soon`` or overdue (the daily digest)."""
+        return self.orders_pending().filter(order_due_on__lte=soon)
+
+    def answer_overdue(self, on: datetime.date) -> ObjectionQuerySet:
+        """Objections the Atasan PPID has not answered by their deadline."""
+        return self.filter(status=Objection.Status.FILED, due_on__lt=on)
+
+
 class Objection(models.Model):
-    """An objection to the Atasan PPID (UU Pasal 35-36)."""
+    """An objection to the Atasan PPID (UU Pasal 35-36).
+
+    Grounds a and c-g hang on a request; ground b (periodic information not
+    provided) is filed against an OPD with no request, by someone whose
+    identity the objection then holds itself. Each ground's precondition is
+    in ``ppid.requests.grounds``.
+    """
 
     class Reason(models.TextChoices):
         A = "a", _("a. the request was refused under an exclusion (Pasal 17)")
@@ -649,6 +694,9 @@ class Objection(models.Model):
         DISPUTED = "disputed", _("Taken to the Komisi Informasi")
 
     class Decision(models.TextChoices):
+        # Named after the PPID's answer: UPHELD rejects the objection,
+        # OVERTURNED grants it (the objection is upheld) and orders the
+        # PPID to act.
         UPHELD = "upheld", _("The PPID's answer is upheld")
         OVERTURNED = "overturned", _("The objection is granted; the PPID must comply")
 
@@ -659,10 +707,34 @@ class Objection(models.Model):
         InformationRequest,
         verbose_name=_("information request"),
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="objections",
+        help_text=_("None for ground b, which needs no request."),
+    )
+    opd = models.ForeignKey(
+        Opd,
+        verbose_name=_("agency objected to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="objections",
+        help_text=_(
+            "The agency that did not provide periodic information (ground b), "
+            "else the request's agency when the objection was filed."
+        ),
     )
     reason = models.CharField(_("ground"), max_length=1, choices=Reason.choices)
     description = models.TextField(_("description"), max_length=LONG_MAX)
+    # Who objects, for an objection without a request (ground b); an
+    # objection to a request is the requester's.
+    full_name = models.CharField(_("full name"), max_length=NAME_MAX, blank=True)
+    address = models.CharField(_("address"), max_length=500, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    tracking_code_hash = models.CharField(
+        _("tracking code (hashed)"), max_length=64, blank=True, editable=False
+    )
     channel = models.CharField(
         _("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB
     )
@@ -694,18 +766,75 @@ class Objection(models.Model):
         related_name="+",
     )
     responded_on = models.DateField(_("requester responded on"), null=True, blank=True)
+    # The order that follows a granted objection: the PPID acts by a date
+    # (a setting: the law sets none) and records a new written answer.
+    order_due_on = models.DateField(
+        _("PPID must act by"), null=True, blank=True, editable=False, db_index=True
+    )
+    order_done_on = models.DateField(_("PPID acted on"), null=True, blank=True)
+    order_done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acted on by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    order_answer = models.TextField(
+        _("new answer after the objection"), max_length=20000, blank=True
+    )
+
+    objects = ObjectionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("objection")
         verbose_name_plural = _("objections")
         ordering = ["-filed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(request__isnull=False) | Q(opd__isnull=False),
+                name="ppid_objection_request_or_opd",
+                violation_error_message=_(
+                    "An objection names a request or, for ground b, an agency."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(order_done_on__isnull=True) | Q(order_due_on__isnull=False),
+                name="ppid_objection_done_needs_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.objection_number
 
+    def get_absolute_url(self) -> str:
+        return reverse("ppid:objection-staff-detail", kwargs={"number": self.url_key})
+
     @property
     def url_key(self) -> str:
         return self.objection_number.replace("/", "-")
+
+    @property
+    def is_granted(self) -> bool:
+        """The Atasan PPID granted the objection: the PPID must act."""
+        return self.decision == self.Decision.OVERTURNED
+
+    @property
+    def order_pending(self) -> bool:
+        return self.order_due_on is not None and self.order_done_on is None
+
+    def order_is_missed(self, on: datetime.date) -> bool:
+        """The per-object form of ``ObjectionQuerySet.order_missed``."""
+        if self.order_due_on is None or self.order_due_on >= on:
+            return False
+        return self.order_done_on is None or self.order_done_on > self.order_due_on
+
+    @property
+    def agency(self) -> Opd | None:
+        """The agency the objection is about: the request's, else its own."""
+        if self.request_id is not None and self.request.opd_id is not None:
+            return self.request.opd
+        return self.opd
 
 
 class Dispute(models.Model):

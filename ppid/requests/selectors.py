@@ -15,11 +15,17 @@ from django.utils.translation import gettext_lazy as _
 
 from opds import permissions as perms
 from opds.models import Opd
-from opds.permissions import objections_visible_to, requests_visible_to
+from opds.permissions import requests_visible_to
 from ppid.calendar.workdays import WorkingCalendar
 from ppid.catalogue.models import InformationItem
 from ppid.requests.filters import ObjectionFilterSet, RequestFilterSet
-from ppid.requests.models import Dispute, InformationRequest, Objection, Tariff
+from ppid.requests.models import (
+    Dispute,
+    InformationRequest,
+    Objection,
+    RequestFile,
+    Tariff,
+)
 
 Decision = InformationRequest.Decision
 Status = InformationRequest.Status
@@ -27,31 +33,28 @@ Status = InformationRequest.Status
 
 def register_queryset(user: Any) -> QuerySet[InformationRequest]:
     """The requests ``user`` may see, with what a register row shows."""
+    from ppid.requests.services import today
+
     return (
         requests_visible_to(user)
         .select_related("opd")
-        .annotate(objection_count=Count("objections"))
+        .annotate(
+            objection_count=Count("objections"),
+            # Orders after a granted objection not acted on by their deadline.
+            orders_missed=Count(
+                "objections",
+                filter=Q(
+                    objections__order_due_on__lt=today(),
+                    objections__order_done_on__isnull=True,
+                ),
+            ),
+        )
         .order_by("-received_on", "-id")
     )
 
 
 def register_filter(*, user: Any, filters: Mapping[str, Any]) -> RequestFilterSet:
     return RequestFilterSet(filters, queryset=register_queryset(user))
-
-
-def objection_register_queryset(user: Any) -> QuerySet[Objection]:
-    """The objections ``user`` may see, with what a register row shows."""
-    return (
-        objections_visible_to(user)
-        .select_related("request__opd", "answered_by", "dispute")
-        .order_by("-filed_on", "-id")
-    )
-
-
-def objection_register_filter(
-    *, user: Any, filters: Mapping[str, Any]
-) -> ObjectionFilterSet:
-    return ObjectionFilterSet(filters, queryset=objection_register_queryset(user))
 
 
 def tariffs_for(user: Any) -> list[tuple[Opd, Tariff | None]]:
@@ -88,6 +91,45 @@ def request_detail(user: Any, number: str) -> InformationRequest | None:
         .prefetch_related("events__actor", "files", "objections")
         .get(pk=found.pk)
     )
+
+
+# --- Objections ------------------------------------------------------------------
+
+
+def objection_register_queryset(user: Any) -> QuerySet[Objection]:
+    """The objections ``user`` may see, with what a register row shows."""
+    return (
+        perms.objections_visible_to(user)
+        .select_related("request__opd", "opd", "answered_by", "dispute")
+        .order_by("-filed_on", "-id")
+    )
+
+
+def objection_register_filter(
+    *, user: Any, filters: Mapping[str, Any]
+) -> ObjectionFilterSet:
+    return ObjectionFilterSet(filters, queryset=objection_register_queryset(user))
+
+
+def objection_detail(user: Any, number: str) -> Objection | None:
+    """The objection with this number, if ``user`` may see it."""
+    from ppid.requests.services import canonical_objection_number
+
+    if "\x00" in (number or ""):
+        return None
+    return (
+        objection_register_queryset(user)
+        .select_related("answered_by", "order_done_by")
+        .filter(objection_number=canonical_objection_number(number))
+        .first()
+    )
+
+
+def objection_files(objection: Objection) -> QuerySet[RequestFile]:
+    """The files of the PPID's new answer after a granted objection."""
+    if objection.request_id is None or objection.order_done_on is None:
+        return RequestFile.objects.none()
+    return objection.request.files.filter(kind=RequestFile.Kind.OBJECTION_ANSWER)
 
 
 # --- Statistics ------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -31,8 +32,9 @@ from opds import permissions as perms
 from opds.models import AuditEvent, Opd, User
 from ppid.calendar.workdays import WorkingCalendar
 from ppid.catalogue.models import Category, InformationItem
-from ppid.requests import fees, personal_data
+from ppid.requests import fees, grounds, personal_data
 from ppid.requests.models import (
+    LONG_MAX,
     AccessMethod,
     Channel,
     DeliveryMethod,
@@ -305,6 +307,11 @@ def recompute_open_deadlines() -> int:
             if due != objection.due_on:
                 objection.due_on = due
                 objection.save(update_fields=["due_on"])
+        for objection in Objection.objects.orders_pending():
+            due = order_deadline(objection.answered_on)
+            if due != objection.order_due_on:
+                objection.order_due_on = due
+                objection.save(update_fields=["order_due_on"])
     return moved
 
 
@@ -989,6 +996,16 @@ def close_request(*, info_request: InformationRequest, by: User) -> InformationR
                 },
                 code="objection_open",
             )
+        if info_request.objections.orders_pending().exists():
+            raise ValidationError(
+                {
+                    "status": _(
+                        "The Atasan PPID granted an objection to this request: "
+                        "record the new answer first."
+                    )
+                },
+                code="order_pending",
+            )
         info_request.status = Status.CLOSED
         info_request.closed_on = today()
         info_request.save(update_fields=["status", "closed_on"])
@@ -1021,23 +1038,61 @@ def objection_window(
     )
 
 
+OBJECTOR_FIELDS = ("full_name", "address", "phone", "email")
+
+
+def _clean_objector(data: Mapping[str, Any] | None, errors: dict[str, Any]) -> dict:
+    """Who objects without a request (ground b): a name, an address and a
+    way to reach them, as the objection form asks (domain.md §3.6)."""
+    data = data or {}
+    unknown = set(data) - set(OBJECTOR_FIELDS)
+    if unknown:
+        raise ValueError("unknown objector fields: {}".format(sorted(unknown)))
+    cleaned = {key: str(data.get(key) or "").strip() for key in OBJECTOR_FIELDS}
+    for key in OBJECTOR_FIELDS:
+        limit = Objection._meta.get_field(key).max_length
+        if len(cleaned[key]) > limit:
+            errors[key] = _("At most %(limit)s characters.") % {"limit": limit}
+    for key in ("full_name", "address"):
+        if not cleaned[key]:
+            errors[key] = _("This field is required.")
+    if not cleaned["phone"] and not cleaned["email"]:
+        errors["phone"] = _("Give a phone number or an e-mail address.")
+    if cleaned["email"]:
+        try:
+            validate_email(cleaned["email"])
+        except ValidationError:
+            errors["email"] = _("Enter a valid e-mail address.")
+    return cleaned
+
+
 def file_objection(
     *,
-    info_request: InformationRequest,
     reason: str,
     description: str,
+    info_request: InformationRequest | None = None,
+    opd: Opd | None = None,
+    objector: Mapping[str, Any] | None = None,
     by: User | None = None,
     filed_on: datetime.date | None = None,
     channel: str = Channel.WEB,
 ) -> Objection:
-    """File an objection to the Atasan PPID.
+    """File an objection to the Atasan PPID (UU Pasal 35-36).
 
-    The requester files with the tracking code (checked by the caller);
-    staff record a paper objection with its real date.
+    Grounds a and c-g hang on ``info_request``: the requester files with the
+    tracking code (checked by the caller). Ground b is filed against ``opd``
+    with no request; the objector's identity comes in ``objector`` and the
+    objection gets its own tracking code, set once on the returned object as
+    ``tracking_code`` (stored only as a hash). Staff record paper objections
+    with their real date. What each ground needs: ``ppid.requests.grounds``.
     """
     staff = by is not None and by.is_authenticated
     if staff:
-        _refuse(perms.can_record_objection(by, info_request))
+        _refuse(
+            perms.can_record_objection(by, info_request)
+            if info_request is not None
+            else perms.can_record_opd_objection(by, opd)
+        )
     else:
         filed_on, channel = None, Channel.WEB
     filed_on = filed_on or today()
@@ -1047,57 +1102,46 @@ def file_objection(
     description = (description or "").strip()
     if not description:
         errors["description"] = _("Describe why you object.")
+    elif len(description) > LONG_MAX:
+        errors["description"] = _("At most %(limit)s characters.") % {"limit": LONG_MAX}
     if filed_on > today():
         errors["filed_on"] = _("The date cannot be in the future.")
     if channel not in Channel.values:
         errors["channel"] = _("Choose a channel from the list.")
+    identity: dict[str, str] = {}
+    if info_request is None:
+        if reason == Objection.Reason.B:
+            identity = _clean_objector(objector, errors)
+        if reason in Objection.Reason.values:
+            # Without a request nothing needs a lock: all errors at once.
+            try:
+                grounds.check_ground(
+                    reason=reason, info_request=None, opd=opd, day=filed_on
+                )
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        lock_row(info_request)
-        window = objection_window(info_request)
-        if window is None:
-            raise ValidationError(
-                {
-                    "reason": _(
-                        "An objection can be filed once the request is answered "
-                        "or its deadline (%(date)s) has passed."
-                    )
-                    % {"date": info_request.answer_due_on.strftime("%d-%m-%Y")}
-                },
-                code="too_early",
+        if info_request is not None:
+            lock_row(info_request)
+            if reason in grounds.REQUEST_GROUNDS:
+                # The date first: a date outside the 30 days is the error.
+                _require_objection_window(info_request, filed_on)
+            grounds.check_ground(
+                reason=reason, info_request=info_request, opd=opd, day=filed_on
             )
-        _require_within(
-            filed_on, window, _("The 30 working days to object ended on %(date)s.")
-        )
-        if info_request.objections.filter(status=Objection.Status.FILED).exists():
-            raise ValidationError(
-                {
-                    "reason": _(
-                        "An objection to this request is already awaiting its answer."
-                    )
-                },
-                code="objection_open",
-            )
-        earlier = info_request.objections.filter(reason=reason).first()
-        if earlier is not None:
-            # Objecting again on the same ground would restart the Atasan's
-            # clock and the 14 days to go to the Komisi Informasi.
-            raise ValidationError(
-                {
-                    "reason": _(
-                        "An objection on this ground was already filed (%(number)s)."
-                    )
-                    % {"number": earlier.objection_number}
-                },
-                code="same_ground",
-            )
+            _require_no_open_objection(info_request, reason)
+        code = personal_data.new_tracking_code() if info_request is None else ""
         number = _next_number(RegisterCounter.Register.OBJECTION, filed_on.year)
         objection = Objection.objects.create(
             objection_number="KEB-PBG/{}/{:06d}".format(filed_on.year, number),
             request=info_request,
+            opd=info_request.opd if info_request is not None else opd,
             reason=reason,
             description=description,
+            **identity,
+            tracking_code_hash=personal_data.hash_tracking_code(code) if code else "",
             channel=channel,
             filed_on=filed_on,
             filed_by=by if staff else None,
@@ -1105,15 +1149,109 @@ def file_objection(
                 filed_on, OBJECTION_ANSWER_DAYS
             ),
         )
-        _event(
-            info_request,
+        _objection_event(
+            objection,
             by if staff else None,
             Action.OBJECTION_FILED,
             "{} ({})".format(
                 objection.objection_number, objection.get_reason_display()
             ),
         )
+        if code:
+            objection.tracking_code = code  # shown once, never stored in clear
+            if objection.email:
+                email = objection.email
+                transaction.on_commit(
+                    lambda: _send_objection_confirmation(objection.pk, email, code)
+                )
     return objection
+
+
+def _require_objection_window(
+    info_request: InformationRequest, filed_on: datetime.date
+) -> None:
+    """The 30 working days of UU Pasal 36(1), for grounds on a request."""
+    window = objection_window(info_request)
+    if window is None:
+        raise ValidationError(
+            {
+                "reason": _(
+                    "An objection can be filed once the request is answered "
+                    "or its deadline (%(date)s) has passed."
+                )
+                % {"date": info_request.answer_due_on.strftime("%d-%m-%Y")}
+            },
+            code="too_early",
+        )
+    _require_within(
+        filed_on, window, _("The 30 working days to object ended on %(date)s.")
+    )
+
+
+def _require_no_open_objection(info_request: InformationRequest, reason: str) -> None:
+    if info_request.objections.filter(status=Objection.Status.FILED).exists():
+        raise ValidationError(
+            {
+                "reason": _(
+                    "An objection to this request is already awaiting its answer."
+                )
+            },
+            code="objection_open",
+        )
+    earlier = info_request.objections.filter(reason=reason).first()
+    if earlier is not None:
+        # Objecting again on the same ground would restart the Atasan's
+        # clock and the 14 days to go to the Komisi Informasi.
+        raise ValidationError(
+            {
+                "reason": _(
+                    "An objection on this ground was already filed (%(number)s)."
+                )
+                % {"number": earlier.objection_number}
+            },
+            code="same_ground",
+        )
+
+
+def _objection_event(
+    objection: Objection, by: User | None, action: str, note: str = ""
+) -> None:
+    # The request's timeline carries its objections; an objection without a
+    # request (ground b) shows its steps from its own dates.
+    if objection.request_id is not None:
+        _event(objection.request, by, action, note)
+
+
+def _send_objection_confirmation(objection_id: int, email: str, code: str) -> None:
+    objection = Objection.objects.select_related("opd").get(pk=objection_id)
+    context = {"objection": objection, "code": code, "site_url": settings.SITE_URL}
+    send_mail(
+        _("Your objection %(number)s") % {"number": objection.objection_number},
+        render_to_string("ppid/email/objection_received.txt", context),
+        None,
+        [email],
+        fail_silently=True,
+    )
+
+
+def find_objection_by_code(number: str, code: str) -> Objection | None:
+    """The objection without a request with this number, if the tracking
+    code fits (an objection to a request is followed through the request)."""
+    if "\x00" in (number or ""):
+        return None
+    found = Objection.objects.filter(
+        objection_number=canonical_objection_number(number), request__isnull=True
+    ).first()
+    if found is None or not personal_data.tracking_code_matches(
+        code, found.tracking_code_hash
+    ):
+        return None
+    return found
+
+
+def is_objection_number(text: str) -> bool:
+    """Whether a tracking form's number is an objection's (KEB-PBG/...)."""
+    return canonical_objection_number(text).startswith("KEB-PBG/")
 
 
 def _require_within(
@@ -1137,10 +1275,27 @@ def _require_within(
         )
 
 
+def order_deadline(day: datetime.date) -> datetime.date:
+    """When the PPID must have acted on a granted objection answered on ``day``.
+
+    UU 14/2008 Pasal 36(2) gives the Atasan PPID 30 working days to answer,
+    but no provision found sets a deadline for the PPID to comply with the
+    decision (domain.md §8): it is a setting,
+    ``PPID_OBJECTION_ORDER_WORKING_DAYS`` (10 working days by default, as
+    long as a first answer takes under Pasal 22(7)).
+    """
+    days = settings.PPID_OBJECTION_ORDER_WORKING_DAYS
+    return WorkingCalendar(day, day).add(day, days)
+
+
 def answer_objection(
     *, objection: Objection, by: User, decision: str, answer: str
 ) -> Objection:
-    """The Atasan PPID's written answer (UU Pasal 36(2)-(3))."""
+    """The Atasan PPID's written answer (UU Pasal 36(2)-(3)).
+
+    Granting the objection orders the PPID to act by ``order_deadline``: a
+    closed request opens again until the PPID records its new answer.
+    """
     _refuse(perms.can_answer_objection(by, objection))
     errors: dict[str, Any] = {}
     if decision not in Objection.Decision.values:
@@ -1164,14 +1319,116 @@ def answer_objection(
         objection.answer = answer
         objection.answered_on = today()
         objection.answered_by = by
+        if objection.is_granted:
+            objection.order_due_on = order_deadline(objection.answered_on)
         objection.save()
-        _event(
-            objection.request,
+        _objection_event(
+            objection,
             by,
             Action.OBJECTION_ANSWERED,
             "{}: {}".format(
                 objection.objection_number, objection.get_decision_display()
             ),
+        )
+        if objection.is_granted:
+            _issue_order(objection, by)
+    return objection
+
+
+def _issue_order(objection: Objection, by: User) -> None:
+    """Put the order on the request's timeline; a closed request opens again."""
+    info_request = objection.request
+    if info_request is None:
+        return
+    lock_row(info_request)
+    if info_request.status == Status.CLOSED:
+        info_request.status = Status.ANSWERED
+        info_request.closed_on = None
+        info_request.save(update_fields=["status", "closed_on"])
+    _event(
+        info_request,
+        by,
+        Action.ORDER_ISSUED,
+        _("%(number)s: the PPID must act on the decision by %(date)s.")
+        % {
+            "number": objection.objection_number,
+            "date": objection.order_due_on.strftime("%d-%m-%Y"),
+        },
+    )
+
+
+def comply_with_objection(
+    *,
+    objection: Objection,
+    by: User,
+    answer: str,
+    files: Iterable[UploadedFile] = (),
+) -> Objection:
+    """The PPID's new written answer after the Atasan granted the objection.
+
+    The request's first answer and its dates stay as they were (they are
+    its legal record); the new answer and its files are the objection's,
+    shown to the requester with the request. An objection without a request
+    (ground b) takes no files: the PPID publishes the periodic information
+    in the catalogue and says where in the answer.
+    """
+    _refuse(perms.can_comply_with_order(by, objection))
+    errors: dict[str, Any] = {}
+    answer = (answer or "").strip()
+    if not answer:
+        errors["answer"] = _("The new written answer cannot be empty.")
+    elif len(answer) > 20000:
+        errors["answer"] = _("At most %(limit)s characters.") % {"limit": 20000}
+    files = list(files)
+    if files and objection.request_id is None:
+        errors["files"] = _(
+            "Publish the periodic information in the catalogue and say where in "
+            "the answer; an objection without a request takes no files."
+        )
+    elif len(files) > MAX_ANSWER_FILES:
+        errors["files"] = _("An answer holds at most %(count)s files.") % {
+            "count": MAX_ANSWER_FILES
+        }
+    cleaned: list[CleanUpload] = []
+    if files and not errors.get("files"):
+        try:
+            cleaned = clean_uploads(files, "files")
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    with stored_files_removed_on_error() as names, transaction.atomic():
+        lock_row(objection)
+        if not objection.order_pending:
+            raise ValidationError(
+                {
+                    "status": _(
+                        "Only an objection the Atasan PPID granted, and not yet "
+                        "acted on, takes a new answer."
+                    )
+                },
+                code="wrong_state",
+            )
+        objection.order_done_on = today()
+        objection.order_done_by = by
+        objection.order_answer = answer
+        objection.save(update_fields=["order_done_on", "order_done_by", "order_answer"])
+        if objection.request_id is not None:
+            _store(objection.request, RequestFile.Kind.OBJECTION_ANSWER, cleaned, names)
+        late = objection.order_done_on > objection.order_due_on
+        _objection_event(
+            objection,
+            by,
+            Action.ORDER_COMPLIED,
+            (
+                _("%(number)s: acted on the decision late (due %(date)s).")
+                if late
+                else _("%(number)s: acted on the decision (due %(date)s).")
+            )
+            % {
+                "number": objection.objection_number,
+                "date": objection.order_due_on.strftime("%d-%m-%Y"),
+            },
         )
     return objection
 
@@ -1199,7 +1456,11 @@ def respond_to_objection_answer(
 ) -> Objection:
     """The requester accepts the answer, or takes it to the Komisi Informasi."""
     if by is not None and by.is_authenticated:
-        _refuse(perms.can_record_objection(by, objection.request))
+        _refuse(
+            perms.can_record_objection(by, objection.request)
+            if objection.request_id is not None
+            else perms.can_record_opd_objection(by, objection.opd)
+        )
     else:
         filed_on = None
     filed_on = filed_on or today()
@@ -1221,11 +1482,8 @@ def respond_to_objection_answer(
             objection.status = Objection.Status.ACCEPTED
             objection.responded_on = filed_on
             objection.save(update_fields=["status", "responded_on"])
-            _event(
-                objection.request,
-                by,
-                Action.OBJECTION_ACCEPTED,
-                objection.objection_number,
+            _objection_event(
+                objection, by, Action.OBJECTION_ACCEPTED, objection.objection_number
             )
             return objection
         window = dispute_window(objection)
@@ -1254,7 +1512,9 @@ def respond_to_objection_answer(
             filing_deadline=window[1],
             ki_register_number=(ki_register_number or "").strip()[:200],
         )
-        _event(objection.request, by, Action.DISPUTE_FILED, objection.objection_number)
+        _objection_event(
+            objection, by, Action.DISPUTE_FILED, objection.objection_number
+        )
     return objection
 
 
@@ -1395,13 +1655,29 @@ def _attention_for(user: User) -> list[InformationRequest]:
     )
 
 
+def _orders_for(user: User) -> list[Objection]:
+    # Orders after a granted objection, due soon or missed (PPID's to act on).
+    limit = due_soon_limit()
+    return list(
+        perms.objections_visible_to(
+            user, Objection.objects.order_needing_attention(limit)
+        )
+        .select_related("request__opd", "opd")
+        .order_by("order_due_on", "id")
+    )
+
+
 def digest_recipients() -> list[int]:
-    """OPD admins with requests due soon or overdue, and PPID Utama if any are."""
+    """OPD admins with requests or orders due soon or overdue, and PPID Utama
+    if any are."""
     limit = due_soon_limit()
     flagged = InformationRequest.objects.needing_attention(limit)
-    if not flagged.exists():
+    orders = Objection.objects.order_needing_attention(limit)
+    if not flagged.exists() and not orders.exists():
         return []
     opd_ids = set(flagged.exclude(opd=None).values_list("opd_id", flat=True))
+    for request_opd, own_opd in orders.values_list("request__opd_id", "opd_id"):
+        opd_ids.update(pk for pk in (request_opd, own_opd) if pk)
     users = User.objects.filter(is_active=True).exclude(email="")
     return list(
         users.filter(role=User.Role.OPD_ADMIN, opd_id__in=opd_ids).values_list(
@@ -1411,25 +1687,29 @@ def digest_recipients() -> list[int]:
 
 
 def send_request_digest(*, user: User) -> int:
-    """E-mail ``user`` the requests of their scope due soon or overdue."""
+    """E-mail ``user`` the requests of their scope due soon or overdue, and
+    the orders after granted objections due soon or missed."""
     requests = _attention_for(user)
-    if not requests or not user.email:
+    orders = _orders_for(user)
+    if not (requests or orders) or not user.email:
         return 0
     day = today()
     context = {
         "user": user,
         "requests": requests,
+        "orders": orders,
         "today": day,
         "soon": due_soon_limit(day),
         "site_url": settings.SITE_URL,
     }
+    count = len(requests) + len(orders)
     send_mail(
-        _("PPID requests due soon or overdue: %(count)s") % {"count": len(requests)},
+        _("PPID requests due soon or overdue: %(count)s") % {"count": count},
         render_to_string("ppid/email/request_digest.txt", context),
         None,
         [user.email],
     )
-    return len(requests)
+    return count
 
 
 # --- Personal data -------------------------------------------------------------
@@ -1457,6 +1737,10 @@ def delete_expired_identity_scans(day: datetime.date | None = None) -> int:
         | Q(
             request__objections__dispute__court_filed_on__isnull=False,
             request__objections__dispute__court_result="",
+        )
+        | Q(
+            request__objections__order_due_on__isnull=False,
+            request__objections__order_done_on__isnull=True,
         )
     )
     expired = (

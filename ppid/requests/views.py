@@ -25,11 +25,13 @@ from ppid.requests import selectors as request_selectors
 from ppid.requests import services as rs
 from ppid.requests.forms import (
     AnswerForm,
+    ComplyForm,
     DisputeResultForm,
     HandoverForm,
     InformationRequestForm,
     ObjectionAnswerForm,
     ObjectionForm,
+    OpdObjectionForm,
     PaymentForm,
     ReasonForm,
     RouteForm,
@@ -44,6 +46,8 @@ from ppid.requests.throttles import RequestSubmissionThrottle, RequestTrackingTh
 PERSONAL_FIELDS = ("nik", "phone", "email", "address", "tracking_code")
 SESSION_NEW = "ppid_new_request"
 SESSION_TRACKED = "ppid_tracked_requests"
+SESSION_NEW_OBJECTION = "ppid_new_objection"
+SESSION_TRACKED_OBJECTIONS = "ppid_tracked_objections"
 
 
 def _throttled(request: HttpRequest, throttle: Any) -> bool:
@@ -122,10 +126,15 @@ def request_track(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("Too many attempts; try again in an hour."))
             status = 429
         elif form.is_valid():
-            found = rs.find_by_code(
-                form.cleaned_data["registration_number"],
-                form.cleaned_data["tracking_code"],
-            )
+            number = form.cleaned_data["registration_number"]
+            code = form.cleaned_data["tracking_code"]
+            if rs.is_objection_number(number):
+                # An objection on ground b has no request: it is its own entry.
+                objection = rs.find_objection_by_code(number, code)
+                if objection is not None:
+                    _remember_objection(request, objection)
+                    return redirect("ppid:objection-status", number=objection.url_key)
+            found = rs.find_by_code(number, code)
             if found is not None:
                 _remember(request, found)
                 return redirect("ppid:request-status", number=found.url_key)
@@ -163,6 +172,7 @@ def request_status(request: HttpRequest, number: str) -> HttpResponse:
         "request_obj": found,
         "events": found.events.filter(is_public=True),
         "answer_files": found.files.filter(kind=RequestFile.Kind.ANSWER),
+        "objection_files": found.files.filter(kind=RequestFile.Kind.OBJECTION_ANSWER),
         "objections": found.objections.all(),
         "objection_window": rs.objection_window(found),
         "form": form,
@@ -198,7 +208,10 @@ def objection_response(
 def requester_file(request: HttpRequest, number: str, file_id: int) -> FileResponse:
     """An answer's file, for the requester who proved the tracking code."""
     found = _tracked(request, number)
-    record = found.files.filter(pk=file_id, kind=RequestFile.Kind.ANSWER).first()
+    record = found.files.filter(
+        pk=file_id,
+        kind__in=[RequestFile.Kind.ANSWER, RequestFile.Kind.OBJECTION_ANSWER],
+    ).first()
     if record is None:
         raise Http404
     return _serve(record)
@@ -214,6 +227,86 @@ def _serve(record: RequestFile) -> FileResponse:
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@sensitive_post_parameters(*PERSONAL_FIELDS)
+def objection_form(request: HttpRequest) -> HttpResponse:
+    """Object to an agency that did not provide periodic information (UU
+    Pasal 35(1)b): no request needed. Other grounds are filed from the
+    request's own page."""
+    status = 200
+    if request.method == "POST":
+        form = OpdObjectionForm(request.POST)
+        status = 400
+        if _throttled(request, RequestSubmissionThrottle()):
+            form.add_error(None, _("Too many attempts; try again in an hour."))
+            status = 429
+        elif form.is_valid():
+            try:
+                objection = rs.file_objection(**form.service_kwargs())
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                request.session[SESSION_NEW_OBJECTION] = [
+                    objection.pk,
+                    objection.tracking_code,
+                ]
+                _remember_objection(request, objection)
+                return redirect("ppid:objection-sent")
+    else:
+        form = OpdObjectionForm()
+    return render(
+        request, "ppid/requests/objection_form.html", {"form": form}, status=status
+    )
+
+
+def objection_sent(request: HttpRequest) -> HttpResponse:
+    """The objection number and the tracking code, shown once."""
+    new = request.session.pop(SESSION_NEW_OBJECTION, None)
+    if not new:
+        return redirect("ppid:request-track")
+    objection = Objection.objects.select_related("opd").get(pk=new[0])
+    return render(
+        request,
+        "ppid/requests/objection_sent.html",
+        {"objection": objection, "code": new[1]},
+    )
+
+
+def _remember_objection(request: HttpRequest, objection: Objection) -> None:
+    tracked = set(request.session.get(SESSION_TRACKED_OBJECTIONS, []))
+    tracked.add(objection.pk)
+    request.session[SESSION_TRACKED_OBJECTIONS] = sorted(tracked)[-20:]
+
+
+def objection_status(request: HttpRequest, number: str) -> HttpResponse:
+    """What the objector of a ground-b objection sees: the Atasan's answer,
+    the PPID's new answer, and the response to the answer."""
+    objection = Objection.objects.filter(
+        objection_number=rs.canonical_objection_number(number), request__isnull=True
+    ).first()
+    tracked = request.session.get(SESSION_TRACKED_OBJECTIONS, [])
+    if objection is None or objection.pk not in tracked:
+        raise Http404
+    if request.method == "POST":
+        if _throttled(request, RequestSubmissionThrottle()):
+            message = _("Too many attempts; try again in an hour.")
+            return render(request, "429.html", {"message": message}, status=429)
+        try:
+            rs.respond_to_objection_answer(
+                objection=objection, accept=request.POST.get("accept") == "1"
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Your response was recorded."))
+        return redirect("ppid:objection-status", number=objection.url_key)
+    return render(
+        request,
+        "ppid/requests/objection_status.html",
+        {"objection": objection, "today": rs.today()},
+    )
 
 
 def statistics_page(request: HttpRequest) -> HttpResponse:
@@ -308,25 +401,6 @@ def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
         'attachment; filename="register-permohonan.{}"'.format(fmt)
     )
     return response
-
-
-@perms.staff_required
-def objection_register(request: HttpRequest) -> HttpResponse:
-    """The objection register (register keberatan) of the user's scope."""
-    filterset = request_selectors.objection_register_filter(
-        user=request.user, filters=request.GET
-    )
-    page = paging.page(request, filterset.qs)
-    return render(
-        request,
-        "ppid/requests/objection_register.html",
-        {
-            "filterset": filterset,
-            "page": page,
-            "query": paging.query_without_page(request),
-            "today": rs.today(),
-        },
-    )
 
 
 @perms.staff_required
@@ -474,6 +548,8 @@ def _detail_context(
         "objection_answer_form": forms.get("objection_answer_form")
         or ObjectionAnswerForm(),
         "disputes": _disputes(user, found, forms.get("dispute_form")),
+        "comply_form": forms.get("comply_form") or ComplyForm(),
+        "can_comply": can_process,
         "soon": rs.due_soon_limit(),
         "today": rs.today(),
     }
@@ -630,6 +706,102 @@ def _disputes(
     ]
 
 
+@perms.staff_required
+def objection_register(request: HttpRequest) -> HttpResponse:
+    """The objection register of the user's scope, with the orders missed."""
+    filterset = request_selectors.objection_register_filter(
+        user=request.user, filters=request.GET
+    )
+    page = paging.page(request, filterset.qs)
+    return render(
+        request,
+        "ppid/requests/objection_register.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "query": paging.query_without_page(request),
+            "can_record": perms.can_record_requests(request.user)
+            or perms.can_decide_objections(request.user),
+            "today": rs.today(),
+        },
+    )
+
+
+@sensitive_post_parameters(*PERSONAL_FIELDS)
+@login_required
+def objection_record(request: HttpRequest) -> HttpResponse:
+    """Record a ground-b objection received on paper (no request)."""
+    if not (
+        perms.can_record_requests(request.user)
+        or perms.can_decide_objections(request.user)
+    ):
+        raise PermissionDenied
+    status = 200
+    if request.method == "POST":
+        form = OpdObjectionForm(request.POST, staff=True)
+        status = 400
+        if form.is_valid():
+            try:
+                objection = rs.file_objection(by=request.user, **form.service_kwargs())
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Recorded as %(number)s. Give the objector the tracking code %(code)s."
+                    )
+                    % {
+                        "number": objection.objection_number,
+                        "code": objection.tracking_code,
+                    },
+                )
+                return redirect(objection)
+    else:
+        form = OpdObjectionForm(
+            staff=True, initial={"filed_on": rs.today(), "opd": request.user.opd}
+        )
+    return render(
+        request, "ppid/requests/objection_record.html", {"form": form}, status=status
+    )
+
+
+def _staff_objection(request: HttpRequest, number: str) -> Objection:
+    found = request_selectors.objection_detail(request.user, number)
+    if found is None:
+        raise Http404
+    return found
+
+
+@perms.staff_required
+def objection_staff_detail(request: HttpRequest, number: str) -> HttpResponse:
+    """An objection: the ground, the Atasan's answer, the order and its deadline."""
+    objection = _staff_objection(request, number)
+    return render(
+        request,
+        "ppid/requests/objection_detail.html",
+        _objection_context(request, objection),
+    )
+
+
+def _objection_context(
+    request: HttpRequest, objection: Objection, **forms: Any
+) -> dict[str, Any]:
+    user = request.user
+    return {
+        "objection": objection,
+        "files": request_selectors.objection_files(objection),
+        "can_answer": perms.can_answer_objection(user, objection)
+        and objection.status == Objection.Status.FILED,
+        "can_comply": perms.can_comply_with_order(user, objection)
+        and objection.order_pending,
+        "answer_form": forms.get("answer_form") or ObjectionAnswerForm(),
+        "comply_form": forms.get("comply_form")
+        or ComplyForm(files_allowed=objection.request_id is not None),
+        "today": rs.today(),
+    }
+
+
 @require_POST
 @login_required
 def staff_dispute_result(
@@ -659,6 +831,52 @@ def staff_dispute_result(
             return redirect(found)
     context = _detail_context(request, found, dispute_form=form)
     return render(request, "ppid/requests/detail.html", context, status=400)
+
+
+@require_POST
+@login_required
+def objection_staff_answer(request: HttpRequest, number: str) -> HttpResponse:
+    """The Atasan PPID answers an objection (also one with no request)."""
+    objection = _staff_objection(request, number)
+    if not perms.can_answer_objection(request.user, objection):
+        raise PermissionDenied
+    form = ObjectionAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            rs.answer_objection(
+                objection=objection, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The objection was answered."))
+            return redirect(objection)
+    context = _objection_context(request, objection, answer_form=form)
+    return render(request, "ppid/requests/objection_detail.html", context, status=400)
+
+
+@require_POST
+@login_required
+def objection_comply(request: HttpRequest, number: str) -> HttpResponse:
+    """The PPID records its new answer after the Atasan granted the objection."""
+    objection = _staff_objection(request, number)
+    if not perms.can_comply_with_order(request.user, objection):
+        raise PermissionDenied
+    form = ComplyForm(
+        request.POST, request.FILES, files_allowed=objection.request_id is not None
+    )
+    if form.is_valid():
+        try:
+            rs.comply_with_objection(
+                objection=objection, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The new answer was recorded."))
+            return redirect(objection.request or objection)
+    context = _objection_context(request, objection, comply_form=form)
+    return render(request, "ppid/requests/objection_detail.html", context, status=400)
 
 
 @login_required

@@ -23,7 +23,7 @@ from config import routes
 from core.net import client_ip
 from ppid.requests import services as rs
 from tests.config.test_routes import _params, _walk
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, OpdFactory, UserFactory
 from tests.ppid.test_requests import request_data
 
 pytestmark = pytest.mark.django_db
@@ -226,6 +226,20 @@ def _tracked(client) -> str:
     return created.url_key
 
 
+def _tracked_objection(client) -> str:
+    opd = OpdFactory()
+    objection = rs.file_objection(
+        reason="b",
+        opd=opd,
+        description="Laporan keuangan belum diumumkan.",
+        objector={"full_name": "Budi", "address": "Purbalingga", "phone": "0812"},
+    )
+    session = client.session
+    session["ppid_tracked_objections"] = [objection.pk]
+    session.save()
+    return objection.url_key
+
+
 def _html(client, url, data_for):
     return lambda i, **extra: client.post(url, data_for(i), **extra)
 
@@ -260,6 +274,13 @@ def _driver(name, client, api_client):
     if name == "ppid:objection-response":
         url = reverse(name, args=[_tracked(client), 999999])
         return _html(client, url, lambda i: {"accept": "1"}), submissions
+    if name == "ppid:objection-form":
+        return _html(client, reverse(name), empty), submissions
+    if name == "ppid:objection-status":
+        url = reverse(name, args=[_tracked_objection(client)])
+        return _html(client, url, lambda i: {"accept": "1"}), submissions
+    if name == "api:objection-list":
+        return _api(api_client, reverse(name), empty), submissions
     if name == "api:request-list":
         return _api(api_client, reverse(name), empty), submissions
     if name == "api:request-objections":
@@ -276,8 +297,11 @@ LIMITED = [
     "ppid:request-track",
     "ppid:request-status",
     "ppid:objection-response",
+    "ppid:objection-form",
+    "ppid:objection-status",
     "api:request-list",
     "api:request-objections",
+    "api:objection-list",
 ]
 
 

@@ -255,11 +255,12 @@ def request_kind(
     )
     if stage == "objected":
         return o
+    granted = stage == "objection granted"
     rs.answer_objection(
         objection=o.objection,
         by=w.users["atasan"],
-        decision="upheld",
-        answer="Jawaban PPID sudah sesuai.",
+        decision="overturned" if granted else "upheld",
+        answer="Keberatan dikabulkan." if granted else "Jawaban PPID sudah sesuai.",
     )
     return o
 
@@ -280,6 +281,27 @@ def charged_kind(w: Any) -> SimpleNamespace:
         copy_pages=10,
     )
     return SimpleNamespace(w=w, request=found, code=code, objection=None)
+
+
+def periodic_objection_kind(w: Any) -> SimpleNamespace:
+    """An objection on ground b against OPD A: no request, its own code."""
+    objection = rs.file_objection(
+        reason="b",
+        opd=w.opd_a,
+        description="Laporan keuangan Dinas Matriks Alfa belum diumumkan.",
+        objector={
+            "full_name": "Forum Matriks",
+            "address": "Jl. Jenderal Sudirman 2, Purbalingga",
+            "email": "forum@example.id",
+        },
+    )
+    # The tracking form takes the objection's number like a request's.
+    return SimpleNamespace(
+        w=w,
+        objection=objection,
+        code=objection.tracking_code,
+        request=SimpleNamespace(registration_number=objection.objection_number),
+    )
 
 
 def account_kind(w: Any) -> SimpleNamespace:
@@ -991,6 +1013,116 @@ def objection_acts() -> tuple[Act, ...]:
     )
 
 
+def _order_done(o: Any) -> bool:
+    return Objection.objects.get(pk=o.objection.pk).order_done_on is not None
+
+
+def granted_objection_acts() -> tuple[Act, ...]:
+    """The Atasan PPID granted the objection: OPD A's PPID must act on it."""
+    number = lambda o: {"number": o.objection.url_key}  # noqa: E731
+    new_answer = {"answer": "Informasi kami berikan seluruhnya."}
+    return (
+        Act(
+            "comply",
+            "ppid:objection-comply",
+            number,
+            method="post",
+            data=lambda o: new_answer,
+            sees=OF_A,
+            may=HANDLERS_A,
+            ok=302,
+            done=_order_done,
+        ),
+        Act(
+            "api-comply",
+            "api:objection-comply",
+            number,
+            method="post",
+            data=lambda o: new_answer,
+            sees=OF_A,
+            may=HANDLERS_A,
+            done=_order_done,
+        ),
+    )
+
+
+def periodic_objection_acts() -> tuple[Act, ...]:
+    """Ground b against OPD A: the objector follows it with its code; OPD A's
+    admin and the kabupaten roles see it; the Atasan PPID answers."""
+    number = lambda o: {"number": o.objection.url_key}  # noqa: E731
+    answer = {"decision": "overturned", "answer": "Dikabulkan."}
+    answered = lambda o: _objection_status(o) == "answered"  # noqa: E731
+    paper = "Profil pejabat Dinas Matriks Alfa tidak diumumkan."
+    return (
+        Act("status", "ppid:objection-status", number, sees=REQUESTER),
+        Act("detail", "ppid:objection-staff-detail", number, sees=OF_A),
+        Act(
+            "register",
+            "ppid:objection-register",
+            sees=STAFF,
+            lists=OF_A,
+            marker=lambda o: o.objection.objection_number,
+        ),
+        Act(
+            "api-list",
+            "api:objection-list",
+            sees=STAFF,
+            lists=OF_A,
+            marker=lambda o: o.objection.objection_number,
+            gate=True,
+        ),
+        Act("api-detail", "api:objection-detail", number, sees=OF_A | REQUESTER),
+        Act(
+            "answer",
+            "ppid:objection-staff-answer",
+            number,
+            method="post",
+            data=lambda o: answer,
+            sees=OF_A,
+            may=frozenset({"atasan", "superuser"}),
+            ok=302,
+            done=answered,
+        ),
+        # A paper objection on ground b is recorded by PPID Utama, the Atasan
+        # PPID or the OPD's own admin.
+        Act(
+            "record",
+            "ppid:objection-record",
+            method="post",
+            data=lambda o: {
+                "opd": o.w.opd_a.pk,
+                "description": paper,
+                "full_name": "Warga Matriks",
+                "address": "Purbalingga",
+                "phone": "0281000000",
+                "filed_on": rs.today().isoformat(),
+                "channel": "surat",
+            },
+            sees=STAFF,
+            may=frozenset({"admin_a", "ppid_utama", "atasan", "superuser"}),
+            ok=302,
+            done=lambda o: Objection.objects.filter(description=paper).exists(),
+        ),
+        # Anyone may object on ground b through the API; a staff caller
+        # records it, which only those who may record it for OPD A do.
+        Act(
+            "api-object",
+            "api:objection-list",
+            method="post",
+            data=lambda o: {
+                "opd": o.w.opd_a.slug,
+                "description": paper,
+                "full_name": "Warga Matriks",
+                "address": "Purbalingga",
+                "phone": "0281000000",
+            },
+            may=EVERYONE - {"admin_b", "dinkominfo"},
+            ok=201,
+            done=lambda o: Objection.objects.filter(description=paper).exists(),
+        ),
+    )
+
+
 def objection_answered_acts() -> tuple[Act, ...]:
     """The Atasan PPID answered; the requester accepts or goes on."""
     return (
@@ -1056,6 +1188,17 @@ REQUEST_KINDS = (
         EVERYONE,
     ),
     Kind("dispute", dispute_kind, dispute_acts()),
+    Kind(
+        "granted-objection",
+        lambda w: request_kind(w, "objection granted"),
+        granted_objection_acts(),
+    ),
+    Kind(
+        "periodic-objection",
+        periodic_objection_kind,
+        periodic_objection_acts(),
+        EVERYONE,
+    ),
 )
 
 # --- The yearly service report ---------------------------------------------------------------

@@ -155,7 +155,14 @@ class StaffRequestSerializer(RequestSerializer):
 
 
 class ObjectionSerializer(serializers.Serializer):
+    """An objection, its answer, and the order that follows a granted one;
+    never the objector's name or contact details."""
+
     objection_number = serializers.CharField()
+    request = serializers.CharField(
+        source="request.registration_number", default=None, allow_null=True
+    )
+    opd = serializers.CharField(source="opd.slug", default=None, allow_null=True)
     reason = serializers.CharField()
     status = serializers.CharField()
     filed_on = serializers.DateField()
@@ -163,6 +170,43 @@ class ObjectionSerializer(serializers.Serializer):
     decision = serializers.CharField()
     answer = serializers.CharField()
     answered_on = serializers.DateField(allow_null=True)
+    order_due_date = serializers.DateField(source="order_due_on", allow_null=True)
+    order_done_on = serializers.DateField(allow_null=True)
+    order_answer = serializers.CharField()
+    order_missed = serializers.SerializerMethodField()
+
+    def get_order_missed(self, objection: Objection) -> bool:
+        """The order's deadline passed without the PPID acting in time."""
+        from ppid.requests.services import today
+
+        return objection.order_is_missed(today())
+
+
+class OpdObjectionInputSerializer(StrictTextMixin, serializers.Serializer):
+    """An objection with no request: ground b, against an agency (UU Pasal
+    35(1)b). The service checks each ground's precondition."""
+
+    reason = _choice(Objection.Reason.choices, required=False, default="b")
+    opd = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Opd.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+    )
+    description = serializers.CharField(max_length=4000)
+    full_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    filed_on = serializers.DateField(required=False)
+    channel = _choice(Channel.choices, required=False)
+
+
+class ComplySerializer(StrictTextMixin, serializers.Serializer):
+    """The PPID's new written answer after a granted objection."""
+
+    answer = serializers.CharField(max_length=20000)
+    files = serializers.ListField(child=serializers.FileField(), required=False)
 
 
 class ObjectionInputSerializer(StrictTextMixin, serializers.Serializer):
@@ -178,6 +222,13 @@ class ObjectionInputSerializer(StrictTextMixin, serializers.Serializer):
 class ObjectionCreatedSerializer(serializers.Serializer):
     objection_number = serializers.CharField()
     due_date = serializers.DateField(source="due_on")
+
+
+class OpdObjectionCreatedSerializer(ObjectionCreatedSerializer):
+    """An objection with no request (ground b) gets its own tracking code,
+    shown once."""
+
+    tracking_code = serializers.CharField()
 
 
 class ReasonSerializer(StrictTextMixin, serializers.Serializer):

@@ -31,11 +31,14 @@ from ppid.requests.api.serializers import (
     AnswerJsonSerializer,
     AnswerMultipartSerializer,
     AnswerSerializer,
+    ComplySerializer,
     HandoverSerializer,
     ObjectionAnswerSerializer,
     ObjectionCreatedSerializer,
     ObjectionInputSerializer,
     ObjectionSerializer,
+    OpdObjectionCreatedSerializer,
+    OpdObjectionInputSerializer,
     PaymentSerializer,
     ReasonSerializer,
     RequestCreatedSerializer,
@@ -295,31 +298,102 @@ class InformationRequestViewSet(viewsets.ViewSet):
         return self._act(number, request_services.record_handover, **data)
 
 
+@method_decorator(
+    sensitive_post_parameters(
+        "phone", "email", "address", "full_name", "tracking_code"
+    ),
+    name="dispatch",
+)
 class ObjectionViewSet(viewsets.ViewSet):
-    """Objections, answered by the Atasan PPID; staff only (the requester
-    reads them in the request, with the tracking code)."""
+    """Objections. Anyone may object to an agency on ground b (periodic
+    information not provided, UU Pasal 35(1)b), which needs no request, and
+    follow it with its tracking code; objections to a request are filed on
+    the request. Staff see the objection register of their scope; the Atasan
+    PPID answers, and after a granted objection the PPID records its new
+    answer by the order's deadline."""
 
     permission_classes = [perms.IsPortalStaff]
+    parser_classes = [JSONParser, MultiPartParser]
     lookup_field = "number"
     lookup_value_regex = LOOKUP
+    pagination_class = PageNumberPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = request_selectors.ObjectionFilterSet
+    queryset = Objection.objects.none()
+
+    def get_permissions(self) -> list:
+        if self.action in ("create", "retrieve"):
+            return [permissions.AllowAny()]
+        return super().get_permissions()
+
+    def get_throttles(self) -> list:
+        if self.action == "create":
+            return [RequestSubmissionThrottle()]
+        if self.action == "retrieve":
+            return [RequestTrackingThrottle()]
+        return []
 
     def _objection(self, number: str) -> Objection:
         found = (
             Objection.objects.filter(
                 objection_number=request_services.canonical_objection_number(number)
             )
-            .select_related("request")
+            .select_related("request", "opd")
             .first()
         )
-        if found is None or not perms.can_view_request(
-            self.request.user, found.request
-        ):
+        if found is None or not perms.can_view_objection(self.request.user, found):
             raise Http404
         return found
 
-    @extend_schema(responses=ObjectionSerializer)
+    @extend_schema(responses=ObjectionSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        filterset = request_selectors.objection_register_filter(
+            user=request.user, filters=request.query_params
+        )
+        if not filterset.is_valid():
+            raise serializers.ValidationError(filterset.errors)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(filterset.qs, request, view=self)
+        data = ObjectionSerializer(page, many=True).data
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(
+        request=OpdObjectionInputSerializer,
+        responses={201: OpdObjectionCreatedSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        data = dict(_valid(OpdObjectionInputSerializer, request))
+        staff = request.user if perms.is_staff_user(request.user) else None
+        objection = request_services.file_objection(
+            reason=data["reason"],
+            opd=data.get("opd"),
+            description=data["description"],
+            objector={
+                key: data.get(key, "") for key in request_services.OBJECTOR_FIELDS
+            },
+            by=staff,
+            filed_on=data.get("filed_on") if staff else None,
+            channel=data.get("channel", Channel.WEB) if staff else Channel.WEB,
+        )
+        return Response(
+            OpdObjectionCreatedSerializer(objection).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("tracking_code", str)],
+        responses=ObjectionSerializer,
+    )
     def retrieve(self, request: Request, number: str | None = None) -> Response:
-        return Response(ObjectionSerializer(self._objection(number)).data)
+        code = request.headers.get("X-Tracking-Code") or request.query_params.get(
+            "tracking_code", ""
+        )
+        found = request_services.find_objection_by_code(number, code) if code else None
+        if found is None:
+            if not perms.is_staff_user(request.user):
+                raise Http404
+            found = self._objection(number)
+        return Response(ObjectionSerializer(found).data)
 
     @extend_schema(request=ObjectionAnswerSerializer, responses=ObjectionSerializer)
     @action(detail=True, methods=["post"])
@@ -327,6 +401,20 @@ class ObjectionViewSet(viewsets.ViewSet):
         objection = self._objection(number)
         data = _valid(ObjectionAnswerSerializer, request)
         request_services.answer_objection(objection=objection, by=request.user, **data)
+        objection.refresh_from_db()
+        return Response(ObjectionSerializer(objection).data)
+
+    @extend_schema(request=ComplySerializer, responses=ObjectionSerializer)
+    @action(detail=True, methods=["post"])
+    def comply(self, request: Request, number: str | None = None) -> Response:
+        objection = self._objection(number)
+        # Refused before the input is read: a 400 never answers someone refused.
+        if not perms.can_comply_with_order(request.user, objection):
+            raise PermissionDenied(_("You may not do this for this request."))
+        data = _valid(ComplySerializer, request)
+        request_services.comply_with_objection(
+            objection=objection, by=request.user, **data
+        )
         objection.refresh_from_db()
         return Response(ObjectionSerializer(objection).data)
 
