@@ -444,7 +444,8 @@ class Clock:
     opd: str
     number: str
     request_number: str
-    started: str
+    # The day the clock counts from; the first of these that is set.
+    started: tuple[str, ...]
     due: str
     done: str
     unmet_label: str
@@ -463,7 +464,10 @@ REQUEST_ANSWER = Clock(
     opd="opd_id",
     number="registration_number",
     request_number="registration_number",
-    started="received_on",
+    # A request received outside working days or office hours counts from
+    # the next working day (PPID_RECEIPT_OUTSIDE_HOURS, ppid/requests/
+    # services.py clock_start); older rows from the day of receipt.
+    started=("deemed_received_on", "received_on"),
     due="answer_due_on",
     done="answered_on",
     unmet_label="belum dijawab",
@@ -476,7 +480,7 @@ OBJECTION_ANSWER = Clock(
     opd="request__opd_id",
     number="objection_number",
     request_number="request__registration_number",
-    started="filed_on",
+    started=("filed_on",),
     due="due_on",
     done="answered_on",
     unmet_label="belum dijawab atasan PPID",
@@ -543,14 +547,21 @@ def _cases(month: Month, cache: dict, clock: Clock) -> dict[int, list[Deadline]]
                 each.model.objects.filter(
                     each.only, met | unmet, **{each.opd + "__in": month.opd_ids}
                 )
-                .annotate(clock=Value(index))
+                .annotate(
+                    clock=Value(index),
+                    clock_started=(
+                        Coalesce(*each.started)
+                        if len(each.started) > 1
+                        else F(each.started[0])
+                    ),
+                )
                 .values_list(
                     "clock",
                     "pk",
                     each.opd,
                     each.number,
                     each.request_number,
-                    each.started,
+                    "clock_started",
                     due,
                     done,
                 )
