@@ -443,7 +443,9 @@ class Clock:
     kind: str
     opd: str
     number: str
-    request_number: str
+    # The staff page the evidence links to, and the number in its URL.
+    url_name: str
+    link: str
     # The day the clock counts from; the first of these that is set.
     started: tuple[str, ...]
     due: str
@@ -463,7 +465,8 @@ REQUEST_ANSWER = Clock(
     kind="request",
     opd="opd_id",
     number="registration_number",
-    request_number="registration_number",
+    url_name="ppid:request-staff-detail",
+    link="registration_number",
     # A request received outside working days or office hours counts from
     # the next working day (PPID_RECEIPT_OUTSIDE_HOURS, ppid/requests/
     # services.py clock_start); older rows from the day of receipt.
@@ -473,21 +476,40 @@ REQUEST_ANSWER = Clock(
     unmet_label="belum dijawab",
 )
 # UU 14/2008 Pasal 36(2): the Atasan PPID answers an objection within 30
-# working days of receiving it (``Objection.due_on``).
+# working days of receiving it (``Objection.due_on``). ``opd`` is the
+# objection's own OPD, so an objection on ground b (Pasal 35(1)b, no
+# request) weighs on the OPD it is about.
 OBJECTION_ANSWER = Clock(
     model=Objection,
     kind="objection",
-    opd="request__opd_id",
+    opd="opd_id",
     number="objection_number",
-    request_number="request__registration_number",
+    url_name="ppid:objection-staff-detail",
+    link="objection_number",
     started=("filed_on",),
     due="due_on",
     done="answered_on",
     unmet_label="belum dijawab atasan PPID",
 )
-# Every deadline the objections item judges: another late case (the PPID
-# carrying out an objection's decision, say) is one more Clock here.
-OBJECTION_CLOCKS = (OBJECTION_ANSWER,)
+# After the Atasan PPID grants an objection the PPID must act on the
+# decision by ``order_due_on`` (PPID_OBJECTION_ORDER_WORKING_DAYS: the law
+# sets no such deadline, domain.md §8); an order not carried out, or carried
+# out late, costs the OPD like an objection answered late.
+OBJECTION_ORDER = Clock(
+    model=Objection,
+    kind="order",
+    opd="opd_id",
+    number="objection_number",
+    url_name="ppid:objection-staff-detail",
+    link="objection_number",
+    started=("answered_on",),
+    due="order_due_on",
+    done="order_done_on",
+    unmet_label="putusan atasan PPID belum dilaksanakan",
+    only=Q(order_due_on__isnull=False),
+)
+# Every deadline the objections item judges.
+OBJECTION_CLOCKS = (OBJECTION_ANSWER, OBJECTION_ORDER)
 CLOCKS = (REQUEST_ANSWER, *OBJECTION_CLOCKS)
 
 
@@ -499,7 +521,7 @@ class Deadline:
     pk: int
     opd_id: int
     number: str
-    request_number: str
+    link: str
     started: datetime.date
     due: datetime.date
     # None when not met by the month's end.
@@ -517,8 +539,8 @@ class Deadline:
             "id": self.pk,
             "label": self.number,
             "url": reverse(
-                "ppid:request-staff-detail",
-                kwargs={"number": self.request_number.replace("/", "-")},
+                self.clock.url_name,
+                kwargs={"number": self.link.replace("/", "-")},
             ),
             "on_time": self.on_time,
         }
@@ -560,7 +582,7 @@ def _cases(month: Month, cache: dict, clock: Clock) -> dict[int, list[Deadline]]
                     "pk",
                     each.opd,
                     each.number,
-                    each.request_number,
+                    each.link,
                     "clock_started",
                     due,
                     done,
@@ -685,12 +707,27 @@ def objections(month: Month, cache: dict) -> dict[str, Results]:
     results: Results = {}
     for opd_id in month.opd_ids:
         cases = per_opd.get(opd_id, [])
-        unmet = sum(1 for c in cases if c.done is None)
         timely = sum(1 for c in cases if c.on_time)
+        answers = [c for c in cases if c.clock is OBJECTION_ANSWER]
+        orders = [c for c in cases if c.clock is OBJECTION_ORDER]
+        detail = "{} dari {} keberatan dijawab tepat waktu".format(
+            sum(1 for c in answers if c.on_time), len(answers)
+        ) + _unmet_note(sum(1 for c in answers if c.done is None), "keberatan")
+        if orders:
+            missed = sum(1 for c in orders if c.done is None)
+            detail += (
+                "; {} dari {} putusan atasan PPID dilaksanakan tepat waktu".format(
+                    sum(1 for c in orders if c.on_time), len(orders)
+                )
+                + (
+                    "; {} belum dilaksanakan melewati batas waktu".format(missed)
+                    if missed
+                    else ""
+                )
+            )
         results[opd_id] = Outcome(
             ratio(timely, len(cases)) if cases else None,
-            "{} dari {} keberatan dijawab tepat waktu".format(timely, len(cases))
-            + _unmet_note(unmet, "keberatan"),
+            detail,
             _shown(cases, [c.evidence() for c in cases]),
         )
     return {"objections_on_time": results}

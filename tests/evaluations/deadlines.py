@@ -66,6 +66,8 @@ class ObjectionFactory(factory.django.DjangoModelFactory):
         received_on=datetime.date(2026, 8, 3),
         answered_on=datetime.date(2026, 8, 10),
     )
+    # The OPD the objection is about: its request's (the service sets it so).
+    opd = factory.LazyAttribute(lambda o: o.request.opd if o.request else None)
     reason = Objection.Reason.E
     description = "Informasi yang diberikan tidak lengkap."
     channel = "surat"

@@ -11,7 +11,7 @@ import pytest
 
 from evaluations import services
 from ppid.calendar.workdays import WorkingCalendar
-from ppid.requests.models import InformationRequest
+from ppid.requests.models import InformationRequest, Objection
 from tests.evaluations.conftest import MONTH
 from tests.evaluations.deadlines import InformationRequestFactory, ObjectionFactory
 from tests.evaluations.scenario import item, publish_every_required_subtype, score
@@ -156,3 +156,51 @@ def test_an_opd_that_ignores_an_objection_scores_lower_than_one_that_answers_lat
 
     for code in ALL_SERVICE_ITEMS:
         assert not item(october, quiet, code).applies, code
+
+
+def test_an_ignored_objection_on_ground_b_weighs_on_the_opd_it_is_about(alike, on):
+    """Ground b (UU Pasal 35(1)b) hangs on no request: the Atasan PPID's 30
+    working days still run, against the OPD named in the objection."""
+    ignoring, _late, quiet = alike
+    ObjectionFactory(
+        request=None,
+        opd=ignoring,
+        reason=Objection.Reason.B,
+        full_name="Forum Warga Bojong",
+    )
+    on(AFTER_NOVEMBER)
+    report = services.build_report(MONTH)
+    objections = item(report, ignoring, "keberatan_tepat_waktu")
+    assert objections.applies and objections.ratio == 0
+    (entry,) = objections.evidence
+    assert entry["state"] == "unanswered"
+    assert "/dasbor/keberatan/" in entry["url"]
+    assert not item(report, quiet, "keberatan_tepat_waktu").applies
+
+
+def test_an_order_after_a_granted_objection_missed_costs_the_score(alike, on):
+    """After the Atasan PPID grants an objection the PPID must act by its
+    deadline (PPID_OBJECTION_ORDER_WORKING_DAYS): one that never acts scores
+    lower than one that acted in time, and the missed order is shown."""
+    complying, ignoring, _quiet = alike
+    granted = {
+        "answered_on": D(2026, 9, 15),
+        "decision": Objection.Decision.OVERTURNED,
+        "order_due_on": D(2026, 10, 13),
+    }
+    ObjectionFactory(request__opd=complying, order_done_on=D(2026, 10, 12), **granted)
+    missed = ObjectionFactory(request__opd=ignoring, **granted)
+    on(AFTER_NOVEMBER)
+    report = services.build_report(MONTH)
+
+    done = item(report, complying, "keberatan_tepat_waktu")
+    assert done.applies and done.ratio == 1
+    assert "1 dari 1 putusan atasan PPID dilaksanakan tepat waktu" in done.detail
+    ignored = item(report, ignoring, "keberatan_tepat_waktu")
+    assert ignored.applies and ignored.ratio == 0
+    assert "1 belum dilaksanakan" in ignored.detail
+    (entry,) = ignored.evidence
+    assert entry["kind"] == "order" and entry["state"] == "unanswered"
+    assert "putusan atasan PPID belum dilaksanakan" in entry["label"]
+    assert entry["due_on"] == missed.order_due_on.isoformat()
+    assert score(report, ignoring).score < score(report, complying).score

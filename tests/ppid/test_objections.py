@@ -176,7 +176,7 @@ def test_ground_d_needs_an_answer(ppid_utama, on):
     assert rs.file_objection(info_request=info_request, reason="e", description="x")
 
 
-def test_ground_f_needs_a_cost_in_the_written_notice(ppid_utama, on):
+def test_ground_f_needs_a_cost_in_the_written_notice(ppid_utama, opd, on):
     """UU Pasal 35(1)f: unreasonable fees can only be claimed once the written
     notice set a cost at the OPD's tariff (Pasal 22(7)g)."""
     free = answered(ppid_utama, on, decision="granted_full")
@@ -185,9 +185,9 @@ def test_ground_f_needs_a_cost_in_the_written_notice(ppid_utama, on):
         rs.file_objection(info_request=free, reason="f", description="x")
     assert "reason" in exc.value.message_dict
     Tariff.objects.create(
-        opd=free.opd, copy_per_page=500, payment_methods="Tunai di loket PPID"
+        opd=opd, copy_per_page=500, payment_methods="Tunai di loket PPID"
     )
-    charged = recorded(ppid_utama, RECEIVED, copy_format="hardcopy")
+    charged = recorded(ppid_utama, RECEIVED, opd=opd, copy_format="hardcopy")
     rs.answer_request(
         info_request=charged,
         by=ppid_utama,
