@@ -4,14 +4,25 @@ staff page and its exports (and the API for requests)."""
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import IntegerFilter
+from core.forms import BootstrapFormMixin
 from opds.models import Opd
 from ppid.requests.models import Channel, InformationRequest, Objection
 
 Decision = InformationRequest.Decision
+
+
+class FilterForm(BootstrapFormMixin, forms.Form):
+    """A register's filter bar, styled like the site's other forms: a bare
+    select is as wide as its longest OPD name and pushes the page sideways."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
 
 
 class RequestFilterSet(django_filters.FilterSet):
@@ -38,6 +49,7 @@ class RequestFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = InformationRequest
+        form = FilterForm
         fields = ["status", "opd", "year", "decision", "channel", "attention", "q"]
 
     def filter_attention(
@@ -88,6 +100,7 @@ class ObjectionFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Objection
+        form = FilterForm
         fields = ["status", "reason", "opd", "year", "order", "q"]
 
     def filter_order(
