@@ -120,9 +120,6 @@ urlpatterns = [
         name="request-file",
     ),
     path(
-        "dasbor/keberatan/", request_views.objection_register, name="objection-register"
-    ),
-    path(
         "dasbor/keberatan/catat/",
         request_views.objection_record,
         name="objection-record",

@@ -16,6 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from core import paging
+from core.forms import add_service_errors
 from opds import permissions as perms
 from opds.models import Opd
 from ppid.reports import selectors as report_selectors
@@ -37,7 +38,6 @@ from ppid.requests.forms import (
     RouteForm,
     TariffForm,
     TrackingForm,
-    add_service_errors,
 )
 from ppid.requests.models import Dispute, InformationRequest, Objection, RequestFile
 from ppid.requests.throttles import RequestSubmissionThrottle, RequestTrackingThrottle
