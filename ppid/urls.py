@@ -135,6 +135,11 @@ urlpatterns = [
         name="objection-staff-answer",
     ),
     path(
+        "dasbor/keberatan/<str:number>/sengketa/",
+        request_views.objection_dispute_result,
+        name="objection-dispute-result",
+    ),
+    path(
         "dasbor/keberatan/<str:number>/tindak-lanjut/",
         request_views.objection_comply,
         name="objection-comply",

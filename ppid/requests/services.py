@@ -1616,9 +1616,9 @@ def record_dispute_result(
         if errors:
             raise ValidationError(errors)
         dispute.save(update_fields=list(DISPUTE_RESULT_FIELDS))
-        request = dispute.objection.request
-        _event(
-            request,
+        # On the request's timeline; a ground-b objection has none.
+        _objection_event(
+            dispute.objection,
             by,
             Action.DISPUTE_RESULT,
             "{}: {}".format(dispute.objection.objection_number, _summary(dispute)),
