@@ -654,3 +654,18 @@ def test_ground_b_dispute_result_form_on_the_objection_page(
     dispute.refresh_from_db()
     assert dispute.adjudication_result == "granted"
 
+
+def test_an_objection_to_an_unrouted_request_follows_it_to_its_opd(ppid_utama, opd, on):
+    """The objection weighs on the OPD the request is routed to (the
+    evaluation reads ``Objection.opd``), as it is shown to that OPD."""
+    on(RECEIVED)
+    info_request = recorded(ppid_utama, RECEIVED)
+    assert info_request.opd is None
+    on(D(2026, 4, 8))
+    objection = rs.file_objection(
+        info_request=info_request, reason="c", description="Tidak ditanggapi."
+    )
+    assert objection.opd is None
+    rs.route_request(info_request=info_request, by=ppid_utama, opd=opd)
+    objection.refresh_from_db()
+    assert objection.opd == opd
