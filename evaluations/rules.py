@@ -483,6 +483,11 @@ REQUEST_ANSWER = Clock(
     due="answer_due_on",
     done="answered_on",
     unmet_label="belum dijawab",
+    # With PPID_CLOCK_PAUSES_WHILE_INCOMPLETE the clock of a request the
+    # requester is still completing stands still (domain.md §8), as in the
+    # register (``InformationRequestQuerySet.needing_attention``); once
+    # complete, ``compute_deadlines`` adds the days it stood.
+    only=~Q(status=InformationRequest.Status.INCOMPLETE, clock_paused=True),
 )
 # UU 14/2008 Pasal 36(2): the Atasan PPID answers an objection within 30
 # working days of receiving it (``Objection.due_on``). ``opd`` is the
