@@ -672,6 +672,18 @@ def staff_objection_answer(
     objection = Objection.objects.filter(pk=objection_id, request=found).first()
     if objection is None:
         raise Http404
+    form = _answer_objection(request, objection)
+    if form is None:
+        return redirect(found)
+    context = _detail_context(request, found, objection_answer_form=form)
+    return render(request, "ppid/requests/detail.html", context, status=400)
+
+
+def _answer_objection(
+    request: HttpRequest, objection: Objection
+) -> ObjectionAnswerForm | None:
+    """The Atasan PPID's answer sent for ``objection``: the form with its
+    errors, or None once answered."""
     if not perms.can_answer_objection(request.user, objection):
         raise PermissionDenied
     form = ObjectionAnswerForm(request.POST)
@@ -684,9 +696,8 @@ def staff_objection_answer(
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The objection was answered."))
-            return redirect(found)
-    context = _detail_context(request, found, objection_answer_form=form)
-    return render(request, "ppid/requests/detail.html", context, status=400)
+            return None
+    return form
 
 
 def _disputes(
@@ -870,19 +881,9 @@ def _record_dispute_result(
 def objection_staff_answer(request: HttpRequest, number: str) -> HttpResponse:
     """The Atasan PPID answers an objection (also one with no request)."""
     objection = _staff_objection(request, number)
-    if not perms.can_answer_objection(request.user, objection):
-        raise PermissionDenied
-    form = ObjectionAnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            rs.answer_objection(
-                objection=objection, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The objection was answered."))
-            return redirect(objection)
+    form = _answer_objection(request, objection)
+    if form is None:
+        return redirect(objection)
     context = _objection_context(request, objection, answer_form=form)
     return render(request, "ppid/requests/objection_detail.html", context, status=400)
 
