@@ -81,6 +81,7 @@ ROUTES: dict[str, str] = {
     "ppid:objection-staff-detail": STAFF,
     "ppid:objection-staff-answer": STAFF,
     "ppid:objection-comply": STAFF,
+    "ppid:objection-dispute-result": STAFF,
     # The catalogue's workflow.
     "ppid:staff-items": STAFF,
     "ppid:item-create": OPD_ADMIN,

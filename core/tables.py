@@ -156,15 +156,27 @@ def table_pdf(
     intro: Iterable[str] = (),
 ) -> bytes:
     """A landscape A4 table with a title, the date and optional paragraphs."""
-    from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Spacer
 
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("small", fontSize=7, leading=8.5)
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
+    document = _landscape_document(buffer, title)
+    story = _opening(title, intro, styles)
+    story += [Spacer(1, 4 * mm), pdf_table(header, rows, widths_mm, style=small)]
+    document.build(story)
+    return buffer.getvalue()
+
+
+def _landscape_document(buffer: io.BytesIO, title: str, **metadata: str) -> Any:
+    """A landscape A4 document with the portal's margins."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    return SimpleDocTemplate(
         buffer,
         pagesize=landscape(A4),
         leftMargin=10 * mm,
@@ -172,18 +184,23 @@ def table_pdf(
         topMargin=12 * mm,
         bottomMargin=12 * mm,
         title=title,
+        **metadata,
     )
+
+
+def _opening(title: str, intro: Iterable[str], styles: Any) -> list[Any]:
+    """The title, the date the file was made, then ``intro``, as paragraphs."""
+    from reportlab.platypus import Paragraph
+
+    body = styles["BodyText"]
     generated = _("Generated on %(date)s") % {
         "date": timezone.localtime().strftime("%d-%m-%Y %H:%M")
     }
-    story = [
+    return [
         Paragraph(pdf_text(title), styles["Title"]),
-        Paragraph(generated, styles["BodyText"]),
+        Paragraph(pdf_text(generated), body),
+        *[Paragraph(pdf_text(line), body) for line in intro],
     ]
-    story += [Paragraph(pdf_text(text), styles["BodyText"]) for text in intro]
-    story += [Spacer(1, 4 * mm), pdf_table(header, rows, widths_mm, style=small)]
-    document.build(story)
-    return buffer.getvalue()
 
 
 # --- Reports in sections -----------------------------------------------------------
@@ -277,7 +294,7 @@ def sections_pdf(
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Paragraph, Spacer
 
     styles = getSampleStyleSheet()
     body = styles["BodyText"]
@@ -286,25 +303,10 @@ def sections_pdf(
     cell = body.clone("cell", fontSize=8.5, leading=10)
     width = landscape(A4)[0] - 20 * mm
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=landscape(A4),
-        leftMargin=10 * mm,
-        rightMargin=10 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
-        title=title,
-        author=FILE_AUTHOR,
-        creator=FILE_CREATOR,
+    document = _landscape_document(
+        buffer, title, author=FILE_AUTHOR, creator=FILE_CREATOR
     )
-    generated = _("Generated on %(date)s") % {
-        "date": timezone.localtime().strftime("%d-%m-%Y %H:%M")
-    }
-    story: list[Any] = [
-        Paragraph(pdf_text(title), styles["Title"]),
-        Paragraph(pdf_text(generated), body),
-    ]
-    story += [Paragraph(pdf_text(line), body) for line in intro]
+    story = _opening(title, intro, styles)
     for section in sections:
         story.append(Paragraph(pdf_text(section.heading), styles["Heading2"]))
         for label, text in section.texts:

@@ -98,6 +98,15 @@ class Month:
         return min(self.as_of, self.end) if self.as_of else self.end
 
     @property
+    def deadlines_passed_by(self) -> datetime.date:
+        """The last day whose deadlines had passed when the month is judged:
+        its end, or in a preview the day before the preview's day (a
+        deadline falling on that day can still be met on it)."""
+        if self.as_of and self.as_of <= self.end:
+            return self.as_of - datetime.timedelta(days=1)
+        return self.end
+
+    @property
     def start_at(self) -> datetime.datetime:
         return timezone.make_aware(
             datetime.datetime.combine(self.start, datetime.time())
@@ -474,6 +483,11 @@ REQUEST_ANSWER = Clock(
     due="answer_due_on",
     done="answered_on",
     unmet_label="belum dijawab",
+    # With PPID_CLOCK_PAUSES_WHILE_INCOMPLETE the clock of a request the
+    # requester is still completing stands still (domain.md §8), as in the
+    # register (``InformationRequestQuerySet.needing_attention``); once
+    # complete, ``compute_deadlines`` adds the days it stood.
+    only=~Q(status=InformationRequest.Status.INCOMPLETE, clock_paused=True),
 )
 # UU 14/2008 Pasal 36(2): the Atasan PPID answers an objection within 30
 # working days of receiving it (``Objection.due_on``). ``opd`` is the
@@ -561,9 +575,12 @@ def _cases(month: Month, cache: dict, clock: Clock) -> dict[int, list[Deadline]]
         parts = []
         for index, each in enumerate(CLOCKS):
             done, due = each.done, each.due
-            met = Q(**{done + "__gte": month.start, done + "__lte": month.end})
-            unmet = Q(**{due + "__lte": month.end}) & (
-                Q(**{done + "__isnull": True}) | Q(**{done + "__gt": month.end})
+            # A preview judges as of its day: what was met by then, and the
+            # deadlines that had passed by then (``Month.judged_on``).
+            judged = month.judged_on
+            met = Q(**{done + "__gte": month.start, done + "__lte": judged})
+            unmet = Q(**{due + "__lte": month.deadlines_passed_by}) & (
+                Q(**{done + "__isnull": True}) | Q(**{done + "__gt": judged})
             )
             parts.append(
                 each.model.objects.filter(
@@ -597,7 +614,7 @@ def _cases(month: Month, cache: dict, clock: Clock) -> dict[int, list[Deadline]]
             Deadline(
                 CLOCKS[row[0]],
                 *row[1:7],
-                row[7] if row[7] and row[7] <= month.end else None,
+                row[7] if row[7] and row[7] <= month.judged_on else None,
             )
             for row in rows
         ]
@@ -643,10 +660,12 @@ def requests_served(month: Month, cache: dict) -> dict[str, Results]:
         unmet = sum(1 for c in cases if c.done is None)
         timely = sum(1 for c in cases if c.on_time)
         # Working days to the answer; for an unanswered request, those
-        # elapsed by the month's end.
+        # elapsed by the month's end (a preview's day).
         entries = [
             c.evidence(
-                working_days=calendar.count_between(c.started, c.done or month.end)
+                working_days=calendar.count_between(
+                    c.started, c.done or month.judged_on
+                )
             )
             for c in cases
         ]

@@ -306,8 +306,12 @@ def can_answer_objection(user: AnyUser, objection: Any) -> bool:
 def can_record_dispute_result(user: AnyUser, dispute: Any) -> bool:
     """What the Komisi Informasi and the court decided on a dispute (UU
     Pasal 38-50) is recorded by whoever may record the request's objections:
-    its handlers and the Atasan PPID."""
-    return can_record_objection(user, dispute.objection.request)
+    its handlers and the Atasan PPID; for an objection with no request
+    (ground b), whoever may record one against its agency."""
+    objection = dispute.objection
+    if objection.request_id is None:
+        return can_record_opd_objection(user, objection.opd)
+    return can_record_objection(user, objection.request)
 
 
 # --- The yearly service report ------------------------------------------------------

@@ -148,24 +148,11 @@ class LocalDeadlineRuleAdmin(RecomputesDeadlinesMixin, admin.ModelAdmin):
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(admin.ModelAdmin):
+class CalendarOverrideAdmin(RecomputesDeadlinesMixin, admin.ModelAdmin):
     list_display = ["date", "is_working_day", "reason", "source"]
     list_filter = ["is_working_day"]
     search_fields = ["reason", "source"]
     date_hierarchy = "date"
-
-    # A changed working day moves the deadlines of open requests.
-    def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        recompute_request_deadlines_task.delay_on_commit()
-
-    def delete_model(self, request, obj) -> None:
-        super().delete_model(request, obj)
-        recompute_request_deadlines_task.delay_on_commit()
-
-    def delete_queryset(self, request, queryset) -> None:
-        super().delete_queryset(request, queryset)
-        recompute_request_deadlines_task.delay_on_commit()
 
 
 @admin.register(Subtype)

@@ -120,9 +120,6 @@ urlpatterns = [
         name="request-file",
     ),
     path(
-        "dasbor/keberatan/", request_views.objection_register, name="objection-register"
-    ),
-    path(
         "dasbor/keberatan/catat/",
         request_views.objection_record,
         name="objection-record",
@@ -136,6 +133,11 @@ urlpatterns = [
         "dasbor/keberatan/<str:number>/jawab/",
         request_views.objection_staff_answer,
         name="objection-staff-answer",
+    ),
+    path(
+        "dasbor/keberatan/<str:number>/sengketa/",
+        request_views.objection_dispute_result,
+        name="objection-dispute-result",
     ),
     path(
         "dasbor/keberatan/<str:number>/tindak-lanjut/",

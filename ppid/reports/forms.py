@@ -17,16 +17,7 @@ class YearlyReportForm(BootstrapFormMixin, forms.ModelForm):
         model = YearlyReport
         fields = list(YearlyReport.MANUAL_FIELDS)
         widgets = {
-            name: forms.Textarea(attrs={"rows": 4})
-            for name in (
-                "policy",
-                "facilities",
-                "staff",
-                "budget",
-                "constraints_internal",
-                "constraints_external",
-                "recommendations",
-            )
+            name: forms.Textarea(attrs={"rows": 4}) for name in YearlyReport.TEXT_FIELDS
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -36,9 +36,8 @@ class YearlyReport(models.Model):
         "constraints_external",
         "recommendations",
     )
-    # A report is published only with every written part filled in; the
-    # numbers may stay empty (a PPID often has no budget line of its own).
-    REQUIRED_TO_PUBLISH = (
+    # The written parts (texts); the others are numbers.
+    TEXT_FIELDS = (
         "policy",
         "facilities",
         "staff",
@@ -47,6 +46,9 @@ class YearlyReport(models.Model):
         "constraints_external",
         "recommendations",
     )
+    # A report is published only with every written part filled in; the
+    # numbers may stay empty (a PPID often has no budget line of its own).
+    REQUIRED_TO_PUBLISH = TEXT_FIELDS
 
     year = models.PositiveSmallIntegerField(
         _("year"),

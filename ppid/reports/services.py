@@ -21,18 +21,6 @@ from opds.models import User
 from ppid.reports import selectors
 from ppid.reports.models import YearlyReport
 
-TEXT_FIELDS = frozenset(
-    {
-        "policy",
-        "facilities",
-        "staff",
-        "budget",
-        "constraints_internal",
-        "constraints_external",
-        "recommendations",
-    }
-)
-
 
 def _refuse(allowed: bool) -> None:
     if not allowed:
@@ -73,7 +61,7 @@ def save_yearly_report(*, year: int, by: User, data: Mapping[str, Any]) -> Yearl
         _refuse_published(report)
         for field in YearlyReport.MANUAL_FIELDS:
             value = data.get(field)
-            if field in TEXT_FIELDS:
+            if field in YearlyReport.TEXT_FIELDS:
                 value = (value or "").strip()
             elif value == "":
                 value = None

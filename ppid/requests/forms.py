@@ -31,16 +31,6 @@ from ppid.requests.services import (
 )
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's errors on the form's fields, or above the form."""
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 class InformationRequestForm(BootstrapFormMixin, forms.ModelForm):
     """The public request form (and the staff form for paper requests)."""
 

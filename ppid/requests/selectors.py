@@ -195,12 +195,21 @@ def _figures(rows: list[dict], calendar: WorkingCalendar, today: datetime.date) 
     }
 
 
+def _about_opd(opd: Opd, prefix: str = "") -> Q:
+    """Objections about ``opd``: its requests', and those filed against it
+    on ground b with no request (UU Pasal 35(1)b), as the objection register
+    scopes them (``opds.permissions.objections_visible_to``)."""
+    return Q(**{prefix + "request__opd": opd}) | Q(
+        **{prefix + "request__isnull": True, prefix + "opd": opd}
+    )
+
+
 def objection_figures(year: int, opd: Opd | None = None) -> dict:
     """The objections filed in ``year`` and what became of them so far, for
     the yearly report (UU Pasal 35-36; Perki 1/2021 Pasal 56). One query."""
     queryset = Objection.objects.filter(filed_on__year=year)
     if opd is not None:
-        queryset = queryset.filter(request__opd=opd)
+        queryset = queryset.filter(_about_opd(opd))
     rows = list(
         queryset.values("reason", "status", "decision", "due_on", "answered_on")
     )
@@ -232,7 +241,7 @@ def dispute_figures(year: int, opd: Opd | None = None) -> dict:
     1/2021 Pasal 56). One query."""
     queryset = Dispute.objects.filter(filed_on__year=year)
     if opd is not None:
-        queryset = queryset.filter(objection__request__opd=opd)
+        queryset = queryset.filter(_about_opd(opd, "objection__"))
     rows = list(
         queryset.values(
             "mediation_result", "adjudication_result", "court_filed_on", "court_result"

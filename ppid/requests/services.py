@@ -582,6 +582,9 @@ def route_request(
         _register_first(info_request, by)
         info_request.opd = opd
         info_request.save(update_fields=["status", "opd"])
+        # An objection to the request weighs on the OPD that holds it (the
+        # evaluation reads ``Objection.opd``), as the register shows it.
+        info_request.objections.update(opd=opd)
         _event(info_request, by, Action.ROUTED, opd.name, public=False)
     return info_request
 
@@ -1616,9 +1619,9 @@ def record_dispute_result(
         if errors:
             raise ValidationError(errors)
         dispute.save(update_fields=list(DISPUTE_RESULT_FIELDS))
-        request = dispute.objection.request
-        _event(
-            request,
+        # On the request's timeline; a ground-b objection has none.
+        _objection_event(
+            dispute.objection,
             by,
             Action.DISPUTE_RESULT,
             "{}: {}".format(dispute.objection.objection_number, _summary(dispute)),

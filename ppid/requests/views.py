@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from core import paging
+from core.forms import add_service_errors
 from opds import permissions as perms
 from opds.models import Opd
 from ppid.reports import selectors as report_selectors
@@ -37,7 +39,6 @@ from ppid.requests.forms import (
     RouteForm,
     TariffForm,
     TrackingForm,
-    add_service_errors,
 )
 from ppid.requests.models import Dispute, InformationRequest, Objection, RequestFile
 from ppid.requests.throttles import RequestSubmissionThrottle, RequestTrackingThrottle
@@ -547,7 +548,11 @@ def _detail_context(
         ),
         "objection_answer_form": forms.get("objection_answer_form")
         or ObjectionAnswerForm(),
-        "disputes": _disputes(user, found, forms.get("dispute_form")),
+        "disputes": _disputes(
+            user,
+            Dispute.objects.filter(objection__request=found),
+            forms.get("dispute_form"),
+        ),
         "comply_form": forms.get("comply_form") or ComplyForm(),
         "can_comply": can_process,
         "soon": rs.due_soon_limit(),
@@ -667,6 +672,18 @@ def staff_objection_answer(
     objection = Objection.objects.filter(pk=objection_id, request=found).first()
     if objection is None:
         raise Http404
+    form = _answer_objection(request, objection)
+    if form is None:
+        return redirect(found)
+    context = _detail_context(request, found, objection_answer_form=form)
+    return render(request, "ppid/requests/detail.html", context, status=400)
+
+
+def _answer_objection(
+    request: HttpRequest, objection: Objection
+) -> ObjectionAnswerForm | None:
+    """The Atasan PPID's answer sent for ``objection``: the form with its
+    errors, or None once answered."""
     if not perms.can_answer_objection(request.user, objection):
         raise PermissionDenied
     form = ObjectionAnswerForm(request.POST)
@@ -679,19 +696,17 @@ def staff_objection_answer(
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The objection was answered."))
-            return redirect(found)
-    context = _detail_context(request, found, objection_answer_form=form)
-    return render(request, "ppid/requests/detail.html", context, status=400)
+            return None
+    return form
 
 
 def _disputes(
-    user: Any, found: InformationRequest, bound: DisputeResultForm | None
+    user: Any, disputes: QuerySet[Dispute], bound: DisputeResultForm | None
 ) -> list[tuple[Dispute, DisputeResultForm | None]]:
-    """The request's disputes, each with its result form for those who may
-    record it (``bound``: the form just sent, with its errors)."""
-    disputes = Dispute.objects.filter(objection__request=found).select_related(
-        "objection__request__opd"
-    )
+    """The disputes of a request or an objection, each with its result form
+    for those who may record it (``bound``: the form just sent, with its
+    errors)."""
+    disputes = disputes.select_related("objection__request__opd", "objection__opd")
     return [
         (
             dispute,
@@ -798,6 +813,9 @@ def _objection_context(
         "answer_form": forms.get("answer_form") or ObjectionAnswerForm(),
         "comply_form": forms.get("comply_form")
         or ComplyForm(files_allowed=objection.request_id is not None),
+        "disputes": _disputes(
+            user, Dispute.objects.filter(objection=objection), forms.get("dispute_form")
+        ),
         "today": rs.today(),
     }
 
@@ -809,11 +827,37 @@ def staff_dispute_result(
 ) -> HttpResponse:
     """Record what the Komisi Informasi and the court decided on a dispute."""
     found = _staff_request(request, number)
-    dispute = (
-        Dispute.objects.filter(objection_id=objection_id, objection__request=found)
-        .select_related("objection__request__opd")
-        .first()
+    form = _record_dispute_result(
+        request,
+        Dispute.objects.filter(objection_id=objection_id, objection__request=found),
     )
+    if form is None:
+        return redirect(found)
+    context = _detail_context(request, found, dispute_form=form)
+    return render(request, "ppid/requests/detail.html", context, status=400)
+
+
+@require_POST
+@login_required
+def objection_dispute_result(request: HttpRequest, number: str) -> HttpResponse:
+    """The same from the objection's page: the only page of a ground-b
+    objection, which has no request."""
+    objection = _staff_objection(request, number)
+    form = _record_dispute_result(request, Dispute.objects.filter(objection=objection))
+    if form is None:
+        return redirect(objection)
+    context = _objection_context(request, objection, dispute_form=form)
+    return render(request, "ppid/requests/objection_detail.html", context, status=400)
+
+
+def _record_dispute_result(
+    request: HttpRequest, disputes: QuerySet[Dispute]
+) -> DisputeResultForm | None:
+    """Record the result sent for the one dispute of ``disputes``; the form
+    with its errors, or None once recorded."""
+    dispute = disputes.select_related(
+        "objection__request__opd", "objection__opd"
+    ).first()
     if dispute is None:
         raise Http404
     if not perms.can_record_dispute_result(request.user, dispute):
@@ -828,9 +872,8 @@ def staff_dispute_result(
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The result of the dispute was recorded."))
-            return redirect(found)
-    context = _detail_context(request, found, dispute_form=form)
-    return render(request, "ppid/requests/detail.html", context, status=400)
+            return None
+    return form
 
 
 @require_POST
@@ -838,19 +881,9 @@ def staff_dispute_result(
 def objection_staff_answer(request: HttpRequest, number: str) -> HttpResponse:
     """The Atasan PPID answers an objection (also one with no request)."""
     objection = _staff_objection(request, number)
-    if not perms.can_answer_objection(request.user, objection):
-        raise PermissionDenied
-    form = ObjectionAnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            rs.answer_objection(
-                objection=objection, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The objection was answered."))
-            return redirect(objection)
+    form = _answer_objection(request, objection)
+    if form is None:
+        return redirect(objection)
     context = _objection_context(request, objection, answer_form=form)
     return render(request, "ppid/requests/objection_detail.html", context, status=400)
 

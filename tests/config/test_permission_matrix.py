@@ -1169,6 +1169,43 @@ def dispute_acts() -> tuple[Act, ...]:
     )
 
 
+def periodic_dispute_kind(w: Any) -> SimpleNamespace:
+    """The ground-b objection against OPD A, upheld by the Atasan PPID and
+    taken to the Komisi Informasi: no request."""
+    o = periodic_objection_kind(w)
+    rs.answer_objection(
+        objection=o.objection,
+        by=w.users["atasan"],
+        decision="upheld",
+        answer="Informasi berkala sudah diumumkan.",
+    )
+    rs.respond_to_objection_answer(objection=o.objection, accept=False)
+    o.dispute = Dispute.objects.get(objection=o.objection)
+    return o
+
+
+def periodic_dispute_acts() -> tuple[Act, ...]:
+    """Its result is recorded on the objection's page by whoever may record
+    an objection against OPD A: its admin, PPID Utama, the Atasan PPID."""
+    return (
+        Act(
+            "record-result",
+            "ppid:objection-dispute-result",
+            lambda o: {"number": o.objection.url_key},
+            method="post",
+            data=lambda o: {
+                "dispute-{}-mediation_result".format(o.dispute.pk): "failed"
+            },
+            sees=OF_A,
+            may=HANDLERS_A | {"atasan"},
+            ok=302,
+            done=lambda o: (
+                Dispute.objects.get(pk=o.dispute.pk).mediation_result == "failed"
+            ),
+        ),
+    )
+
+
 REQUEST_KINDS = (
     Kind("request", lambda w: request_kind(w), request_acts(), EVERYONE),
     Kind(
@@ -1188,6 +1225,7 @@ REQUEST_KINDS = (
         EVERYONE,
     ),
     Kind("dispute", dispute_kind, dispute_acts()),
+    Kind("periodic-dispute", periodic_dispute_kind, periodic_dispute_acts()),
     Kind(
         "granted-objection",
         lambda w: request_kind(w, "objection granted"),

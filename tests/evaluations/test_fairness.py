@@ -124,6 +124,30 @@ def test_a_request_whose_deadline_has_not_passed_at_the_months_end_does_not_coun
             assert not item(report, opd, code).applies, (opd, code)
 
 
+def test_a_request_whose_clock_waits_for_the_requester_does_not_count(alike, on):
+    """With PPID_CLOCK_PAUSES_WHILE_INCOMPLETE the legal clock stands still
+    while the requester completes the request: its first deadline passing
+    is not late, as the register and the statistics already read it."""
+    waiting, _other, _quiet = alike
+    request = InformationRequestFactory(
+        opd=waiting,
+        received_on=D(2026, 10, 1),
+        status=InformationRequest.Status.INCOMPLETE,
+        incomplete_on=D(2026, 10, 2),
+        clock_paused=True,
+    )
+    assert request.answer_due_on <= D(2026, 10, 31)
+    assert not InformationRequest.objects.needing_attention(D(2026, 12, 3)).exists()
+    on(AFTER_NOVEMBER)
+    report = services.build_report(MONTH)
+    for code in REQUEST_ITEMS:
+        assert not item(report, waiting, code).applies, code
+    # Without the pause its deadline passed unanswered: late.
+    InformationRequest.objects.filter(pk=request.pk).update(clock_paused=False)
+    report = services.build_report(MONTH)
+    assert item(report, waiting, "permohonan_tepat_waktu").ratio == 0
+
+
 def test_an_opd_that_ignores_an_objection_scores_lower_than_one_that_answers_late(
     alike, on
 ):

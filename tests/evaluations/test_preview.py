@@ -27,6 +27,7 @@ from opds import permissions as perms
 from opds.models import AuditEvent
 from ppid.catalogue.models import Category
 from socialposts.accounts.models import AccountMetricDaily
+from tests.evaluations.deadlines import InformationRequestFactory, ObjectionFactory
 from tests.evaluations.scenario import score
 from tests.factories import (
     InformationItemFactory,
@@ -170,6 +171,32 @@ def test_checks_judged_at_the_months_end_are_judged_on_the_previews_day(
     assert item_score(full, first, "social_channel_health").ratio == 0
     assert item_score(full, first, "social_posting_rate").ratio < Decimal("0.5")
     assert item_score(full, second, "berkala_freshness").ratio == 0
+
+
+def test_a_preview_counts_no_deadline_that_has_not_yet_passed(opds, on):
+    """A request and an objection due after the preview's day are not late
+    yet: the preview judges the clocks as of its day, like every other check
+    (issue 17 items 1 and 11 together)."""
+    first, second, _third = opds
+    # Received 1 December: due 15 December (10 working days, UU Pasal 22(7)).
+    waiting = InformationRequestFactory(opd=first, received_on=DECEMBER)
+    assert waiting.answer_due_on > PREVIEW_DAY
+    # Filed 30 October: the Atasan PPID's 30 working days end in December,
+    # after the preview's day.
+    objection = ObjectionFactory(opd=second, filed_on=datetime.date(2026, 10, 30))
+    assert DECEMBER <= objection.due_on and objection.due_on > PREVIEW_DAY
+    on(PREVIEW_DAY)
+    preview = services.build_report(DECEMBER)
+    requests = item_score(preview, first, "requests_on_time")
+    assert requests.ratio is None, requests.detail
+    assert item_score(preview, first, "requests_median_days").ratio is None
+    objections = item_score(preview, second, "objections_on_time")
+    assert objections.ratio is None, objections.detail
+    # After the month the same deadlines have passed unmet: late.
+    on(AFTER_DECEMBER)
+    full = services.build_report(DECEMBER)
+    assert item_score(full, first, "requests_on_time").ratio == 0
+    assert item_score(full, second, "objections_on_time").ratio == 0
 
 
 # --- Pages -----------------------------------------------------------------------

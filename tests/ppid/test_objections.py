@@ -582,3 +582,90 @@ def test_api_files_ground_b_and_follows_it_with_the_code(api_client, opd, atasan
     ]
     assert listed["results"][0]["order_due_date"] == "2026-04-07"
     assert api_client.post(detail + "comply/", {"answer": "x"}).status_code == 403
+
+
+# --- Ground b at the Komisi Informasi (review of the merged parts) -----------------
+
+
+def _ground_b_disputed(opd, atasan, on):
+    """A ground-b objection upheld by the Atasan and taken to the KI."""
+    on(D(2026, 3, 16))
+    objection = file_b(opd)
+    on(DECIDED)
+    rs.answer_objection(
+        objection=objection, by=atasan, decision="upheld", answer="Sudah diumumkan."
+    )
+    rs.respond_to_objection_answer(objection=objection, accept=False)
+    objection.refresh_from_db()
+    return objection
+
+
+def test_a_ground_b_dispute_result_is_recorded_by_the_objections_opd(
+    opd, opd_admin, other_opd_admin, atasan, on
+):
+    from opds import permissions as perms
+
+    objection = _ground_b_disputed(opd, atasan, on)
+    dispute = objection.dispute
+    # No request: who may record follows the objection's own agency.
+    assert not perms.can_record_dispute_result(other_opd_admin, dispute)
+    assert perms.can_record_dispute_result(opd_admin, dispute)
+    on(D(2026, 5, 4))
+    with pytest.raises(PermissionDenied):
+        rs.record_dispute_result(
+            dispute=dispute, by=other_opd_admin, mediation_result="failed"
+        )
+    rs.record_dispute_result(
+        dispute=dispute,
+        by=opd_admin,
+        mediation_result="agreed",
+        decided_on=D(2026, 4, 30),
+        outcome="Laporan keuangan diumumkan setelah mediasi.",
+    )
+    dispute.refresh_from_db()
+    assert dispute.is_decided and dispute.mediation_result == "agreed"
+    # No request, so no request timeline to write on.
+    assert not RequestEvent.objects.filter(action="dispute_result").exists()
+
+
+def test_ground_b_dispute_result_form_on_the_objection_page(
+    client, opd, opd_admin, atasan, on
+):
+    objection = _ground_b_disputed(opd, atasan, on)
+    dispute = objection.dispute
+    client.force_login(opd_admin)
+    on(D(2026, 5, 4))
+    page = client.get(objection.get_absolute_url())
+    assert page.status_code == 200
+    assert "Catat hasilnya" in page.content.decode()
+    url = reverse("ppid:objection-dispute-result", args=[objection.url_key])
+    prefix = "dispute-{}-".format(dispute.pk)
+    bad = client.post(url, {prefix + "court_result": "overturned"})
+    assert bad.status_code == 400
+    good = client.post(
+        url,
+        {
+            prefix + "adjudication_result": "granted",
+            prefix + "decided_on": "2026-04-30",
+            prefix + "outcome": "Informasi wajib diumumkan.",
+        },
+    )
+    assert good.status_code == 302
+    dispute.refresh_from_db()
+    assert dispute.adjudication_result == "granted"
+
+
+def test_an_objection_to_an_unrouted_request_follows_it_to_its_opd(ppid_utama, opd, on):
+    """The objection weighs on the OPD the request is routed to (the
+    evaluation reads ``Objection.opd``), as it is shown to that OPD."""
+    on(RECEIVED)
+    info_request = recorded(ppid_utama, RECEIVED)
+    assert info_request.opd is None
+    on(D(2026, 4, 8))
+    objection = rs.file_objection(
+        info_request=info_request, reason="c", description="Tidak ditanggapi."
+    )
+    assert objection.opd is None
+    rs.route_request(info_request=info_request, by=ppid_utama, opd=opd)
+    objection.refresh_from_db()
+    assert objection.opd == opd

@@ -453,6 +453,24 @@ def test_saving_a_rule_in_the_admin_recomputes_open_requests(
     assert AuditEvent.objects.filter(object_type="ppid.cutibersamarule").exists()
 
 
+def test_saving_an_override_in_the_admin_recomputes_open_requests(
+    client, superuser, ppid_utama, on, django_capture_on_commit_callbacks
+):
+    on(D(2026, 3, 16))
+    request = recorded(ppid_utama, D(2026, 3, 16))
+    assert request.due_on == D(2026, 4, 7)
+    client.force_login(superuser)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:ppid_calendaroverride_add"),
+            {"date": "2026-03-30", "reason": "Libur daerah (contoh uji)", "source": ""},
+        )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    # A working day fewer before the deadline: it moves a day later.
+    assert request.due_on == D(2026, 4, 8)
+
+
 # --- The holiday snapshot ------------------------------------------------------------
 
 

@@ -317,6 +317,38 @@ def test_objection_and_dispute_figures_come_from_the_register(
     assert request_selectors.request_statistics(2025)["disputes"]["total"] == 0
 
 
+def test_per_opd_figures_count_ground_b_objections_against_the_opd(
+    register_2026, atasan, opd, other_opd, on
+):
+    """Ground b has no request (UU Pasal 35(1)b): it counts for the OPD it
+    was filed against, as the objection register shows it to that OPD."""
+    on(D(2026, 5, 4))
+    objection = rs.file_objection(
+        reason="b",
+        opd=other_opd,
+        description="Laporan keuangan 2025 belum diumumkan.",
+        objector={
+            "full_name": "Forum Warga",
+            "address": "Jl. Ahmad Yani 5, Purbalingga",
+            "email": "forum@example.id",
+        },
+    )
+    rs.answer_objection(
+        objection=objection, by=atasan, decision="upheld", answer="Sudah diumumkan."
+    )
+    rs.respond_to_objection_answer(objection=objection, accept=False)
+    other = request_selectors.request_statistics(2026, other_opd)
+    assert other["objection_outcomes"]["total"] == 2
+    assert other["objection_outcomes"]["by_ground"]["b"] == 1
+    assert other["disputes"]["total"] == 1
+    mine = request_selectors.request_statistics(2026, opd)
+    assert mine["objection_outcomes"]["by_ground"]["b"] == 0
+    assert mine["disputes"]["total"] == 2
+    whole = request_selectors.request_statistics(2026)
+    assert whole["objection_outcomes"]["total"] == 5
+    assert whole["disputes"]["total"] == 3
+
+
 def test_statistics_page_and_api_show_objection_and_dispute_figures(
     client, api_client, register_2026
 ):
