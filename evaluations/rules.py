@@ -461,6 +461,9 @@ class Clock:
     done: str
     unmet_label: str
     only: Q = field(default_factory=Q)
+    # Where set, the day after which nobody can meet the deadline any more:
+    # an unmet deadline weighs on the month that day falls in, not after.
+    ends: str | None = None
 
 
 # UU 14/2008 Pasal 22(7)-(8): the written answer within 10 working days of
@@ -504,6 +507,11 @@ OBJECTION_ANSWER = Clock(
     due="due_on",
     done="answered_on",
     unmet_label="belum dijawab atasan PPID",
+    # Once the objector takes the silence to the Komisi Informasi (UU Pasal
+    # 37(1)) the Atasan PPID can no longer answer: the ignored objection
+    # costs the month of the dispute and those before it, not every month
+    # after, while the dispute runs out of the OPD's hands.
+    ends="dispute__filed_on",
 )
 # After the Atasan PPID grants an objection the PPID must act on the
 # decision by ``order_due_on`` (PPID_OBJECTION_ORDER_WORKING_DAYS: the law
@@ -582,6 +590,10 @@ def _cases(month: Month, cache: dict, clock: Clock) -> dict[int, list[Deadline]]
             unmet = Q(**{due + "__lte": month.deadlines_passed_by}) & (
                 Q(**{done + "__isnull": True}) | Q(**{done + "__gt": judged})
             )
+            if each.ends:
+                unmet &= Q(**{each.ends + "__isnull": True}) | Q(
+                    **{each.ends + "__gte": month.start}
+                )
             parts.append(
                 each.model.objects.filter(
                     each.only, met | unmet, **{each.opd + "__in": month.opd_ids}

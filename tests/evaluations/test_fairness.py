@@ -11,7 +11,7 @@ import pytest
 
 from evaluations import services
 from ppid.calendar.workdays import WorkingCalendar
-from ppid.requests.models import InformationRequest, Objection
+from ppid.requests.models import Dispute, InformationRequest, Objection
 from tests.evaluations.conftest import MONTH
 from tests.evaluations.deadlines import InformationRequestFactory, ObjectionFactory
 from tests.evaluations.scenario import item, publish_every_required_subtype, score
@@ -228,3 +228,23 @@ def test_an_order_after_a_granted_objection_missed_costs_the_score(alike, on):
     assert "putusan atasan PPID belum dilaksanakan" in entry["label"]
     assert entry["due_on"] == missed.order_due_on.isoformat()
     assert score(report, ignoring).score < score(report, complying).score
+
+
+def test_an_ignored_objection_stops_weighing_once_it_is_taken_to_the_komisi(alike, on):
+    """UU Pasal 37(1): the objector takes the Atasan PPID's silence to the
+    Komisi Informasi; the Atasan can no longer answer, so the objection costs
+    the months up to the dispute, not every month after it."""
+    disputed_opd, silent_opd, _quiet = alike
+    disputed = ObjectionFactory(request__opd=disputed_opd, status="disputed")
+    ObjectionFactory(request__opd=silent_opd)
+    assert MONTH < disputed.due_on < D(2026, 10, 20)
+    Dispute.objects.create(
+        objection=disputed, filed_on=D(2026, 10, 20), filing_deadline=D(2026, 11, 9)
+    )
+    on(AFTER_NOVEMBER)
+    october = services.build_report(MONTH)
+    november = services.build_report(NOVEMBER)
+    for opd in (disputed_opd, silent_opd):
+        assert item(october, opd, "keberatan_tepat_waktu").ratio == 0
+    assert not item(november, disputed_opd, "keberatan_tepat_waktu").applies
+    assert item(november, silent_opd, "keberatan_tepat_waktu").ratio == 0
