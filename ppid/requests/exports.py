@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core.tables import (
@@ -47,6 +47,11 @@ def _date(value: Any) -> str:
 def _day(value: Any) -> str:
     """``Senin, 16-03-2026``: the register form asks for the day and date."""
     return formats.date_format(value, "l, d-m-Y") if value else ""
+
+
+def _time(value: Any) -> str:
+    """The local time of receipt; empty for older rows, which have none."""
+    return timezone.localtime(value).strftime("%H:%M") if value else ""
 
 
 def _staff_only(label: str) -> str:
@@ -92,6 +97,10 @@ Cell = Callable[[InformationRequest], Any]
 REQUEST_COLUMNS: list[tuple[Callable[[], str], int, Cell, bool]] = [
     (lambda: _("Registration number"), 22, lambda r: r.registration_number, False),
     (lambda: _("Day and date received"), 20, lambda r: _day(r.received_on), False),
+    (lambda: _("Time received"), 8, lambda r: _time(r.received_at), False),
+    # Outside working days or office hours the clocks count from the next
+    # working day (PPID_RECEIPT_OUTSIDE_HOURS; services.clock_start).
+    (lambda: _("Counted as received on"), 20, lambda r: _day(r.counted_from), False),
     (lambda: _("Channel"), 12, lambda r: r.get_channel_display(), False),
     (lambda: _("Name"), 25, lambda r: r.full_name, False),
     (lambda: _("Address"), 30, lambda r: r.address, True),

@@ -98,6 +98,8 @@ def test_request_register_export_has_every_perki_column(client, served, opd_admi
     (row,) = rows
     expected = {
         "Hari dan tanggal permohonan diterima": "Senin, 16-03-2026",
+        "Jam diterima": "10:00",
+        "Dihitung diterima pada": "Senin, 16-03-2026",
         STAFF_ONLY[0]: ADDRESS,
         STAFF_ONLY[1]: CONTACT,
         "Status informasi": "Di bawah penguasaan badan publik ini",
