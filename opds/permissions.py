@@ -339,6 +339,13 @@ def can_set_tariff(user: AnyUser, opd: Opd) -> bool:
     )
 
 
+def can_record_paper_objections(user: AnyUser) -> bool:
+    """Who may open the form for a ground-b objection received on paper:
+    whoever records requests, and the Atasan PPID; the OPD it names is
+    checked by ``can_record_opd_objection``."""
+    return can_record_requests(user) or can_decide_objections(user)
+
+
 def can_record_opd_objection(user: AnyUser, opd: Any) -> bool:
     """A paper objection on ground b (no request, UU Pasal 35(1)b) is
     recorded by PPID Utama, the Atasan PPID, or the OPD's own admin."""

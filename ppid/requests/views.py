@@ -735,8 +735,7 @@ def objection_register(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "page": page,
             "query": paging.query_without_page(request),
-            "can_record": perms.can_record_requests(request.user)
-            or perms.can_decide_objections(request.user),
+            "can_record": perms.can_record_paper_objections(request.user),
             "today": rs.today(),
         },
     )
@@ -746,10 +745,7 @@ def objection_register(request: HttpRequest) -> HttpResponse:
 @login_required
 def objection_record(request: HttpRequest) -> HttpResponse:
     """Record a ground-b objection received on paper (no request)."""
-    if not (
-        perms.can_record_requests(request.user)
-        or perms.can_decide_objections(request.user)
-    ):
+    if not perms.can_record_paper_objections(request.user):
         raise PermissionDenied
     status = 200
     if request.method == "POST":
