@@ -139,6 +139,14 @@ def test_dik_moves_an_opened_exclusion_to_the_opened_list_with_its_date(client, 
     assert client.get("/api/v1/exclusions/").json()["count"] == 1
 
 
+@pytest.mark.parametrize("state", ["0", "OPENED", "dibuka"])
+def test_dik_api_refuses_an_unknown_state_and_names_the_field(client, opd, state):
+    ExclusionDecisionFactory(item__opd=opd)
+    response = client.get("/api/v1/exclusions/", {"state": state})
+    assert response.status_code == 400
+    assert list(response.json()) == ["state"]
+
+
 def test_a_refusal_cannot_cite_an_ended_exclusion(opd, opd_admin):
     ended = _ended_yesterday(opd, ground="c", ground_point=1)
     in_force = ExclusionDecisionFactory(item__opd=opd, ground="h")

@@ -170,6 +170,19 @@ class InformationItemMultipartInputSerializer(InformationItemInputSerializer):
         extra_kwargs = {"event_occurred_at": {"allow_null": False}}
 
 
+class ExclusionQuerySerializer(serializers.Serializer):
+    """The DIK's parameters: an unknown state is refused rather than read as
+    the default, so a typo never shows a different register than asked for."""
+
+    state = serializers.ChoiceField(
+        choices=["in_force", "opened"],
+        required=False,
+        default="in_force",
+        help_text="in_force (default): the DIK; opened: exclusions that have "
+        "ended, newest first.",
+    )
+
+
 class ExclusionRegisterSerializer(serializers.ModelSerializer):
     """A row of the public DIK: never the summary, content or files."""
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -21,6 +21,7 @@ from core.api.pagination import PageNumberPagination
 from opds import permissions as perms
 from ppid.catalogue import selectors, services
 from ppid.catalogue.api.serializers import (
+    ExclusionQuerySerializer,
     ExclusionRegisterSerializer,
     InformationItemInputSerializer,
     InformationItemJsonInputSerializer,
@@ -163,19 +164,7 @@ class InformationItemViewSet(
         return self._read(item)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "state",
-                str,
-                enum=["in_force", "opened"],
-                description="in_force (default): the DIK; opened: exclusions "
-                "that have ended, newest first.",
-            )
-        ]
-    )
-)
+@extend_schema_view(list=extend_schema(parameters=[ExclusionQuerySerializer]))
 class ExclusionViewSet(viewsets.ReadOnlyModelViewSet):
     """The public register of excluded information (DIK)."""
 
@@ -184,6 +173,8 @@ class ExclusionViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = ExclusionDecision.objects.none()
 
     def get_queryset(self) -> QuerySet[ExclusionDecision]:
-        if self.request.query_params.get("state") == "opened":
+        query = ExclusionQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        if query.validated_data["state"] == "opened":
             return selectors.opened_exclusions()
         return selectors.exclusion_register()
