@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet, Subquery
+from django.db.models import Prefetch, QuerySet, Subquery
 
 from evaluations import selectors as evaluation_selectors
 from evaluations import services as evaluation_services
@@ -175,23 +175,27 @@ def items_due(user: User, opd: Opd) -> tuple[list[DueItem], int]:
     return rows, total
 
 
-def _requests_due(user: User, opd: Opd) -> QuerySet:
+def _requests_due(user: User, opd: Opd, soon: datetime.date) -> QuerySet:
     return (
         perms.requests_visible_to(user)
         .filter(opd=opd)
-        .needing_attention(request_services.due_soon_limit())
+        .needing_attention(soon)
         .order_by("answer_due_on", "pk")
     )
 
 
-def requests_due(user: User, opd: Opd) -> tuple[list[DueRequest], int]:
-    """Open requests due within the warning window or overdue, the most
-    urgent first, and how many there are: one query."""
+def requests_due(
+    user: User, opd: Opd, soon: datetime.date | None = None
+) -> tuple[list[DueRequest], int]:
+    """Open requests due within the warning window (by ``soon``, the
+    register's limit unless given) or overdue, the most urgent first, and
+    how many there are: one query."""
     today = request_services.today()
-    found = list(_requests_due(user, opd)[: LISTED + 1])
+    soon = soon or request_services.due_soon_limit(today)
+    found = list(_requests_due(user, opd, soon)[: LISTED + 1])
     total = len(found)
     if total > LISTED:
-        total = _requests_due(user, opd).count()
+        total = _requests_due(user, opd, soon).count()
     rows = []
     for due in found[:LISTED]:
         pending = due.pending_deadlines
@@ -205,10 +209,26 @@ def requests_due(user: User, opd: Opd) -> tuple[list[DueRequest], int]:
     return rows, total
 
 
-def opd_dashboard(user: User, opd: Opd) -> OpdDashboard:
-    """The OPD admin's dashboard of ``opd``."""
+def opd_table(user: User) -> QuerySet[Opd]:
+    """The OPDs ``user`` works on, in registry order, each with its active
+    admin accounts (its PPID Pelaksana on the portal): two queries."""
+    admins = User.objects.filter(role=User.Role.OPD_ADMIN, is_active=True).order_by(
+        "first_name", "last_name", "username"
+    )
+    return (
+        perms.opds_visible_to(user, Opd.objects.current().select_related("parent"))
+        .in_registry_order()
+        .prefetch_related(Prefetch("admins", queryset=admins, to_attr="ppid_admins"))
+    )
+
+
+def opd_dashboard(
+    user: User, opd: Opd, soon: datetime.date | None = None
+) -> OpdDashboard:
+    """The OPD admin's dashboard of ``opd``; ``soon`` is the requests'
+    warning limit when the caller has it already."""
     items, items_total = items_due(user, opd)
-    requests, requests_total = requests_due(user, opd)
+    requests, requests_total = requests_due(user, opd, soon)
     return OpdDashboard(
         opd=opd,
         evaluation=latest_evaluation(user, opd),

@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "opds.context_processors.roles",
+                "config.context_processors.work_counts",
                 "csp.context_processors.nonce",
             ],
         },

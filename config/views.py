@@ -22,13 +22,13 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from config import dashboard
+from config import dashboard, queues
 from opds.models import Opd
 from opds.permissions import (
     StaffRequiredMixin,
     can_edit_yearly_report,
+    can_review_evaluations,
     is_opd_admin_of,
-    opds_visible_to,
 )
 from ppid.catalogue.cache import cached_for_visitors
 from ppid.reports import selectors as report_selectors
@@ -103,20 +103,36 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 class DashboardView(StaffRequiredMixin, TemplateView):
-    """The staff home: the OPDs this account works on; for an OPD admin,
-    its OPD's score, to-do list, social media and what falls due."""
+    """The staff home: the work waiting for this account's role, first;
+    for an OPD admin its OPD's score and social media; for the kabupaten
+    roles every OPD with its PPID Pelaksana."""
 
     template_name = "dashboard.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        opds = opds_visible_to(user, Opd.objects.current().select_related("parent"))
-        context["opds"] = opds.in_registry_order()
         own_opd = user.opd if user.opd_id else None
         context["own_opd"] = own_opd
+        # The requests' warning limit reads the calendar: once per page.
+        soon = queues.due_soon_limit()
+        board = None
         if own_opd is not None and is_opd_admin_of(user, own_opd):
-            context["board"] = dashboard.opd_dashboard(user, own_opd)
+            board = context["board"] = dashboard.opd_dashboard(user, own_opd, soon)
+            # The navbar's badges reuse the accounts the board has read.
+            queues.nav_counts_for(
+                self.request,
+                soon=soon,
+                accounts=[row.account for row in board.accounts],
+            )
+        else:
+            # An OPD admin's page is its own OPD: the table is the
+            # kabupaten roles'.
+            context["opds"] = dashboard.opd_table(user)
+            queues.nav_counts_for(self.request, soon=soon)
+        context["queues"] = queues.queues_for(user, board, soon)
+        # The kabupaten social overview's link (helper "social") is theirs.
+        context["is_reviewer"] = can_review_evaluations(user)
         if can_edit_yearly_report(user):
             # Last year's service report, flagged once it is late.
             context["yearly_report"] = report_selectors.report_status(

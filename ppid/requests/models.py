@@ -668,6 +668,11 @@ class ObjectionQuerySet(models.QuerySet["Objection"]):
         """Objections the Atasan PPID has not answered by their deadline."""
         return self.filter(status=Objection.Status.FILED, due_on__lt=on)
 
+    def answer_needing_attention(self, soon: datetime.date) -> ObjectionQuerySet:
+        """Objections awaiting the Atasan PPID's answer, due by ``soon`` or
+        overdue (the work queues of the dashboard and the navbar)."""
+        return self.filter(status=Objection.Status.FILED, due_on__lte=soon)
+
 
 class Objection(models.Model):
     """An objection to the Atasan PPID (UU Pasal 35-36).

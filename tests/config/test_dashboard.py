@@ -325,4 +325,5 @@ def test_the_dashboard_runs_as_many_queries_for_6_accounts_and_items_as_for_2(
     requests_of(opds[0], admin, 4)
     assert len(dashboard.social_accounts(admin, opds[0])) == 6
     assert dashboard_queries(client) == few
-    assert few <= 12
+    # The queues add the orders and the drafts, the navbar its badges.
+    assert few <= 14
