@@ -13,7 +13,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from opds.models import Opd
-from opds.permissions import items_visible_to
+from opds.permissions import items_visible_to, opds_visible_to
 from ppid.catalogue.cache import PAGE_SECONDS, versioned_key
 from ppid.catalogue.filters import InformationItemFilterSet
 from ppid.catalogue.models import (
@@ -251,9 +251,11 @@ class OpdFreshness:
 def freshness_by_opd(
     user: Any, today: datetime.date | None = None
 ) -> list[OpdFreshness]:
-    """Due and overdue periodic items per OPD, for the OPDs ``user`` sees."""
+    """Due and overdue periodic items per OPD, for the OPDs ``user`` works
+    on: an OPD admin its own only (it may read every OPD's public items,
+    but their updates are not its work)."""
     today = today or timezone.localdate()
-    items = items_visible_to(user)
+    items = items_visible_to(user).filter(opd__in=opds_visible_to(user).values("pk"))
     overdue = items.berkala_due_by(today - datetime.timedelta(days=1))
     due_soon = items.berkala_needing_update(today).exclude(pk__in=overdue.values("pk"))
     counts: dict[int, dict[str, int]] = {}
