@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.months import first_of, previous_month
 from evaluations import services as evaluation_services
@@ -486,7 +487,12 @@ def stale_social_data(user: User) -> Queue:
                 text=opd.name,
                 url="{}?opd={}".format(accounts_url, opd.slug),
                 detail="{} · {}".format(
-                    _("%(count)s stale accounts") % {"count": found["accounts"]},
+                    ngettext(
+                        "%(count)s stale account",
+                        "%(count)s stale accounts",
+                        found["accounts"],
+                    )
+                    % {"count": found["accounts"]},
                     last,
                 ),
             )
@@ -548,7 +554,6 @@ def from_board(board: Any) -> list[Queue]:
         Row(
             text=row.item.title,
             url=reverse("ppid:item-edit", kwargs={"pk": row.item.pk}),
-            detail=_("periodic information to update"),
             due=row.due,
             overdue=row.overdue,
         )
