@@ -24,8 +24,10 @@ from typing import Any
 
 from django.db.models import (
     Count,
+    Exists,
     IntegerField,
     Min,
+    OuterRef,
     Q,
     QuerySet,
     Subquery,
@@ -42,7 +44,7 @@ from django.utils.translation import ngettext
 
 from core.months import first_of, previous_month
 from evaluations import services as evaluation_services
-from evaluations.models import Contest, MonthlyReport
+from evaluations.models import Contest, MonthlyReport, OpdScore
 from opds import permissions as perms
 from opds.models import Opd, User
 from ppid.catalogue import selectors as catalogue_selectors
@@ -83,6 +85,8 @@ class Queue:
     # The page that lists them all, when there are more than shown.
     more_url: str = ""
     empty: str | Promise = ""
+    # Counts read with the queue's rows, for the navbar.
+    also: dict[str, int] | None = None
 
     @property
     def overdue(self) -> int:
@@ -315,10 +319,11 @@ def _next_month(month: datetime.date) -> datetime.date:
     return first_of(month + datetime.timedelta(days=32))
 
 
-def months_to_act_on(user: User) -> Queue:
+def months_to_act_on(user: User, also: dict[str, QuerySet] | None = None) -> Queue:
     """Ended months whose figures are final and that are not built, built
     before their figures were final, waiting to be opened for reply, or
-    ready to be finalised: one query."""
+    ready to be finalised: one query. The counts of ``also`` ride along on
+    it (the navbar's), into the queue's ``also`` (None without a report)."""
     if not perms.can_review_evaluations(user):
         return Queue("months", _("Months to build"), [], 0)
     today = evaluation_services.today()
@@ -327,17 +332,22 @@ def months_to_act_on(user: User) -> Queue:
     for _step in range(MONTHS_BACK - 1):
         oldest = previous_month(oldest)
     latest: dict[datetime.date, MonthlyReport] = {}
-    reports = (
+    also = also or {}
+    reports = list(
         MonthlyReport.objects.filter(month__gte=oldest, month__lte=last_ended)
         .annotate(
-            waiting=Count("scores", filter=Q(scores__reply="")),
-            pending=Count(
-                "scores__items__contest",
-                filter=Q(scores__items__contest__status=Contest.Status.PENDING),
+            waiting=Exists(OpdScore.objects.filter(report=OuterRef("pk"), reply="")),
+            pending=Exists(
+                Contest.objects.filter(
+                    item_score__opd_score__report=OuterRef("pk"),
+                    status=Contest.Status.PENDING,
+                )
             ),
+            **{name: _count(queryset) for name, queryset in also.items()},
         )
         .order_by("-month", "-version")
     )
+    counted = {name: getattr(reports[0], name) for name in also} if reports else None
     for report in reports:
         latest.setdefault(report.month, report)
     finals = [
@@ -370,6 +380,7 @@ def months_to_act_on(user: User) -> Queue:
         len(rows),
         more_url=index,
         empty=_("Every ended month is built."),
+        also=counted,
     )
 
 
@@ -627,7 +638,8 @@ def queues_for(
     """Every queue of ``user``'s role; an OPD admin's own work from its
     ``board``. ``soon`` is the requests' warning limit
     (``due_soon_limit``), when the caller has it already."""
-    soon = soon or request_services.due_soon_limit(_today())
+    # None for a role that handles neither requests nor objections.
+    soon = soon or due_soon_limit(user) or _today()
     queues: list[Queue] = []
     if board is not None:
         requests, items, accounts = from_board(board)
@@ -735,7 +747,6 @@ def nav_counts(
     if not perms.is_staff_user(user):
         return counts
     today = _today()
-    soon = soon or request_services.due_soon_limit(today)
     yesterday = today - datetime.timedelta(days=1)
     requests = perms.requests_visible_to(user)
     objections = perms.objections_visible_to(user)
@@ -745,7 +756,11 @@ def nav_counts(
     if own_opd is not None and not perms.is_opd_admin_of(user, own_opd):
         own_opd = None
     wanted: dict[str, QuerySet] = {}
-    if perms.can_route_requests(user) or own_opd is not None:
+    handles_requests = perms.can_route_requests(user) or own_opd is not None
+    if handles_requests or perms.can_decide_objections(user):
+        # The warning limit reads the calendar: only for those it concerns.
+        soon = soon or request_services.due_soon_limit(today)
+    if handles_requests:
         # Whoever handles requests and carries out the orders.
         wanted["requests"] = requests.needing_attention(soon)
         wanted["requests_overdue"] = requests.needing_attention(yesterday)
@@ -763,17 +778,22 @@ def nav_counts(
         items = perms.items_visible_to(user).filter(opd=own_opd)
         wanted["items"] = items.berkala_needing_update(today)
         wanted["items_overdue"] = items.berkala_due_by(yesterday)
+    reviewer: dict[str, QuerySet] = {}
     if perms.can_review_evaluations(user):
         # OPDs, as in the queue, not accounts.
-        wanted["social"] = Opd.objects.filter(
+        reviewer["social"] = Opd.objects.filter(
             pk__in=perms.social_accounts_visible_to(user)
             .filter(stale_q(timezone.now()))
             .values("opd_id")
         )
-        wanted["contests"] = Contest.objects.filter(
+        reviewer["contests"] = Contest.objects.filter(
             status=Contest.Status.PENDING,
             item_score__opd_score__report__status=ReportStatus.REPLY,
         )
+        # Counted beside the months' reports: one query for the team.
+        months = months_to_act_on(user, also=reviewer)
+        if months.also is None:  # no report yet to count beside
+            wanted.update(reviewer)
     found = _counts_query(user, **wanted)
     get = found.get
     counts.requests = NavCount(
@@ -784,8 +804,8 @@ def nav_counts(
         get("orders_overdue", 0) + get("objections_overdue", 0),
     )
     counts.items = NavCount(get("review", 0) + get("items", 0), get("items_overdue", 0))
-    if perms.can_review_evaluations(user):
-        months = months_to_act_on(user)
+    if reviewer:
+        found.update(months.also or {})
         counts.evaluation = NavCount(months.total + get("contests", 0))
         counts.social = NavCount(get("social", 0))
     elif own_opd is not None:
@@ -829,6 +849,14 @@ def nav_counts_for(request: HttpRequest, **known: Any) -> NavCounts:
     return counts
 
 
-def due_soon_limit() -> datetime.date:
-    """The requests' warning limit as of today (reads the calendar)."""
-    return request_services.due_soon_limit(_today())
+def due_soon_limit(user: User) -> datetime.date | None:
+    """The requests' warning limit as of today for whoever handles requests
+    or objections, else None (it reads the calendar: a query spared)."""
+    handles = (
+        perms.can_route_requests(user)
+        or perms.can_decide_objections(user)
+        or (
+            user.opd_id is not None and perms.is_opd_admin_of(user, Opd(pk=user.opd_id))
+        )
+    )
+    return request_services.due_soon_limit(_today()) if handles else None

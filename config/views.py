@@ -115,7 +115,7 @@ class DashboardView(StaffRequiredMixin, TemplateView):
         own_opd = user.opd if user.opd_id else None
         context["own_opd"] = own_opd
         # The requests' warning limit reads the calendar: once per page.
-        soon = queues.due_soon_limit()
+        soon = queues.due_soon_limit(user)
         board = None
         if own_opd is not None and is_opd_admin_of(user, own_opd):
             board = context["board"] = dashboard.opd_dashboard(user, own_opd, soon)
@@ -126,10 +126,10 @@ class DashboardView(StaffRequiredMixin, TemplateView):
                 accounts=[row.account for row in board.accounts],
             )
         else:
-            # An OPD admin's page is its own OPD: the table is the
-            # kabupaten roles'.
-            context["opds"] = dashboard.opd_table(user)
             queues.nav_counts_for(self.request, soon=soon)
+        # Shown to the kabupaten roles; an OPD admin's page is its own OPD
+        # (a queryset: read only where the page shows it).
+        context["opds"] = dashboard.opd_table(user)
         context["queues"] = queues.queues_for(user, board, soon)
         # The kabupaten social overview's link (helper "social") is theirs.
         context["is_reviewer"] = can_review_evaluations(user)

@@ -372,16 +372,23 @@ def test_the_opd_table_names_each_opds_ppid_pelaksana(opds, utama, client):
 
 
 def test_the_staff_bar_counts_in_one_query_per_role(
-    opds, utama, atasan, dinkominfo, django_assert_num_queries
+    opds, utama, atasan, dinkominfo, on, django_assert_num_queries
 ):
     soon = rs.due_soon_limit()
     admin = UserFactory(username="admin-eval0", role="opd_admin", opd=opds[0])
     SocialAccountFactory(opd=opds[0])
+    # Dinkominfo's are counted beside the months' reports; without any
+    # report yet, in a query of their own.
     for user, expected in ((utama, 1), (atasan, 1), (dinkominfo, 2), (admin, 2)):
         with django_assert_num_queries(expected):
             queues.nav_counts(user, soon=soon)
     with django_assert_num_queries(1):
         queues.nav_counts(admin, soon=soon, accounts=[])
+    on(datetime.date(2026, 11, 10))
+    services.build_report(datetime.date(2026, 10, 1))
+    with django_assert_num_queries(1):
+        counts = queues.nav_counts(dinkominfo)
+    assert counts.evaluation.total == 1  # the draft, to open for reply
 
 
 def test_the_counts_are_made_once_per_request(opds, utama, rf):

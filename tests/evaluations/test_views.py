@@ -605,4 +605,5 @@ def test_the_kabupaten_page_runs_as_many_queries_for_8_opds_as_for_3(
     october = opened_with_a_contest(MONTH, admin, dinkominfo)
     assert october.scores.count() == 8
     assert kabupaten_queries(client, october) == few
-    assert few <= 12
+    # One more for the staff bar's counts (config/queues.py).
+    assert few <= 13
