@@ -573,8 +573,13 @@ def from_board(board: Any) -> list[Queue]:
     accounts = [
         Row(
             text=str(row.account),
-            url=reverse("socialposts:account-detail", kwargs={"pk": row.account.pk})
-            + "#token",
+            # The accounts page shows each account's token and last pull,
+            # with the button to connect it again.
+            url="{}?opd={}&platform={}".format(
+                reverse("socialposts:accounts"),
+                board.opd.slug,
+                row.account.platform,
+            ),
             detail=(
                 str(SocialAccount.TokenHealth(row.health).label)
                 if row.health != SocialAccount.TokenHealth.OK
@@ -789,6 +794,7 @@ def nav_counts(
         reviewer["contests"] = Contest.objects.filter(
             status=Contest.Status.PENDING,
             item_score__opd_score__report__status=ReportStatus.REPLY,
+            item_score__opd_score__in=perms.evaluation_scores_visible_to(user),
         )
         # Counted beside the months' reports: one query for the team.
         months = months_to_act_on(user, also=reviewer)
