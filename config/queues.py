@@ -775,7 +775,10 @@ def nav_counts(
         wanted["review"] = perms.items_visible_to(user).filter(
             status=InformationItem.Status.SUBMITTED
         )
-        wanted["route"] = requests.open().filter(opd__isnull=True)
+        # A request to route is counted once, even when it is also due.
+        wanted["requests"] = wanted["requests"] | requests.open().filter(
+            opd__isnull=True
+        )
     if perms.can_route_requests(user) or perms.can_decide_objections(user):
         wanted["objections"] = objections.answer_needing_attention(soon)
         wanted["objections_overdue"] = objections.answer_overdue(today)
@@ -802,9 +805,7 @@ def nav_counts(
             wanted.update(reviewer)
     found = _counts_query(user, **wanted)
     get = found.get
-    counts.requests = NavCount(
-        get("requests", 0) + get("route", 0), get("requests_overdue", 0)
-    )
+    counts.requests = NavCount(get("requests", 0), get("requests_overdue", 0))
     counts.objections = NavCount(
         get("orders", 0) + get("objections", 0),
         get("orders_overdue", 0) + get("objections_overdue", 0),

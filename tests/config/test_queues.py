@@ -141,10 +141,16 @@ def test_ppid_utama_sees_its_queues_with_counts_and_links(opds, utama, client):
     # The staff bar counts the same work.
     counts = queues.nav_counts(utama)
     assert counts.items.total == 7
-    assert counts.requests.total == 4 + 1  # due, and one to route
+    # The one to route is due too: counted once.
+    assert counts.requests.total == 4
     assert counts.requests.overdue == 2
     assert counts.objections.total == 2  # the order and the objection
     assert counts.objections.overdue == 2
+    # A request to route that is not due yet counts too.
+    InformationRequest.objects.filter(pk=unrouted.pk).update(
+        answer_due_on=today + datetime.timedelta(days=30)
+    )
+    assert queues.nav_counts(utama).requests.total == 4
 
 
 def test_an_empty_queue_says_so(opds, utama, client):
