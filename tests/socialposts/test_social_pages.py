@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 
 from socialposts.accounts import charts, selectors
 from socialposts.accounts.ingest import (
@@ -118,7 +118,7 @@ def world(opd, other_opd):
 def test_a_posts_figures_are_named_in_indonesian(client, opd, opd_admin):
     account = SocialAccountFactory(opd=opd)
     post = PostFactory(account=account)
-    today = datetime.date.today()
+    today = timezone.localdate()
     upsert_post_values(
         [
             PostValue(post.pk, "comments", today, 4, "comments"),
@@ -205,7 +205,7 @@ def test_a_wrong_period_is_refused_with_the_field_named(
     assert message in " ".join(form.errors[field])
     assert message in response.content.decode()
     # The page still shows the default period's charts.
-    today = datetime.date.today()
+    today = timezone.localdate()
     assert (response.context["start"], response.context["end"]) == (
         today - datetime.timedelta(days=89),
         today,
@@ -215,7 +215,7 @@ def test_a_wrong_period_is_refused_with_the_field_named(
 def test_a_half_given_period_is_completed():
     from socialposts.accounts.forms import PeriodForm
 
-    today = datetime.date.today()
+    today = timezone.localdate()
     assert PeriodForm({"start": "2026-03-01"}).period() == (
         D(2026, 3, 1),
         min(D(2026, 5, 29), today),
