@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 WIDTH = 400
 HEIGHT = 200
 # Room for the axes' labels around the plot.
-LEFT = 48
+LEFT = 58
 RIGHT = 22
 TOP = 18
-BOTTOM = 30
+BOTTOM = 34
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,11 @@ class LineChart:
         return self.height - BOTTOM
 
     @property
+    def dot_radius(self) -> float:
+        """Dots of a long period would merge into a thick line."""
+        return 3 if len(self.dots) <= 45 else 2
+
+    @property
     def points(self) -> str:
         """The polyline's points."""
         return " ".join("{:.1f},{:.1f}".format(dot.x, dot.y) for dot in self.dots)
@@ -91,7 +96,7 @@ class LineChart:
 
     @property
     def x_label_y(self) -> int:
-        return self.bottom + 14
+        return self.bottom + 17
 
     @property
     def tick_end(self) -> int:
@@ -159,6 +164,40 @@ def number(value: float) -> str:
     for counts, one for smaller fractions."""
     digits = 0 if float(value).is_integer() or abs(value) >= 100 else 1
     return formats.number_format(value, digits, use_l10n=True, force_grouping=True)
+
+
+def compact(value: float, digits: int = 1) -> str:
+    """A tick's figure in few characters (150 rb, 1,5 jt), so that the
+    axis labels fit beside the plot; the hover titles keep every digit."""
+    size = abs(value)
+    if size >= 1_000_000:
+        return _("%(number)sM") % {"number": _short(value / 1_000_000, digits)}
+    if size >= 100_000:
+        return _("%(number)sk") % {"number": _short(value / 1_000, digits)}
+    return number(value)
+
+
+def _short(value: float, digits: int) -> str:
+    rounded = round(value, digits)
+    if float(rounded).is_integer():
+        digits = 0
+    return formats.number_format(rounded, digits, use_l10n=True, force_grouping=True)
+
+
+def tick_labels(values: list[float]) -> list[str]:
+    """Labels of an axis's ticks: shortened when one or two decimals say
+    each value exactly (1,25 jt), with every digit otherwise (11.975)."""
+    for digits in (1, 2):
+        if all(_exact(value, digits) for value in values):
+            return [compact(value, digits) for value in values]
+    return [number(value) for value in values]
+
+
+def _exact(value: float, digits: int) -> bool:
+    unit = 1_000_000 if abs(value) >= 1_000_000 else 1_000
+    if abs(value) < 100_000:
+        return True
+    return abs(value / unit - round(value / unit, digits)) < 1e-9
 
 
 def day_label(day: datetime.date) -> str:
@@ -256,7 +295,10 @@ def line_chart(
             Tick(x_of(day), formats.date_format(day, "j M"))
             for day in date_ticks(start, end)
         ],
-        y_ticks=[Tick(y_of(value), number(value)) for value in ticks],
+        y_ticks=[
+            Tick(y_of(value), label)
+            for value, label in zip(ticks, tick_labels(ticks), strict=True)
+        ],
         cuts=cuts,
         last=values[-1],
     )
@@ -295,8 +337,8 @@ def bar_chart(
         label=label,
         bars=bars,
         ticks=[
-            Tick(round(left + value / top_value * length, 1), number(value))
-            for value in ticks
+            Tick(round(left + value / top_value * length, 1), label)
+            for value, label in zip(ticks, tick_labels(ticks), strict=True)
         ],
         width=WIDTH,
         height=height,

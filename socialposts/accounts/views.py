@@ -164,7 +164,7 @@ def overview(request: HttpRequest) -> HttpResponse:
                 ],
             ),
             "bar_metric": BAR_METRICS[bar_metric],
-            "bar_opds": BAR_OPDS,
+            "bar_opds": len(bar_rows),
             "platform_chart": bar_chart(
                 metric_label("interactions"),
                 [

@@ -250,6 +250,23 @@ def test_nice_ticks_and_a_line_chart_span_the_plot():
     assert [tick.label for tick in chart.y_ticks][-1] == "1.500"
     assert chart.x_ticks[0].label == "1 Mar" and chart.x_ticks[-1].label == "31 Mar"
     assert charts.line_chart("x", [], START, END) is None
+    # Long figures are shortened on the axis, never in the hover titles.
+    with translation.override("id"):
+        chart = charts.line_chart(
+            "Tayangan", [(START, 1_480_000.0), (END, 1_234_567.0)], START, END
+        )
+    assert [tick.label for tick in chart.y_ticks] == ["0", "500 rb", "1 jt", "1,5 jt"]
+    assert [tick.label for tick in chart.x_ticks][0] == "1 Mar"
+    assert chart.dots[-1].title == "Tayangan, 30 Mar 2026: 1.234.567"
+    # Shortened only where the short label says the value exactly.
+    with translation.override("id"):
+        assert charts.tick_labels([150_000, 200_000]) == ["150 rb", "200 rb"]
+        assert charts.tick_labels([11_900, 11_925]) == ["11.900", "11.925"]
+        assert charts.tick_labels([1_000_000, 1_250_000]) == ["1 jt", "1,25 jt"]
+        assert charts.tick_labels([1_000_000, 1_025_000]) == [
+            "1.000.000",
+            "1.025.000",
+        ]
 
 
 # --- The overview --------------------------------------------------------------------
