@@ -639,7 +639,7 @@ def social_overview(start: datetime.date, end: datetime.date) -> SocialOverview:
     the top posts of every account between ``start`` and ``end``.
 
     Sums are taken in the database (grouped per account, per day); Python
-    only adds up the groups of the few hundred accounts. Seven queries
+    only adds up the groups of the few hundred accounts. Eight queries
     however many OPDs, posts and metric rows there are.
     """
 
@@ -730,28 +730,44 @@ def social_overview(start: datetime.date, end: datetime.date) -> SocialOverview:
             if code in by_platform
         ],
         daily=daily,
-        top_posts={metric: top_posts(posts, metric) for metric in OVERVIEW_TOP_BY},
+        top_posts=top_posts(posts, OVERVIEW_TOP_BY),
     )
 
 
 def top_posts(
-    posts: QuerySet[Post], metric: str, limit: int = OVERVIEW_TOP_POSTS
-) -> list[TopPost]:
-    """The ``limit`` posts of ``posts`` with the highest latest value of
-    ``metric``, in one query (the snapshot key serves the latest day)."""
-    latest_day = (
-        PostMetricSnapshot.objects.filter(post=OuterRef("post"), metric_id=metric)
-        .order_by("-date")
-        .values("date")[:1]
-    )
-    rows = (
-        PostMetricSnapshot.objects.filter(
-            post__in=posts.order_by().values("pk"),
-            metric_id=metric,
-            date=Subquery(latest_day),
-            value__gt=0,
+    posts: QuerySet[Post], metrics: tuple[str, ...], limit: int = OVERVIEW_TOP_POSTS
+) -> dict[str, list[TopPost]]:
+    """For each of ``metrics``, the ``limit`` posts of ``posts`` with the
+    highest latest value of it: one lean query per metric (the snapshot key
+    serves the latest day), then one for the posts found.
+
+    The ranking reads only the snapshot table: joined to the posts' accounts
+    and OPDs, PostgreSQL joined every candidate before sorting (0.9 s
+    instead of 0.2 s over 2M rows, bench-sized)."""
+    ranked: dict[str, list[tuple[int, float, datetime.date]]] = {}
+    for metric in metrics:
+        latest_day = (
+            PostMetricSnapshot.objects.filter(post=OuterRef("post"), metric_id=metric)
+            .order_by("-date")
+            .values("date")[:1]
         )
-        .select_related("post__account__opd")
-        .order_by("-value", "-post__published_at", "post_id")[:limit]
-    )
-    return [TopPost(row.post, metric, row.value, row.date) for row in rows]
+        ranked[metric] = list(
+            PostMetricSnapshot.objects.filter(
+                post__in=posts.order_by().values("pk"),
+                metric_id=metric,
+                date=Subquery(latest_day),
+                value__gt=0,
+            )
+            .order_by("-value", "post_id")
+            .values_list("post_id", "value", "date")[:limit]
+        )
+    wanted = {post_id for rows in ranked.values() for post_id, _v, _d in rows}
+    # No query when nothing ranked.
+    found = Post.objects.select_related("account__opd").in_bulk(wanted)
+    return {
+        metric: [
+            TopPost(found[post_id], metric, value, date)
+            for post_id, value, date in rows
+        ]
+        for metric, rows in ranked.items()
+    }

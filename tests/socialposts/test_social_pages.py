@@ -414,7 +414,7 @@ def test_the_overview_reads_with_a_fixed_number_of_queries(client, world, dinkom
 
 
 def test_the_overview_selector_sums_in_the_database(world, django_assert_num_queries):
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         found = selectors.social_overview(START, END)
     assert found.daily["reach"][0] == (START, 170.0)
     assert len(found.daily["reach"]) == 30
