@@ -173,16 +173,10 @@ def series(
     days: int = 90,
     today: datetime.date | None = None,
 ) -> list[tuple[datetime.date, float]]:
+    """The account's daily values of ``metric`` over the last ``days`` days."""
     today = today or timezone.localdate()
-    return list(
-        AccountMetricDaily.objects.filter(
-            account=account,
-            metric_id=metric,
-            date__gt=today - datetime.timedelta(days=days),
-            date__lte=today,
-        )
-        .order_by("date")
-        .values_list("date", "value")
+    return series_between(
+        account, metric, today - datetime.timedelta(days=days - 1), today
     )
 
 
