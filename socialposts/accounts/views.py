@@ -113,7 +113,6 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "query": paging.query_without_page(request),
             "video_max": targets.video_max_seconds(),
             "can_import": perms.can_manage_opd_data(request.user, account.opd),
-            "can_view_overview": perms.can_view_social_overview(request.user),
             "import_form": ImportForm(),
             "import_jobs": account.import_jobs.all()[:5],
         },
