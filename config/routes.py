@@ -96,6 +96,8 @@ ROUTES: dict[str, str] = {
     # Social media.
     "socialposts:accounts": STAFF,
     "socialposts:account-detail": STAFF,
+    # Dinkominfo and PPID Utama (opds.permissions.can_view_social_overview).
+    "socialposts:overview": STAFF,
     "socialposts:account-export": STAFF,
     "socialposts:opd-export": STAFF,
     "socialposts:opd-monthly": STAFF,

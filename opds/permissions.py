@@ -443,6 +443,13 @@ def can_connect_social_account(user: AnyUser, account: Any) -> bool:
     )
 
 
+def can_view_social_overview(user: AnyUser) -> bool:
+    """The kabupaten-wide social-media overview (every OPD's totals, the
+    comparison, the top posts): Dinkominfo, which evaluates the OPDs' social
+    media, and PPID Utama, which coordinates the OPDs' PPIDs."""
+    return _superuser(user) or _role(user) in (Role.DINKOMINFO, Role.PPID_UTAMA)
+
+
 def import_jobs_visible_to(user: AnyUser, queryset: QuerySet | None = None) -> QuerySet:
     """CSV import jobs follow their account: whoever may read the account's
     figures may follow its imports and read their reports."""

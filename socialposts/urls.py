@@ -9,6 +9,7 @@ app_name = "socialposts"
 
 urlpatterns = [
     path("dasbor/media-sosial/", views.accounts, name="accounts"),
+    path("dasbor/media-sosial/ringkasan/", views.overview, name="overview"),
     path("dasbor/media-sosial/<int:pk>/", views.account_detail, name="account-detail"),
     path(
         "dasbor/media-sosial/<int:pk>/unduh/",

@@ -62,8 +62,17 @@ class PostFilterSet(django_filters.FilterSet):
     published_to = django_filters.DateFilter(
         field_name="published_at", lookup_expr="date__lte", label=_("Published until")
     )
+    # Explicit choices: the generated ones are English ("Published at
+    # (descending)"); django-filter ships no Indonesian catalogue.
     ordering = django_filters.OrderingFilter(
-        fields=[("published_at", "published_at")], label=_("Sort by")
+        fields=[("published_at", "published_at")],
+        choices=[
+            ("-published_at", _("Newest first")),
+            ("published_at", _("Oldest first")),
+        ],
+        label=_("Sort by"),
+        # The first choice is the default order: no blank "---------".
+        empty_label=None,
     )
 
     class Meta:

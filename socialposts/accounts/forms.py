@@ -17,17 +17,11 @@ from core.forms import BootstrapFormMixin, https_formfield
 from ppid.catalogue.forms import DATE, DATETIME
 from ppid.catalogue.models import Category, InformationItem
 from socialposts.accounts import exports, selectors
+from socialposts.accounts.labels import METRIC_LABELS
 from socialposts.accounts.models import Post, SocialAccount
 from socialposts.accounts.services import CLASSIFICATION_FIELDS, FIGURES, POST_FIELDS
 
-FIGURE_LABELS = {
-    "views": _("Views"),
-    "reach": _("Reach"),
-    "likes": _("Likes"),
-    "comments": _("Comments"),
-    "shares": _("Shares"),
-    "saves": _("Saves"),
-}
+FIGURE_LABELS = {metric: METRIC_LABELS[metric] for metric in FIGURES}
 
 
 class PostForm(BootstrapFormMixin, forms.Form):
@@ -228,3 +222,113 @@ class MonthForm(BootstrapFormMixin, forms.Form):
         for message in exports.month_errors(month).values():
             raise forms.ValidationError(message)
         return month
+
+
+# The period a page shows when none is asked for, and the longest it may
+# show (a year: the daily charts stay legible and the sums cheap).
+DEFAULT_PERIOD_DAYS = 90
+MAX_PERIOD_DAYS = 366
+
+
+class PeriodForm(BootstrapFormMixin, forms.Form):
+    """The period of the charts and totals (``?start=…&end=…``); either
+    end may be left empty. Read it with ``period()``, valid or not."""
+
+    start = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=DATE,
+        error_messages={"invalid": _("From: enter a date as YYYY-MM-DD.")},
+    )
+    end = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=DATE,
+        error_messages={"invalid": _("To: enter a date as YYYY-MM-DD.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.has_error("start") or self.has_error("end"):
+            return data
+        today = timezone.localdate()
+        start, end = self._fill(data.get("start"), data.get("end"), today)
+        if start > today:
+            self.add_error(
+                "start", _("From: the date is in the future; choose today or earlier.")
+            )
+        elif end < start:
+            self.add_error("end", _("To: the date must be on or after the From date."))
+        elif (end - start).days + 1 > MAX_PERIOD_DAYS:
+            self.add_error(
+                "end",
+                _("To: the period may span at most %(days)s days.")
+                % {"days": MAX_PERIOD_DAYS},
+            )
+        else:
+            data["start"], data["end"] = start, end
+        return data
+
+    @staticmethod
+    def _fill(
+        start: datetime.date | None, end: datetime.date | None, today: datetime.date
+    ) -> tuple[datetime.date, datetime.date]:
+        """Complete a half-given period: up to today, or the default span."""
+        span = datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+        if end is None:
+            end = today if start is None or start + span > today else start + span
+        if start is None:
+            start = end - span
+        return start, end
+
+    def period(self) -> tuple[datetime.date, datetime.date]:
+        """The period asked for when the form is valid, else the default
+        (the page then shows the errors above the default's figures)."""
+        if self.is_bound:
+            self.is_valid()
+            if not (self.has_error("start") or self.has_error("end")):
+                return self.cleaned_data["start"], self.cleaned_data["end"]
+        return self._fill(None, None, timezone.localdate())
+
+
+# The orders the OPD comparison offers in its menu; the column headers
+# also sort the other way round (selectors.OVERVIEW_SORTS).
+OVERVIEW_SORT_CHOICES = (
+    ("-interactions", _("Most interactions")),
+    ("-reach", _("Highest reach")),
+    ("-engagement_rate", _("Highest engagement rate")),
+    ("-posts", _("Most posts")),
+    ("-followers", _("Most followers")),
+    ("-growth", _("Largest follower growth")),
+    ("opd", _("OPD name (A–Z)")),
+)
+DEFAULT_OVERVIEW_SORT = "-interactions"
+
+
+class OverviewForm(PeriodForm):
+    """The overview's period and the order of its OPD comparison."""
+
+    sort = forms.CharField(
+        label=_("Sort OPDs by"),
+        required=False,
+        widget=forms.Select(choices=OVERVIEW_SORT_CHOICES),
+    )
+
+    def clean_sort(self) -> str:
+        sort = self.cleaned_data.get("sort") or DEFAULT_OVERVIEW_SORT
+        if sort.lstrip("-") not in selectors.OVERVIEW_SORTS:
+            raise forms.ValidationError(_("Sort OPDs by: choose one of the list."))
+        return sort
+
+    def ordering(self) -> str:
+        """The order asked for when it is valid (even if the period is
+        not), else the default."""
+        if self.is_bound and not self.is_valid() and "sort" in self.errors:
+            return DEFAULT_OVERVIEW_SORT
+        return (self.cleaned_data if self.is_bound else {}).get(
+            "sort"
+        ) or DEFAULT_OVERVIEW_SORT

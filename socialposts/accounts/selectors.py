@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from socialposts.accounts.models import (
     AccountMetricDaily,
     ContentType,
     Metric,
+    Platform,
     PlatformMetric,
     Post,
     PostMetricSnapshot,
@@ -172,16 +173,10 @@ def series(
     days: int = 90,
     today: datetime.date | None = None,
 ) -> list[tuple[datetime.date, float]]:
+    """The account's daily values of ``metric`` over the last ``days`` days."""
     today = today or timezone.localdate()
-    return list(
-        AccountMetricDaily.objects.filter(
-            account=account,
-            metric_id=metric,
-            date__gt=today - datetime.timedelta(days=days),
-            date__lte=today,
-        )
-        .order_by("date")
-        .values_list("date", "value")
+    return series_between(
+        account, metric, today - datetime.timedelta(days=days - 1), today
     )
 
 
@@ -510,3 +505,263 @@ def _with_latest(
     found = list(posts)
     latest = latest_snapshots(posts) if found else {}
     return [(post, latest.get(post.pk, (None, {}))) for post in found]
+
+
+def series_between(
+    account: SocialAccount, metric: str, start: datetime.date, end: datetime.date
+) -> list[tuple[datetime.date, float]]:
+    """The account's daily values of ``metric`` from ``start`` to ``end``."""
+    return list(
+        AccountMetricDaily.objects.filter(
+            account=account, metric_id=metric, date__gte=start, date__lte=end
+        )
+        .order_by("date")
+        .values_list("date", "value")
+    )
+
+
+# --- The kabupaten's social media over a period (Dinkominfo's overview) -------------
+
+# Summed over the period's days for the overview.
+OVERVIEW_SUMS = ("reach", "views", "interactions")
+# Drawn day by day for the whole kabupaten.
+OVERVIEW_SERIES = ("reach", "interactions")
+# Ranked for the kabupaten's top posts, each on its own list.
+OVERVIEW_TOP_BY = ("interactions", "reach")
+OVERVIEW_TOP_POSTS = 10
+
+
+@dataclass
+class Figures:
+    """The sums of a group of accounts (an OPD, a platform, the kabupaten)
+    over a period; filled by ``social_overview``."""
+
+    accounts: int = 0
+    posts: int = 0
+    reach: float = 0.0
+    views: float = 0.0
+    interactions: float = 0.0
+    # Followers at the period's end, summed over the accounts that had a
+    # count by then; growth over those that had one before the period too.
+    followers: float | None = None
+    growth: float | None = None
+    growth_base: float = 0.0
+
+    @property
+    def engagement_rate(self) -> float | None:
+        """Interactions ÷ reach over the period."""
+        return self.interactions / self.reach if self.reach else None
+
+    @property
+    def growth_rate(self) -> float | None:
+        """Follower growth ÷ the followers the growing accounts began with."""
+        if self.growth is None or not self.growth_base:
+            return None
+        return self.growth / self.growth_base
+
+    def add_account(self, end_value: float | None, before: float | None) -> None:
+        self.accounts += 1
+        if end_value is not None:
+            self.followers = (self.followers or 0.0) + end_value
+            if before is not None:
+                self.growth = (self.growth or 0.0) + end_value - before
+                self.growth_base += before
+
+    def add_sum(self, metric: str, total: float) -> None:
+        setattr(self, metric, getattr(self, metric) + total)
+
+
+@dataclass(frozen=True)
+class OpdFigures:
+    opd: Opd
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class TopPost:
+    """A post of the period and its latest value of the ranked metric."""
+
+    post: Post
+    metric: str
+    value: float
+    as_of: datetime.date
+
+
+@dataclass(frozen=True)
+class SocialOverview:
+    """Every OPD's social media over a period, for Dinkominfo."""
+
+    start: datetime.date
+    end: datetime.date
+    totals: Figures
+    opds: list[OpdFigures]
+    platforms: list[tuple[str, Figures]]
+    daily: dict[str, list[tuple[datetime.date, float]]]
+    top_posts: dict[str, list[TopPost]]
+
+
+# How the OPD comparison may be sorted: its columns.
+OVERVIEW_SORTS = (
+    "opd",
+    "accounts",
+    "posts",
+    "reach",
+    "interactions",
+    "engagement_rate",
+    "followers",
+    "growth",
+)
+
+
+def sort_opd_figures(rows: list[OpdFigures], sort: str) -> list[OpdFigures]:
+    """``rows`` by a column of OVERVIEW_SORTS, ``-`` first for descending;
+    rows without a value come last either way, then by name."""
+    descending = sort.startswith("-")
+    column = sort.lstrip("-")
+    if column == "opd":
+        return sorted(rows, key=lambda row: row.opd.name.lower(), reverse=descending)
+    known = [row for row in rows if getattr(row.figures, column) is not None]
+    unknown = [row for row in rows if getattr(row.figures, column) is None]
+    known.sort(key=lambda row: row.opd.name.lower())
+    known.sort(key=lambda row: getattr(row.figures, column), reverse=descending)
+    unknown.sort(key=lambda row: row.opd.name.lower())
+    return known + unknown
+
+
+def social_overview(start: datetime.date, end: datetime.date) -> SocialOverview:
+    """Totals, each OPD's and each platform's figures, the daily series and
+    the top posts of every account between ``start`` and ``end``.
+
+    Sums are taken in the database (grouped per account, per day); Python
+    only adds up the groups of the few hundred accounts. Eight queries
+    however many OPDs, posts and metric rows there are.
+    """
+
+    def followers_on(day: datetime.date) -> Subquery:
+        return Subquery(
+            AccountMetricDaily.objects.filter(
+                account_id=OuterRef("pk"), metric_id="followers", date__lte=day
+            )
+            .order_by("-date")
+            .values("value")[:1]
+        )
+
+    accounts = {
+        pk: (opd_id, platform, end_value, before)
+        for pk, opd_id, platform, end_value, before in SocialAccount.objects.annotate(
+            followers_end=followers_on(end),
+            followers_before=followers_on(start - datetime.timedelta(days=1)),
+        )
+        .order_by()
+        .values_list("pk", "opd_id", "platform", "followers_end", "followers_before")
+    }
+    ids = list(accounts)
+    opds = list(
+        Opd.objects.filter(
+            Q(is_active=True) | Q(pk__in={opd_id for opd_id, *_ in accounts.values()})
+        ).order_by("name")
+    )
+    by_opd = {opd.pk: Figures() for opd in opds}
+    by_platform: dict[str, Figures] = {}
+    totals = Figures()
+
+    def groups(account_id: int) -> list[Figures]:
+        opd_id, platform, _end, _before = accounts[account_id]
+        return [
+            totals,
+            by_opd[opd_id],
+            by_platform.setdefault(platform, Figures()),
+        ]
+
+    for pk, (_opd_id, _platform, end_value, before) in accounts.items():
+        for figures in groups(pk):
+            figures.add_account(end_value, before)
+    for account_id, metric, total in (
+        AccountMetricDaily.objects.filter(
+            account_id__in=ids,
+            metric_id__in=OVERVIEW_SUMS,
+            date__gte=start,
+            date__lte=end,
+        )
+        .values_list("account_id", "metric_id")
+        .annotate(total=Sum("value"))
+        .order_by()
+    ):
+        for figures in groups(account_id):
+            figures.add_sum(metric, total)
+    first, after = day_bounds(start, end)
+    posts = Post.objects.filter(
+        account_id__in=ids, published_at__gte=first, published_at__lt=after
+    )
+    for account_id, count in (
+        posts.values_list("account_id").annotate(count=Count("pk")).order_by()
+    ):
+        for figures in groups(account_id):
+            figures.posts += count
+    daily: dict[str, list[tuple[datetime.date, float]]] = {
+        metric: [] for metric in OVERVIEW_SERIES
+    }
+    for date, metric, total in (
+        AccountMetricDaily.objects.filter(
+            account_id__in=ids,
+            metric_id__in=OVERVIEW_SERIES,
+            date__gte=start,
+            date__lte=end,
+        )
+        .values_list("date", "metric_id")
+        .annotate(total=Sum("value"))
+        .order_by("date")
+    ):
+        daily[metric].append((date, total))
+    return SocialOverview(
+        start=start,
+        end=end,
+        totals=totals,
+        opds=[OpdFigures(opd, by_opd[opd.pk]) for opd in opds],
+        platforms=[
+            (label, by_platform[code])
+            for code, label in Platform.choices
+            if code in by_platform
+        ],
+        daily=daily,
+        top_posts=top_posts(posts, OVERVIEW_TOP_BY),
+    )
+
+
+def top_posts(
+    posts: QuerySet[Post], metrics: tuple[str, ...], limit: int = OVERVIEW_TOP_POSTS
+) -> dict[str, list[TopPost]]:
+    """For each of ``metrics``, the ``limit`` posts of ``posts`` with the
+    highest latest value of it: one lean query per metric (the snapshot key
+    serves the latest day), then one for the posts found.
+
+    The ranking reads only the snapshot table: joined to the posts' accounts
+    and OPDs, PostgreSQL joined every candidate before sorting (0.9 s
+    instead of 0.2 s over 2M rows, bench-sized)."""
+    ranked: dict[str, list[tuple[int, float, datetime.date]]] = {}
+    for metric in metrics:
+        latest_day = (
+            PostMetricSnapshot.objects.filter(post=OuterRef("post"), metric_id=metric)
+            .order_by("-date")
+            .values("date")[:1]
+        )
+        ranked[metric] = list(
+            PostMetricSnapshot.objects.filter(
+                post__in=posts.order_by().values("pk"),
+                metric_id=metric,
+                date=Subquery(latest_day),
+                value__gt=0,
+            )
+            .order_by("-value", "post_id")
+            .values_list("post_id", "value", "date")[:limit]
+        )
+    wanted = {post_id for rows in ranked.values() for post_id, _v, _d in rows}
+    # No query when nothing ranked.
+    found = Post.objects.select_related("account__opd").in_bulk(wanted)
+    return {
+        metric: [
+            TopPost(found[post_id], metric, value, date)
+            for post_id, value, date in rows
+        ]
+        for metric, rows in ranked.items()
+    }

@@ -3,6 +3,8 @@ and posts."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,8 +16,17 @@ from core import paging
 from opds import permissions as perms
 from socialposts import targets
 from socialposts.accounts import exports, selectors, services
+from socialposts.accounts.charts import bar_chart, line_chart
 from socialposts.accounts.filters import PostFilterSet, SocialAccountFilterSet
-from socialposts.accounts.forms import ExportForm, ImportForm, MonthForm, PostForm
+from socialposts.accounts.forms import (
+    ExportForm,
+    ImportForm,
+    MonthForm,
+    OverviewForm,
+    PeriodForm,
+    PostForm,
+)
+from socialposts.accounts.labels import METRIC_LABELS, metric_label, ordered_figures
 from socialposts.accounts.models import Post, SocialAccount
 from socialposts.accounts.selectors import latest_metrics
 
@@ -36,31 +47,50 @@ def accounts(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The account page's charts: metric, and whether its axis starts at zero
+# (a running total such as followers would be a flat line from zero).
+ACCOUNT_CHARTS = (("followers", False), ("reach", True), ("interactions", True))
+
+
+def _kept(request: HttpRequest, own: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The query's other parameters, for a form's hidden fields: each of the
+    page's forms keeps what the others asked for (except the page number)."""
+    return [
+        (name, value)
+        for name, values in request.GET.lists()
+        if name not in own and name != "page"
+        for value in values
+    ]
+
+
 @perms.staff_required
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """House rules, charts and posts of one account."""
+    """House rules, charts over a period and posts of one account."""
     account = selectors.account_for(request.user, pk)
+    period_form = PeriodForm(request.GET or None)
+    start, end = period_form.period()
     filterset = PostFilterSet(request.GET, queryset=selectors.posts_for(account))
     page = paging.page(request, filterset.qs)
     latest = latest_metrics([post.pk for post in page.object_list])
     for post in page.object_list:
-        post.latest = latest.get(post.pk, {})
+        post.figures = ordered_figures(latest.get(post.pk, {}))
     charts = []
-    for metric, label in (
-        ("followers", "Pengikut"),
-        ("reach", "Jangkauan"),
-        ("interactions", "Interaksi"),
-    ):
-        points = selectors.series(account, metric)
+    for metric, from_zero in ACCOUNT_CHARTS:
+        points = selectors.series_between(account, metric, start, end)
         charts.append(
             {
-                "label": label,
-                "points": selectors.sparkline(points),
-                "last": points[-1][1] if points else None,
-                "days": len(points),
-                "breaks": selectors.series_breaks(account, metric, points),
+                "label": metric_label(metric),
+                "chart": line_chart(
+                    metric_label(metric),
+                    points,
+                    start,
+                    end,
+                    from_zero=from_zero,
+                    breaks=selectors.series_breaks(account, metric, points),
+                ),
             }
         )
+    period_names = tuple(period_form.fields)
     return render(
         request,
         "socialposts/account_detail.html",
@@ -68,6 +98,15 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "account": account,
             "rules": selectors.house_rules(account),
             "charts": charts,
+            "period_form": period_form,
+            "start": start,
+            "end": end,
+            "keep_for_period": _kept(request, period_names),
+            "keep_for_posts": [
+                (name, value)
+                for name, value in _kept(request, tuple(filterset.form.fields))
+                if name in period_names
+            ],
             "final_through": selectors.final_through(account.platform),
             "filterset": filterset,
             "page": page,
@@ -77,7 +116,92 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "import_form": ImportForm(),
             "import_jobs": account.import_jobs.all()[:5],
         },
+        status=400 if period_form.is_bound and period_form.errors else 200,
     )
+
+
+@perms.staff_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """Every OPD's social media over a period, for Dinkominfo and PPID
+    Utama: totals, the comparison of the OPDs, the top posts and the split
+    by platform."""
+    if not perms.can_view_social_overview(request.user):
+        raise PermissionDenied
+    form = OverviewForm(request.GET or None)
+    start, end = form.period()
+    sort = form.ordering()
+    found = selectors.social_overview(start, end)
+    rows = selectors.sort_opd_figures(found.opds, sort)
+    column = sort.lstrip("-")
+    bar_metric = column if column in BAR_METRICS else "interactions"
+    bar_rows = sorted(
+        (row for row in found.opds if (getattr(row.figures, bar_metric) or 0) > 0),
+        key=lambda row: -getattr(row.figures, bar_metric),
+    )[:BAR_OPDS]
+    query = {"start": start.isoformat(), "end": end.isoformat()}
+    return render(
+        request,
+        "socialposts/overview.html",
+        {
+            "form": form,
+            "found": found,
+            "rows": rows,
+            "sort": sort,
+            "sort_links": {
+                name: "?" + urlencode({**query, "sort": _flip(sort, name)})
+                for name in selectors.OVERVIEW_SORTS
+            },
+            "opd_chart": bar_chart(
+                BAR_METRICS[bar_metric],
+                [
+                    (
+                        row.opd.short_name or row.opd.name,
+                        getattr(row.figures, bar_metric),
+                        "",
+                    )
+                    for row in bar_rows
+                ],
+            ),
+            "bar_metric": BAR_METRICS[bar_metric],
+            "bar_opds": len(bar_rows),
+            "platform_chart": bar_chart(
+                metric_label("interactions"),
+                [
+                    (label, figures.interactions, "")
+                    for label, figures in found.platforms
+                ],
+            ),
+            "daily_charts": [
+                line_chart(metric_label(metric), points, start, end)
+                for metric, points in found.daily.items()
+            ],
+            "top_posts": [
+                (metric_label(metric), rows) for metric, rows in found.top_posts.items()
+            ],
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+# The comparison's bar chart draws the sorted column if it is a count,
+# else interactions; for the first BAR_OPDS OPDs.
+BAR_METRICS = {
+    "accounts": _("Accounts"),
+    "posts": _("Posts"),
+    "reach": METRIC_LABELS["reach"],
+    "interactions": METRIC_LABELS["interactions"],
+    "followers": METRIC_LABELS["followers"],
+    "growth": _("Follower growth"),
+}
+BAR_OPDS = 15
+
+
+def _flip(sort: str, column: str) -> str:
+    """The order a column's header asks for: the other way round when the
+    table is already sorted by it, else names A–Z and figures highest first."""
+    if sort.lstrip("-") == column:
+        return column if sort.startswith("-") else "-" + column
+    return column if column == "opd" else "-" + column
 
 
 @login_required

@@ -1983,6 +1983,14 @@ OPD_KINDS = (
                 may=frozenset({"admin_a", "admin_b"}),
             ),
             Act("evaluation-months", "evaluations:index", sees=STAFF),
+            # Every OPD's social media at once: Dinkominfo evaluates it,
+            # PPID Utama coordinates the OPDs.
+            Act(
+                "social-overview",
+                "socialposts:overview",
+                sees=STAFF,
+                may=REVIEWERS | {"ppid_utama"},
+            ),
             Act(
                 "build-month",
                 "evaluations:build",
