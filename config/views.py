@@ -27,7 +27,7 @@ from opds.models import Opd
 from opds.permissions import (
     StaffRequiredMixin,
     can_edit_yearly_report,
-    can_review_evaluations,
+    can_view_social_overview,
     is_opd_admin_of,
 )
 from ppid.catalogue.cache import cached_for_visitors
@@ -131,8 +131,7 @@ class DashboardView(StaffRequiredMixin, TemplateView):
         # (a queryset: read only where the page shows it).
         context["opds"] = dashboard.opd_table(user)
         context["queues"] = queues.queues_for(user, board, soon)
-        # The kabupaten social overview's link (helper "social") is theirs.
-        context["is_reviewer"] = can_review_evaluations(user)
+        context["social_overview"] = can_view_social_overview(user)
         if can_edit_yearly_report(user):
             # Last year's service report, flagged once it is late.
             context["yearly_report"] = report_selectors.report_status(

@@ -159,6 +159,17 @@ def test_an_empty_queue_says_so(opds, utama, client):
     assert str(found["review"].empty) in html
 
 
+def test_the_social_overview_is_linked_for_those_who_may_open_it(
+    opds, utama, atasan, dinkominfo, client
+):
+    link = reverse("socialposts:overview")
+    for user, shown in ((utama, True), (dinkominfo, True), (atasan, False)):
+        _, html = page_of(client, user)
+        assert (link in html) is shown, user.username
+        if shown:
+            assert client.get(link).status_code == 200
+
+
 # --- Atasan PPID ----------------------------------------------------------------------
 
 
