@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SYNONYMS_CSV = Path(__file__).resolve().parent / "data" / "synonyms.csv"
+STEMS_CSV = Path(__file__).resolve().parent / "data" / "stems.csv"
 
 # Letters and digits only: an underscore or a dot would make PostgreSQL's and
 # FTS5's tokenizers cut a word differently.
@@ -67,6 +68,7 @@ def use_stemmer(name: str) -> None:
     _active["name"] = name
     stem.cache_clear()
     synonym_groups.cache_clear()
+    _synonyms_by_first_stem.cache_clear()
 
 
 def stemmer_name() -> str:
@@ -83,6 +85,9 @@ def stem(word: str) -> str:
     """The stem of one lower-case word; numbers and codes stay as they are."""
     if word.isdigit() or len(word) > MAX_STEMMED_LENGTH:
         return word
+    fixed = stem_overrides().get(word)
+    if fixed:
+        return fixed
     # A stemmer that strips a short word to nothing would lose it.
     return _stemmer(_active["name"])(word) or word
 
@@ -90,6 +95,36 @@ def stem(word: str) -> str:
 def analyse(text: str) -> str:
     """What the databases index: the stems of ``text`` joined by spaces."""
     return " ".join(stem(w) for w in words(text or ""))
+
+
+def _rows(path: Path) -> Iterable[list[str]]:
+    """The rows of a data file, without blank lines and # comments."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.reader(handle):
+            if row and not row[0].lstrip().startswith("#"):
+                yield [cell.strip() for cell in row]
+
+
+@functools.cache
+def stem_overrides() -> dict[str, str]:
+    """Stems the stemmer gets wrong for search (data/stems.csv)."""
+    return {row[0].lower(): row[1].lower() for row in _rows(STEMS_CSV)}
+
+
+@functools.cache
+def dictionary() -> frozenset[str]:
+    """Sastrawi's Indonesian root words, whatever the stemmer in use."""
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return frozenset(StemmerFactory().get_words())
+
+
+def is_indonesian_word(word: str) -> bool:
+    """True for a correctly spelled Indonesian word (its root is in the
+    dictionary): such a word is not "corrected" into another one."""
+    if word in dictionary():
+        return True
+    return _stemmer("sastrawi")(word) in dictionary()
 
 
 # --- Synonyms ---------------------------------------------------------------
@@ -103,17 +138,14 @@ def synonym_groups() -> tuple[tuple[Alternative, ...], ...]:
     """The synonym list (data/synonyms.csv), stemmed: one group a row, each
     of its cells a word or phrase meaning the same."""
     groups = []
-    with SYNONYMS_CSV.open(encoding="utf-8", newline="") as handle:
-        for row in csv.reader(handle):
-            if not row or row[0].lstrip().startswith("#"):
-                continue
-            alternatives = []
-            for cell in row:
-                stems = tuple(analyse(cell).split())
-                if stems and stems not in alternatives:
-                    alternatives.append(stems)
-            if len(alternatives) > 1:
-                groups.append(tuple(alternatives))
+    for row in _rows(SYNONYMS_CSV):
+        alternatives = []
+        for cell in row:
+            stems = tuple(analyse(cell).split())
+            if stems and stems not in alternatives:
+                alternatives.append(stems)
+        if len(alternatives) > 1:
+            groups.append(tuple(alternatives))
     return tuple(groups)
 
 

@@ -43,6 +43,7 @@ from ppid.catalogue.analysis import (
     ParsedQuery,
     analyse,
     edit_distance,
+    is_indonesian_word,
     parse_query,
     to_fts5,
     to_tsquery,
@@ -157,7 +158,7 @@ def rebuild_vocabulary() -> int:
 # --- Matching -----------------------------------------------------------------
 
 
-def _match_q(clauses: Sequence[Clause], *, any_clause: bool = False) -> Q:
+def match_q(clauses: Sequence[Clause], *, any_clause: bool = False) -> Q:
     """The condition "matches ``clauses``" on either database."""
     if is_postgres():
         query = to_tsquery(clauses, any_clause=any_clause)
@@ -250,10 +251,10 @@ class SearchResults(Sequence):
         clauses = self.parsed.clauses
         if not clauses:
             return self._read(plain, any_clause=False)
-        rows = self._read(plain.filter(_match_q(clauses)), any_clause=False)
+        rows = self._read(plain.filter(match_q(clauses)), any_clause=False)
         if not rows and len(clauses) > 1:
             rows = self._read(
-                plain.filter(_match_q(clauses, any_clause=True)), any_clause=True
+                plain.filter(match_q(clauses, any_clause=True)), any_clause=True
             )
             self.fallback = bool(rows)
         return rows
@@ -269,7 +270,7 @@ class SearchResults(Sequence):
                 coverage=sum(
                     (
                         Case(
-                            When(_match_q([clause]), then=Value(1)),
+                            When(match_q([clause]), then=Value(1)),
                             default=Value(0),
                             output_field=IntegerField(),
                         )
@@ -381,7 +382,7 @@ def suggest_query(queryset: QuerySet[InformationItem], q: str) -> str | None:
     )
     fixes = {}
     for word in unknown:
-        if len(word) >= MIN_CORRECTED_LENGTH:
+        if len(word) >= MIN_CORRECTED_LENGTH and not is_indonesian_word(word):
             better = _closest_word(word)
             if better and better != word:
                 fixes[word] = better
@@ -393,7 +394,7 @@ def suggest_query(queryset: QuerySet[InformationItem], q: str) -> str | None:
 
     suggestion = WORD.sub(replace, q.strip())
     parsed = parse_query(suggestion)
-    if not parsed or not queryset.filter(_match_q(parsed.clauses)).exists():
+    if not parsed or not queryset.filter(match_q(parsed.clauses)).exists():
         return None
     return suggestion
 

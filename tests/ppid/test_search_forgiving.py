@@ -182,3 +182,6 @@ def test_the_api_finds_what_the_page_finds(client, opd):
     assert {row["id"] for row in data["results"]} == {licensing.pk, other.pk}
     fallback = client.get("/api/v1/information/", {"q": "izin zakat"}).json()
     assert {row["id"] for row in fallback["results"]} == {licensing.pk, other.pk}
+    assert (data["search_fallback"], fallback["search_fallback"]) == (False, True)
+    typo = client.get("/api/v1/information/", {"q": "perizinn"}).json()
+    assert (typo["count"], typo["search_suggestion"]) == (0, "perizinan")
