@@ -32,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = Path(__file__).resolve().parent / "search_queries.txt"
+PAIRS = Path(__file__).resolve().parent / "search_stem_pairs.txt"
 SQLITE_FILE = ROOT / "var" / "bench-search.sqlite3"
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/pb_search"
 
@@ -262,6 +263,45 @@ def table(sqlite: dict, pg: dict, queries: list[str]) -> str:
     return "\n".join(lines)
 
 
+def pairs_table() -> str:
+    """Which stemmer puts each pair together (the same stem) or apart."""
+    _setup()
+    from ppid.catalogue import analysis
+
+    rows = []
+    for line in PAIRS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append(line.strip().split(","))
+    lines = [
+        "| pair | wanted | " + " | ".join(analysis.STEMMERS) + " |",
+        "|---|---|" + "---|" * len(analysis.STEMMERS),
+    ]
+    right = dict.fromkeys(analysis.STEMMERS, 0)
+    cells: dict[str, list[str]] = {name: [] for name in analysis.STEMMERS}
+    for name in analysis.STEMMERS:
+        analysis.use_stemmer(name)
+        for a, b, wanted in rows:
+            sa, sb = analysis.stem(a), analysis.stem(b)
+            ok = (sa == sb) == (wanted == "same")
+            right[name] += ok
+            cells[name].append("{} {} / {}".format("✓" if ok else "✗", sa, sb))
+    analysis.use_stemmer(analysis.DEFAULT_STEMMER)
+    for n, (a, b, wanted) in enumerate(rows):
+        lines.append(
+            "| {} – {} | {} | {} |".format(
+                a, b, wanted, " | ".join(cells[name][n] for name in analysis.STEMMERS)
+            )
+        )
+    lines.append(
+        "| right | | "
+        + " | ".join(
+            "{}/{}".format(right[name], len(rows)) for name in analysis.STEMMERS
+        )
+        + " |"
+    )
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -275,6 +315,8 @@ def main() -> None:
     sqlite = _run("sqlite:///{}".format(SQLITE_FILE))
     pg = _run(args.pg)
     print(table(sqlite, pg, read_queries()))
+    print()
+    print(pairs_table())
 
 
 if __name__ == "__main__":
