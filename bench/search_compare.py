@@ -265,7 +265,8 @@ def table(sqlite: dict, pg: dict, queries: list[str]) -> str:
 
 def pairs_table() -> str:
     """Which stemmer puts each pair together (the same stem) or apart."""
-    _setup()
+    # Text analysis needs no database, nor Django.
+    sys.path.insert(0, str(ROOT))
     from ppid.catalogue import analysis
 
     rows = []
