@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
@@ -65,6 +65,14 @@ RANK_CANDIDATES = COUNT_CAP
 # Words shorter than this are not corrected: "sk" or "kk" are not typos.
 MIN_CORRECTED_LENGTH = 4
 INDEX_BATCH = 500
+PG_INDEX = (
+    "UPDATE ppid_informationitem AS item SET search_vector = "
+    "setweight(to_tsvector('simple', v.title), 'A') || "
+    "setweight(to_tsvector('simple', v.summary), 'B') || "
+    "setweight(to_tsvector('simple', v.body), 'C') "
+    "FROM (VALUES {values}) AS v(id, title, summary, body) "
+    "WHERE item.id = v.id::bigint"
+)
 
 
 def is_postgres() -> bool:
@@ -96,16 +104,14 @@ def refresh_search_vectors(queryset: QuerySet[InformationItem]) -> None:
 def _index(rows: list[tuple[int, str, str, str]]) -> None:
     analysed = [(pk, analyse(t), analyse(s), analyse(x)) for pk, t, s, x in rows]
     if is_postgres():
-        items = []
-        for pk, title, summary, body in analysed:
-            item = InformationItem(pk=pk)
-            item.search_vector = (
-                SearchVector(Value(title), weight="A", config=CONFIG)
-                + SearchVector(Value(summary), weight="B", config=CONFIG)
-                + SearchVector(Value(body), weight="C", config=CONFIG)
+        # One UPDATE from a VALUES list: a bulk_update's CASE would compare
+        # every row with every id of the batch.
+        values = ", ".join(["(%s, %s, %s, %s)"] * len(analysed))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                PG_INDEX.format(values=values),
+                [value for row in analysed for value in row],
             )
-            items.append(item)
-        InformationItem.objects.bulk_update(items, ["search_vector"])
     else:
         with connection.cursor() as cursor:
             cursor.executemany(
