@@ -23,7 +23,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     F,
@@ -149,15 +149,17 @@ def learn_words(texts: Iterable[str]) -> None:
 
 def rebuild_vocabulary() -> int:
     """Count again every word of the public titles and summaries (a full read
-    of the catalogue: for the migration and the nightly job, never a page)."""
+    of the catalogue: for the nightly job, never a page)."""
     counts: Counter[str] = Counter()
     rows = InformationItem.objects.public().order_by().values_list("title", "summary")
     for title, summary in rows.iterator(chunk_size=2000):
         counts.update(set(_vocabulary_words("{} {}".format(title, summary))))
-    SearchTerm.objects.all().delete()
-    SearchTerm.objects.bulk_create(
-        [_term(word, n) for word, n in sorted(counts.items())], batch_size=2000
-    )
+    # One transaction: suggestions never see an empty vocabulary.
+    with transaction.atomic():
+        SearchTerm.objects.all().delete()
+        SearchTerm.objects.bulk_create(
+            [_term(word, n) for word, n in sorted(counts.items())], batch_size=2000
+        )
     return len(counts)
 
 

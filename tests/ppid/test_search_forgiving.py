@@ -17,6 +17,7 @@ from ppid.catalogue.search import (
     rebuild_vocabulary,
     suggest_query,
 )
+from ppid.catalogue.tasks import rebuild_search_vocabulary_task
 from tests.factories import InformationItemFactory, OpdFactory
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +122,8 @@ def test_the_vocabulary_is_rebuilt_from_public_items(opd):
     assert rebuild_vocabulary() == 7
     assert SearchTerm.objects.get(term="anggaran").frequency == 2
     assert not SearchTerm.objects.filter(term="rahasia").exists()
+    # The nightly task does the same.
+    assert rebuild_search_vocabulary_task() == 7
 
 
 def test_edit_distance_stops_at_its_limit():
