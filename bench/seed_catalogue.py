@@ -36,15 +36,15 @@ if __name__ == "__main__":
     # ``python -m bench.seed_catalogue``: Django first, then the models.
     django.setup()
 
-from django.contrib.postgres.search import SearchQuery
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from opds.models import Opd
+from ppid.catalogue.analysis import parse_query
 from ppid.catalogue.models import Category, InformationItem, Subtype
-from ppid.catalogue.search import CONFIG, refresh_search_vectors, search_terms
+from ppid.catalogue.search import match_q, refresh_search_vectors
 
 SLUG_PREFIX = "bench-"
 COPY_BATCH = 5_000
@@ -535,16 +535,13 @@ SUMMARY_TEMPLATES = [
 def match_counts(queries: Sequence[str]) -> dict[str, int]:
     """Public items whose search vector matches each query.
 
-    Counted with the catalogue's own query parsing (stop words, config) but
+    Counted with the catalogue's own query parsing (stems, synonyms) but
     without its ranking or candidate cap, so the count is every match.
     """
     public = InformationItem.objects.public().order_by()
     counts = {}
     for q in queries:
-        query = SearchQuery(
-            " ".join(search_terms(q)), config=CONFIG, search_type="plain"
-        )
-        counts[q] = public.filter(search_vector=query).count()
+        counts[q] = public.filter(match_q(parse_query(q).clauses)).count()
     return counts
 
 

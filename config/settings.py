@@ -180,6 +180,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ppid.catalogue.tasks.open_ended_exclusions_task",
         "schedule": crontab(minute=5, hour=0),
     },
+    # Search's "Maksud Anda" vocabulary, counted again from the public items
+    # (new words join it as items are saved; withdrawn ones leave here).
+    "ppid-search-vocabulary": {
+        "task": "ppid.catalogue.tasks.rebuild_search_vocabulary_task",
+        "schedule": crontab(minute=30, hour=0),
+    },
     "ppid-exclusion-end-reminders": {
         "task": "ppid.catalogue.tasks.send_exclusion_end_reminders_task",
         "schedule": crontab(minute=15, hour=7),

@@ -27,3 +27,15 @@ def query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+def page_links(page: Page, on_each_side: int = 2) -> list[int | str]:
+    """The page numbers a list offers, with the paginator's ellipsis where
+    some are left out: 1 2 3 4 5 … 10."""
+    if not page.has_other_pages():
+        return []
+    return list(
+        page.paginator.get_elided_page_range(
+            page.number, on_each_side=on_each_side, on_ends=1
+        )
+    )

@@ -21,6 +21,7 @@ from ppid.catalogue.models import (
     InformationFile,
     InformationItem,
     ItemChange,
+    SearchTerm,
     Subtype,
 )
 from ppid.catalogue.search import refresh_search_vectors
@@ -359,3 +360,12 @@ class TariffAdmin(ReadOnlyAdmin):
     ]
     list_select_related = ["opd", "updated_by"]
     search_fields = ["opd__name", "opd__short_name"]
+
+
+@admin.register(SearchTerm)
+class SearchTermAdmin(ReadOnlyAdmin):
+    """The vocabulary of "Maksud Anda": kept by the search index, not by hand."""
+
+    list_display = ["term", "frequency"]
+    search_fields = ["term"]
+    ordering = ["term"]

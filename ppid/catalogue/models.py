@@ -216,7 +216,8 @@ class InformationItem(models.Model):
     extracted_text = models.TextField(
         _("text of the files"), blank=True, editable=False
     )
-    # Filled on PostgreSQL only (see ppid.catalogue.search); SQLite searches with LIKE.
+    # Filled on PostgreSQL only; SQLite keeps the same stems in an FTS5 table
+    # (see ppid.catalogue.search).
     search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
 
     objects = InformationItemQuerySet.as_manager()
@@ -797,3 +798,30 @@ class ExclusionDecision(models.Model):
         if self.ground_point:
             text += " angka {}".format(self.ground_point)
         return text
+
+
+class SearchTerm(models.Model):
+    """A word of the catalogue's titles and summaries, for "Did you mean …?".
+
+    Looked up by its first two letters and its length, so a suggestion reads
+    a few rows, never the catalogue.
+    """
+
+    term = models.CharField(_("word"), max_length=40, unique=True)
+    prefix = models.CharField(_("first letters"), max_length=2)
+    length = models.PositiveSmallIntegerField(_("length"))
+    frequency = models.PositiveIntegerField(
+        _("frequency"),
+        default=1,
+        help_text=_("Items whose title or summary has the word, when last counted."),
+    )
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+        indexes = [
+            models.Index(fields=["prefix", "length"], name="ppid_searchterm_lookup")
+        ]
+
+    def __str__(self) -> str:
+        return self.term

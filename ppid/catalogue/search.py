@@ -1,5 +1,12 @@
-"""Catalogue search: PostgreSQL full text (``indonesian``) with trigram typo
-tolerance on titles, and a LIKE fallback on SQLite.
+"""Catalogue search, the same on PostgreSQL and SQLite.
+
+The text is stemmed in Python (ppid.catalogue.analysis) and indexed as stems:
+PostgreSQL keeps them in ``search_vector`` with the ``simple`` configuration
+(title A, summary B, files C), SQLite in the FTS5 table ``ppid_item_fts``
+(made by migration 0013). A query is stemmed and widened to its synonyms the
+same way, so both databases find the same items. When no item has every
+word, the items with some of them are shown, those with most words first,
+and a spelling from the catalogue's own words is offered ("Maksud Anda").
 
 Every caller passes an already permission-scoped queryset (for the public,
 ``InformationItem.objects.public()``): search narrows, it never widens.
@@ -8,38 +15,64 @@ Every caller passes an already permission-scoped queryset (for the public,
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    TrigramWordSimilarity,
-)
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
-from ppid.catalogue.cache import PAGE_SECONDS, versioned_key
-from ppid.catalogue.models import ExclusionDecision, InformationItem
-
-CONFIG = "indonesian"
-# PostgreSQL ships no Indonesian stop-word list, so the commonest function
-# words are dropped from queries here; otherwise "laporan dan anggaran"
-# would demand the word "dan" too.
-STOP_WORDS = frozenset(
-    "dan atau yang di ke dari untuk dengan pada dalam tentang oleh ini itu "
-    "adalah sebagai serta juga tahun".split()
+from ppid.catalogue.analysis import (
+    MAX_QUERY_WORDS,
+    WORD,
+    Clause,
+    ParsedQuery,
+    analyse,
+    edit_distance,
+    is_indonesian_word,
+    parse_query,
+    to_fts5,
+    to_tsquery,
+    words,
 )
+from ppid.catalogue.cache import PAGE_SECONDS, versioned_key
+from ppid.catalogue.models import ExclusionDecision, InformationItem, SearchTerm
+
+# Stems are indexed as they are: the stemming is done in Python.
+CONFIG = "simple"
+FTS_TABLE = "ppid_item_fts"
+# bm25 weights of the FTS5 columns (title, summary, body), in the spirit of
+# PostgreSQL's A, B and C weights.
+FTS_WEIGHTS = (10.0, 4.0, 1.0)
 COUNT_CAP = 1000
 # A broad search ranks at most this many of its newest matches; past the
 # count cap nobody pages that far anyway.
 RANK_CANDIDATES = COUNT_CAP
-TRIGRAM_THRESHOLD = 0.45
+# Words shorter than this are not corrected: "sk" or "kk" are not typos.
+MIN_CORRECTED_LENGTH = 4
+INDEX_BATCH = 500
+PG_INDEX = (
+    "UPDATE ppid_informationitem AS item SET search_vector = "
+    "setweight(to_tsvector('simple', v.title), 'A') || "
+    "setweight(to_tsvector('simple', v.summary), 'B') || "
+    "setweight(to_tsvector('simple', v.body), 'C') "
+    "FROM (VALUES {values}) AS v(id, title, summary, body) "
+    "WHERE item.id = v.id::bigint"
+)
 
 
 def is_postgres() -> bool:
@@ -48,22 +81,125 @@ def is_postgres() -> bool:
 
 def search_terms(q: str) -> list[str]:
     """Words of a query, lower-cased, without stop words and punctuation."""
-    words = re.findall(r"\w+", q.lower())
-    return [w for w in words if w not in STOP_WORDS][:12]
+    return words(q)[:MAX_QUERY_WORDS]
 
 
-def search_vector_expression() -> SearchVector:
-    return (
-        SearchVector("title", weight="A", config=CONFIG)
-        + SearchVector("summary", weight="B", config=CONFIG)
-        + SearchVector("extracted_text", weight="C", config=CONFIG)
-    )
+# --- Indexing ---------------------------------------------------------------
 
 
 def refresh_search_vectors(queryset: QuerySet[InformationItem]) -> None:
-    """Recompute the stored vectors of ``queryset`` (PostgreSQL only)."""
+    """Re-index the items of ``queryset`` and learn the words of their titles
+    and summaries; called after every change of their text."""
+    rows = queryset.order_by().values_list("pk", "title", "summary", "extracted_text")
+    batch: list[tuple[int, str, str, str]] = []
+    for row in rows.iterator(chunk_size=INDEX_BATCH):
+        batch.append(row)
+        if len(batch) >= INDEX_BATCH:
+            _index(batch)
+            batch = []
+    if batch:
+        _index(batch)
+
+
+def _index(rows: list[tuple[int, str, str, str]]) -> None:
+    analysed = [(pk, analyse(t), analyse(s), analyse(x)) for pk, t, s, x in rows]
     if is_postgres():
-        queryset.update(search_vector=search_vector_expression())
+        # One UPDATE from a VALUES list: a bulk_update's CASE would compare
+        # every row with every id of the batch.
+        values = ", ".join(["(%s, %s, %s, %s)"] * len(analysed))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                PG_INDEX.format(values=values),
+                [value for row in analysed for value in row],
+            )
+    else:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "DELETE FROM {} WHERE rowid = %s".format(FTS_TABLE),
+                [(row[0],) for row in analysed],
+            )
+            cursor.executemany(
+                "INSERT INTO {} (rowid, title, summary, body) "
+                "VALUES (%s, %s, %s, %s)".format(FTS_TABLE),
+                analysed,
+            )
+    learn_words(" ".join((title, summary)) for _pk, title, summary, _x in rows)
+
+
+def _vocabulary_words(text: str) -> Iterable[str]:
+    for word in words(text):
+        if 3 <= len(word) <= 40 and not word.isdigit():
+            yield word
+
+
+def _term(word: str, frequency: int = 1) -> SearchTerm:
+    return SearchTerm(term=word, prefix=word[:2], length=len(word), frequency=frequency)
+
+
+def learn_words(texts: Iterable[str]) -> None:
+    """Add the new words of ``texts`` to the vocabulary of suggestions."""
+    found = {word for text in texts for word in _vocabulary_words(text)}
+    if found:
+        SearchTerm.objects.bulk_create(
+            [_term(word) for word in sorted(found)],
+            ignore_conflicts=True,
+            batch_size=INDEX_BATCH,
+        )
+
+
+def rebuild_vocabulary() -> int:
+    """Count again every word of the public titles and summaries (a full read
+    of the catalogue: for the nightly job, never a page)."""
+    counts: Counter[str] = Counter()
+    rows = InformationItem.objects.public().order_by().values_list("title", "summary")
+    for title, summary in rows.iterator(chunk_size=2000):
+        counts.update(set(_vocabulary_words("{} {}".format(title, summary))))
+    # One transaction: suggestions never see an empty vocabulary.
+    with transaction.atomic():
+        SearchTerm.objects.all().delete()
+        SearchTerm.objects.bulk_create(
+            [_term(word, n) for word, n in sorted(counts.items())], batch_size=2000
+        )
+    return len(counts)
+
+
+# --- Matching -----------------------------------------------------------------
+
+
+def match_q(clauses: Sequence[Clause], *, any_clause: bool = False) -> Q:
+    """The condition "matches ``clauses``" on either database."""
+    if is_postgres():
+        query = to_tsquery(clauses, any_clause=any_clause)
+        return Q(search_vector=SearchQuery(query, config=CONFIG, search_type="raw"))
+    query = to_fts5(clauses, any_clause=any_clause)
+    return Q(
+        pk__in=RawSQL(
+            "SELECT rowid FROM {0} WHERE {0} MATCH %s".format(FTS_TABLE), (query,)
+        )
+    )
+
+
+def _pg_query(clauses: Sequence[Clause], *, any_clause: bool) -> SearchQuery:
+    return SearchQuery(
+        to_tsquery(clauses, any_clause=any_clause), config=CONFIG, search_type="raw"
+    )
+
+
+def _sqlite_ranks(
+    ids: list[int], clauses: Sequence[Clause], *, any_clause: bool
+) -> dict[int, float]:
+    """bm25 of the given rows (higher is better, as PostgreSQL's rank)."""
+    if not ids:
+        return {}
+    weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+    marks = ", ".join(["%s"] * len(ids))
+    sql = "SELECT rowid, bm25({0}, {1}) FROM {0} WHERE {0} MATCH %s AND rowid IN ({2})"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.format(FTS_TABLE, weights, marks),
+            [to_fts5(clauses, any_clause=any_clause), *ids],
+        )
+        return {pk: -score for pk, score in cursor.fetchall()}
 
 
 def search_items(
@@ -71,29 +207,16 @@ def search_items(
 ) -> QuerySet[InformationItem]:
     """Items of ``queryset`` that match ``q``, as a queryset; best first when
     ``by_relevance``. Lists use :class:`SearchResults`, which is cheaper."""
-    terms = search_terms(q)
-    if not terms:
+    if not parse_query(q):
         return queryset
     return SearchResults(queryset, q, by_relevance=by_relevance).as_queryset()
-
-
-def _like_filter(
-    queryset: QuerySet[InformationItem], terms: list[str]
-) -> QuerySet[InformationItem]:
-    for term in terms:
-        queryset = queryset.filter(
-            Q(title__icontains=term)
-            | Q(summary__icontains=term)
-            | Q(extracted_text__icontains=term)
-        )
-    return queryset
 
 
 # The values the catalogue's facets count, in the order selectors reads them.
 FACET_FIELDS = (
     "category",
     "opd__slug",
-    "opd__short_name",
+    "opd__name",
     "subtype__code",
     "subtype__name",
     "year",
@@ -106,21 +229,22 @@ CANDIDATE_FIELDS = ("pk", "published_at", *FACET_FIELDS)
 class SearchResults(Sequence):
     """The matches of one search, ordered, counted and faceted from one read.
 
-    The full-text match runs once per request: it returns the ids, the sort keys and the facet values of at most
-    ``RANK_CANDIDATES`` matches, so the count, the facets and the order come
-    from memory, and a page fetches only its own rows. On SQLite the LIKE
-    fallback does the same over every match.
+    The full-text match runs once per request: it returns the ids, the sort
+    keys and the facet values of at most ``RANK_CANDIDATES`` matches, so the
+    count, the facets and the order come from memory, and a page fetches
+    only its own rows. When no item has every word of the query, the items
+    with any of them are read instead (``fallback``), most words first.
     """
 
     def __init__(
         self, queryset: QuerySet[InformationItem], q: str, *, by_relevance: bool = True
     ) -> None:
         self.queryset = queryset
-        self.terms = search_terms(q)
+        self.q = q
+        self.parsed: ParsedQuery = parse_query(q)
+        self.terms = list(self.parsed.words)
         self.by_relevance = by_relevance
-        self.query = SearchQuery(
-            " ".join(self.terms), config=CONFIG, search_type="plain"
-        )
+        self.fallback = False
         self._capped = False
 
     @property
@@ -130,35 +254,76 @@ class SearchResults(Sequence):
 
     @cached_property
     def rows(self) -> list[tuple]:
-        """Candidate rows in display order: CANDIDATE_FIELDS, then the rank."""
+        """Candidate rows in display order: CANDIDATE_FIELDS."""
         plain = self.queryset.order_by()
-        if not self.terms:
-            matches = plain
-        elif is_postgres():
-            matches = plain.filter(search_vector=self.query)
-        else:
-            matches = _like_filter(plain, self.terms)
-        if self.by_relevance and self.terms and is_postgres():
-            matches = matches.annotate(rank=SearchRank(F("search_vector"), self.query))
-            fields = (*CANDIDATE_FIELDS, "rank")
-        else:
-            fields = CANDIDATE_FIELDS
+        clauses = self.parsed.clauses
+        if not clauses:
+            return self._read(plain, any_clause=False)
+        rows = self._read(plain.filter(match_q(clauses)), any_clause=False)
+        if not rows and len(clauses) > 1:
+            rows = self._read(
+                plain.filter(match_q(clauses, any_clause=True)), any_clause=True
+            )
+            self.fallback = bool(rows)
+        return rows
+
+    def _read(self, matches: QuerySet[InformationItem], *, any_clause: bool) -> list:
+        clauses = self.parsed.clauses
+        fields: tuple[str, ...] = CANDIDATE_FIELDS
+        order: tuple[Any, ...] = ("-published_at", "-id")
+        if any_clause:
+            # How many of the query's words (clauses) an item has: the same
+            # count on both databases, and the first key of the fallback.
+            matches = matches.annotate(
+                coverage=sum(
+                    (
+                        Case(
+                            When(match_q([clause]), then=Value(1)),
+                            default=Value(0),
+                            output_field=IntegerField(),
+                        )
+                        for clause in clauses
+                    ),
+                    start=Value(0, output_field=IntegerField()),
+                )
+            )
+            fields = (*fields, "coverage")
+            if self.by_relevance:
+                order = ("-coverage", *order)
+        ranked_in_sql = self.by_relevance and clauses and is_postgres()
+        if ranked_in_sql:
+            matches = matches.annotate(
+                rank=SearchRank(
+                    F("search_vector"), _pg_query(clauses, any_clause=any_clause)
+                )
+            )
+            fields = (*fields, "rank")
         # Newest first in SQL: for a rare word the planner takes the
         # full-text index and sorts a few hundred rows; for a common one it
         # walks the date index and stops at the cap, so a broad query ranks
         # only its newest candidates.
         rows = list(
-            matches.order_by("-published_at", "-id").values_list(*fields)[
-                : RANK_CANDIDATES + 1
-            ]
+            matches.order_by(*order).values_list(*fields)[: RANK_CANDIDATES + 1]
         )
-        if len(rows) > RANK_CANDIDATES:
-            self._capped = True
-            del rows[RANK_CANDIDATES:]
+        self._capped = len(rows) > RANK_CANDIDATES
+        del rows[RANK_CANDIDATES:]
+        if not (self.by_relevance and clauses):
+            return [row[: len(CANDIDATE_FIELDS)] for row in rows]
+        if ranked_in_sql:
+            ranks = {row[0]: row[-1] for row in rows}
+        else:
+            ranks = _sqlite_ranks(
+                [row[0] for row in rows], clauses, any_clause=any_clause
+            )
+        coverage_at = len(CANDIDATE_FIELDS)
+
+        def key(row: tuple) -> tuple:
+            covered = row[coverage_at] if any_clause else 0
+            return (covered, ranks.get(row[0], 0.0))
+
         # The sort is stable: equal ranks stay newest first.
-        if len(fields) > len(CANDIDATE_FIELDS):
-            rows.sort(key=lambda row: row[-1], reverse=True)
-        return rows
+        rows.sort(key=key, reverse=True)
+        return [row[: len(CANDIDATE_FIELDS)] for row in rows]
 
     @cached_property
     def ids(self) -> list[int]:
@@ -168,13 +333,17 @@ class SearchResults(Sequence):
         return len(self.rows)
 
     def as_queryset(self) -> QuerySet[InformationItem]:
-        """The same matches as a queryset ordered in SQL, for exports and
+        """The same matches as a queryset in the same order, for exports and
         callers that need one."""
-        found = self.queryset.filter(pk__in=self.ids)
-        if self.by_relevance and is_postgres():
-            found = found.annotate(rank=SearchRank(F("search_vector"), self.query))
-            return found.order_by("-rank", "-published_at", "-id")
-        return found.order_by("-published_at", "-id")
+        ids = self.ids
+        found = self.queryset.filter(pk__in=ids)
+        if not ids:
+            return found
+        position = Case(
+            *(When(pk=pk, then=Value(n)) for n, pk in enumerate(ids)),
+            output_field=IntegerField(),
+        )
+        return found.order_by(position)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -187,17 +356,55 @@ class SearchResults(Sequence):
         return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def similar_titles(
-    queryset: QuerySet[InformationItem], q: str, limit: int = 5
-) -> list[InformationItem]:
-    """Typo tolerance: titles that nearly contain the query (PostgreSQL)."""
-    if not is_postgres() or len(q.strip()) < 3:
-        return []
-    return list(
-        queryset.annotate(similarity=TrigramWordSimilarity(q, "title"))
-        .filter(similarity__gte=TRIGRAM_THRESHOLD)
-        .order_by("-similarity")[:limit]
+# --- "Maksud Anda …?" ---------------------------------------------------------
+
+
+def _closest_word(word: str) -> str | None:
+    """The catalogue's word nearest to ``word`` (at most one edit for short
+    words, two for longer ones), the commonest among equals."""
+    limit = 1 if len(word) <= 5 else 2
+    candidates = SearchTerm.objects.filter(
+        prefix=word[:2], length__range=(len(word) - limit, len(word) + limit)
+    ).values_list("term", "frequency")
+    best: tuple[int, int, str] | None = None
+    for term, frequency in candidates:
+        distance = edit_distance(word, term, limit)
+        if distance <= limit:
+            key = (distance, -frequency, term)
+            if best is None or key < best:
+                best = key
+    return best[2] if best else None
+
+
+def suggest_query(queryset: QuerySet[InformationItem], q: str) -> str | None:
+    """``q`` with its unknown words replaced by the nearest words of the
+    catalogue, when that finds something in ``queryset``; else None.
+
+    Reads the few vocabulary rows that share a word's first letters and
+    length, and checks the suggestion with one search: it never offers a
+    word that only unpublished items contain.
+    """
+    typed = [w for w in search_terms(q) if not w.isdigit()]
+    unknown = set(typed) - set(
+        SearchTerm.objects.filter(term__in=typed).values_list("term", flat=True)
     )
+    fixes = {}
+    for word in unknown:
+        if len(word) >= MIN_CORRECTED_LENGTH and not is_indonesian_word(word):
+            better = _closest_word(word)
+            if better and better != word:
+                fixes[word] = better
+    if not fixes:
+        return None
+
+    def replace(match: re.Match) -> str:
+        return fixes.get(match.group(0).lower(), match.group(0))
+
+    suggestion = WORD.sub(replace, q.strip())
+    parsed = parse_query(suggestion)
+    if not parsed or not queryset.filter(match_q(parsed.clauses)).exists():
+        return None
+    return suggestion
 
 
 # The models whose every change bumps the catalogue's version.
@@ -236,3 +443,13 @@ class CappedPaginator(Paginator):
         if isinstance(self.object_list, SearchResults):
             return self.object_list.is_capped
         return False
+
+
+def similar_titles(
+    queryset: QuerySet[InformationItem], q: str, limit: int = 5
+) -> list[InformationItem]:
+    """The first items the suggested spelling of ``q`` finds, if any."""
+    suggestion = suggest_query(queryset, q)
+    if not suggestion:
+        return []
+    return SearchResults(queryset, suggestion)[0:limit]

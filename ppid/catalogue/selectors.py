@@ -106,7 +106,9 @@ def _facets_from_rows(rows: Iterable[tuple]) -> list[Facet]:
 
 FACET_ROWS = 2500
 FACET_NAMES = ("category", "opd", "subtype", "year", "format")
-FACET_LIMITS = {"opd": 15, "subtype": 12, "year": 10}
+# Every OPD is listed (the page filters the list by name); sub-types and
+# years are many, and only the commonest are worth a link.
+FACET_LIMITS = {"subtype": 12, "year": 10}
 
 
 def _facets(counters: dict[str, Counter]) -> list[Facet]:
@@ -136,8 +138,8 @@ def _facets_in_database(queryset: QuerySet[InformationItem]) -> list[Facet]:
     counters: dict[str, Counter] = {name: Counter() for name in FACET_NAMES}
     for row in plain.values("category").annotate(n=Count("id")):
         counters["category"][(row["category"], row["category"])] = row["n"]
-    for row in plain.values("opd__slug", "opd__short_name").annotate(n=Count("id")):
-        counters["opd"][(row["opd__slug"], row["opd__short_name"])] = row["n"]
+    for row in plain.values("opd__slug", "opd__name").annotate(n=Count("id")):
+        counters["opd"][(row["opd__slug"], row["opd__name"])] = row["n"]
     for row in (
         plain.exclude(subtype=None)
         .values("subtype__code", "subtype__name")

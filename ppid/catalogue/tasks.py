@@ -9,6 +9,7 @@ from core.tasks import MAIL_RETRY
 from opds.models import Opd
 from ppid.catalogue import selectors, services
 from ppid.catalogue.models import ExclusionDecision
+from ppid.catalogue.search import rebuild_vocabulary
 
 
 @shared_task
@@ -62,3 +63,9 @@ def send_exclusion_end_reminder_task(decision_id: int) -> bool:
         return services.send_exclusion_end_reminder(
             decision=ExclusionDecision.objects.get(pk=decision_id)
         )
+
+
+@shared_task
+def rebuild_search_vocabulary_task() -> int:
+    """Nightly: count again the words of the public titles and summaries."""
+    return rebuild_vocabulary()

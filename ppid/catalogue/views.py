@@ -33,7 +33,7 @@ from ppid.catalogue.models import (
     InformationFile,
     InformationItem,
 )
-from ppid.catalogue.search import CappedPaginator, similar_titles
+from ppid.catalogue.search import CappedPaginator, SearchResults, suggest_query
 
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
 
@@ -62,18 +62,23 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     items = filterset.results()
     page = paging.page(request, items, paginator_class=CappedPaginator)
     q = request.GET.get("q", "").strip()
+    fallback = isinstance(items, SearchResults) and items.fallback
     context = {
         "filterset": filterset,
         "page": page,
+        "page_links": paging.page_links(page),
         "facets": selectors.catalogue_facets(
             items, cache_key=paging.query_without_page(request)
         ),
         "query": paging.query_without_page(request),
         "q": q,
-        "suggestions": (
-            similar_titles(InformationItem.objects.public(), q)
-            if q and not page.object_list
-            else []
+        "fallback": fallback,
+        # Only a search that found nothing, or not every word, looks for a
+        # better spelling: a few rows of the vocabulary and one check.
+        "suggestion": (
+            suggest_query(InformationItem.objects.public(), q)
+            if q and (fallback or not page.object_list)
+            else None
         ),
     }
     template = (

@@ -85,7 +85,11 @@ def request_form(request: HttpRequest) -> HttpResponse:
         if status == 200:
             status = 400
     else:
-        form = InformationRequestForm()
+        # A search that found nothing links here with what was looked for.
+        asked = request.GET.get("informasi", "").strip()[:1000]
+        form = InformationRequestForm(
+            initial={"requested_information": asked} if asked else None
+        )
     context = {"form": form, "receipt_rule": rs.receipt_rule()}
     return render(request, "ppid/requests/form.html", context, status=status)
 

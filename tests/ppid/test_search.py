@@ -45,14 +45,12 @@ def test_every_word_must_match(opd):
     assert _search("laporan anggaran") == [both]
 
 
-@pytest.mark.needs_postgres
 def test_stemming_finds_related_words(opd):
     item = InformationItemFactory(opd=opd, title="Standar Layanan Informasi Publik")
     InformationItemFactory(opd=opd, title="Rencana Strategis")
     assert _search("pelayanan") == [item]
 
 
-@pytest.mark.needs_postgres
 def test_title_matches_rank_above_summary_matches(opd):
     in_summary = InformationItemFactory(
         opd=opd, title="Dokumen Umum", summary="Memuat anggaran kesehatan."
@@ -63,7 +61,6 @@ def test_title_matches_rank_above_summary_matches(opd):
     assert _search("anggaran kesehatan") == [in_title, in_summary]
 
 
-@pytest.mark.needs_postgres
 def test_text_inside_files_is_searchable(opd, opd_admin, ppid_utama):
     item = create_item(
         opd=opd,
@@ -76,7 +73,6 @@ def test_text_inside_files_is_searchable(opd, opd_admin, ppid_utama):
     assert [i.pk for i in _search("sertifikasi halal")] == [item.pk]
 
 
-@pytest.mark.needs_postgres
 def test_typos_in_titles_get_suggestions(opd):
     item = InformationItemFactory(opd=opd, title="Rencana Strategis Dinas Pendidikan")
     assert _search("pendidkan strategs") == []

@@ -41,7 +41,7 @@ def test_catalogue_searches_and_shows_facets(client, opd, other_opd):
     assert "Rencana Strategis" not in body
     assert "Draf" not in body
     facet = dict((f.name, f.choices) for f in response.context["facets"])
-    assert facet["opd"] == [("dinkes", "DINKES", 1)]
+    assert facet["opd"] == [("dinkes", "Dinas Kesehatan", 1)]
     assert [code for code, _, _ in facet["subtype"]] == ["berkala-profil"]
     assert facet["category"] == [("berkala", "Berkala", 1)]
 

@@ -31,7 +31,7 @@ from ppid.catalogue.api.serializers import (
 from ppid.catalogue.cache import VisitorCacheMixin
 from ppid.catalogue.filters import InformationItemFilterSet
 from ppid.catalogue.models import ExclusionDecision, InformationItem
-from ppid.catalogue.search import CappedPaginator
+from ppid.catalogue.search import CappedPaginator, SearchResults, suggest_query
 
 # Files travel only in multipart bodies.
 ITEM_INPUT = {
@@ -52,11 +52,26 @@ class CataloguePagination(PageNumberPagination):
     def get_paginated_response(self, data: Any) -> Response:
         response = super().get_paginated_response(data)
         response.data["count_capped"] = self.page.paginator.is_capped
+        # What the HTML catalogue says about a search: no item had every
+        # word (these have some), and a better spelling when there is one.
+        results = self.page.paginator.object_list
+        fallback = isinstance(results, SearchResults) and results.fallback
+        response.data["search_fallback"] = fallback
+        response.data["search_suggestion"] = (
+            suggest_query(InformationItem.objects.public(), results.q)
+            if isinstance(results, SearchResults) and (fallback or not results)
+            else None
+        )
         return response
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         paginated = super().get_paginated_response_schema(schema)
         paginated["properties"]["count_capped"] = {"type": "boolean"}
+        paginated["properties"]["search_fallback"] = {"type": "boolean"}
+        paginated["properties"]["search_suggestion"] = {
+            "type": "string",
+            "nullable": True,
+        }
         return paginated
 
 
