@@ -36,6 +36,13 @@ ROUTES: dict[str, str] = {
     "dashboard": STAFF,
     # Public information and requests.
     "ppid:public-information": PUBLIC,
+    # The Profil PPID, kept by PPID Utama in the admin.
+    "ppid:profile": PUBLIC,
+    "ppid:profile-structure": PUBLIC,
+    "ppid:profile-notice": PUBLIC,
+    "ppid:profile-procedures": PUBLIC,
+    "ppid:profile-sop-file": PUBLIC,
+    "ppid:profile-file": PUBLIC,
     "ppid:request-guide": PUBLIC,
     "ppid:request-form": PUBLIC,
     "ppid:request-sent": PUBLIC,
