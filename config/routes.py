@@ -48,6 +48,7 @@ ROUTES: dict[str, str] = {
     "ppid:request-sent": PUBLIC,
     "ppid:request-track": PUBLIC,
     "ppid:request-status": REQUESTER,
+    "ppid:request-receipt": REQUESTER,
     "ppid:objection-response": REQUESTER,
     "ppid:requester-file": REQUESTER,
     # Ground b (Pasal 35(1)b) needs no request: anyone may object to an OPD.

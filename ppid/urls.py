@@ -54,6 +54,11 @@ urlpatterns = [
         name="request-status",
     ),
     path(
+        "permohonan-informasi/<str:number>/bukti.pdf",
+        request_views.request_receipt,
+        name="request-receipt",
+    ),
+    path(
         "permohonan-informasi/<str:number>/keberatan/<int:objection_id>/tanggapan/",
         request_views.objection_response,
         name="objection-response",
