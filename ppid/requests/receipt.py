@@ -55,7 +55,11 @@ def receipt_rows(info_request: InformationRequest) -> list[tuple[str, str]]:
             _("Written answer due by"),
             _day(info_request.answer_due_on)
             + " "
-            + _("(10 working days, UU 14/2008 Article 22(7))"),
+            + (
+                _("(extended once by 7 working days, UU 14/2008 Article 22(8))")
+                if info_request.was_extended
+                else _("(10 working days, UU 14/2008 Article 22(7))")
+            ),
         ),
     ]
     if info_request.completeness_due_on:
