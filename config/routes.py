@@ -36,11 +36,19 @@ ROUTES: dict[str, str] = {
     "dashboard": STAFF,
     # Public information and requests.
     "ppid:public-information": PUBLIC,
+    # The Profil PPID, kept by PPID Utama in the admin.
+    "ppid:profile": PUBLIC,
+    "ppid:profile-structure": PUBLIC,
+    "ppid:profile-notice": PUBLIC,
+    "ppid:profile-procedures": PUBLIC,
+    "ppid:profile-sop-file": PUBLIC,
+    "ppid:profile-file": PUBLIC,
     "ppid:request-guide": PUBLIC,
     "ppid:request-form": PUBLIC,
     "ppid:request-sent": PUBLIC,
     "ppid:request-track": PUBLIC,
     "ppid:request-status": REQUESTER,
+    "ppid:request-receipt": REQUESTER,
     "ppid:objection-response": REQUESTER,
     "ppid:requester-file": REQUESTER,
     # Ground b (Pasal 35(1)b) needs no request: anyone may object to an OPD.

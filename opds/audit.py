@@ -220,6 +220,9 @@ AUDITED: dict[str, Audited] = {
     "ppid.Tariff": Audited(
         name=lambda o: "tariff #{}".format(o.opd_id), ignored=frozenset({"updated_at"})
     ),
+    # The Profil PPID, kept by PPID Utama in the admin.
+    "ppid.PpidProfile": Audited(name=str, ignored=frozenset({"updated_at"})),
+    "ppid.StandardProcedure": Audited(name=lambda o: o.title),
     # The calendar and the rules that set the deadlines (domain.md §8).
     "ppid.CalendarOverride": Audited(name=str),
     "ppid.CalendarYear": Audited(name=str),

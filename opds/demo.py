@@ -81,6 +81,8 @@ def seed_demo(*, reset_passwords: bool = False) -> list[DemoLogin]:
             last_name=last,
             role=role,
             opd=None,
+            # PPID Utama keeps the Profil PPID in the admin, which needs it.
+            is_staff=role == User.Role.PPID_UTAMA,
         )
         logins.append(DemoLogin(username, role))
     for opd in Opd.objects.order_by("slug"):

@@ -324,6 +324,12 @@ def can_edit_yearly_report(user: AnyUser) -> bool:
     return _superuser(user) or _role(user) == Role.PPID_UTAMA
 
 
+def can_edit_ppid_profile(user: AnyUser) -> bool:
+    """The Profil PPID (decree, structure, maklumat, SOPs, contacts) is the
+    kabupaten PPID's own: PPID Utama keeps it, in the admin."""
+    return _superuser(user) or _role(user) == Role.PPID_UTAMA
+
+
 def can_view_requester_contact(user: AnyUser, info_request: Any) -> bool:
     """The requester's address, phone and e-mail follow the NIK: whoever
     handles the request, for the register and the delivery (UU 27/2022)."""

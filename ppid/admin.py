@@ -25,6 +25,7 @@ from ppid.catalogue.models import (
     Subtype,
 )
 from ppid.catalogue.search import refresh_search_vectors
+from ppid.profile import admin as profile_admin  # noqa: F401  (registers the Profil PPID)
 from ppid.reports.models import YearlyReport
 from ppid.requests.models import (
     Dispute,

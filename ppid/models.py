@@ -1,6 +1,7 @@
 """The models of the PPID, as Django registers them: the catalogue (DIP and
 DIK) lives in ``ppid.catalogue.models``, the requests in
-``ppid.requests.models``, the yearly report in ``ppid.reports.models``. Code
+``ppid.requests.models``, the yearly report in ``ppid.reports.models``,
+the Profil PPID in ``ppid.profile.models``. Code
 imports them from there."""
 
 from ppid.calendar.models import (
@@ -20,6 +21,7 @@ from ppid.catalogue.models import (
     ItemChange,
     Subtype,
 )
+from ppid.profile.models import PpidProfile, StandardProcedure
 from ppid.reports.models import YearlyReport
 from ppid.requests.models import (
     Dispute,
@@ -51,9 +53,11 @@ __all__ = [
     "ItemChange",
     "LocalDeadlineRule",
     "Objection",
+    "PpidProfile",
     "RegisterCounter",
     "RequestEvent",
     "RequestFile",
+    "StandardProcedure",
     "Subtype",
     "YearlyReport",
     "Tariff",

@@ -2,12 +2,31 @@ from django.urls import path, re_path
 
 from ppid.catalogue import views
 from ppid.catalogue.feeds import LatestItemsFeed
+from ppid.profile import views as profile_views
 from ppid.reports import views as report_views
 from ppid.requests import views as request_views
 
 app_name = "ppid"
 
 urlpatterns = [
+    path("profil-ppid/", profile_views.profile, name="profile"),
+    path("profil-ppid/struktur/", profile_views.structure, name="profile-structure"),
+    path(
+        "profil-ppid/maklumat-pelayanan/",
+        profile_views.service_notice,
+        name="profile-notice",
+    ),
+    path("profil-ppid/sop/", profile_views.procedures, name="profile-procedures"),
+    path(
+        "profil-ppid/sop/<int:pk>/berkas/",
+        profile_views.procedure_file,
+        name="profile-sop-file",
+    ),
+    path(
+        "profil-ppid/berkas/<slug:kind>/",
+        profile_views.profile_file,
+        name="profile-file",
+    ),
     path(
         "informasi-publik/",
         views.PublicInformationView.as_view(),
@@ -33,6 +52,11 @@ urlpatterns = [
         "permohonan-informasi/<str:number>/",
         request_views.request_status,
         name="request-status",
+    ),
+    path(
+        "permohonan-informasi/<str:number>/bukti.pdf",
+        request_views.request_receipt,
+        name="request-receipt",
     ),
     path(
         "permohonan-informasi/<str:number>/keberatan/<int:objection_id>/tanggapan/",

@@ -66,6 +66,14 @@ def mask_nik(nik: str) -> str:
     return nik[:4] + "*" * 8 + nik[-4:]
 
 
+def mask_name(name: str) -> str:
+    """``B*** S******``: a printed receipt can lie on a desk or be
+    photographed; the initials let the requester recognise it as theirs."""
+    return " ".join(
+        word[0] + "*" * (len(word) - 1) if word else word for word in name.split()
+    )
+
+
 def encrypt(text: str) -> str:
     return crypto.encrypt(text, settings.PERSONAL_DATA_KEYS)
 

@@ -532,6 +532,11 @@ def _canonical_number(text: str) -> str:
     return text.strip().upper()
 
 
+def canonical_request_number(text: str) -> str:
+    """A registration number as it is written, from its URL form too."""
+    return _canonical_number((text or "").replace("\x00", ""))
+
+
 def canonical_objection_number(text: str) -> str:
     text = (text or "").replace("\x00", "")
     parts = [p for p in text.strip().upper().replace("/", "-").split("-") if p]

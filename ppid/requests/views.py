@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -22,7 +23,7 @@ from opds import permissions as perms
 from opds.models import Opd
 from ppid.reports import selectors as report_selectors
 from ppid.requests import exports as request_exports
-from ppid.requests import fees, personal_data
+from ppid.requests import fees, personal_data, receipt, tracking
 from ppid.requests import selectors as request_selectors
 from ppid.requests import services as rs
 from ppid.requests.forms import (
@@ -112,11 +113,41 @@ def _remember(request: HttpRequest, found: InformationRequest) -> None:
     request.session[SESSION_TRACKED] = sorted(tracked)[-20:]
 
 
-def _tracked(request: HttpRequest, number: str) -> InformationRequest:
+def _tracked_or_none(request: HttpRequest, number: str) -> InformationRequest | None:
     found = rs.request_by_number(number)
     if found is None or found.pk not in request.session.get(SESSION_TRACKED, []):
+        return None
+    return found
+
+
+def _tracked(request: HttpRequest, number: str) -> InformationRequest:
+    found = _tracked_or_none(request, number)
+    if found is None:
         raise Http404
     return found
+
+
+def _number_shown(number: str) -> str:
+    if rs.is_objection_number(number):
+        return rs.canonical_objection_number(number)
+    return rs.canonical_request_number(number)
+
+
+def _ask_for_code(request: HttpRequest, number: str) -> HttpResponse:
+    """The tracking form with ``number`` filled in: what a bookmarked or
+    e-mailed link shows in a browser that has not given the code. The same
+    page for any number, so it tells nothing about the request."""
+    if "\x00" in number:
+        raise Http404  # not a number anyone was given
+    form = TrackingForm(initial={"registration_number": _number_shown(number)[:40]})
+    form.fields["tracking_code"].widget.attrs["autofocus"] = True
+    response = render(
+        request,
+        "ppid/requests/track.html",
+        {"form": form, "asked_number": form.initial["registration_number"]},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @sensitive_post_parameters(*PERSONAL_FIELDS)
@@ -124,6 +155,8 @@ def request_track(request: HttpRequest) -> HttpResponse:
     """Find a request by its registration number and tracking code."""
     # Bound on every POST: an empty one must still get the form's errors.
     form = TrackingForm(request.POST if request.method == "POST" else None)
+    if request.method != "POST" and request.GET.get("nomor"):
+        return _ask_for_code(request, request.GET["nomor"])
     status = 200
     if request.method == "POST":
         status = 400
@@ -151,8 +184,13 @@ def request_track(request: HttpRequest) -> HttpResponse:
 
 
 def request_status(request: HttpRequest, number: str) -> HttpResponse:
-    """What the requester sees: status, deadlines, answer, objections."""
-    found = _tracked(request, number)
+    """What the requester sees: status, steps, what happens next, answer,
+    objections. Without the code in this session: the tracking form."""
+    found = _tracked_or_none(request, number)
+    if found is None:
+        if request.method == "POST":
+            raise Http404
+        return _ask_for_code(request, number)
     form = ObjectionForm()
     status = 200
     if request.method == "POST":
@@ -173,17 +211,38 @@ def request_status(request: HttpRequest, number: str) -> HttpResponse:
             else:
                 messages.success(request, _("Your objection was filed."))
                 return redirect("ppid:request-status", number=found.url_key)
+    objections = list(found.objections.select_related("dispute"))
     context = {
         "request_obj": found,
         "events": found.events.filter(is_public=True),
         "answer_files": found.files.filter(kind=RequestFile.Kind.ANSWER),
         "objection_files": found.files.filter(kind=RequestFile.Kind.OBJECTION_ANSWER),
-        "objections": found.objections.all(),
-        "objection_window": rs.objection_window(found),
+        "objections": [(o, tracking.objection_steps(o)) for o in objections],
+        "objection_window": tracking.objection_form_window(found, objections),
+        "steps": tracking.request_steps(found),
+        "next_steps": tracking.next_steps(found, objections),
         "form": form,
         "today": rs.today(),
     }
-    return render(request, "ppid/requests/status.html", context, status=status)
+    response = render(request, "ppid/requests/status.html", context, status=status)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def request_receipt(request: HttpRequest, number: str) -> HttpResponse:
+    """The bukti permohonan as PDF, for the requester who proved the code."""
+    found = _tracked(request, number)
+    track_url = request.build_absolute_uri(
+        reverse("ppid:request-status", args=[found.url_key])
+    )
+    response = HttpResponse(
+        receipt.receipt_pdf(found, track_url), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = (
+        'inline; filename="bukti-permohonan-{}.pdf"'.format(found.url_key.lower())
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST
@@ -292,7 +351,9 @@ def objection_status(request: HttpRequest, number: str) -> HttpResponse:
     ).first()
     tracked = request.session.get(SESSION_TRACKED_OBJECTIONS, [])
     if objection is None or objection.pk not in tracked:
-        raise Http404
+        if request.method == "POST":
+            raise Http404
+        return _ask_for_code(request, number)
     if request.method == "POST":
         if _throttled(request, RequestSubmissionThrottle()):
             message = _("Too many attempts; try again in an hour.")

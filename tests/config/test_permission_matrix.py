@@ -732,8 +732,16 @@ def request_acts() -> tuple[Act, ...]:
             lambda o: {"number": o.request.url_key, "file_id": o.identity.pk},
             sees=frozenset({"admin_a"}),
         ),
-        # The requester's own page, found with the tracking code.
-        Act("status-page", "ppid:request-status", _number, sees=REQUESTER),
+        # The requester's own page, found with the tracking code; without
+        # it, anyone gets the tracking form and nothing of the request.
+        Act(
+            "status-page",
+            "ppid:request-status",
+            _number,
+            lists=REQUESTER,
+            marker=lambda o: o.request.requested_information,
+        ),
+        Act("receipt", "ppid:request-receipt", _number, sees=REQUESTER),
         Act("api-detail", "api:request-detail", _number, sees=OF_A | REQUESTER),
         # Routing is PPID Utama's.
         Act(
@@ -1054,7 +1062,13 @@ def periodic_objection_acts() -> tuple[Act, ...]:
     answered = lambda o: _objection_status(o) == "answered"  # noqa: E731
     paper = "Profil pejabat Dinas Matriks Alfa tidak diumumkan."
     return (
-        Act("status", "ppid:objection-status", number, sees=REQUESTER),
+        Act(
+            "status",
+            "ppid:objection-status",
+            number,
+            lists=REQUESTER,
+            marker=lambda o: o.objection.description,
+        ),
         Act("detail", "ppid:objection-staff-detail", number, sees=OF_A),
         Act(
             "register",

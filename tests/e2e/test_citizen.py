@@ -19,6 +19,7 @@ from ppid.catalogue.models import InformationItem
 from ppid.requests import services as rs
 from ppid.requests.models import InformationRequest, Objection, RequestFile
 from tests.e2e.conftest import assert_no_console_errors
+from tests.e2e.menu import menu_link
 from tests.factories import OpdFactory, UserFactory, item_data
 
 pytestmark = pytest.mark.e2e
@@ -85,7 +86,7 @@ def test_citizen_finds_downloads_requests_tracks_and_objects(
 
     # The catalogue, through the menu; the search answers in place (htmx).
     page.goto("/")
-    page.locator("#main-nav a[href='{}']".format(reverse("ppid:catalogue"))).click()
+    menu_link(page, reverse("ppid:catalogue")).click()
     expect(page).to_have_url(re.compile(re.escape(reverse("ppid:catalogue")) + "$"))
     results = page.locator("#catalogue-results article")
     expect(results).to_have_count(2)
@@ -109,7 +110,7 @@ def test_citizen_finds_downloads_requests_tracks_and_objects(
     assert saved.read_bytes() == CSV_BYTES
 
     # The request form, reached from the menu's request guide.
-    page.locator("#main-nav a[href='{}']".format(reverse("ppid:request-guide"))).click()
+    menu_link(page, reverse("ppid:request-guide")).click()
     page.locator("main a[href='{}']".format(reverse("ppid:request-form"))).first.click()
     expect(page).to_have_url(re.compile(re.escape(reverse("ppid:request-form"))))
     form = page.locator("main form[enctype='multipart/form-data']")
@@ -151,7 +152,7 @@ def test_citizen_finds_downloads_requests_tracks_and_objects(
     # Later, in a new session: the tracking page finds it with the code.
     page.context.clear_cookies()
     page.goto("/")
-    page.locator("#main-nav a[href='{}']".format(reverse("ppid:request-guide"))).click()
+    menu_link(page, reverse("ppid:request-guide")).click()
     page.locator(
         "main a[href='{}']".format(reverse("ppid:request-track"))
     ).first.click()
@@ -196,5 +197,88 @@ def test_citizen_finds_downloads_requests_tracks_and_objects(
     assert objection.status == Objection.Status.FILED
     expect(page.locator("main")).to_contain_text(objection.objection_number)
     assert InformationItem.objects.get(pk=published_item.pk).status == "published"
+
+    assert_no_console_errors(page)
+
+
+def test_citizen_opens_the_bookmarked_link_follows_the_steps_and_prints_the_receipt(
+    page, dinkes, staff
+):
+    admin, _utama = staff
+    request, code = rs.submit_request(
+        data={
+            "requester_type": "perorangan",
+            "full_name": "Siti Aminah",
+            "nik": NIK,
+            "address": "Jl. Jenderal Sudirman 1, Purbalingga",
+            "email": "siti@example.id",
+            "requested_information": "Data cakupan imunisasi dasar per desa 2025.",
+            "purpose": "Penelitian skripsi.",
+            "access_method": "salinan",
+            "copy_format": "softcopy",
+            "delivery_method": "email",
+            "opd": dinkes,
+        }
+    )
+    status_url = reverse("ppid:request-status", kwargs={"number": request.url_key})
+
+    # The link from the e-mail, in a browser that never saw the code: the
+    # tracking form, the number filled in, the cursor in the code field.
+    page.goto(status_url)
+    form = page.locator("main form")
+    expect(form.locator("input[name=registration_number]")).to_have_value(
+        request.registration_number
+    )
+    expect(form.locator("input[name=tracking_code]")).to_be_focused()
+    expect(page.locator("main")).not_to_contain_text(request.requested_information)
+    page.keyboard.type(code)
+    form.locator("button[type=submit]").click()
+    expect(page).to_have_url(re.compile(re.escape(status_url) + "$"))
+
+    # The request, its OPD and where it stands.
+    main = page.locator("main")
+    expect(main).to_contain_text(request.requested_information)
+    expect(main).to_contain_text(dinkes.name)
+    steps = page.locator("main ol.request-steps").first.locator("li")
+    expect(steps).to_have_count(3)
+    expect(steps.nth(0)).to_have_attribute("data-state", "done")
+    expect(steps.nth(1)).to_have_attribute("aria-current", "step")
+    expect(steps.nth(2)).to_have_attribute("data-state", "upcoming")
+    expect(page.locator("#selanjutnya")).to_contain_text(
+        str(request.answer_due_on.year)
+    )
+    expect(page.locator("#keberatan")).to_have_count(0)
+
+    # The receipt: a PDF, for this browser that gave the code.
+    receipt = page.locator("#receipt-link")
+    expect(receipt).to_be_visible()
+    pdf = page.request.get(receipt.get_attribute("href"))
+    assert pdf.status == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
+
+    # Answered: every step done, the objection offered once, then followed.
+    rs.answer_request(
+        info_request=request,
+        by=admin,
+        decision=InformationRequest.Decision.NOT_DOCUMENTED,
+        letter="Data cakupan per desa belum didokumentasikan.",
+    )
+    page.reload()
+    for index in range(3):
+        expect(steps.nth(index)).to_have_attribute("data-state", "done")
+    page.locator("#selanjutnya a[href='#keberatan']").click()
+    objection_form = page.locator("#keberatan form")
+    expect(objection_form).to_be_visible()
+    objection_form.locator("input[name=reason][value=e]").check()
+    objection_form.locator("textarea[name=description]").fill(
+        "Data tersebut wajib dihimpun setiap tahun."
+    )
+    objection_form.locator("button[type=submit]").click()
+    expect(page).to_have_url(re.compile(re.escape(status_url) + "$"))
+    expect(page.locator("#keberatan")).to_have_count(0)
+    objection_steps = page.locator("main section.card ol.request-steps li")
+    expect(objection_steps).to_have_count(2)
+    expect(objection_steps.nth(1)).to_have_attribute("aria-current", "step")
 
     assert_no_console_errors(page)

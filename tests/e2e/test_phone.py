@@ -17,6 +17,7 @@ from evaluations import services as evaluation_services
 from evaluations.models import MonthlyReport
 from ppid.catalogue import services
 from tests.e2e.conftest import PHONE, assert_no_console_errors
+from tests.e2e.menu import menu_link
 from tests.factories import OpdFactory, UserFactory, item_data, pdf_bytes
 
 pytestmark = pytest.mark.e2e
@@ -115,10 +116,18 @@ def _menu_works(page) -> None:
     expect(menu).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
     expect(menu).to_be_visible()
     expect(toggle).to_have_attribute("aria-expanded", "true")
-    for name in ("ppid:catalogue", "ppid:request-guide", "opds:opd-list"):
-        link = menu.locator("a[href='{}']".format(reverse(name)))
-        expect(link).to_be_visible()
+    # Each entry of the public menu, its dropdowns opened one by one.
+    for name in (
+        "ppid:catalogue",
+        "ppid:request-guide",
+        "ppid:statistics",
+        "evaluations:public",
+        "ppid:profile",
+        "opds:opd-list",
+    ):
+        link = menu_link(page, reverse(name))
         expect(link).to_be_in_viewport()
+        _fits_the_screen(page)
     _fits_the_screen(page)
     toggle.tap()
     expect(menu).to_be_hidden()
@@ -139,8 +148,7 @@ def test_home_and_catalogue_on_a_phone(phone_page, catalogue):
     _check(page, reverse("home"))
 
     # The menu leads to the catalogue; the search answers in place.
-    page.locator("button.navbar-toggler").tap()
-    page.locator("#main-nav a[href='{}']".format(reverse("ppid:catalogue"))).tap()
+    menu_link(page, reverse("ppid:catalogue")).tap()
     expect(page).to_have_url(re.compile(re.escape(reverse("ppid:catalogue")) + "$"))
     _check(page, reverse("ppid:catalogue"))
     results = page.locator("#catalogue-results article")

@@ -403,7 +403,13 @@ def test_public_page_files_ground_b_choosing_an_opd(
     status = other.get(tracked["Location"]).content.decode()
     assert "informasi berkala" in status and opd.name in status
     # Nobody else reads it without the code.
-    assert client.__class__().get(tracked["Location"]).status_code == 404
+    # Nobody else reads it without the code: the link asks for it.
+    asked = client.__class__().get(tracked["Location"])
+    assert asked.status_code == 200
+    assert asked.context["form"].initial["registration_number"] == (
+        objection.objection_number
+    )
+    assert opd.name not in asked.content.decode()
 
 
 def test_public_page_without_an_opd_names_the_field(client, on):

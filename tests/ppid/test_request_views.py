@@ -66,7 +66,14 @@ def test_public_form_confirmation_email_and_tracking(
     )
     assert wrong.status_code == 400
     status_url = reverse("ppid:request-status", args=[created.url_key])
-    assert other.get(status_url).status_code == 404
+    # The bookmarked link asks for the code, the number filled in, and
+    # shows nothing of the request.
+    asked = other.get(status_url)
+    assert asked.status_code == 200
+    assert asked.context["form"].initial["registration_number"] == (
+        created.registration_number
+    )
+    assert created.requested_information not in asked.content.decode()
     found = other.post(
         reverse("ppid:request-track"),
         {"registration_number": created.registration_number, "tracking_code": code},

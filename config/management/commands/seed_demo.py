@@ -11,6 +11,7 @@ from evaluations.demo import seed_evaluations
 from opds.demo import seed_demo
 from opds.models import User
 from ppid.catalogue.demo import seed_demo as seed_ppid_demo
+from ppid.profile.demo import seed_profile
 from ppid.requests.demo import seed_requests
 from socialposts.demo import seed_infographics, seed_social
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         # Each app adds its own demo data on top of the registry and users.
         items = seed_ppid_demo()
+        seed_profile()
         requests = seed_requests()
         accounts = seed_social()
         reports = seed_evaluations()
