@@ -89,7 +89,7 @@ def unindex(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ppid", "0011_yearly_report"),
+        ("ppid", "0012_ppid_profile"),
     ]
 
     operations = [
