@@ -34,10 +34,12 @@ MAX_REDIRECTS = 5
 # A link check must not wait as long as a page: a slow link is a finding too.
 LINK_TIMEOUT_MS = 15_000
 
-# Why the page is wider than the viewport: the elements that reach past its
-# right edge, outermost first, leaving out what scrolls inside its own box.
-OVERFLOW = """() => {
-  const width = window.innerWidth;
+# How wide the page is against the screen's width, and why: the elements
+# that reach past its right edge, outermost first, leaving out what scrolls
+# inside its own box. Compared with the screen, not with innerWidth alone:
+# a phone zooms out to show a page that is too wide, and innerWidth (the
+# visual viewport) grows with it, 1,139 px on a 390 px screen.
+OVERFLOW = """(width) => {
   const scrolls = (el) => {
     for (let node = el.parentElement; node; node = node.parentElement) {
       const style = getComputedStyle(node);
@@ -51,7 +53,7 @@ OVERFLOW = """() => {
     (typeof el.className === 'string' && el.className.trim()
       ? '.' + el.className.trim().split(/\\s+/).slice(0, 3).join('.') : '');
   const wide = [];
-  if (document.documentElement.scrollWidth > width) {
+  if (Math.max(document.documentElement.scrollWidth, window.innerWidth) > width) {
     for (const el of document.querySelectorAll('body *')) {
       const box = el.getBoundingClientRect();
       if (box.width && box.right > width + 1 && !scrolls(el) &&
@@ -62,7 +64,8 @@ OVERFLOW = """() => {
   }
   return {
     scrollWidth: document.documentElement.scrollWidth,
-    innerWidth: width,
+    clientWidth: document.documentElement.clientWidth,
+    innerWidth: window.innerWidth,
     wide: wide.slice(0, 5).map((found) => found.text),
   };
 }"""
@@ -96,9 +99,9 @@ LINKS = """() => Array.from(document.querySelectorAll('a[href]'), (a) => [
     .replace(/\\s+/g, ' ').trim().slice(0, 40),
 ])"""
 
-AXE_RUN = """async (tags) => {
-  const results = await window.axe.run(document, {
-    runOnly: {type: 'tag', values: tags},
+AXE_RUN = """async ([context, runOnly]) => {
+  const results = await window.axe.run(context || document, {
+    runOnly: runOnly,
     resultTypes: ['violations'],
   });
   return results.violations.map((v) => ({
@@ -148,6 +151,33 @@ def axe_source() -> str:
     # inline scripts) does not govern: an injected <script> tag would be
     # refused, and that refusal would itself be a console error.
     return AXE_SCRIPT.read_text(encoding="utf-8") + "\n;void 0;"
+
+
+def axe_violations(
+    page: Page, *, rules: list[str] | None = None, include: list[str] | None = None
+) -> list[dict]:
+    """What axe-core finds on the page: every WCAG 2.1 A/AA rule, or only
+    ``rules``; on the whole document, or only within the ``include``
+    selectors."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(axe_source())
+    run_only = (
+        {"type": "rule", "values": rules}
+        if rules
+        else {"type": "tag", "values": AXE_TAGS}
+    )
+    context = {"include": [[selector] for selector in include]} if include else None
+    return page.evaluate(AXE_RUN, [context, run_only])
+
+
+def describe(violation: dict) -> str:
+    """One axe violation in a line: the rule, and the first elements."""
+    nodes = violation["nodes"]
+    shown = "; ".join(
+        "{} ({})".format(node["target"], node["summary"][:160]) for node in nodes[:3]
+    )
+    more = " and {} more".format(len(nodes) - 3) if len(nodes) > 3 else ""
+    return "{} [{}]: {}{}".format(violation["help"], violation["impact"], shown, more)
 
 
 class LinkBook:
@@ -229,13 +259,15 @@ class Walk:
     # -- the checks ----------------------------------------------------
 
     def _check_width(self, label: str) -> None:
-        sizes = self.page.evaluate(OVERFLOW)
-        if sizes["scrollWidth"] > sizes["innerWidth"]:
+        screen = self.page.viewport_size["width"]
+        sizes = self.page.evaluate(OVERFLOW, screen)
+        wide = max(sizes["scrollWidth"], sizes["clientWidth"], sizes["innerWidth"])
+        if wide > screen:
             self._add(
                 "width",
-                "{} px wide in a {} px viewport; past the edge: {}".format(
-                    sizes["scrollWidth"],
-                    sizes["innerWidth"],
+                "{} px wide on a {} px screen; past the edge: {}".format(
+                    wide,
+                    screen,
                     ", ".join(sizes["wide"]) or "?",
                 ),
                 label,
@@ -250,26 +282,13 @@ class Walk:
             )
 
     def _check_axe(self, label: str) -> None:
-        if not self.page.evaluate("() => typeof window.axe === 'object'"):
-            self.page.evaluate(axe_source())
-        for violation in self.page.evaluate(AXE_RUN, AXE_TAGS):
-            nodes = violation["nodes"]
-            shown = "; ".join(
-                "{} ({})".format(node["target"], node["summary"][:160])
-                for node in nodes[:3]
-            )
-            more = " and {} more".format(len(nodes) - 3) if len(nodes) > 3 else ""
-            self._add(
-                "axe " + violation["id"],
-                "{} [{}]: {}{}".format(
-                    violation["help"], violation["impact"], shown, more
-                ),
-                label,
-            )
+        for violation in axe_violations(self.page):
+            self._add("axe " + violation["id"], describe(violation), label)
 
     def _check_links(self, label: str) -> None:
         here = urlsplit(self.page.url)
         origin = (here.scheme, here.netloc)
+        page_url = urlunsplit(here._replace(fragment=""))
         for href, text in self.page.evaluate(LINKS):
             parts = urlsplit(href)
             if parts.scheme not in ("http", "https") or (
@@ -279,6 +298,9 @@ class Walk:
             if parts.path in self.skip_paths:
                 continue
             url = urlunsplit(parts._replace(fragment=""))
+            if url == page_url:
+                # The page itself ("#top"): it has answered already.
+                continue
             if not self.links.wanted(url, parts.path):
                 continue
             if url not in self.links.statuses:
