@@ -18,6 +18,8 @@ import dataclasses
 import datetime
 import io
 import re
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -57,7 +59,10 @@ class Demo:
     url: str
     media: Path
     item: InformationItem
+    # The last final month (public, and what an OPD answers to) and the
+    # month Dinkominfo works on now, final or not.
     month: datetime.date
+    latest_month: datetime.date
     tracked: InformationRequest
     request: InformationRequest
     objection: Objection
@@ -71,6 +76,18 @@ def _route(path: str) -> str:
         return resolve(path).view_name
     except Resolver404:
         return path
+
+
+def _requests_done(timeout: float = 10.0) -> None:
+    """Wait for the live server's request threads to end.
+
+    A closed browser leaves requests in flight (lazy images); on SQLite
+    they share the test's connection, which must not be rolled back or
+    given back under them."""
+    deadline = time.monotonic() + timeout
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(max(0.0, deadline - time.monotonic()))
 
 
 def _back_to_migrated_data() -> None:
@@ -144,6 +161,9 @@ def demo(browser, django_db_setup, django_db_blocker, tmp_path_factory) -> Itera
             .order_by("pk")
             .first(),
             month=month,
+            latest_month=MonthlyReport.objects.order_by("-month")
+            .values_list("month", flat=True)
+            .first(),
             tracked=_tracked_request(),
             request=InformationRequest.objects.order_by("-pk").first(),
             objection=Objection.objects.order_by("-pk").first(),
@@ -156,6 +176,7 @@ def demo(browser, django_db_setup, django_db_blocker, tmp_path_factory) -> Itera
         try:
             yield found
         finally:
+            _requests_done()
             server.stop()
             server._live_server_modified_settings.disable()  # noqa: SLF001
             _back_to_migrated_data()
@@ -185,6 +206,7 @@ def walk_page(request, browser, demo) -> Iterator[Page]:
     context, page = _open_page(browser, demo.url, request, **request.param)
     yield page
     _close_page(context, page, request, "")
+    _requests_done()
 
 
 def _walk(page: Page, demo: Demo, role: str) -> Walk:
@@ -210,8 +232,8 @@ def _log_in(walk: Walk, username: str) -> None:
     walk.check()
 
 
-def _month(demo: Demo) -> str:
-    return "{:%Y-%m}".format(demo.month)
+def _month(month: datetime.date) -> str:
+    return "{:%Y-%m}".format(month)
 
 
 def citizen_day(walk: Walk, demo: Demo) -> None:
@@ -237,7 +259,7 @@ def citizen_day(walk: Walk, demo: Demo) -> None:
     walk.visit(reverse("ppid:objection-form"))
     walk.visit(reverse("ppid:statistics"))
     walk.visit(reverse("evaluations:public"))
-    walk.visit(reverse("evaluations:public-month", args=[_month(demo)]))
+    walk.visit(reverse("evaluations:public-month", args=[_month(demo.month)]))
     walk.visit(reverse("opds:opd-detail", args=[OPD]))
 
 
@@ -248,7 +270,7 @@ def opd_admin_day(walk: Walk, demo: Demo) -> None:
     walk.visit(reverse("ppid:request-register"))
     walk.visit(reverse("socialposts:accounts"))
     walk.visit(reverse("socialposts:account-detail", args=[demo.account.pk]))
-    walk.visit(reverse("evaluations:opd", args=[_month(demo), OPD]))
+    walk.visit(reverse("evaluations:opd", args=[_month(demo.month), OPD]))
     walk.visit(reverse("socialposts:infographics"))
 
 
@@ -272,8 +294,8 @@ def atasan_ppid_day(walk: Walk, demo: Demo) -> None:
 def dinkominfo_day(walk: Walk, demo: Demo) -> None:
     _log_in(walk, "dinkominfo")
     walk.visit(reverse("evaluations:index"))
-    walk.visit(reverse("evaluations:report", args=[_month(demo)]))
-    walk.visit(reverse("evaluations:opd", args=[_month(demo), OPD]))
+    walk.visit(reverse("evaluations:report", args=[_month(demo.latest_month)]))
+    walk.visit(reverse("evaluations:opd", args=[_month(demo.latest_month), OPD]))
     walk.visit(reverse("socialposts:accounts"))
     walk.visit(reverse("socialposts:account-detail", args=[demo.account.pk]))
     walk.visit(reverse("socialposts:infographics"))

@@ -40,12 +40,23 @@ LINK_TIMEOUT_MS = 15_000
 # a phone zooms out to show a page that is too wide, and innerWidth (the
 # visual viewport) grows with it, 1,139 px on a 390 px screen.
 OVERFLOW = """(width) => {
+  // Whether a box that scrolls or clips holds the element in. An absolutely
+  // positioned element escapes the boxes up to its positioned ancestor:
+  // Bootstrap's .visually-hidden text in a .table-responsive widens the page.
   const scrolls = (el) => {
+    let position = getComputedStyle(el).position;
+    if (position === 'fixed') {
+      return false;
+    }
     for (let node = el.parentElement; node; node = node.parentElement) {
       const style = getComputedStyle(node);
+      if (position === 'absolute' && style.position === 'static') {
+        continue;
+      }
       if (['auto', 'scroll', 'hidden', 'clip'].includes(style.overflowX)) {
         return true;
       }
+      position = style.position;
     }
     return false;
   };
@@ -56,7 +67,7 @@ OVERFLOW = """(width) => {
   if (Math.max(document.documentElement.scrollWidth, window.innerWidth) > width) {
     for (const el of document.querySelectorAll('body *')) {
       const box = el.getBoundingClientRect();
-      if (box.width && box.right > width + 1 && !scrolls(el) &&
+      if (box.right > width + 1 && !scrolls(el) &&
           !wide.some((outer) => outer.el.contains(el))) {
         wide.push({el: el, text: name(el) + ' right=' + Math.round(box.right)});
       }
