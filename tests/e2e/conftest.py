@@ -255,3 +255,8 @@ def console_errors():
     """``console_errors(page)``: the live list of the page's console errors,
     page errors and CSP violations."""
     return watch_console
+
+
+# The walks (test_walks.py) open their pages on a live server of their own.
+open_page = _open_page
+close_page = _close_page

@@ -38,7 +38,7 @@ from ppid.catalogue.models import InformationItem
 from ppid.requests import personal_data
 from ppid.requests.models import InformationRequest, Objection
 from socialposts.accounts.models import SocialAccount
-from tests.e2e.conftest import PHONE, _close_page, _open_page
+from tests.e2e.conftest import PHONE, close_page, open_page
 from tests.e2e.staff_helpers import load_reference_data
 from tests.e2e.walk_checks import LinkBook, Walk
 
@@ -47,8 +47,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.demo_walk]
 DESKTOP_WALK = {"width": 1366, "height": 768}
 # A tracking code for one demo request: seed_demo shows nobody the codes.
 TRACKING_CODE = "WARGAPBGXY26"
-# Each kind of link (URL route) is requested for its first three targets.
-LINKS_PER_KIND = 3
+# Each kind of link (URL route) is requested for its first two targets.
+LINKS_PER_KIND = 2
 OPD = "dinkes"
 
 
@@ -203,9 +203,9 @@ def _media_in_tmp(settings, demo) -> None:
     ]
 )
 def walk_page(request, browser, demo) -> Iterator[Page]:
-    context, page = _open_page(browser, demo.url, request, **request.param)
+    context, page = open_page(browser, demo.url, request, **request.param)
     yield page
-    _close_page(context, page, request, "")
+    close_page(context, page, request, "")
     _requests_done()
 
 
