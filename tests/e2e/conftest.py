@@ -37,11 +37,29 @@ PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 10_000
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "demo_walk: walks the seeded demo data, which one module fixture loads"
+        " once and keeps for all the module's tests (test_walks.py)",
+    )
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     for item in items:
         if here in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.e2e)
+            if item.get_closest_marker("demo_walk"):
+                # The demo data takes most of a minute to seed: the module
+                # seeds it once, commits it and removes it at its end, so
+                # its tests must not flush. Each runs in a transaction that
+                # is rolled back (what the live server writes on SQLite's
+                # shared connection goes with it); serialized_rollback asks
+                # pytest-django for the serialized data-migration rows that
+                # the module puts back when it is done.
+                item.add_marker(pytest.mark.django_db(serialized_rollback=True))
+                continue
             # The live server needs committed data, so each test ends with a
             # flush; serialized rollback reloads what the data migrations
             # made (Perki sub-types, the Monev framework, the metric
@@ -237,3 +255,8 @@ def console_errors():
     """``console_errors(page)``: the live list of the page's console errors,
     page errors and CSP violations."""
     return watch_console
+
+
+# The walks (test_walks.py) open their pages on a live server of their own.
+open_page = _open_page
+close_page = _close_page
