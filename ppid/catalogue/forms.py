@@ -6,11 +6,13 @@ from typing import Any
 
 from django import forms
 from django.forms.models import model_to_dict
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin, https_formfield
 from ppid.catalogue.models import (
     PUBLIC_CATEGORY_CHOICES,
+    Category,
     ExclusionDecision,
     InformationItem,
     Subtype,
@@ -40,6 +42,18 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(
     attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
 )
+
+
+class SubtypeSelect(forms.Select):
+    """The sub-type list, each option marked with its category so that the
+    page's script offers only the chosen category's sub-types."""
+
+    def create_option(self, name, value, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-category"] = instance.category
+        return option
 
 
 class InformationItemForm(BootstrapFormMixin, forms.Form):
@@ -75,6 +89,7 @@ class InformationItemForm(BootstrapFormMixin, forms.Form):
             },
         )
         fields["subtype"].queryset = Subtype.objects.filter(is_active=True)
+        fields["subtype"].widget = SubtypeSelect(choices=fields["subtype"].choices)
         fields["event_occurred_at"].input_formats = ["%Y-%m-%dT%H:%M"]
         self.fields = {**fields, **self.fields}
         if item is not None and item.files.exists():
@@ -86,12 +101,46 @@ class InformationItemForm(BootstrapFormMixin, forms.Form):
             )
         self.style_fields()
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        category, subtype = data.get("category"), data.get("subtype")
+        if subtype is not None and category:
+            label = self.fields["subtype"].label
+            if category == Category.DIKECUALIKAN:
+                self.add_error(
+                    "subtype",
+                    _(
+                        "%(field)s: excluded information has no sub-type; leave it empty."
+                    )
+                    % {"field": label},
+                )
+            elif subtype.category != category:
+                self.add_error(
+                    "subtype",
+                    _(
+                        "%(field)s: “%(subtype)s” belongs to the category "
+                        "%(its)s, not %(chosen)s. Choose a sub-type of %(chosen)s."
+                    )
+                    % {
+                        "field": label,
+                        "subtype": subtype.name,
+                        "its": Category(subtype.category).label,
+                        "chosen": Category(category).label,
+                    },
+                )
+        return data
+
     def item_data(self) -> dict[str, Any]:
         return {field: self.cleaned_data[field] for field in ITEM_FIELDS}
 
 
 class ExclusionDecisionForm(BootstrapFormMixin, forms.Form):
-    """The surat penetapan klasifikasi of an excluded item."""
+    """The surat penetapan klasifikasi of an excluded item.
+
+    Bound to a page whose category is not Dikecualikan it checks nothing:
+    its fields are only asked of excluded information, and a periodic item
+    with one wrong field must not come back with nine empty ones.
+    """
 
     prefix = "exclusion"
     signed_sheet = forms.FileField(
@@ -106,6 +155,10 @@ class ExclusionDecisionForm(BootstrapFormMixin, forms.Form):
         if decision is not None and "initial" not in kwargs:
             kwargs["initial"] = model_to_dict(decision, fields=EXCLUSION_FIELDS)
         super().__init__(*args, **kwargs)
+        # The item form's category, posted beside this form's prefixed fields.
+        self.active = not self.is_bound or (
+            self.data.get("category") == Category.DIKECUALIKAN
+        )
         self.fields = {
             **forms.fields_for_model(
                 ExclusionDecision,
@@ -125,6 +178,13 @@ class ExclusionDecisionForm(BootstrapFormMixin, forms.Form):
             **self.fields,
         }
         self.style_fields()
+
+    def full_clean(self) -> None:
+        if self.active:
+            super().full_clean()
+            return
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
 
     def decision_data(self) -> dict[str, Any]:
         return {field: self.cleaned_data[field] for field in EXCLUSION_FIELDS}
