@@ -225,6 +225,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ppid.reports.tasks.send_yearly_report_reminder_task",
         "schedule": crontab(minute=30, hour=7),
     },
+    # Uploads kept while a form is corrected live an hour (core.files).
+    "core-purge-held-files": {
+        "task": "core.tasks.purge_held_files_task",
+        "schedule": crontab(minute=10),
+    },
     "ppid-identity-scan-retention": {
         "task": "ppid.requests.tasks.delete_expired_identity_scans_task",
         "schedule": crontab(minute=30, hour=2),

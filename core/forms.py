@@ -22,7 +22,8 @@ class BootstrapFormMixin:
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple):
                 continue
-            if isinstance(widget, forms.CheckboxInput):
+            # A radio styled as a text box renders as an empty grey bar.
+            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select"

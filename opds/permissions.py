@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.urls import Resolver404, resolve
 from rest_framework import permissions
 
 from opds.models import Opd, User
@@ -565,6 +567,50 @@ def evaluation_reports_visible_to(
     if not is_staff_user(user):
         return queryset.none()
     return queryset.exclude(status=MonthlyReport.Status.DRAFT)
+
+
+def _acts_on_items(user: AnyUser, opd: Opd) -> bool:
+    return can_create_item(user, opd)
+
+
+def _files_new_item(user: AnyUser, opd: Opd) -> bool:
+    # The new-item page files for the account's own OPD only.
+    return can_create_item(user, opd) and getattr(user, "opd_id", None) == opd.pk
+
+
+def _acts_on_social(user: AnyUser, opd: Opd) -> bool:
+    return can_manage_opd_data(user, opd) or (
+        _role(user) == Role.DINKOMINFO and opd.is_active
+    )
+
+
+def _acts_on_requests(user: AnyUser, opd: Opd) -> bool:
+    return can_route_requests(user) or is_opd_admin_of(user, opd)
+
+
+# Where an evaluation item's "Do it here" link may lead (its URL name) and
+# who may do that item's work there for the evaluated OPD. A page missing
+# here gets no link: better none than one that answers 403.
+EVALUATION_ACTIONS: dict[str, Callable[[Any, Opd], bool]] = {
+    "ppid:staff-items": _acts_on_items,
+    "ppid:item-create": _files_new_item,
+    "socialposts:accounts": _acts_on_social,
+    "ppid:request-register": _acts_on_requests,
+    "opds:opd-list": can_manage_opd_data,
+}
+
+
+def can_do_evaluation_action(user: AnyUser, opd: Opd, path: str) -> bool:
+    """Whether ``user`` may do, at ``path``, the work an evaluation item of
+    ``opd`` asks for (the "Do it here" link of the evaluation)."""
+    if not path or not is_staff_user(user):
+        return False
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return False
+    rule = EVALUATION_ACTIONS.get(match.view_name)
+    return rule is not None and rule(user, opd)
 
 
 def can_view_kabupaten_evaluation(user: AnyUser) -> bool:

@@ -262,7 +262,9 @@ def _save_item(
 ) -> HttpResponse:
     decision = getattr(item, "exclusion", None) if item else None
     if request.method == "POST":
-        form = InformationItemForm(request.POST, request.FILES, item=item)
+        form = InformationItemForm(
+            request.POST, request.FILES, item=item, session=request.session
+        )
         exclusion_form = ExclusionDecisionForm(request.POST, decision=decision)
         excluded = request.POST.get("category") == Category.DIKECUALIKAN
         if form.is_valid() and (not excluded or exclusion_form.is_valid()):
@@ -295,8 +297,10 @@ def _save_item(
             except ValidationError as exc:
                 _form_errors(form, exclusion_form, exc)
             else:
+                form.release_held_files()
                 messages.success(request, _("The item was saved."))
                 return redirect(item)
+        form.keep_uploads()
         status = 400
     else:
         form = InformationItemForm(item=item)

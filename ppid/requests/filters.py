@@ -22,7 +22,35 @@ class FilterForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # "All" says what an unset filter does; "---------" does not.
+            if getattr(field, "empty_label", None) is not None:
+                field.empty_label = _("All")
+                # The widget's choices still iterate the class's field.
+                field.widget.choices = field.choices
+            choices = getattr(field, "choices", None)
+            if isinstance(choices, list) and choices and choices[0][0] == "":
+                field.choices = [("", _("All")), *choices[1:]]
         self.style_fields()
+
+
+class DueSoonSelect(forms.Select):
+    """The due-soon filter as a plain choice: all requests, or those due
+    within two working days or overdue. A NullBooleanSelect would offer
+    "unknown / yes / no", which reads as nonsense on a filter bar."""
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(
+            attrs,
+            choices=[
+                ("", _("All")),
+                ("true", _("Due within 2 working days or overdue")),
+            ],
+        )
+
+    def format_value(self, value: object) -> list[str]:
+        # The API also takes "True", "1" and "yes"; the bar shows them alike.
+        return ["true" if str(value).lower() in ("true", "1", "yes") else ""]
 
 
 class RequestFilterSet(django_filters.FilterSet):
@@ -43,7 +71,7 @@ class RequestFilterSet(django_filters.FilterSet):
     )
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
     attention = django_filters.BooleanFilter(
-        method="filter_attention", label=_("Due within 2 working days or overdue")
+        method="filter_attention", label=_("Deadline"), widget=DueSoonSelect
     )
     q = django_filters.CharFilter(method="filter_q", label=_("Number or name"))
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin
 from opds.models import Opd
-from ppid.catalogue.forms import DATE, MultipleFileField
+from ppid.catalogue.forms import DATE, KeepsUploadsMixin, MultipleFileField
 from ppid.catalogue.models import InformationItem
 from ppid.requests.fees import format_rupiah
 from ppid.requests.grounds import REQUEST_GROUNDS
@@ -31,8 +32,10 @@ from ppid.requests.services import (
 )
 
 
-class InformationRequestForm(BootstrapFormMixin, forms.ModelForm):
+class InformationRequestForm(KeepsUploadsMixin, BootstrapFormMixin, forms.ModelForm):
     """The public request form (and the staff form for paper requests)."""
+
+    kept_upload_fields = ("identity_scan",)
 
     nik = forms.CharField(
         label=_("NIK"),
@@ -63,7 +66,13 @@ class InformationRequestForm(BootstrapFormMixin, forms.ModelForm):
             "address": forms.TextInput(),
         }
 
-    def __init__(self, *args: Any, staff: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        staff: bool = False,
+        session: SessionBase | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["opd"].queryset = Opd.objects.filter(is_active=True).order_by(
             "name"
@@ -91,11 +100,17 @@ class InformationRequestForm(BootstrapFormMixin, forms.ModelForm):
             order += ["channel", "received_on", "received_time"]
         self.order_fields([*order, "identity_scan"])
         self.style_fields()
+        self.setup_held_files(session)
 
     def clean_website(self) -> str:
         if self.cleaned_data.get("website"):
             raise ValidationError(_("This form could not be sent."), code="honeypot")
         return ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.merge_held_files()
+        return data
 
     def request_data(self) -> dict[str, Any]:
         return {key: self.cleaned_data.get(key) for key in REQUEST_FIELDS}

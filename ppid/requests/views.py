@@ -64,7 +64,9 @@ def request_form(request: HttpRequest) -> HttpResponse:
     """Ask for information: the rights, the steps and the form."""
     status = 200
     if request.method == "POST":
-        form = InformationRequestForm(request.POST, request.FILES)
+        form = InformationRequestForm(
+            request.POST, request.FILES, session=request.session
+        )
         if _throttled(request, RequestSubmissionThrottle()):
             form.add_error(
                 None,
@@ -80,11 +82,13 @@ def request_form(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
+                form.release_held_files()
                 request.session[SESSION_NEW] = [created.pk, code]
                 _remember(request, created)
                 return redirect("ppid:request-sent")
         if status == 200:
             status = 400
+        form.keep_uploads()
     else:
         # A search that found nothing links here with what was looked for.
         asked = request.GET.get("informasi", "").strip()[:1000]
@@ -532,7 +536,9 @@ def record_request(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     status = 200
     if request.method == "POST":
-        form = InformationRequestForm(request.POST, request.FILES, staff=True)
+        form = InformationRequestForm(
+            request.POST, request.FILES, staff=True, session=request.session
+        )
         status = 400
         if form.is_valid():
             try:
@@ -547,6 +553,7 @@ def record_request(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
+                form.release_held_files()
                 messages.success(
                     request,
                     _(
@@ -555,6 +562,7 @@ def record_request(request: HttpRequest) -> HttpResponse:
                     % {"number": created.registration_number, "code": code},
                 )
                 return redirect(created)
+        form.keep_uploads()
     else:
         form = InformationRequestForm(staff=True, initial={"received_on": rs.today()})
     return render(request, "ppid/requests/record.html", {"form": form}, status=status)

@@ -15,6 +15,7 @@ from django.utils import translation
 
 from evaluations import services
 from evaluations.models import Contest, ItemScore, MonthlyReport
+from opds import permissions as perms
 from tests.evaluations.conftest import MONTH
 from tests.evaluations.scenario import BUILT_ON, item, october_draft, score
 from tests.factories import OpdFactory, UserFactory
@@ -475,14 +476,18 @@ def test_the_five_actions_are_the_largest_gains_first(opds, dinkominfo, on, clie
     for entry in items:
         if entry.applies and entry.pk not in chosen:
             assert gain_if_fulfilled(entry) <= gains[-1] + Decimal("0.01")
-    # The page lists them in that order, each linked to where it is done.
+    # The page lists them in that order.
     html = response.content.decode()
     section = html[html.index("<ol>") : html.index("</ol>")]
     places = [section.index(a.item.name) for a in actions]
     assert places == sorted(places)
+    # Linked to where it is done, for whoever may do it there (issue 18).
     for action in actions:
-        if action.item.action_url:
-            assert 'href="{}"'.format(action.item.action_url) in section
+        link = 'href="{}"'.format(action.item.action_url)
+        if perms.can_do_evaluation_action(dinkominfo, opds[1], action.item.action_url):
+            assert link in section
+        else:
+            assert link not in section
     # A fulfilled item leaves the list.
     top_manual = next(a for a in actions if a.item.method == "manual")
     services.score_manual_item(top_manual.item_score, by=dinkominfo, ratio=Decimal(1))
