@@ -268,8 +268,9 @@ AXES_HTTP_RESPONSE_CODE = 429
 # axes would keep every successful log-in with its address forever; the
 # audit log records log-ins, so no second, unbounded copy is kept.
 AXES_DISABLE_ACCESS_LOG = True
-# Password checks per client address per minute, over every user name, on
-# the log-in pages and the API token endpoint together.
+# Failed password checks per client address per minute, over every user
+# name, on the log-in pages and the API token endpoint together; successful
+# log-ins do not count (an office shares one address).
 LOGIN_ATTEMPTS_PER_MINUTE = env_int("LOGIN_ATTEMPTS_PER_MINUTE", 10, minimum=1)
 
 # STATIC AND MEDIA
