@@ -478,8 +478,12 @@ SOCIAL_TIKTOK_AUTHORIZE_URL = _platform_url(
 # The portal's public origin, to which the platforms send staff back after
 # they consent (register <origin>/dasbor/media-sosial/hubungkan/kembali/ with
 # each platform's app).
+# The port `make run` serves the portal on; unless SITE_URL says otherwise,
+# links, QR codes and the platforms' redirects follow it.
+PORT = env_int("PORT", 8000, minimum=1)
+_LOCAL_SITE_URL = "http://127.0.0.1:{}".format(PORT)
 SOCIAL_OAUTH_REDIRECT_BASE = env_str(
-    "SOCIAL_OAUTH_REDIRECT_BASE", env_str("SITE_URL", "http://127.0.0.1:8000")
+    "SOCIAL_OAUTH_REDIRECT_BASE", env_str("SITE_URL", _LOCAL_SITE_URL)
 ).rstrip("/")
 SOCIAL_TIKTOK_API_VERSION = env_str("SOCIAL_TIKTOK_API_VERSION", "v2")
 # Pulled posts' pictures are downloaded only from these hosts (and their
@@ -531,7 +535,7 @@ SOCIAL_IMPORT_INLINE_ROWS = env_int("SOCIAL_IMPORT_INLINE_ROWS", 2000, minimum=0
 # The same for an import job: without progress, or waiting for its message.
 SOCIAL_IMPORT_TIMEOUT_MINUTES = env_int("SOCIAL_IMPORT_TIMEOUT_MINUTES", 15, minimum=1)
 # Absolute links in e-mails and exports built outside a request.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env_str("SITE_URL", _LOCAL_SITE_URL).rstrip("/")
 # Requests stream uploads to disk beyond this; the hard cap is above.
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
