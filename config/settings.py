@@ -39,6 +39,9 @@ VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 # GENERAL
 # Off unless asked for: a server that forgets DEBUG must fail closed.
 DEBUG = env_bool("DEBUG", False)
+# With DEBUG on, a 404 is still the portal's page (the demo is shown to
+# people); True brings back Django's page that lists the URL patterns.
+DEBUG_TECHNICAL_404 = env_bool("DEBUG_TECHNICAL_404", False)
 
 _DEV_SECRET_KEY = "insecure-development-key-used-only-while-DEBUG-is-on"  # nosec B105 # DEBUG only; without DEBUG SECRET_KEY is required
 SECRET_KEY = env_str("SECRET_KEY", required=not DEBUG) or _DEV_SECRET_KEY
@@ -105,6 +108,8 @@ MIDDLEWARE = [
     # The audit log learns who and from where; records 401s and 403s.
     "opds.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # With DEBUG on, the portal's Indonesian 404 page, not Django's.
+    "config.middleware.PortalNotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the log-in view's answer and replaces it with
     # the lockout page (config.auth.lockout_response).
