@@ -15,9 +15,7 @@ DECIMAL = re.compile(r"0\.\d+")
 # nor after a decimal point (a task's run time in seconds).
 # tests/personal_data_guard.py looks for the same pattern in every log line,
 # API answer and export.
-NIK = re.compile(
-    r"(?<![^\W_])(?<!\d[.,])\d{4}([\s.-]?)\d{4}\1\d{4}\1\d{4}(?![^\W_])"
-)
+NIK = re.compile(r"(?<![^\W_])(?<!\d[.,])\d{4}([\s.-]?)\d{4}\1\d{4}\1\d{4}(?![^\W_])")
 _PATTERNS = [
     # Secrets in query strings: a request's tracking code, a platform token.
     (
