@@ -7,6 +7,9 @@ PORT ?= 8000
 # Both commands use the developer defaults unless the caller set them:
 # DEBUG on, and no DATABASE_URL / REDIS_URL (SQLite, tasks in-process).
 run test messages: export DEBUG ?= True
+# Links, QR codes and the OAuth redirect point at the port served on.
+run: export PORT := $(PORT)
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test lint messages clean
 

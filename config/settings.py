@@ -39,6 +39,9 @@ VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 # GENERAL
 # Off unless asked for: a server that forgets DEBUG must fail closed.
 DEBUG = env_bool("DEBUG", False)
+# With DEBUG on, a 404 is still the portal's page (the demo is shown to
+# people); True brings back Django's page that lists the URL patterns.
+DEBUG_TECHNICAL_404 = env_bool("DEBUG_TECHNICAL_404", False)
 
 _DEV_SECRET_KEY = "insecure-development-key-used-only-while-DEBUG-is-on"  # nosec B105 # DEBUG only; without DEBUG SECRET_KEY is required
 SECRET_KEY = env_str("SECRET_KEY", required=not DEBUG) or _DEV_SECRET_KEY
@@ -105,6 +108,8 @@ MIDDLEWARE = [
     # The audit log learns who and from where; records 401s and 403s.
     "opds.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # With DEBUG on, the portal's Indonesian 404 page, not Django's.
+    "config.middleware.PortalNotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the log-in view's answer and replaces it with
     # the lockout page (config.auth.lockout_response).
@@ -280,8 +285,9 @@ AXES_HTTP_RESPONSE_CODE = 429
 # axes would keep every successful log-in with its address forever; the
 # audit log records log-ins, so no second, unbounded copy is kept.
 AXES_DISABLE_ACCESS_LOG = True
-# Password checks per client address per minute, over every user name, on
-# the log-in pages and the API token endpoint together.
+# Failed password checks per client address per minute, over every user
+# name, on the log-in pages and the API token endpoint together; successful
+# log-ins do not count (an office shares one address).
 LOGIN_ATTEMPTS_PER_MINUTE = env_int("LOGIN_ATTEMPTS_PER_MINUTE", 10, minimum=1)
 
 # STATIC AND MEDIA
@@ -489,8 +495,12 @@ SOCIAL_TIKTOK_AUTHORIZE_URL = _platform_url(
 # The portal's public origin, to which the platforms send staff back after
 # they consent (register <origin>/dasbor/media-sosial/hubungkan/kembali/ with
 # each platform's app).
+# The port `make run` serves the portal on; unless SITE_URL says otherwise,
+# links, QR codes and the platforms' redirects follow it.
+PORT = env_int("PORT", 8000, minimum=1)
+_LOCAL_SITE_URL = "http://127.0.0.1:{}".format(PORT)
 SOCIAL_OAUTH_REDIRECT_BASE = env_str(
-    "SOCIAL_OAUTH_REDIRECT_BASE", env_str("SITE_URL", "http://127.0.0.1:8000")
+    "SOCIAL_OAUTH_REDIRECT_BASE", env_str("SITE_URL", _LOCAL_SITE_URL)
 ).rstrip("/")
 SOCIAL_TIKTOK_API_VERSION = env_str("SOCIAL_TIKTOK_API_VERSION", "v2")
 # Pulled posts' pictures are downloaded only from these hosts (and their
@@ -542,7 +552,7 @@ SOCIAL_IMPORT_INLINE_ROWS = env_int("SOCIAL_IMPORT_INLINE_ROWS", 2000, minimum=0
 # The same for an import job: without progress, or waiting for its message.
 SOCIAL_IMPORT_TIMEOUT_MINUTES = env_int("SOCIAL_IMPORT_TIMEOUT_MINUTES", 15, minimum=1)
 # Absolute links in e-mails and exports built outside a request.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env_str("SITE_URL", _LOCAL_SITE_URL).rstrip("/")
 # Requests stream uploads to disk beyond this; the hard cap is above.
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 

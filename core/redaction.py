@@ -10,10 +10,12 @@ import re
 # not personal (ids, timestamps) are rarely 9+ digits in this portal's logs,
 # and hiding one by mistake costs nothing.
 DECIMAL = re.compile(r"0\.\d+")
-# A NIK, also as people write it: in groups of four; never the digits after
-# a decimal point (a task's run time in seconds). tests/personal_data_guard.py
-# looks for the same pattern in every log line, API answer and export.
-NIK = re.compile(r"(?<!\d)(?<!\d[.,])\d{4}([\s.-]?)\d{4}\1\d{4}\1\d{4}(?!\d)")
+# A NIK, also as people write it: in groups of four; standing alone, never
+# the digits inside an identifier (a YouTube channel id, UCdemo0000000000000001)
+# nor after a decimal point (a task's run time in seconds).
+# tests/personal_data_guard.py looks for the same pattern in every log line,
+# API answer and export.
+NIK = re.compile(r"(?<![^\W_])(?<!\d[.,])\d{4}([\s.-]?)\d{4}\1\d{4}\1\d{4}(?![^\W_])")
 _PATTERNS = [
     # Secrets in query strings: a request's tracking code, a platform token.
     (

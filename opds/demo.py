@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from opds.demo_contacts import fill_contacts
 from opds.models import Opd, User
 from opds.services import import_opds, read_registry_csv
 
@@ -58,6 +59,7 @@ def seed_demo(*, reset_passwords: bool = False) -> list[DemoLogin]:
     if not settings.DEBUG:
         raise ImproperlyConfigured(_("seed_demo only runs while DEBUG is on."))
     import_opds(rows=read_registry_csv())
+    fill_contacts()
     # One hash for every account: hashing 50 times would cost ~20 s.
     password_hash = make_password(settings.DEMO_PASSWORD)
     logins = [DemoLogin(SUPERUSER_NAME, "superuser")]

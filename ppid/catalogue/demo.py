@@ -155,9 +155,11 @@ SERTA_MERTA = {
         4,
     ),
 }
-# One excluded item per kind: (title, summary, ground, point, consequence)
+# Excluded items, each with the OPD that holds such records (by slug):
+# (title, summary, ground, point, consequence). Patients' records are the
+# hospital's and the health office's, staff records the personnel agency's.
 EXCLUDED = {
-    "sekretariat": (
+    "setda": (
         "Telaahan Staf Rencana Mutasi Pejabat Struktural",
         "Memuat penilaian atas pejabat yang akan dimutasi.",
         "i",
@@ -173,7 +175,7 @@ EXCLUDED = {
         "Identitas pelapor dan saksi dapat terungkap sehingga "
         "membahayakan keselamatan mereka dan menghambat penyidikan.",
     ),
-    "badan": (
+    "bkppd": (
         "Data Rekam Medis dan Hasil Psikotes Pegawai",
         "Hasil pemeriksaan kesehatan dan psikotes calon pejabat.",
         "h",
@@ -181,28 +183,28 @@ EXCLUDED = {
         "Mengungkap rahasia pribadi pegawai tentang kondisi kesehatan "
         "fisik dan psikisnya.",
     ),
-    "dinas": (
+    "dinkes": (
         "Data Pasien Kasus Penyakit Menular per Nama dan Alamat",
         "Daftar nama, alamat, dan riwayat perawatan pasien.",
         "h",
         2,
         "Mengungkap rahasia pribadi pasien dan dapat menimbulkan stigma di masyarakat.",
     ),
-    "satpol": (
+    "satpolpp": (
         "Rencana Operasi Penegakan Peraturan Daerah Triwulan IV",
         "Jadwal, lokasi sasaran, dan kekuatan personel operasi.",
         "a",
         1,
         "Operasi dapat digagalkan bila jadwal dan sasaran diketahui sebelumnya.",
     ),
-    "rsud": (
+    "rsud-goeteng": (
         "Rekam Medis Pasien Rawat Inap",
         "Catatan pemeriksaan, diagnosis, dan tindakan medis pasien.",
         "h",
         2,
         "Mengungkap rahasia pribadi pasien yang dilindungi undang-undang.",
     ),
-    "kecamatan": (
+    "dinsosdaldukkbp3a": (
         "Data Keuangan Pribadi Calon Penerima Bantuan Sosial",
         "Penghasilan, aset, dan rekening calon penerima bantuan.",
         "h",
@@ -210,22 +212,48 @@ EXCLUDED = {
         "Mengungkap kondisi keuangan pribadi warga.",
     ),
 }
+# What a citizen asks for that such a register refuses, by the same slug.
+EXCLUDED_REQUESTS = {
+    "setda": "Salinan telaahan staf rencana mutasi pejabat struktural",
+    "inspektorat": "Laporan hasil pemeriksaan dugaan penyimpangan dana desa",
+    "bkppd": "Hasil psikotes calon pejabat eselon III",
+    "dinkes": "Nama dan alamat pasien demam berdarah di Kecamatan Kalimanah",
+    "satpolpp": "Jadwal dan lokasi operasi penegakan perda bulan depan",
+    "rsud-goeteng": "Salinan rekam medis pasien rawat inap atas nama tetangga saya",
+    "dinsosdaldukkbp3a": "Data penghasilan dan rekening calon penerima bansos",
+}
+PAGE_MARGIN = 60
 
 
 def _pdf(title: str, body: str) -> bytes:
+    """A one-document PDF: the title and the body wrapped to the page's
+    width (a long Indonesian title runs to two or three lines)."""
     from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import simpleSplit
     from reportlab.pdfgen import canvas
 
+    width, height = A4
+    usable = width - 2 * PAGE_MARGIN
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
     pdf.setTitle(title)
-    pdf.setFont("Helvetica-Bold", 13)
-    pdf.drawString(60, 780, title[:90])
-    pdf.setFont("Helvetica", 10)
-    y = 750
-    for line in [body[i : i + 95] for i in range(0, len(body), 95)]:
-        pdf.drawString(60, y, line)
-        y -= 14
+    y = height - PAGE_MARGIN
+    lines = [
+        ("Helvetica-Bold", 13, 17, line)
+        for line in simpleSplit(title, "Helvetica-Bold", 13, usable)
+    ]
+    lines.append(("Helvetica", 10, 10, ""))
+    lines += [
+        ("Helvetica", 10, 14, line)
+        for line in simpleSplit(body, "Helvetica", 10, usable)
+    ]
+    for font, size, leading, line in lines:
+        if y < PAGE_MARGIN:
+            pdf.showPage()
+            y = height - PAGE_MARGIN
+        pdf.setFont(font, size)
+        pdf.drawString(PAGE_MARGIN, y, line)
+        y -= leading
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
@@ -255,9 +283,7 @@ def _publish(item: InformationItem, ppid: User, months_ago: int) -> None:
     item.changes.update(at=when)
 
 
-def _seed_opd(
-    opd: Opd, ppid: User, subtypes: dict[str, Subtype], kinds_done: set
-) -> int:
+def _seed_opd(opd: Opd, ppid: User, subtypes: dict[str, Subtype]) -> int:
     admin = opd.admins.first()
     existing = set(opd.information_items.values_list("title", flat=True))
     names = {"name": opd.name, "short": opd.short_name, "year": YEAR, "prev": YEAR - 1}
@@ -304,9 +330,8 @@ def _seed_opd(
             event_occurred_at=timezone.now() - datetime.timedelta(days=20, hours=hours),
         )
         make(data, months_ago=0)
-    if opd.kind not in kinds_done and opd.kind in EXCLUDED:
-        title, summary, ground, point, consequence = EXCLUDED[opd.kind]
-        kinds_done.add(opd.kind)
+    if opd.slug in EXCLUDED:
+        title, summary, ground, point, consequence = EXCLUDED[opd.slug]
         data = _base(opd, title, summary, Category.DIKECUALIKAN)
         exclusion = {
             "ground": ground,
@@ -338,12 +363,7 @@ def seed_demo() -> int:
     """Create the demo catalogue; items that exist (by OPD and title) stay."""
     ppid = User.objects.get(username="ppid-utama")
     subtypes = {s.code: s for s in Subtype.objects.all()}
-    kinds_done = set(
-        InformationItem.objects.filter(category=Category.DIKECUALIKAN).values_list(
-            "opd__kind", flat=True
-        )
-    )
     created = 0
     for opd in Opd.objects.active().order_by("slug"):
-        created += _seed_opd(opd, ppid, subtypes, kinds_done)
+        created += _seed_opd(opd, ppid, subtypes)
     return created

@@ -408,6 +408,27 @@ class ItemChange(models.Model):
     def __str__(self) -> str:
         return "{} {}".format(self.get_action_display(), self.at.isoformat())
 
+    def summary(self) -> str:
+        """The change as one sentence for the public change log: what
+        happened, and for an edit which parts, never a field's name alone."""
+        if self.action == self.Action.UPDATED:
+            fields = self.changed_fields()
+            if fields:
+                return _("Changes to: %(fields)s.") % {"fields": ", ".join(fields)}
+            return str(_("The information was updated."))
+        sentences = {
+            self.Action.CREATED: _("The information was entered."),
+            self.Action.SUBMITTED: _("Submitted to PPID Utama for review."),
+            self.Action.PUBLISHED: _("Published to the public."),
+            self.Action.WITHDRAWN: _("Withdrawn from publication."),
+            self.Action.RETURNED: _("Returned to the OPD for changes."),
+            self.Action.FILE_ADDED: _("A file was added."),
+            self.Action.FILE_REMOVED: _("A file was removed."),
+            self.Action.EXCLUSION_SET: _("The exclusion decision was recorded."),
+            self.Action.OPENED: _("Opened to the public."),
+        }
+        return str(sentences.get(self.action, self.get_action_display()))
+
     def changed_fields(self) -> list[str]:
         """The names of what changed, for the public change log (no values)."""
         labels = []

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from opds.models import Opd, User
 from ppid.calendar.workdays import WorkingCalendar
+from ppid.catalogue.demo import EXCLUDED_REQUESTS
 from ppid.catalogue.models import Category, InformationItem
 from ppid.requests import services as rs
 from ppid.requests.models import InformationRequest
@@ -51,18 +52,34 @@ OCCUPATIONS = [
     "Peneliti",
     "Karyawan swasta",
 ]
+# (requested information, purpose, the OPD that holds it or None for the
+# OPD drawn): a request for dengue figures goes to the health office, not to
+# the archives.
 TOPICS = [
-    ("Daftar penerima bantuan sosial desa tahun {year}", "Penelitian skripsi"),
+    (
+        "Daftar penerima bantuan sosial desa tahun {year}",
+        "Penelitian skripsi",
+        "dinsosdaldukkbp3a",
+    ),
     (
         "Rincian realisasi anggaran kegiatan {short} tahun {year}",
         "Pengawasan anggaran oleh LSM",
+        None,
     ),
-    ("Dokumen perizinan usaha di Kecamatan Kalimanah", "Kepentingan usaha"),
-    ("Data jumlah kasus demam berdarah per kecamatan {year}", "Artikel berita"),
-    ("Salinan kontrak pengadaan jalan desa {year}", "Pengawasan masyarakat"),
-    ("Rencana kerja {short} tahun {year}", "Bahan diskusi warga"),
-    ("Laporan hasil pengawasan pasar tradisional", "Tugas kuliah"),
-    ("Daftar sekolah penerima dana BOS daerah {year}", "Penelitian"),
+    (
+        "Dokumen perizinan usaha di Kecamatan Kalimanah",
+        "Kepentingan usaha",
+        "dpmptsp",
+    ),
+    (
+        "Data jumlah kasus demam berdarah per kecamatan {year}",
+        "Artikel berita",
+        "dinkes",
+    ),
+    ("Salinan kontrak pengadaan jalan desa {year}", "Pengawasan masyarakat", "dpupr"),
+    ("Rencana kerja {short} tahun {year}", "Bahan diskusi warga", None),
+    ("Laporan hasil pengawasan pasar tradisional", "Tugas kuliah", "dinperindag"),
+    ("Daftar sekolah penerima dana BOS daerah {year}", "Penelitian", "dindikbud"),
 ]
 LEGAL_ENTITY = (
     "badan_hukum",
@@ -112,6 +129,7 @@ def seed_requests(count: int = 48, seed: int = 2026) -> int:
     opds = list(
         Opd.objects.active().filter(admins__isnull=False).distinct().order_by("slug")
     )
+    by_slug = {opd.slug: opd for opd in opds}
     excluded = list(
         InformationItem.objects.filter(
             category=Category.DIKECUALIKAN, status=InformationItem.Status.PUBLISHED
@@ -123,11 +141,14 @@ def seed_requests(count: int = 48, seed: int = 2026) -> int:
         age = int(365 * (1 - n / count)) if n < count - 8 else rng.randint(0, 12)
         received = _working_day(calendar, today - datetime.timedelta(days=age))
         opd = rng.choice(opds)
+        topic, purpose, home = TOPICS[n % len(TOPICS)]
+        opd = by_slug.get(home, opd)
         if n % 10 == 3 and excluded:
-            # To be refused, a request goes to the OPD whose DIK holds it.
+            # To be refused, a request asks the OPD whose DIK holds it for
+            # what that register excludes.
             opd = excluded[n % len(excluded)].opd
+            topic = EXCLUDED_REQUESTS.get(opd.slug, topic)
         admin = opd.admins.first()
-        topic, purpose = TOPICS[n % len(TOPICS)]
         kind, name, decree = (
             LEGAL_ENTITY if n % 11 == 5 else ("perorangan", NAMES[n % len(NAMES)], "")
         )

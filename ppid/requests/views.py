@@ -582,6 +582,16 @@ def staff_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "ppid/requests/detail.html", _detail_context(request, found))
 
 
+def _objection_holds_it_open(found: InformationRequest) -> bool:
+    # The same two refusals as rs.close_request: a button that can only be
+    # refused is not offered.
+    objections = found.objections.all()
+    return (
+        objections.filter(status=Objection.Status.FILED).exists()
+        or objections.orders_pending().exists()
+    )
+
+
 def _detail_context(
     request: HttpRequest, found: InformationRequest, **forms: Any
 ) -> dict[str, Any]:
@@ -593,7 +603,9 @@ def _detail_context(
         "nik": rs.full_nik(found, user),
         "is_handler": handler,
         "can_process": can_process and found.is_open,
-        "can_close": can_process and found.status == InformationRequest.Status.ANSWERED,
+        "can_close": can_process
+        and found.status == InformationRequest.Status.ANSWERED
+        and not _objection_holds_it_open(found),
         "can_route": perms.can_route_requests(user) and found.is_open,
         "can_extend": can_process and found.is_open and not found.was_extended,
         "can_record_objection": perms.can_record_objection(user, found),
@@ -704,8 +716,25 @@ def staff_action(request: HttpRequest, number: str, step: str) -> HttpResponse:
             return redirect(found)
         add_service_errors(form, exc)
         return _redisplay(request, found, form)
-    messages.success(request, _("Done."))
+    messages.success(request, _done(step, found))
     return redirect(found)
+
+
+def _done(step: str, found: InformationRequest) -> str:
+    """What the step did, said so; "Selesai" is also the closed status."""
+    if step == "route":
+        found.refresh_from_db(fields=["opd"])
+        return _("The request was passed to %(opd)s.") % {"opd": found.opd}
+    return {
+        "register": _("The request was entered in the register."),
+        "complete": _("The request is complete: the time to answer runs."),
+        "close": _("The request was closed."),
+        "incomplete": _("The requester was told what is missing."),
+        "extend": _("The time to answer was extended."),
+        "answer": _("The answer was sent to the requester."),
+        "pay": _("The payment was recorded."),
+        "handover": _("The handover of the information was recorded."),
+    }[step]
 
 
 def _redisplay(

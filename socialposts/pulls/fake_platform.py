@@ -1119,6 +1119,16 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def _origin_host(self) -> str:
+        """The host and port the client addressed: the pictures must be on
+        the origin the portal was told (SOCIAL_DEMO_PLATFORM_URL may say
+        localhost while the server is bound to 127.0.0.1), or the portal
+        refuses to fetch them."""
+        host = self.headers.get("Host", "")
+        if host and all(c.isalnum() or c in ".-:[]" for c in host):
+            return host
+        return "{}:{}".format(*self.server.server_address[:2])
+
     def _body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
@@ -1181,7 +1191,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(status, body, headers)
             return
         status, body = self._answer(url.path, query, raw)
-        media = "http://{}:{}/_media/".format(*self.server.server_address[:2])
+        media = "http://{}/_media/".format(self._origin_host())
         data = json.dumps(body).replace(MEDIA, media).encode()
         if kind == "truncated":
             data = data[: len(data) // 2]

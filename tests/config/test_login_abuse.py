@@ -155,6 +155,51 @@ def test_token_fields_are_bounded_before_they_reach_axes(api_client, user):
     assert not AccessAttempt.objects.exists()
 
 
+# --- Only failures use up the address's budget ---------------------------------
+
+
+def test_an_office_behind_one_address_logs_in_thirty_staff_in_a_minute(
+    client, settings
+):
+    # A kabupaten office on a deadline morning: one NAT address for all.
+    assert settings.LOGIN_ATTEMPTS_PER_MINUTE < 30
+    for i in range(30):
+        UserFactory(username="staf-{}".format(i), role="dinkominfo")
+        response = client.__class__().post(
+            LOGIN, {"username": "staf-{}".format(i), "password": PASSWORD}
+        )
+        assert response.status_code == 302, i
+
+
+def test_successes_do_not_refill_nor_hide_the_failures_of_an_address(
+    client, user, settings
+):
+    settings.LOGIN_ATTEMPTS_PER_MINUTE = 3
+    guess = lambda i: log_in(client.__class__(), "x", username="tebakan-{}".format(i))  # noqa: E731
+    assert guess(1).status_code == 200
+    # Logging in between guesses neither is refused nor resets the count.
+    for _ in range(5):
+        assert log_in(client.__class__(), PASSWORD).status_code == 302
+    assert guess(2).status_code == 200
+    assert guess(3).status_code == 200
+    refused = guess(4)
+    assert refused.status_code == 429
+    # Once the failures are used up, the address waits, right password or not.
+    assert log_in(client.__class__(), PASSWORD).status_code == 429
+
+
+def test_api_tokens_for_many_staff_from_one_address(api_client, settings):
+    settings.LOGIN_ATTEMPTS_PER_MINUTE = 2
+    for i in range(6):
+        UserFactory(username="api-{}".format(i), role="dinkominfo")
+        assert (
+            token(api_client, PASSWORD, username="api-{}".format(i)).status_code == 200
+        )
+    assert token(api_client, "x", username="api-0").status_code == 400
+    assert token(api_client, "x", username="api-1").status_code == 400
+    assert token(api_client, PASSWORD, username="api-2").status_code == 429
+
+
 # --- The client address ------------------------------------------------------
 
 

@@ -272,3 +272,56 @@ def test_servers_default_to_debug_off_while_manage_py_defaults_to_on():
         timeout=60,
     )
     assert tool.returncode == 0, tool.stderr
+
+
+def _settings_with(env: dict[str, str], *names: str) -> list[str]:
+    script = "from django.conf import settings as s;print({})".format(
+        ",".join("s.{}".format(name) for name in names)
+    )
+    base = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"PORT", "SITE_URL", "SOCIAL_OAUTH_REDIRECT_BASE"}
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={
+            **base,
+            "DEBUG": "True",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_links_follow_the_port_the_portal_is_served_on():
+    names = ("SITE_URL", "SOCIAL_OAUTH_REDIRECT_BASE")
+    assert _settings_with({}, *names) == ["http://127.0.0.1:8000"] * 2
+    assert _settings_with({"PORT": "8123"}, *names) == ["http://127.0.0.1:8123"] * 2
+    # A public address set by the operator wins over the port.
+    public = {"PORT": "8123", "SITE_URL": "https://ppid.purbalinggakab.go.id/"}
+    assert _settings_with(public, *names) == ["https://ppid.purbalinggakab.go.id"] * 2
+
+
+def test_make_run_passes_its_port_to_the_portal():
+    # The run rule's exports, given to a stand-in rule that only prints them.
+    makefile = (ROOT / "Makefile").read_text()
+    assert "\nrun: export SITE_URL" in makefile
+    stand_in = makefile.replace("\nrun: export", "\n_show: export")
+    result = subprocess.run(
+        ["make", "-s", "-f", "-", "PORT=8123", "--eval", "_show: ; @echo $$SITE_URL"]
+        + ["_show"],
+        cwd=ROOT,
+        input=stand_in,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={k: v for k, v in os.environ.items() if k not in {"SITE_URL", "PORT"}},
+    )
+    assert result.stdout.strip() == "http://127.0.0.1:8123", result.stderr

@@ -30,3 +30,21 @@ def test_personal_data_is_hidden(text):
 )
 def test_run_times_are_not_taken_for_personal_data(text):
     assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The demo's YouTube channel ids and the ids platforms give.
+        "pull of UCdemo0000000000000001 succeeded",
+        "channel=UCx3303014507900001abc",
+        "video 3303014507900001abc",
+    ],
+)
+def test_digits_inside_an_identifier_are_no_nik(text):
+    assert redact(text) == text
+
+
+def test_a_nik_standing_beside_punctuation_is_still_hidden():
+    assert redact("ktp_3303014507900001.jpg") == "ktp_[NIK disembunyikan].jpg"
+    assert redact("(3303014507900001)") == "([NIK disembunyikan])"

@@ -583,3 +583,20 @@ def test_cleaned_data_cleans_to_itself_and_draws_the_same_image(kind):
     assert render(kind, Size.PORTRAIT, cleaned).png == (
         render(kind, Size.PORTRAIT, data).png
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "printed"),
+    [
+        ("http://127.0.0.1:8001/informasi/12/", "127.0.0.1:8001/informasi/12"),
+        (
+            "https://ppid.purbalingga.go.id/informasi/12/",
+            "ppid.purbalingga.go.id/informasi/12",
+        ),
+    ],
+)
+def test_the_footer_prints_the_address_with_its_port(url, printed):
+    data = clean(Kind.ITEM_CARD, Size.SQUARE, dict(sample(Kind.ITEM_CARD), url=url))
+    plan = layouts.plan(Kind.ITEM_CARD, Size.SQUARE, data)
+    address = next(op for op in plan.text_ops() if op.name == "address")
+    assert list(address.block.lines) == [printed]

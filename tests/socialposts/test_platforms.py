@@ -477,3 +477,21 @@ def test_one_refused_youtube_report_keeps_the_rest_of_the_pull(fake):
     assert AccountMetricDaily.objects.filter(
         account=channel, metric="followers"
     ).exists()
+
+
+def test_the_fakes_pictures_are_on_the_origin_the_portal_was_given(
+    fake, settings, tmp_path, caplog
+):
+    # SOCIAL_DEMO_PLATFORM_URL may name the fake as localhost while it is
+    # bound to 127.0.0.1: its picture links must still be on that origin,
+    # or every demo pull logs "picture host not allowed" once per post.
+    settings.MEDIA_ROOT = tmp_path
+    by_name = fake.replace("127.0.0.1", "localhost")
+    for name, value in fake_platform.settings_for(by_name).items():
+        setattr(settings, name, value)
+    account = connect("tiktok", TT_USER, "act.{}.1".format(TT_USER))
+    with caplog.at_level("INFO", logger="socialposts.accounts.thumbnails"):
+        run = run_task(account)
+    assert run.status == Status.SUCCEEDED, run.error
+    assert not [r for r in caplog.records if "not stored" in r.getMessage()]
+    assert Post.objects.filter(account=account).exclude(thumbnail="").exists()

@@ -142,9 +142,20 @@ def _refuse(name: str, message: str) -> None:
 
 
 def _address(url: str) -> str:
+    """The link as people type it: no scheme, but the port when there is one
+    (a portal on :8001 is not reached at the bare host)."""
     parts = urlsplit(url)
     path = parts.path.rstrip("/")
-    return (parts.hostname or "") + path
+    host = parts.hostname or ""
+    if ":" in host:
+        host = "[{}]".format(host)
+    try:
+        port = parts.port
+    except ValueError:  # a port out of range is no part of the address
+        port = None
+    if port is not None:
+        host += ":{}".format(port)
+    return host + path
 
 
 # -- Frame: header, accent stripe, footer with QR ---------------------------------
