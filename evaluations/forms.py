@@ -4,6 +4,7 @@ read and type what was posted."""
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 from django import forms
@@ -58,6 +59,7 @@ HUNDRED = Decimal(100)
 # The models keep a share with four decimals: a percentage with two.
 PERCENT_PLACES = Decimal("0.01")
 RATIO_PLACES = Decimal("0.0001")
+PERCENT_PATTERN = re.compile(r"[0-9]{1,3}(?:[.,][0-9]+)?")
 
 
 def percent_text(ratio: Decimal | None) -> str:
@@ -75,15 +77,12 @@ def percent_text(ratio: Decimal | None) -> str:
 def parse_percent(text: str) -> Decimal | None:
     """``"62,5"``, ``"62.5"`` or ``"62,5 %"`` as the share ``0.625``; None
     when it is not a number from 0 to 100."""
-    cleaned = text.strip().removesuffix("%").strip().replace(" ", "")
-    # One separator at most: "1.000,5" is no percentage.
-    if cleaned.count(",") + cleaned.count(".") > 1:
+    cleaned = text.strip().removesuffix("%").strip()
+    # Digits with one decimal separator at most: not "1.000,5", "1e2", "NaN".
+    if not PERCENT_PATTERN.fullmatch(cleaned):
         return None
-    try:
-        value = Decimal(cleaned.replace(",", "."))
-    except ArithmeticError:
-        return None
-    if not value.is_finite() or not (0 <= value <= HUNDRED):
+    value = Decimal(cleaned.replace(",", "."))
+    if not (0 <= value <= HUNDRED):
         return None
     return (value.quantize(PERCENT_PLACES) / HUNDRED).quantize(RATIO_PLACES)
 
