@@ -128,12 +128,16 @@ class ManualScoresForm(_Styled):
     """Every manual item of one OPD in one form: a percentage and a
     comment each, saved together or not at all."""
 
+    # The template's column heading too: a "%" in a template's msgid would
+    # be extracted as "%%".
+    percent_label = _("Fulfilment, %")
+
     def __init__(self, *args, item_scores: list, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.item_scores = list(item_scores)
         for score in self.item_scores:
             self.fields[self.percent_name(score)] = PercentField(
-                label=_("Fulfilment, %"),
+                label=self.percent_label,
                 required=False,
                 subject=score.item.name,
                 initial=percent_text(score.ratio),

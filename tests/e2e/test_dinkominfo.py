@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from playwright.sync_api import expect
 
 from evaluations import services as evaluations
@@ -114,10 +115,12 @@ def test_dinkominfo_scores_finalises_a_month_and_downloads_its_pdf(
     assert scored.ratio is None
     scoring.locator("[name=nilai-{}]".format(other.pk)).fill("50")
     scoring.get_by_role("button", name=t("Save every score")).click()
-    saved = t("%(count)s scores of %(opd)s were saved.") % {
-        "count": 2,
-        "opd": dinkes.name,
-    }
+    with translation.override("id"):
+        saved = translation.ngettext(
+            "%(count)s score of %(opd)s was saved.",
+            "%(count)s scores of %(opd)s were saved.",
+            2,
+        ) % {"count": 2, "opd": dinkes.name}
     expect(status_message(page, saved)).to_be_visible()
     expect(page.locator("#butir-{}".format(scored.pk))).to_contain_text("75,5%")
     scored.refresh_from_db()
