@@ -583,6 +583,12 @@ def score_opd(request: HttpRequest, month: datetime.date, slug: str) -> HttpResp
     opd_score, versions = _opd_scores(request, month, slug)
     if not perms.can_review_evaluations(request.user):
         raise PermissionDenied
+    if opd_score.report.status != Status.DRAFT:
+        # Opened for reply since the page was shown: no form to come back to.
+        messages.error(
+            request, _("Manual items are scored while the report is a draft.")
+        )
+        return redirect(opd_url(opd_score))
     form = ManualScoresForm(
         request.POST, item_scores=selectors.manual_item_scores(opd_score)
     )
@@ -606,10 +612,6 @@ def score_opd(request: HttpRequest, month: datetime.date, slug: str) -> HttpResp
         else:
             messages.info(request, _("No score was changed."))
         return redirect(opd_url(opd_score) + "#nilai-manual")
-    if opd_score.report.status != Status.DRAFT:
-        # The page has no form to show the errors on any more.
-        _report_errors(request, form.errors, form)
-        return redirect(opd_url(opd_score))
     messages.error(request, _("Nothing was saved: correct the scores marked below."))
     return _opd_page(request, opd_score, versions, score_form=form)
 

@@ -242,6 +242,23 @@ def test_one_wrong_value_saves_nothing_and_every_error_names_its_item(
     assert AuditEvent.objects.count() == events
 
 
+def test_a_month_open_for_reply_takes_no_score(opds, dinkominfo, on, client):
+    report = month_in("reply", opds, dinkominfo, on)
+    anggaran = item(report, opds[2], "anggaran")
+    client.force_login(dinkominfo)
+    page = client.get(opd_url(report, opds[2]))
+    assert page.context["score_form"] is None
+    response = client.post(
+        opd_url(report, opds[2], "score-opd"),
+        {"nilai-{}".format(anggaran.pk): "50"},
+        follow=True,
+    )
+    assert messages_of(response) == [
+        indonesian("Manual items are scored while the report is a draft.")
+    ]
+    assert item(report, opds[2], "anggaran").ratio == anggaran.ratio
+
+
 def test_the_service_writes_all_of_an_opds_scores_or_none(opds, dinkominfo, on):
     report = month_in("draft", opds, dinkominfo, on)
     opd_score = score(report, opds[2])
