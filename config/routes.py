@@ -143,7 +143,7 @@ ROUTES: dict[str, str] = {
     "evaluations:opd-evidence": STAFF,
     "evaluations:opd-whatsapp": STAFF,
     "evaluations:agree": OPD_ADMIN,
-    "evaluations:score-item": REVIEWERS,
+    "evaluations:score-opd": REVIEWERS,
     "evaluations:contest-item": OPD_ADMIN,
     # The API.
     "api-token": PUBLIC,

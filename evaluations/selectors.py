@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from core.months import previous_month
 from evaluations.models import (
@@ -118,6 +118,30 @@ def scores_in_scope(user, report: MonthlyReport) -> QuerySet[OpdScore]:
     return perms.evaluation_scores_visible_to(
         user, OpdScore.objects.filter(report=report)
     )
+
+
+@dataclass(frozen=True)
+class Replies:
+    """What finalising a month waits for: the OPDs that replied (agreed
+    or contested) of the report's OPDs, and the contests not decided."""
+
+    replied: int
+    total: int
+    pending_contests: int
+
+
+def replies(report: MonthlyReport) -> Replies:
+    """The report's replies and undecided contests, in one query."""
+    counts = OpdScore.objects.filter(report=report).aggregate(
+        replied=Count("pk", filter=~Q(reply=""), distinct=True),
+        total=Count("pk", distinct=True),
+        pending=Count(
+            "items__contest",
+            filter=Q(items__contest__status=Contest.Status.PENDING),
+            distinct=True,
+        ),
+    )
+    return Replies(counts["replied"], counts["total"], counts["pending"])
 
 
 def opd_score_for(user, report: MonthlyReport, slug: str) -> OpdScore | None:
@@ -443,6 +467,16 @@ def _item_scores(opd_score: OpdScore) -> list[ItemScore]:
     return list(
         ItemScore.objects.filter(opd_score=opd_score)
         .select_related("item__indicator", "contest", "scored_by")
+        .order_by("item__indicator__position", "item__position", "item__code")
+    )
+
+
+def manual_item_scores(opd_score: OpdScore) -> list[ItemScore]:
+    """The OPD's manual items, in the page's order, for the scoring form."""
+    return list(
+        ItemScore.objects.filter(opd_score=opd_score, item__method=Item.Method.MANUAL)
+        .select_related("item__indicator")
+        .defer("evidence")
         .order_by("item__indicator__position", "item__position", "item__code")
     )
 

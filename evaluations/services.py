@@ -14,16 +14,17 @@ import hashlib
 from collections import defaultdict
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import runs
 from core.months import first_of, previous_month
-from evaluations import rules
+from evaluations import rules, selectors
 from evaluations.models import (
     Contest,
     Framework,
@@ -81,21 +82,23 @@ def preview_day(month: datetime.date) -> datetime.date | None:
     return day if day <= last_day(month) else None
 
 
-def _refuse_preview(report: MonthlyReport, message: str) -> None:
+def _preview_refusal(report: MonthlyReport, message: str) -> str:
     """A month is final only after it ends: a preview (or a month that has
-    not ended) is never opened for reply nor finalised, so never public."""
+    not ended) is never opened for reply nor finalised, so never public.
+    ``message`` filled in for such a report; empty for any other."""
     if not report.is_preview and today() > report.month_end:
-        return
-    raise ValidationError(
-        {
-            "status": message
-            % {
-                "month": date_format(report.month, "F Y"),
-                "day": date_format(report.as_of or today(), "j F Y"),
-                "end": date_format(report.month_end, "j F Y"),
-            }
-        }
-    )
+        return ""
+    return message % {
+        "month": date_format(report.month, "F Y"),
+        "day": date_format(report.as_of or today(), "j F Y"),
+        "end": date_format(report.month_end, "j F Y"),
+    }
+
+
+def _refuse_preview(report: MonthlyReport, message: str) -> None:
+    refusal = _preview_refusal(report, message)
+    if refusal:
+        raise ValidationError({"status": refusal})
 
 
 def framework_for(month: datetime.date) -> Framework:
@@ -345,7 +348,53 @@ def _rescore(
     for score in scores:
         score.score = rounded(total(items[score.pk]))
         score.band = band_for(score.score)
-    # Competition ranking: equal scores share a rank, the next one skips.
+    _rank(scores)
+    OpdScore.objects.bulk_update(scores, ["score", "band", "rank"])
+    report.sha256 = _fingerprint(report, scores, every)
+    MonthlyReport.objects.filter(pk=report.pk).update(sha256=report.sha256)
+
+
+def _rescore_opds(report: MonthlyReport, opd_score_ids: set[int]) -> None:
+    """After a save that touched these OPDs only: their scores and bands
+    from their own item scores, the ranks of every OPD from the stored
+    scores, then the report's hash. Unlike ``_rescore`` it reads the other
+    OPDs' items as plain rows for the hash, not as models with their
+    evidence, and writes only the OPD scores that changed."""
+    touched: dict[int, list[ItemScore]] = defaultdict(list)
+    for item_score in (
+        ItemScore.objects.filter(opd_score_id__in=opd_score_ids)
+        .select_related("item__indicator")
+        .only(
+            "opd_score_id",
+            "item",
+            "ratio",
+            "applies",
+            "item__weight",
+            "item__indicator",
+            "item__indicator__weight",
+        )
+    ):
+        touched[item_score.opd_score_id].append(item_score)
+    scores = list(
+        OpdScore.objects.filter(report=report)
+        .select_related("opd")
+        .only("score", "band", "rank", "report", "opd", "opd__name", "opd__slug")
+    )
+    before = {s.pk: (s.score, s.band, s.rank) for s in scores}
+    for score in scores:
+        if score.pk in opd_score_ids:
+            score.score = rounded(total(touched[score.pk]))
+            score.band = band_for(score.score)
+    _rank(scores)
+    changed = [s for s in scores if (s.score, s.band, s.rank) != before[s.pk]]
+    if changed:
+        OpdScore.objects.bulk_update(changed, ["score", "band", "rank"])
+    report.sha256 = _fingerprint(report, scores, None)
+    MonthlyReport.objects.filter(pk=report.pk).update(sha256=report.sha256)
+
+
+def _rank(scores: list[OpdScore]) -> None:
+    """Competition ranking: equal scores share a rank, the next one skips."""
     ordered = sorted(scores, key=lambda s: (-s.score, s.opd.name, s.opd_id))
     for position, score in enumerate(ordered, start=1):
         previous = ordered[position - 2] if position > 1 else None
@@ -354,13 +403,10 @@ def _rescore(
             if previous is not None and previous.score == score.score
             else position
         )
-    OpdScore.objects.bulk_update(scores, ["score", "band", "rank"])
-    report.sha256 = _fingerprint(report, scores, every)
-    MonthlyReport.objects.filter(pk=report.pk).update(sha256=report.sha256)
 
 
 def _fingerprint(
-    report: MonthlyReport, scores: list[OpdScore], items: list[ItemScore]
+    report: MonthlyReport, scores: list[OpdScore], items: list[ItemScore] | None
 ) -> str:
     """The SHA-256 of the report's content: the same data gives the same
     hash, whenever and however often it is computed."""
@@ -383,33 +429,60 @@ def score_manual_item(
         raise ValidationError(
             {"ratio": _("This item is computed from the portal's data.")}
         )
-    ratio = _checked_ratio(ratio)
+    score_opd_items(
+        item_score.opd_score, by=by, scores={item_score.pk: (ratio, comment)}
+    )
+    item_score.refresh_from_db()
+    return item_score
+
+
+def score_opd_items(
+    opd_score: OpdScore,
+    *,
+    by: User,
+    scores: dict[int, tuple[Decimal, str]],
+) -> int:
+    """Manual scores of one OPD's items, ``item score id → (ratio 0 to 1,
+    comment)``: all are written or none; then that OPD is scored again and
+    the month ranked again. Returns how many were written."""
+    if not perms.can_review_evaluations(by):
+        raise PermissionDenied(_("Only the Dinkominfo evaluation team scores OPDs."))
+    checked = {pk: (_checked_ratio(r), c.strip()) for pk, (r, c) in scores.items()}
     with transaction.atomic():
-        report = _locked(item_score.opd_score.report)
+        report = _locked(opd_score.report)
         if report.status != Status.DRAFT:
             raise ValidationError(
                 {"ratio": _("Manual items are scored while the report is a draft.")}
             )
-        before = ItemScore.objects.values("ratio", "comment").get(pk=item_score.pk)
-        ItemScore.objects.filter(pk=item_score.pk).update(
-            ratio=ratio,
-            comment=comment.strip(),
-            detail="",
-            scored_by=by,
-            scored_at=timezone.now(),
+        rows = list(
+            ItemScore.objects.filter(opd_score=opd_score, pk__in=checked)
+            .select_related("item")
+            .only("opd_score", "item", "item__method", "ratio", "comment")
         )
-        _record_score(
-            item_score,
-            report,
-            by,
-            {
-                "ratio": (before["ratio"], ratio),
-                "comment": (before["comment"], comment.strip()),
-            },
+        if len(rows) != len(checked) or any(
+            row.item.method != Item.Method.MANUAL for row in rows
+        ):
+            raise ValidationError(
+                {"ratio": _("This item is computed from the portal's data.")}
+            )
+        now = timezone.now()
+        for row in rows:
+            ratio, comment = checked[row.pk]
+            _record_score(
+                row,
+                report,
+                by,
+                {"ratio": (row.ratio, ratio), "comment": (row.comment, comment)},
+                opd_id=opd_score.opd_id,
+            )
+            row.ratio, row.comment = ratio, comment
+            row.detail, row.scored_by, row.scored_at = "", by, now
+        ItemScore.objects.bulk_update(
+            rows, ["ratio", "comment", "detail", "scored_by", "scored_at"]
         )
-        _rescore(report)
-    item_score.refresh_from_db()
-    return item_score
+        if rows:
+            _rescore_opds(report, {opd_score.pk})
+    return len(rows)
 
 
 def _record_score(
@@ -417,6 +490,7 @@ def _record_score(
     report: MonthlyReport,
     by: User,
     values: dict[str, tuple[object, object]],
+    opd_id: int | None = None,
 ) -> None:
     """One audit event for a score written with ``update()`` (no signal)."""
     audit.record(
@@ -425,7 +499,9 @@ def _record_score(
         actor=by,
         changes=audit.diff(values),
         object_repr="{} / OPD #{} / item #{}".format(
-            report, item_score.opd_score.opd_id, item_score.item_id
+            report,
+            item_score.opd_score.opd_id if opd_id is None else opd_id,
+            item_score.item_id,
         ),
     )
 
@@ -437,7 +513,8 @@ def score_manual_items(
     scores: dict[tuple[int, str], tuple[Decimal, str]],
 ) -> int:
     """Many manual scores at once, ``(opd id, item code) → (ratio,
-    comment)``: all are written or none, then the report is scored once."""
+    comment)``: all are written or none, then the OPDs concerned are scored
+    again and the month ranked once."""
     if not perms.can_review_evaluations(by):
         raise PermissionDenied(_("Only the Dinkominfo evaluation team scores OPDs."))
     checked = {key: (_checked_ratio(r), c.strip()) for key, (r, c) in scores.items()}
@@ -474,7 +551,7 @@ def score_manual_items(
             changes=audit.diff(changes),
             detail={"manual_scores": len(changed)},
         )
-        _rescore(report)
+        _rescore_opds(report, {row.opd_score_id for row in changed})
     return len(changed)
 
 
@@ -643,40 +720,64 @@ def decide_contest(
     return current
 
 
+def finalise_refusal(
+    report: MonthlyReport, replies: selectors.Replies | None = None
+) -> str:
+    """Why the report cannot be finalised now, as one sentence for the
+    page (which disables the button and shows it) and for the refusal;
+    empty when it can be. ``replies``: ``selectors.replies`` if the caller
+    has them."""
+    preview = _preview_refusal(
+        report,
+        _(
+            "This report is a preview of %(month)s as of %(day)s: a month "
+            "is final only after it ends, so a preview is never finalised "
+            "nor published. Compute the month again after %(end)s."
+        ),
+    )
+    if preview:
+        return preview
+    if report.status != Status.REPLY:
+        return _("Only a report open for reply can be finalised.")
+    replies = replies or selectors.replies(report)
+    if replies.replied < replies.total and today() <= report.reply_deadline:
+        return _(
+            "It can be finalised once every OPD has replied, or after the "
+            "reply deadline, %(deadline)s."
+        ) % {"deadline": date_format(report.reply_deadline, "j F Y")}
+    if replies.pending_contests:
+        return ngettext(
+            "%(count)s contest is not decided yet: decide it first.",
+            "%(count)s contests are not decided yet: decide them first.",
+            replies.pending_contests,
+        ) % {"count": replies.pending_contests}
+    return ""
+
+
+def replied_text(replies: selectors.Replies) -> str:
+    """``x of N OPDs have replied.``: what finalising waits for."""
+    return _("%(replied)s of %(total)s OPDs have replied.") % {
+        "replied": replies.replied,
+        "total": replies.total,
+    }
+
+
 def finalise(
     report: MonthlyReport, *, by: User, announce: bool = True
 ) -> MonthlyReport:
     """Lock the month once the reply deadline has passed (or every OPD has
-    replied) and every contest is decided; then e-mail it (``announce``)."""
+    replied) and every contest is decided; then e-mail it (``announce``).
+    A refusal is one sentence about the report, not about a field."""
     if not perms.can_review_evaluations(by):
         raise PermissionDenied(_("Only the Dinkominfo evaluation team scores OPDs."))
     with transaction.atomic():
         report = _locked(report)
-        _refuse_preview(
-            report,
-            _(
-                "This report is a preview of %(month)s as of %(day)s: a month "
-                "is final only after it ends, so a preview is never finalised "
-                "nor published. Compute the month again after %(end)s."
-            ),
-        )
-        if report.status != Status.REPLY:
-            raise ValidationError(
-                {"status": _("Only a report open for reply can be finalised.")}
-            )
-        waiting = report.scores.filter(reply="").exists()
-        if waiting and today() <= report.reply_deadline:
-            raise ValidationError(
-                {
-                    "status": _(
-                        "Some OPDs have not replied and the deadline has not passed."
-                    )
-                }
-            )
-        if Contest.objects.filter(
-            item_score__opd_score__report=report, status=Contest.Status.PENDING
-        ).exists():
-            raise ValidationError({"status": _("Decide every contest first.")})
+        replies = selectors.replies(report)
+        refusal = finalise_refusal(report, replies)
+        if refusal:
+            if report.status == Status.REPLY:
+                refusal = "{} {}".format(replied_text(replies), refusal)
+            raise ValidationError({NON_FIELD_ERRORS: [refusal]})
         report.status = Status.FINAL
         report.finalised_at = timezone.now()
         report.finalised_by = by

@@ -78,9 +78,9 @@ urlpatterns = [
         name="agree",
     ),
     path(
-        "dasbor/evaluasi/<yyyymm:month>/<slug:slug>/butir/<int:pk>/nilai/",
-        views.score_item,
-        name="score-item",
+        "dasbor/evaluasi/<yyyymm:month>/<slug:slug>/nilai/",
+        views.score_opd,
+        name="score-opd",
     ),
     path(
         "dasbor/evaluasi/<yyyymm:month>/<slug:slug>/butir/<int:pk>/sanggah/",

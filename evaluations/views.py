@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from evaluations import charts, runs, selectors, services
@@ -29,8 +30,9 @@ from evaluations.forms import (
     ContestForm,
     DeadlineForm,
     DecisionForm,
-    ManualScoreForm,
+    ManualScoresForm,
     MonthPickForm,
+    percent_text,
 )
 from evaluations.models import Contest, ItemScore, MonthlyReport, OpdScore, ReportRun
 from opds import permissions as perms
@@ -47,6 +49,7 @@ def _field_labels() -> dict[str, str]:
         "reason": _("Reason"),
         "deadline": _("Reply deadline"),
         "ratio": _("Fulfilment"),
+        "percent": _("New fulfilment, %"),
         "comment": _("Comment"),
         "argument": _("Argument"),
         "evidence_url": _("Evidence link"),
@@ -333,7 +336,15 @@ def report(request: HttpRequest, month: datetime.date) -> HttpResponse:
         )
     if found.status == Status.REPLY:
         context["contests"] = selectors.contests_of(found, scope)
+        for contest in context["contests"]:
+            contest.percent_now = percent_text(contest.item_score.ratio)
         context["decision_form"] = DecisionForm() if can_review else None
+        if can_review:
+            # The button is disabled, with its reason beside it, when
+            # finalising would be refused.
+            replies = selectors.replies(found)
+            context["replies"] = replies
+            context["finalise_refusal"] = services.finalise_refusal(found, replies)
     return render(request, "evaluations/report.html", context)
 
 
@@ -433,7 +444,7 @@ def decide(request: HttpRequest, month: datetime.date, pk: int) -> HttpResponse:
             by=request.user,
             accept=accept,
             response=form.cleaned_data["response"],
-            ratio=form.cleaned_data["ratio"] if accept else None,
+            ratio=form.cleaned_data["percent"] if accept else None,
         )
     except ValidationError as exc:
         _service_errors(request, exc)
@@ -455,6 +466,17 @@ def opd(request: HttpRequest, month: datetime.date, slug: str) -> HttpResponse:
     """An OPD's month: score, breakdown, trend, actions and every item;
     the team's manual scores in a draft, the OPD's reply while open."""
     opd_score, versions = _opd_scores(request, month, slug)
+    return _opd_page(request, opd_score, versions)
+
+
+def _opd_page(
+    request: HttpRequest,
+    opd_score: OpdScore,
+    versions: list[int],
+    score_form: ManualScoresForm | None = None,
+) -> HttpResponse:
+    """The OPD's page; ``score_form`` is a refused scoring form to show
+    again with its errors and what was typed."""
     found = opd_score.report
     user = request.user
     view = selectors.opd_view(opd_score)
@@ -466,6 +488,10 @@ def opd(request: HttpRequest, month: datetime.date, slug: str) -> HttpResponse:
         and perms.can_reply_to_evaluation(user, opd_score.opd)
     )
     scoring = found.status == Status.DRAFT and perms.can_review_evaluations(user)
+    if scoring and score_form is None:
+        score_form = ManualScoresForm(
+            item_scores=[s for s in view.items if s.item.method == "manual"]
+        )
     return render(
         request,
         "evaluations/opd.html",
@@ -486,7 +512,7 @@ def opd(request: HttpRequest, month: datetime.date, slug: str) -> HttpResponse:
             "deadline_passed": found.status == Status.REPLY
             and found.reply_deadline is not None
             and today > found.reply_deadline,
-            "score_form": ManualScoreForm() if scoring else None,
+            "score_form": score_form if scoring else None,
             "contest_form": ContestForm() if replying else None,
         },
     )
@@ -550,32 +576,44 @@ def _item_score(opd_score: OpdScore, pk: int) -> ItemScore:
 
 @require_POST
 @perms.staff_required
-def score_item(
-    request: HttpRequest, month: datetime.date, slug: str, pk: int
-) -> HttpResponse:
-    """The team's score of a manual item."""
-    opd_score = _opd_score(request, month, slug)
-    item_score = _item_score(opd_score, pk)
+def score_opd(request: HttpRequest, month: datetime.date, slug: str) -> HttpResponse:
+    """The team's scores of every manual item of an OPD, from one form: all
+    are saved or, when one value is wrong, none, and the form comes back
+    with every error and what was typed."""
+    opd_score, versions = _opd_scores(request, month, slug)
     if not perms.can_review_evaluations(request.user):
         raise PermissionDenied
-    form = ManualScoreForm(request.POST)
-    if not form.is_valid():
-        _report_errors(request, form.errors, form)
+    if opd_score.report.status != Status.DRAFT:
+        # Opened for reply since the page was shown: no form to come back to.
+        messages.error(
+            request, _("Manual items are scored while the report is a draft.")
+        )
         return redirect(opd_url(opd_score))
-    try:
-        services.score_manual_item(
-            item_score,
-            by=request.user,
-            ratio=form.cleaned_data["ratio"],
-            comment=form.cleaned_data["comment"],
-        )
-    except ValidationError as exc:
-        _service_errors(request, exc)
-    else:
-        messages.success(
-            request, _("%(item)s was scored.") % {"item": item_score.item.name}
-        )
-    return redirect(opd_url(opd_score))
+    form = ManualScoresForm(
+        request.POST, item_scores=selectors.manual_item_scores(opd_score)
+    )
+    if form.is_valid():
+        changed = form.changed_scores()
+        try:
+            services.score_opd_items(opd_score, by=request.user, scores=changed)
+        except ValidationError as exc:
+            _service_errors(request, exc)
+            return redirect(opd_url(opd_score))
+        if changed:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s score of %(opd)s was saved.",
+                    "%(count)s scores of %(opd)s were saved.",
+                    len(changed),
+                )
+                % {"count": len(changed), "opd": opd_score.opd.name},
+            )
+        else:
+            messages.info(request, _("No score was changed."))
+        return redirect(opd_url(opd_score) + "#nilai-manual")
+    messages.error(request, _("Nothing was saved: correct the scores marked below."))
+    return _opd_page(request, opd_score, versions, score_form=form)
 
 
 @require_POST

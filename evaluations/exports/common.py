@@ -53,23 +53,49 @@ def report_bytes(
     writer.writerow([])
     writer.writerow(["opd", "butir", "pemenuhan", "berlaku", "keterangan"])
     if items is None:
-        items = list(
-            ItemScore.objects.filter(opd_score__report=report).select_related(
-                "item__indicator"
-            )
+        # Plain rows: the items' evidence and the models are not needed.
+        fields = ItemScore.objects.filter(opd_score__report=report).values_list(
+            "opd_score_id",
+            "item__indicator__position",
+            "item__position",
+            "item__code",
+            "ratio",
+            "applies",
+            "detail",
         )
+    else:
+        fields = [
+            (
+                i.opd_score_id,
+                i.item.indicator.position,
+                i.item.position,
+                i.item.code,
+                i.ratio,
+                i.applies,
+                i.detail,
+            )
+            for i in items
+        ]
     slugs = {s.pk: s.opd.slug for s in scores}
     rows = sorted(
         (
-            slugs[i.opd_score_id],
-            i.item.indicator.position,
-            i.item.position,
-            i.item.code,
-            "" if i.ratio is None else i.ratio,
-            int(i.applies),
-            i.detail,
+            slugs[opd_score_id],
+            indicator_position,
+            position,
+            code,
+            "" if ratio is None else ratio,
+            int(applies),
+            detail,
         )
-        for i in items
+        for (
+            opd_score_id,
+            indicator_position,
+            position,
+            code,
+            ratio,
+            applies,
+            detail,
+        ) in fields
     )
     for slug, _indicator, _position, code, ratio, applies, detail in rows:
         writer.writerow([slug, code, ratio, applies, detail])
@@ -171,6 +197,23 @@ def preview_notice(report: MonthlyReport) -> str:
 
 def band_label(band: str) -> str:
     return str(Band(band).label) if band in Band.values else band
+
+
+def kind_label(kind: str) -> str:
+    """What an evidence entry is, as its "Kind" column says it: the rules
+    write short codes (``account``, ``item``) that a reader must not see."""
+    labels = {
+        "account": _("Social media account"),
+        "item": _("Public information"),
+        "post": _("Social media post"),
+        "missing": _("Required information not yet published"),
+        "request": _("Information request"),
+        "objection": _("Objection"),
+        "order": _("Objection decision to carry out"),
+        "comment": _("Reviewer's comment"),
+        "contest": _("Contest by the OPD"),
+    }
+    return str(labels.get(kind, kind))
 
 
 def kabupaten_url(report: MonthlyReport) -> str:

@@ -58,7 +58,7 @@ def evidence_rows(
                         ratio,
                         s.detail,
                         e.get("label", ""),
-                        e.get("kind", ""),
+                        common.kind_label(e.get("kind", "")),
                         absolute_url(e.get("url", "")) if e.get("url") else "",
                     ]
                 )

@@ -43,10 +43,59 @@ def _link(url: str) -> Any:
     return Paragraph('<link href="{0}">{0}</link>'.format(href), _styles()["cell"])
 
 
+# reportlab's Table pads each cell by 6 pt left and right (its default).
+CELL_PADDING_PT = 12
+HEADER_FONT = "Helvetica-Bold"
+
+
+def header_word_mm(text: str, font_size: float) -> float:
+    """The width, in mm, a column needs for the longest word of a header
+    cell (set in bold) to fit on one line with the cell's padding."""
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    words = str(text).split() or [""]
+    widest = max(stringWidth(word, HEADER_FONT, font_size) for word in words)
+    # A hair more than the word, so rounding never splits it.
+    return (widest + CELL_PADDING_PT + 1) / mm
+
+
+def fitted_widths(
+    header: list[str], widths_mm: list[float], font_size: float
+) -> list[float]:
+    """The column widths with every header word on one line: a Paragraph
+    splits a word wider than its column ("Perin|gkat"), so a column
+    narrower than its longest header word takes the room it needs from
+    the columns with room to spare, and the table keeps its width. When
+    the table is too narrow for every header word, the widths are kept."""
+    needed = [header_word_mm(text, font_size) for text in header]
+    widths = [max(width, need) for width, need in zip(widths_mm, needed, strict=True)]
+    excess = sum(widths) - sum(widths_mm)
+    slack = [
+        width - need if width > need else 0.0
+        for width, need in zip(widths, needed, strict=True)
+    ]
+    spare = sum(slack)
+    if excess <= 0:
+        return widths
+    if spare < excess:
+        return list(widths_mm)
+    return [
+        width - excess * room / spare for width, room in zip(widths, slack, strict=True)
+    ]
+
+
 def _table(
     header: list[str], rows: list[list[Any]], widths_mm: list[float], extra=()
 ) -> Any:
-    return pdf_table(header, rows, widths_mm, style=_styles()["cell"], extra=extra)
+    style = _styles()["cell"]
+    return pdf_table(
+        header,
+        rows,
+        fitted_widths(header, widths_mm, style.fontSize),
+        style=style,
+        extra=extra,
+    )
 
 
 def _notice(report: MonthlyReport) -> list:

@@ -342,7 +342,7 @@ def kabupaten_xlsx(report: MonthlyReport) -> bytes:
                 None
                 if entry.berkala is None
                 else round(float(entry.berkala.ratio * 100), 2),
-                e.get("kind", ""),
+                common.kind_label(e.get("kind", "")),
                 e.get("label", ""),
                 absolute_url(e.get("url", "")),
             ]

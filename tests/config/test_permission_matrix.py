@@ -1761,10 +1761,13 @@ EVALUATION_KINDS = (
             *month_reads(REVIEWERS, REVIEWERS),
             Act(
                 "score",
-                "evaluations:score-item",
-                lambda o: _opd_month(o, pk=o.manual.pk),
+                "evaluations:score-opd",
+                _opd_month,
                 method="post",
-                data=lambda o: {"ratio": "1", "comment": "SK PPID 2026 ada."},
+                data=lambda o: {
+                    "nilai-{}".format(o.manual.pk): "100",
+                    "catatan-{}".format(o.manual.pk): "SK PPID 2026 ada.",
+                },
                 sees=REVIEWERS,
                 ok=302,
                 done=lambda o: (

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from playwright.sync_api import expect
 
 from evaluations import services as evaluations
@@ -97,18 +98,33 @@ def test_dinkominfo_scores_finalises_a_month_and_downloads_its_pdf(
         opd_score__report=report, opd_score__opd=dinkes, item__code="sk_ppid"
     )
     assert scored.ratio is None
-    row = page.locator("#butir-{}".format(scored.pk))
-    row.locator("summary").filter(has_text=t("Score this item")).click()
-    row.get_by_label(t("Fulfilment")).fill("0.75")
-    row.get_by_label(t("Comment")).fill("SK PPID 2026 ada, belum ditandatangani.")
-    row.get_by_role("button", name=t("Save the score")).click()
-
-    expect(
-        status_message(page, t("%(item)s was scored.") % {"item": scored.item.name})
-    ).to_be_visible()
-    expect(page.locator("#butir-{}".format(scored.pk))).to_contain_text("75%")
+    # Every manual item is in one form, typed as a percentage with the
+    # decimal comma; one wrong value saves nothing and says which item.
+    scoring = page.locator("#nilai-manual")
+    scoring.locator("[name=nilai-{}]".format(scored.pk)).fill("75,5")
+    scoring.locator("[name=catatan-{}]".format(scored.pk)).fill(
+        "SK PPID 2026 ada, belum ditandatangani."
+    )
+    other = ItemScore.objects.get(
+        opd_score__report=report, opd_score__opd=dinkes, item__code="anggaran"
+    )
+    scoring.locator("[name=nilai-{}]".format(other.pk)).fill("150")
+    scoring.get_by_role("button", name=t("Save every score")).click()
+    expect(page.locator("#nilai-galat")).to_contain_text(other.item.name)
     scored.refresh_from_db()
-    assert scored.ratio == Decimal("0.75")
+    assert scored.ratio is None
+    scoring.locator("[name=nilai-{}]".format(other.pk)).fill("50")
+    scoring.get_by_role("button", name=t("Save every score")).click()
+    with translation.override("id"):
+        saved = translation.ngettext(
+            "%(count)s score of %(opd)s was saved.",
+            "%(count)s scores of %(opd)s were saved.",
+            2,
+        ) % {"count": 2, "opd": dinkes.name}
+    expect(status_message(page, saved)).to_be_visible()
+    expect(page.locator("#butir-{}".format(scored.pk))).to_contain_text("75,5%")
+    scored.refresh_from_db()
+    assert scored.ratio == Decimal("0.755")
     assert scored.scored_by == kabupaten.team
 
     # Open the month for the OPDs' reply with the proposed deadline.
@@ -124,10 +140,15 @@ def test_dinkominfo_scores_finalises_a_month_and_downloads_its_pdf(
     assert report.status == MonthlyReport.Status.REPLY
     assert report.reply_deadline == deadline
 
-    # Finalising is refused while OPDs have not replied and time is left.
+    # Finalising cannot be done while OPDs have not replied and time is
+    # left: the button is disabled, with the reason and the replies beside.
     finalise = page.get_by_role("button", name=t("Finalise"), exact=True)
-    finalise.click()
-    expect(page.locator("main .alert-danger")).to_have_count(1)
+    expect(finalise).to_be_disabled()
+    replied = t("%(replied)s of %(total)s OPDs have replied.") % {
+        "replied": 0,
+        "total": 2,
+    }
+    expect(page.locator("#finalkan-alasan")).to_contain_text(replied)
     report.refresh_from_db()
     assert report.status == MonthlyReport.Status.REPLY
 

@@ -50,7 +50,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def indonesian(exc: ValidationError) -> str:
     with translation.override("id"):
-        return " ".join(str(m) for m in exc.message_dict["status"])
+        return " ".join(str(m) for m in exc.messages)
 
 
 def final_november(dinkominfo, on) -> MonthlyReport:
