@@ -19,7 +19,7 @@ from ppid.calendar.workdays import WorkingCalendar
 from ppid.catalogue.demo import EXCLUDED_REQUESTS
 from ppid.catalogue.models import Category, InformationItem
 from ppid.requests import services as rs
-from ppid.requests.models import InformationRequest
+from ppid.requests.models import InformationRequest, RequestEvent
 
 NAMES = [
     "Siti Aminah",
@@ -98,15 +98,19 @@ def _nik(n: int) -> str:
 @contextmanager
 def _as_of(day: datetime.date) -> Iterator[None]:
     """Let the services see ``day`` as today, at 10:00 (office hours), while
-    a step is replayed."""
+    a step is replayed, and date the history it writes on that day."""
     original_today, original_now = rs.today, rs.now
     moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+    # The history's timestamps are the database's own (auto_now_add): without
+    # this the tracking page's timeline would show every step on seed day.
+    started = timezone.now()
     rs.today = lambda: day
     rs.now = lambda: moment
     try:
         yield
     finally:
         rs.today, rs.now = original_today, original_now
+    RequestEvent.objects.filter(at__gte=started).update(at=moment)
 
 
 def _working_day(calendar: WorkingCalendar, day: datetime.date) -> datetime.date:

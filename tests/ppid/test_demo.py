@@ -5,6 +5,7 @@ and demo PDFs whose titles stay on the page."""
 import io
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -15,7 +16,7 @@ from ppid.catalogue.demo import _pdf
 from ppid.catalogue.demo import seed_demo as seed_catalogue
 from ppid.catalogue.models import Category, InformationItem
 from ppid.requests.demo import seed_requests
-from ppid.requests.models import InformationRequest
+from ppid.requests.models import InformationRequest, RequestEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +73,17 @@ def test_records_are_excluded_by_the_offices_that_hold_them(settings):
     for found in refused:
         assert found.opd_id == found.excluded_item.opd_id
         assert "bantuan sosial desa" not in found.requested_information
+
+    # The tracking page's history shows each step on the day it was replayed,
+    # not every step on the day the demo was seeded.
+    events = RequestEvent.objects.select_related("request")
+    assert events.exists()
+    for event in events:
+        assert timezone.localdate(event.at) >= event.request.received_on
+    answered = events.filter(action="answered")
+    assert answered.exists()
+    for event in answered:
+        assert timezone.localdate(event.at) == event.request.answered_on
 
 
 def test_every_office_has_its_contacts_and_an_admins_edit_stays(settings):
