@@ -213,6 +213,60 @@ EXCLUDED = {
     ),
 }
 # What a citizen asks for that such a register refuses, by the same slug.
+# What citizens search for most (bench/search_queries.txt), held by the office
+# that really holds it: category, sub-type, title, summary, retention.
+OWN_ITEMS = {
+    "dpmptsp": [
+        (
+            Category.SETIAP_SAAT,
+            "setiap-saat-perizinan",
+            "Daftar Izin Usaha dan Non-Usaha yang Diterbitkan Tahun {prev}",
+            "Rekapitulasi perizinan berusaha berbasis risiko (OSS) dan izin "
+            "non-usaha yang diterbitkan DPMPTSP Kabupaten Purbalingga, per jenis "
+            "izin dan per kecamatan.",
+            "5 tahun",
+        ),
+        (
+            Category.BERKALA,
+            "berkala-hak-tata-cara",
+            "Standar Pelayanan Perizinan dan Non-Perizinan Tahun {year}",
+            "Persyaratan, alur, waktu penyelesaian, biaya, dan produk layanan "
+            "setiap jenis izin di Mal Pelayanan Publik Purbalingga.",
+            "Selama berlaku",
+        ),
+    ],
+    "dinkes": [
+        (
+            Category.BERKALA,
+            "berkala-kinerja",
+            "Data Prevalensi Stunting per Kecamatan Tahun {prev}",
+            "Hasil penimbangan dan pengukuran balita (e-PPGBM) serta angka "
+            "prevalensi stunting di 18 kecamatan, dengan intervensi yang dilakukan.",
+            "10 tahun",
+        ),
+    ],
+    "dindikbud": [
+        (
+            Category.BERKALA,
+            "berkala-program",
+            "Program Beasiswa Pendidikan Kabupaten Purbalingga Tahun {year}",
+            "Jenis beasiswa, persyaratan, jadwal pendaftaran, dan kuota penerima "
+            "beasiswa daerah bagi pelajar dan mahasiswa berprestasi dan kurang mampu.",
+            "5 tahun",
+        ),
+    ],
+    "dinkominfo": [
+        (
+            Category.BERKALA,
+            "berkala-akses-informasi",
+            "Standar Operasional Prosedur (SOP) Pelayanan Informasi Publik",
+            "SOP permohonan informasi, pengajuan keberatan, dan penanganan "
+            "sengketa informasi pada PPID Kabupaten Purbalingga.",
+            "Selama berlaku",
+        ),
+    ],
+}
+
 EXCLUDED_REQUESTS = {
     "setda": "Salinan telaahan staf rencana mutasi pejabat struktural",
     "inspektorat": "Laporan hasil pemeriksaan dugaan penyimpangan dana desa",
@@ -322,6 +376,10 @@ def _seed_opd(opd: Opd, ppid: User, subtypes: dict[str, Subtype]) -> int:
         data.update(subtype=subtypes[code], retention_period=retention)
         # The last one stays a draft waiting to be submitted.
         make(data, months_ago=2, publish=index < len(SETIAP_SAAT) - 1)
+    for category, code, title, summary, retention in OWN_ITEMS.get(opd.slug, ()):
+        data = _base(opd, title.format(**names), summary.format(**names), category)
+        data.update(subtype=subtypes[code], retention_period=retention)
+        make(data, months_ago=1)
     if opd.slug in SERTA_MERTA:
         code, title, summary, hours = SERTA_MERTA[opd.slug]
         data = _base(opd, title, summary, Category.SERTA_MERTA)

@@ -12,6 +12,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from opds.demo import seed_demo
 from opds.models import Opd
+from ppid.catalogue import search
 from ppid.catalogue.demo import _pdf
 from ppid.catalogue.demo import seed_demo as seed_catalogue
 from ppid.catalogue.models import Category, InformationItem
@@ -107,3 +108,21 @@ def test_every_office_has_its_contacts_and_an_admins_edit_stays(settings):
     Opd.objects.filter(pk=dinkes.pk).update(phone="(0281) 891234")
     seed_demo()
     assert Opd.objects.get(pk=dinkes.pk).phone == "(0281) 891234"
+
+
+def test_what_citizens_search_for_most_is_in_the_demo(settings):
+    """The searches of issue 18 find the office that holds the information."""
+    settings.DEBUG = True
+    seed_demo()
+    seed_catalogue()
+    public = InformationItem.objects.public()
+    for query, holder in (
+        ("izin", "dpmptsp"),
+        ("perizinan", "dpmptsp"),
+        ("stunting", "dinkes"),
+        ("beasiswa", "dindikbud"),
+        ("SOP", "dinkominfo"),
+    ):
+        parsed = search.parse_query(query)
+        found = public.filter(search.match_q(parsed.clauses))
+        assert holder in set(found.values_list("opd__slug", flat=True)), query
