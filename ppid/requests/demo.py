@@ -141,8 +141,12 @@ def seed_requests(count: int = 48, seed: int = 2026) -> int:
     )
     created = 0
     for n in range(count):
-        # Spread over the year; the last few are recent and still open.
-        age = int(365 * (1 - n / count)) if n < count - 8 else rng.randint(0, 12)
+        # Spread over the year; the last few are recent: half still open, half
+        # answered within the weeks a requester may still object.
+        if n < count - 8:
+            age = int(365 * (1 - n / count))
+        else:
+            age = rng.randint(0, 12) if n % 2 else rng.randint(14, 35)
         received = _working_day(calendar, today - datetime.timedelta(days=age))
         opd = rng.choice(opds)
         topic, purpose, home = TOPICS[n % len(TOPICS)]

@@ -16,6 +16,7 @@ from ppid.catalogue import search
 from ppid.catalogue.demo import _pdf
 from ppid.catalogue.demo import seed_demo as seed_catalogue
 from ppid.catalogue.models import Category, InformationItem
+from ppid.requests import services as rs
 from ppid.requests.demo import seed_requests
 from ppid.requests.models import InformationRequest, RequestEvent
 
@@ -81,6 +82,14 @@ def test_records_are_excluded_by_the_offices_that_hold_them(settings):
     assert events.exists()
     for event in events:
         assert timezone.localdate(event.at) >= event.request.received_on
+    # Some answers are recent enough that the requester may still object, so
+    # the demo's tracking page shows the objection form.
+    today = timezone.localdate()
+    assert any(
+        window[0] <= today <= window[1]
+        for window in map(rs.objection_window, InformationRequest.objects.all())
+        if window
+    )
     answered = events.filter(action="answered")
     assert answered.exists()
     for event in answered:
