@@ -141,8 +141,18 @@ def test_public_pages_render_in_indonesian_with_the_navigation(
     body = response.content.decode()
     assert own_text in body
     nav = body[body.index("<nav") : body.index("</nav>")]
-    for label in ["Informasi Publik", "Permohonan Informasi", "Perangkat Daerah"]:
-        assert label in nav
+    # The menu citizens of Indonesian PPID portals expect (issue 18, point 2).
+    for label in [
+        "Informasi Publik",
+        "Informasi yang dikecualikan (DIK)",
+        "Perangkat Daerah",
+        "Permohonan & Keberatan",
+        "Lacak permohonan",
+        "Statistik & Laporan",
+        "Kesiapan KIP",
+        "Profil PPID",
+    ]:
+        assert label in nav, label
     assert "Dasbor" not in nav
     assert "cdn" not in body.lower()
 
