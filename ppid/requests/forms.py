@@ -145,12 +145,19 @@ class ObjectionForm(BootstrapFormMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args: Any, staff: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        staff: bool = False,
+        grounds: list[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # A requester sees the grounds open to the request today; staff
+        # record paper objections dated on another day, checked on saving.
+        offered = REQUEST_GROUNDS if grounds is None else grounds
         self.fields["reason"].choices = [
-            choice
-            for choice in Objection.Reason.choices
-            if choice[0] in REQUEST_GROUNDS
+            choice for choice in Objection.Reason.choices if choice[0] in offered
         ]
         if staff:
             self.fields["filed_on"] = forms.DateField(label=_("Filed on"), widget=DATE)

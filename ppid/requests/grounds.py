@@ -141,6 +141,17 @@ REQUEST_GROUNDS = [letter for letter, g in GROUNDS.items() if g.needs_request]
 OPD_GROUNDS = [letter for letter, g in GROUNDS.items() if not g.needs_request]
 
 
+def open_grounds(info_request: InformationRequest, day: datetime.date) -> list[str]:
+    """The request grounds that fit ``info_request`` on ``day``: the
+    requester is offered only those, not one the service would refuse."""
+    return [
+        letter
+        for letter in REQUEST_GROUNDS
+        if GROUNDS[letter].check is None
+        or GROUNDS[letter].check(info_request, day) is None
+    ]
+
+
 def check_ground(
     *,
     reason: str,

@@ -23,7 +23,7 @@ from opds import permissions as perms
 from opds.models import Opd
 from ppid.reports import selectors as report_selectors
 from ppid.requests import exports as request_exports
-from ppid.requests import fees, personal_data, receipt, tracking
+from ppid.requests import fees, grounds, personal_data, receipt, tracking
 from ppid.requests import selectors as request_selectors
 from ppid.requests import services as rs
 from ppid.requests.forms import (
@@ -195,10 +195,11 @@ def request_status(request: HttpRequest, number: str) -> HttpResponse:
         if request.method == "POST":
             raise Http404
         return _ask_for_code(request, number)
-    form = ObjectionForm()
+    open_now = grounds.open_grounds(found, rs.today())
+    form = ObjectionForm(grounds=open_now)
     status = 200
     if request.method == "POST":
-        form = ObjectionForm(request.POST)
+        form = ObjectionForm(request.POST, grounds=open_now)
         status = 400
         if _throttled(request, RequestSubmissionThrottle()):
             form.add_error(None, _("Too many attempts; try again in an hour."))

@@ -114,6 +114,32 @@ def test_answered_then_objected_the_form_is_offered_once(client, on, opd, ppid_u
     assert objection.due_on in [step.date for step in page.context["next_steps"]]
 
 
+def test_the_form_offers_only_the_grounds_open_to_the_request(
+    client, on, opd, ppid_utama
+):
+    created, _code, _sent = submit(client, opd=opd)
+    rs.answer_request(
+        info_request=created,
+        by=ppid_utama,
+        decision="not_documented",
+        letter="Informasi belum didokumentasikan.",
+    )
+    page = status_page(client, created)
+    form = page.context["form"]
+    offered = [value for value, _label in form.fields["reason"].choices]
+    # Answered on time, not refused as excluded, no fee: a, c, f and g would
+    # be refused by the service, so they are not offered.
+    assert offered == ["d", "e"]
+    text = page.content.decode()
+    assert 'value="d"' in text and 'value="a"' not in text
+    refused = client.post(
+        reverse("ppid:request-status", args=[created.url_key]),
+        {"reason": "g", "description": "Terlambat"},
+    )
+    assert refused.status_code == 400
+    assert not Objection.objects.exists()
+
+
 def test_the_form_is_not_offered_once_the_30_working_days_ended(
     client, on, opd, ppid_utama
 ):
