@@ -10,12 +10,24 @@ import re
 # not personal (ids, timestamps) are rarely 9+ digits in this portal's logs,
 # and hiding one by mistake costs nothing.
 DECIMAL = re.compile(r"0\.\d+")
-# A NIK, also as people write it: in groups of four; standing alone, never
-# the digits inside an identifier (a YouTube channel id, UCdemo0000000000000001)
-# nor after a decimal point (a task's run time in seconds).
+# A NIK, also as people write it: in groups of four; not part of a longer
+# digit run nor after a decimal point (a task's run time in seconds). Letters
+# beside it do not make it safe ("ktp3303…0001.jpg", "NIK3303…"): only a
+# YouTube channel id (UC and 22 characters; the demo's are UC and 20) is
+# known to hold sixteen digits that are no NIK.
 # tests/personal_data_guard.py looks for the same pattern in every log line,
 # API answer and export.
-NIK = re.compile(r"(?<![^\W_])(?<!\d[.,])\d{4}([\s.-]?)\d{4}\1\d{4}\1\d{4}(?![^\W_])")
+NIK = re.compile(r"(?<!\d)(?<!\d[.,])\d{4}([\s.-]?)\d{4}\1\d{4}\1\d{4}(?!\d)")
+CHANNEL_ID = re.compile(r"(?<![\w-])UC[\w-]{20,22}(?![\w-])")
+
+
+def _nik(match: re.Match) -> str:
+    for channel in CHANNEL_ID.finditer(match.string):
+        if channel.start() <= match.start() and match.end() <= channel.end():
+            return match.group()
+    return "[NIK disembunyikan]"
+
+
 _PATTERNS = [
     # Secrets in query strings: a request's tracking code, a platform token.
     (
@@ -23,7 +35,7 @@ _PATTERNS = [
         r"\1[disembunyikan]",
     ),
     (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[surel disembunyikan]"),
-    (NIK, "[NIK disembunyikan]"),
+    (NIK, _nik),
     (
         re.compile(r"(?<![\w/])(\+?62|0)[\s.-]?\d{2,4}([\s.-]?\d{2,4}){2,3}(?!\d)"),
         # A plain decimal (a task's run time, 0.5212341234 s) is no phone.

@@ -38,11 +38,25 @@ def test_run_times_are_not_taken_for_personal_data(text):
         # The demo's YouTube channel ids and the ids platforms give.
         "pull of UCdemo0000000000000001 succeeded",
         "channel=UCx3303014507900001abc",
+        "kanal UC_x-3303014507900001ab",
+    ],
+)
+def test_digits_inside_a_channel_id_are_no_nik(text):
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ktp3303014507900001.jpg",
+        "NIK3303014507900001",
+        "3303014507900001a",
         "video 3303014507900001abc",
     ],
 )
-def test_digits_inside_an_identifier_are_no_nik(text):
-    assert redact(text) == text
+def test_a_nik_beside_letters_is_still_hidden(text):
+    assert "3303014507900001" not in redact(text)
+    assert "[NIK disembunyikan]" in redact(text)
 
 
 def test_a_nik_standing_beside_punctuation_is_still_hidden():
