@@ -88,7 +88,10 @@ def request_form(request: HttpRequest) -> HttpResponse:
                 return redirect("ppid:request-sent")
         if status == 200:
             status = 400
-        form.keep_uploads()
+        if status != 429:
+            # A refused flood keeps nothing: the throttle bounds what an
+            # address can leave on the disk.
+            form.keep_uploads()
     else:
         # A search that found nothing links here with what was looked for.
         asked = request.GET.get("informasi", "").strip()[:1000]

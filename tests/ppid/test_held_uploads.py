@@ -193,3 +193,22 @@ def test_the_edit_form_keeps_files_too(client, opd, opd_admin):
     response = client.post(url, {**ITEM_FORM, "files_held": kept})
     assert response.status_code == 302
     assert [f.original_name for f in item.files.all()] == ["peta.pdf"]
+
+
+def test_a_throttled_address_leaves_no_file_on_the_disk(client, settings):
+    settings.PPID_REQUEST_SUBMISSIONS_PER_HOUR = 2
+    url = reverse("ppid:request-form")
+    for _attempt in range(2):
+        refused = client.post(
+            url, {**form_data(full_name=""), "identity_scan": png("ktp.png")}
+        )
+        assert refused.status_code == 400
+    assert len(held_on_disk()) == 2
+    # Past the limit, every further attempt is refused and keeps nothing.
+    for _attempt in range(3):
+        flood = client.post(
+            url, {**form_data(full_name=""), "identity_scan": png("ktp.png")}
+        )
+        assert flood.status_code == 429
+        assert 'name="identity_scan_held"' not in flood.content.decode()
+    assert len(held_on_disk()) == 2
