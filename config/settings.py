@@ -108,12 +108,13 @@ MIDDLEWARE = [
     # The audit log learns who and from where; records 401s and 403s.
     "opds.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # With DEBUG on, the portal's Indonesian 404 page, not Django's.
-    "config.middleware.PortalNotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last, so that it sees the log-in view's answer and replaces it with
-    # the lockout page (config.auth.lockout_response).
+    # After the others, so that it sees the log-in view's answer and replaces
+    # it with the lockout page (config.auth.lockout_response).
     "axes.middleware.AxesMiddleware",
+    # With DEBUG on, the portal's Indonesian 404 page, not Django's; inside
+    # every other middleware, so its page gets their headers too.
+    "config.middleware.PortalNotFoundMiddleware",
 ]
 
 TEMPLATES = [

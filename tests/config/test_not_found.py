@@ -23,6 +23,8 @@ def test_an_unknown_path_shows_the_portals_page_with_debug_on(client, demo):
     body = response.content.decode()
     assert '<html lang="id">' in body
     assert "Using the URLconf" not in body
+    # The page passes through the other middleware: framing rule set.
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
 
 
 def test_a_view_that_finds_nothing_shows_the_portals_page_with_debug_on(client, demo):
