@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from ppid.requests import grounds
 from ppid.requests import services as rs
 from ppid.requests.models import InformationRequest, Objection, RequestEvent
 
@@ -142,13 +143,29 @@ def objection_steps(objection: Objection) -> list[Step]:
     return steps
 
 
+def objection_grounds(
+    info_request: InformationRequest, objections: list[Objection]
+) -> list[str]:
+    """The grounds the requester may object on today: none while an
+    objection awaits its answer; else those that fit the request, less the
+    ones already used (the rules of ``services.file_objection``)."""
+    if any(o.status == Objection.Status.FILED for o in objections):
+        return []
+    used = {o.reason for o in objections}
+    return [
+        letter
+        for letter in grounds.open_grounds(info_request, rs.today())
+        if letter not in used
+    ]
+
+
 def objection_form_window(
     info_request: InformationRequest, objections: list[Objection]
 ) -> tuple[datetime.date, datetime.date] | None:
     """The days an objection may be filed, when the form is to be offered
-    today: the 30 working days of UU Pasal 36(1) are running and none was
-    filed yet (the one filed is followed on its own steps)."""
-    if objections:
+    today: the 30 working days of UU Pasal 36(1) are running and a ground is
+    still open (after an answered objection, another ground may be used)."""
+    if not objection_grounds(info_request, objections):
         return None
     window = rs.objection_window(info_request)
     if window is None or not window[0] <= rs.today() <= window[1]:

@@ -23,7 +23,7 @@ from opds import permissions as perms
 from opds.models import Opd
 from ppid.reports import selectors as report_selectors
 from ppid.requests import exports as request_exports
-from ppid.requests import fees, grounds, personal_data, receipt, tracking
+from ppid.requests import fees, personal_data, receipt, tracking
 from ppid.requests import selectors as request_selectors
 from ppid.requests import services as rs
 from ppid.requests.forms import (
@@ -198,7 +198,8 @@ def request_status(request: HttpRequest, number: str) -> HttpResponse:
         if request.method == "POST":
             raise Http404
         return _ask_for_code(request, number)
-    open_now = grounds.open_grounds(found, rs.today())
+    objections = list(found.objections.select_related("dispute"))
+    open_now = tracking.objection_grounds(found, objections)
     form = ObjectionForm(grounds=open_now)
     status = 200
     if request.method == "POST":
@@ -219,7 +220,6 @@ def request_status(request: HttpRequest, number: str) -> HttpResponse:
             else:
                 messages.success(request, _("Your objection was filed."))
                 return redirect("ppid:request-status", number=found.url_key)
-    objections = list(found.objections.select_related("dispute"))
     context = {
         "request_obj": found,
         "events": found.events.filter(is_public=True),

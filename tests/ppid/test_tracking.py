@@ -140,6 +140,33 @@ def test_the_form_offers_only_the_grounds_open_to_the_request(
     assert not Objection.objects.exists()
 
 
+def test_after_an_answered_objection_another_ground_is_offered(
+    client, on, opd, ppid_utama, atasan
+):
+    created, _code, _sent = submit(client, opd=opd)
+    rs.answer_request(
+        info_request=created,
+        by=ppid_utama,
+        decision="not_documented",
+        letter="Informasi belum didokumentasikan.",
+    )
+    url = reverse("ppid:request-status", args=[created.url_key])
+    assert client.post(url, {"reason": "e", "description": "X"}).status_code == 302
+    # Awaiting its answer: no form at all.
+    assert status_page(client, created).context["objection_window"] is None
+    rs.answer_objection(
+        objection=Objection.objects.get(),
+        by=atasan,
+        decision="upheld",
+        answer="Jawaban PPID sudah sesuai.",
+    )
+    page = status_page(client, created)
+    # Answered: the law leaves the other grounds open, not the one used.
+    assert page.context["objection_window"] is not None
+    offered = [value for value, _label in page.context["form"].fields["reason"].choices]
+    assert offered == ["d"]
+
+
 def test_the_form_is_not_offered_once_the_30_working_days_ended(
     client, on, opd, ppid_utama
 ):
