@@ -515,6 +515,8 @@ def _opd_page(
             "score_form": score_form if scoring else None,
             "contest_form": ContestForm() if replying else None,
         },
+        # A refused scoring form comes back as the other refused forms do.
+        status=400 if score_form is not None and score_form.is_bound else 200,
     )
 
 
