@@ -101,6 +101,25 @@ def refresh_search_vectors(queryset: QuerySet[InformationItem]) -> None:
         _index(batch)
 
 
+def forget_item(pk: int) -> None:
+    """Take a deleted item out of SQLite's separate index (PostgreSQL keeps
+    the index on the row itself)."""
+    if not is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM {} WHERE rowid = %s".format(FTS_TABLE), [pk])
+
+
+def reindex_everything() -> int:
+    """Index every item again and recount the vocabulary: after a bulk load
+    (loaddata, a restore) or a change of the stemmer, stems or synonyms."""
+    if not is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM {}".format(FTS_TABLE))
+    refresh_search_vectors(InformationItem.objects.all())
+    rebuild_vocabulary()
+    return InformationItem.objects.count()
+
+
 def _index(rows: list[tuple[int, str, str, str]]) -> None:
     analysed = [(pk, analyse(t), analyse(s), analyse(x)) for pk, t, s, x in rows]
     if is_postgres():

@@ -36,7 +36,7 @@ from ppid.catalogue.models import (
     exclusions_open_at_end,
     reminder_window,
 )
-from ppid.catalogue.search import refresh_search_vectors
+from ppid.catalogue.search import forget_item, refresh_search_vectors
 from ppid.uploads import CleanUpload, clean_upload, clean_uploads
 
 ITEM_FIELDS = (
@@ -353,6 +353,7 @@ def delete_item(*, item: InformationItem, by: User) -> None:
     _refuse(perms.can_delete_item(by, item), _("Only drafts can be deleted."))
     names = list(item.files.values_list("file", flat=True))
     bump_catalogue_version()
+    forget_item(item.pk)
     item.delete()
     transaction.on_commit(lambda: [default_storage.delete(n) for n in names])
 

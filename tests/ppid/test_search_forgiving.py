@@ -6,15 +6,21 @@ SQLite by default and on PostgreSQL with DATABASE_URL, and they must pass
 on both, since both index the same Python stems.
 """
 
+import io
+
 import pytest
+from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from core.paging import PAGE_SIZE
+from ppid.catalogue import services
 from ppid.catalogue.analysis import analyse, edit_distance, parse_query
 from ppid.catalogue.models import InformationItem, SearchTerm
 from ppid.catalogue.search import (
     SearchResults,
     rebuild_vocabulary,
+    refresh_search_vectors,
     suggest_query,
 )
 from ppid.catalogue.tasks import rebuild_search_vocabulary_task
@@ -188,3 +194,37 @@ def test_the_api_finds_what_the_page_finds(client, opd):
     assert (data["search_fallback"], fallback["search_fallback"]) == (False, True)
     typo = client.get("/api/v1/information/", {"q": "perizinn"}).json()
     assert (typo["count"], typo["search_suggestion"]) == (0, "perizinan")
+
+
+def test_reindex_search_indexes_what_a_bulk_load_left_out(opd):
+    indexed = _item(opd, "Daftar Izin Reklame yang Diterbitkan")
+    loaded = _item(opd, "Rencana Kerja Dinas")
+    # loaddata, bulk_create and update() write rows without the services'
+    # indexing: the index still holds the old title.
+    InformationItem.objects.filter(pk=loaded.pk).update(
+        title="Standar Pelayanan Perizinan Usaha"
+    )
+    assert _found("izin") == [indexed]
+    out = io.StringIO()
+    call_command("reindex_search", stdout=out)
+    assert set(_found("izin")) == {indexed, loaded}
+    assert "2" in out.getvalue()
+    assert SearchTerm.objects.filter(term="perizinan").exists()
+
+
+def test_a_deleted_draft_leaves_nothing_in_the_index(opd, opd_admin):
+    draft = _item(opd, "Draf Daftar Izin", status=InformationItem.Status.DRAFT)
+    pk = draft.pk  # delete() sets it to None
+    refresh_search_vectors(InformationItem.objects.filter(pk=pk))
+
+    def rows() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM ppid_item_fts WHERE rowid = %s", [pk])
+            return cursor.fetchone()[0]
+
+    if connection.vendor == "sqlite":
+        assert rows() == 1
+    services.delete_item(item=draft, by=opd_admin)
+    if connection.vendor == "sqlite":
+        assert rows() == 0
+    assert not InformationItem.objects.filter(pk=pk).exists()
