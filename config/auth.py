@@ -16,7 +16,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -35,12 +35,23 @@ from core.net import client_ip
 REFUSAL_TEMPLATE = "429.html"
 
 
+# The request attribute that holds the stamp an attempt was charged with.
+CHARGED = "_login_attempt_charged"
+
+
+def _django_request(request: Any) -> Any:
+    # DRF's Request proxies reads to Django's, but not writes.
+    return getattr(request, "_request", request)
+
+
 class LoginThrottle(SimpleRateThrottle):
     """Failed password checks per client address, over every user name and
     both the log-in page and the API token endpoint.
 
-    ``allow_request`` only looks: the failures are written by
-    ``count_failed_login`` when Django reports one (``user_login_failed``).
+    An attempt is charged when it arrives, before its password is hashed, so
+    that attempts running side by side (one per worker) all count; it is
+    given back when the log-in succeeds (``refund``), so only failures use
+    the budget.
     """
 
     scope = "login"
@@ -62,6 +73,9 @@ class LoginThrottle(SimpleRateThrottle):
         self.history = self._recent(request)
         if len(self.history) >= self.num_requests:
             return self.throttle_failure()
+        if request.method == "POST":
+            self.cache.set(self.key, [self.now, *self.history], self.duration)
+            setattr(_django_request(request), CHARGED, self.now)
         return True
 
     def record_failure(self, request: Any) -> None:
@@ -69,14 +83,33 @@ class LoginThrottle(SimpleRateThrottle):
         recent = self._recent(request)
         self.cache.set(self.key, [self.now, *recent], self.duration)
 
+    def refund(self, request: Any) -> None:
+        """The attempt charged on arrival succeeded: it costs nothing."""
+        stamp = getattr(_django_request(request), CHARGED, None)
+        if stamp is None:
+            return
+        recent = self._recent(request)
+        if stamp in recent:
+            recent.remove(stamp)
+            self.cache.set(self.key, recent, self.duration)
+        setattr(_django_request(request), CHARGED, None)
+
 
 @receiver(user_login_failed)
 def count_failed_login(
     sender: Any, credentials: dict, request: Any = None, **kwargs: Any
 ) -> None:
-    """Every failed authenticate() with a request counts against the address."""
-    if request is not None:
+    """A failed authenticate() with a request counts against the address,
+    unless its attempt was charged on arrival already."""
+    if request is not None and getattr(request, CHARGED, None) is None:
         LoginThrottle().record_failure(request)
+
+
+@receiver(user_logged_in)
+def refund_successful_login(sender: Any, request: Any = None, **kwargs: Any) -> None:
+    """A log-in that succeeded gives its attempt back."""
+    if request is not None:
+        LoginThrottle().refund(request)
 
 
 def _refusal(request: HttpRequest, message: str, wait: int) -> HttpResponse:
@@ -163,13 +196,16 @@ class ObtainTokenView(ObtainAuthToken):
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         try:
-            return super().post(request, *args, **kwargs)
+            response = super().post(request, *args, **kwargs)
         except serializers.ValidationError:
             # axes flags the DRF request it was given; its middleware only
             # sees Django's request, so the lockout is answered here.
             if getattr(request, "axes_locked_out", False):
                 return lockout_response(request)
             raise
+        # A token was given: the attempt charged on arrival costs nothing.
+        LoginThrottle().refund(request)
+        return response
 
 
 obtain_token = ObtainTokenView.as_view()

@@ -200,6 +200,40 @@ def test_api_tokens_for_many_staff_from_one_address(api_client, settings):
     assert token(api_client, PASSWORD, username="api-2").status_code == 429
 
 
+class _SeesTheCount:
+    """An authentication backend that notes, while a password is being
+    checked, how many attempts the address has already been charged."""
+
+    seen: list[int] = []
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        from config.auth import LoginThrottle
+
+        _SeesTheCount.seen.append(len(LoginThrottle()._recent(request)))
+        return None
+
+    def get_user(self, user_id):
+        return None
+
+
+def test_an_attempt_counts_while_its_password_is_checked(client, user, settings):
+    # Attempts running side by side in several workers all count: each is
+    # charged on arrival, not after its slow password check.
+    settings.AUTHENTICATION_BACKENDS = [
+        "tests.config.test_login_abuse._SeesTheCount",
+        *settings.AUTHENTICATION_BACKENDS,
+    ]
+    _SeesTheCount.seen = []
+    log_in(client, "salah", username="tebakan-1")
+    log_in(client, "salah", username="tebakan-2")
+    assert _SeesTheCount.seen == [1, 2]
+    # A success gives its attempt back; the two failures stay.
+    log_in(client.__class__(), PASSWORD)
+    assert _SeesTheCount.seen[-1] == 3
+    log_in(client.__class__(), "salah", username="tebakan-3")
+    assert _SeesTheCount.seen[-1] == 3
+
+
 # --- The client address ------------------------------------------------------
 
 
