@@ -586,16 +586,6 @@ def staff_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "ppid/requests/detail.html", _detail_context(request, found))
 
 
-def _objection_holds_it_open(found: InformationRequest) -> bool:
-    # The same two refusals as rs.close_request: a button that can only be
-    # refused is not offered.
-    objections = found.objections.all()
-    return (
-        objections.filter(status=Objection.Status.FILED).exists()
-        or objections.orders_pending().exists()
-    )
-
-
 def _detail_context(
     request: HttpRequest, found: InformationRequest, **forms: Any
 ) -> dict[str, Any]:
@@ -609,7 +599,7 @@ def _detail_context(
         "can_process": can_process and found.is_open,
         "can_close": can_process
         and found.status == InformationRequest.Status.ANSWERED
-        and not _objection_holds_it_open(found),
+        and rs.close_refusal(found) is None,
         "can_route": perms.can_route_requests(user) and found.is_open,
         "can_extend": can_process and found.is_open and not found.was_extended,
         "can_record_objection": perms.can_record_objection(user, found),
