@@ -77,7 +77,8 @@ def _process_name() -> str:
 
 
 def _text(value: str, limit: int) -> str:
-    value = redact(value)
+    # PostgreSQL refuses NUL in text; a path can carry one (%00).
+    value = redact(value).replace("\x00", "\ufffd")
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 

@@ -516,3 +516,12 @@ def test_the_csv_export_follows_the_filters_and_defuses_formulas(client, superus
     (exported,) = events(Action.EXPORTED)
     assert exported.actor_id == superuser.pk
     assert exported.detail == {"query": "action__exact=login_failed"}
+
+
+def test_a_path_with_a_nul_is_recorded_without_it():
+    # PostgreSQL refuses NUL in text: a 404 for /…%00/ must not fail to log.
+    request = RequestFactory().get("/dasbor/permohonan/PPID-PBG-2026-%00/")
+    event = audit.record(Action.LOGIN_FAILED, username="siapa", request=request)
+    event.refresh_from_db()
+    assert "\x00" not in event.source_name
+    assert event.source_name.startswith("GET /dasbor/permohonan/PPID-PBG-2026-")
