@@ -19,6 +19,7 @@ per role (two for Dinkominfo and an OPD admin), made once per request.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -207,32 +208,43 @@ def _agency(objection: Objection) -> str:
     return agency.short_name if agency is not None else ""
 
 
-def orders_due(user: User, soon: datetime.date) -> Queue:
-    """Granted objections whose order the PPID must carry out, due by
-    ``soon`` or overdue."""
+def _objection_queue(
+    user: User,
+    due: QuerySet[Objection],
+    due_field: str,
+    detail: Callable[[Objection], str],
+    **queue: Any,
+) -> Queue:
+    """The first objections of ``due`` by their date in ``due_field``."""
     today = _today()
     found, total = _first(
-        perms.objections_visible_to(
-            user, Objection.objects.order_needing_attention(soon)
-        )
+        perms.objections_visible_to(user, due)
         .select_related("request__opd", "opd")
-        .order_by("order_due_on", "pk")
+        .order_by(due_field, "pk")
     )
     rows = [
         Row(
             text=objection.objection_number,
             url=objection.get_absolute_url(),
-            detail="{} · {}".format(_agency(objection), _("order to carry out")),
-            due=objection.order_due_on,
-            overdue=objection.order_due_on < today,
+            detail="{} · {}".format(_agency(objection), detail(objection)),
+            due=getattr(objection, due_field),
+            overdue=getattr(objection, due_field) < today,
         )
         for objection in found
     ]
-    return Queue(
-        "orders",
-        _("Objection orders to carry out"),
-        rows,
-        total,
+    return Queue(rows=rows, total=total, **queue)
+
+
+def orders_due(user: User, soon: datetime.date) -> Queue:
+    """Granted objections whose order the PPID must carry out, due by
+    ``soon`` or overdue."""
+    return _objection_queue(
+        user,
+        Objection.objects.order_needing_attention(soon),
+        "order_due_on",
+        lambda objection: _("order to carry out"),
+        key="orders",
+        title=_("Objection orders to carry out"),
         more_url=reverse("ppid:objection-register"),
         empty=_("No order after a granted objection is due."),
     )
@@ -241,29 +253,13 @@ def orders_due(user: User, soon: datetime.date) -> Queue:
 def objections_due(user: User, soon: datetime.date) -> Queue:
     """Objections awaiting the Atasan PPID's answer, due by ``soon`` or
     overdue."""
-    today = _today()
-    found, total = _first(
-        perms.objections_visible_to(
-            user, Objection.objects.answer_needing_attention(soon)
-        )
-        .select_related("request__opd", "opd")
-        .order_by("due_on", "pk")
-    )
-    rows = [
-        Row(
-            text=objection.objection_number,
-            url=objection.get_absolute_url(),
-            detail="{} · {}".format(_agency(objection), objection.get_reason_display()),
-            due=objection.due_on,
-            overdue=objection.due_on < today,
-        )
-        for objection in found
-    ]
-    return Queue(
-        "objections",
-        _("Objections due"),
-        rows,
-        total,
+    return _objection_queue(
+        user,
+        Objection.objects.answer_needing_attention(soon),
+        "due_on",
+        lambda objection: objection.get_reason_display(),
+        key="objections",
+        title=_("Objections due"),
         more_url="{}?status={}".format(
             reverse("ppid:objection-register"), Objection.Status.FILED
         ),

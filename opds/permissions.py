@@ -328,8 +328,8 @@ def can_edit_yearly_report(user: AnyUser) -> bool:
 
 def can_edit_ppid_profile(user: AnyUser) -> bool:
     """The Profil PPID (decree, structure, maklumat, SOPs, contacts) is the
-    kabupaten PPID's own: PPID Utama keeps it, in the admin."""
-    return _superuser(user) or _role(user) == Role.PPID_UTAMA
+    kabupaten PPID's own, like its yearly report: PPID Utama keeps it."""
+    return can_edit_yearly_report(user)
 
 
 def can_view_requester_contact(user: AnyUser, info_request: Any) -> bool:

@@ -21,31 +21,11 @@ from socialposts.accounts.ingest import (
 )
 from tests.e2e.conftest import PHONE, assert_no_console_errors
 from tests.e2e.staff_helpers import load_reference_data
+from tests.e2e.test_phone import OVERFLOW
 from tests.factories import OpdFactory, PostFactory, SocialAccountFactory, UserFactory
 
 pytestmark = pytest.mark.e2e
 
-# Elements that reach past the right edge of the layout viewport (outside a
-# box that scrolls on its own), for the failure message.
-OVERFLOW = """() => {
-  const width = document.documentElement.clientWidth;
-  const wide = [];
-  for (const el of document.querySelectorAll('body *')) {
-    const box = el.getBoundingClientRect();
-    if (box.width && box.right > width + 1 && !el.closest('.table-responsive')) {
-      wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-                (el.className && typeof el.className === 'string'
-                  ? '.' + el.className.trim().split(/\\s+/).join('.') : '') +
-                ' right=' + Math.round(box.right));
-    }
-  }
-  return {
-    scrollWidth: document.documentElement.scrollWidth,
-    clientWidth: width,
-    innerWidth: window.innerWidth,
-    wide: wide.slice(0, 10),
-  };
-}"""
 
 CAPTION = (
     "Pencanangan Gerakan Masyarakat Hidup Sehat di Kecamatan Kutasari bersama "
