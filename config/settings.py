@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "opds",
     "ppid",
     "socialposts",
+    "aspirations",
     "evaluations",
 ]
 
@@ -412,6 +413,42 @@ SOCIAL_RAW_PAYLOAD_DAYS = env_int("SOCIAL_RAW_PAYLOAD_DAYS", 90, minimum=1)
 SOCIAL_LOOKBACK_DAYS_META = env_int("SOCIAL_LOOKBACK_DAYS_META", 5, minimum=1)
 SOCIAL_LOOKBACK_DAYS_YOUTUBE = env_int("SOCIAL_LOOKBACK_DAYS_YOUTUBE", 7, minimum=1)
 SOCIAL_LOOKBACK_DAYS_TIKTOK = env_int("SOCIAL_LOOKBACK_DAYS_TIKTOK", 3, minimum=1)
+
+# Aspiration inbox: the clocks (aspirations/inbox/clocks.py). SP4N-LAPOR!'s
+# three limits come from the LAPOR! app listing and FAQ #338
+# (apps.apple.com/xk/app/sp4n-lapor/id1486554343; blog.lapor.go.id), not
+# from the text of PermenPANRB 62/2018 or 5/2025, which could not be read
+# (shared/docs/aspirations.md §1): check them against JDIH.
+# Verification and routing (disposisi) to the OPD: 3 working days.
+ASPIRATION_ROUTING_WORKING_DAYS = env_int(
+    "ASPIRATION_ROUTING_WORKING_DAYS", 3, minimum=1
+)
+# The OPD's follow-up (tindak lanjut) after routing: 5 working days.
+ASPIRATION_FOLLOW_UP_WORKING_DAYS = env_int(
+    "ASPIRATION_FOLLOW_UP_WORKING_DAYS", 5, minimum=1
+)
+# Closed when a follow-up exists and 10 working days pass with no reply.
+ASPIRATION_AUTO_CLOSE_WORKING_DAYS = env_int(
+    "ASPIRATION_AUTO_CLOSE_WORKING_DAYS", 10, minimum=1
+)
+# First response on social media and WhatsApp: "1×24 jam" (Purbalingga's
+# Matur Mas Bupati SOP, tabloidelemen.com, March 2025; no national rule was
+# found). Counted in office hours on working days: by default one full
+# office day (a message at 15:00 on a Friday is due at 15:00 on Monday);
+# a number of office hours here counts that many instead.
+ASPIRATION_FIRST_RESPONSE_OFFICE_HOURS = env_int(
+    "ASPIRATION_FIRST_RESPONSE_OFFICE_HOURS", 0, minimum=0
+)
+# Office hours of the inbox's clocks (Perpres 21/2023, like the PPID's).
+ASPIRATION_OFFICE_HOURS = env_time_range(
+    "ASPIRATION_OFFICE_HOURS", "{:%H:%M}-{:%H:%M}".format(*PPID_OFFICE_HOURS)
+)
+# A case is flagged "due soon" this many working days before a deadline.
+ASPIRATION_DUE_SOON_WORKING_DAYS = env_int(
+    "ASPIRATION_DUE_SOON_WORKING_DAYS", 1, minimum=0
+)
+# Escalation to the head of the OPD when a deadline is missed; off, on.
+ASPIRATION_ESCALATE_ON_BREACH = env_bool("ASPIRATION_ESCALATE_ON_BREACH", True)
 # A pull that makes no progress for this long is taken back by the sweeper;
 # a queued pull waits this long for its message before it is sent again.
 SOCIAL_RUN_TIMEOUT_MINUTES = env_int("SOCIAL_RUN_TIMEOUT_MINUTES", 15, minimum=1)

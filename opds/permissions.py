@@ -702,3 +702,58 @@ def can_link_infographic(user: AnyUser, infographic: Any) -> bool:
     return can_manage_opd_data(user, opd) or (
         _role(user) == Role.DINKOMINFO and opd.is_active
     )
+
+
+# --- Aspiration inbox ----------------------------------------------------------
+# The coordinator (admin koordinator SP4N-LAPOR!, at Dinkominfo) verifies
+# and routes; the OPD's admin (admin penghubung) handles what is routed to
+# its OPD. A confidential case (whistle-blowing) is seen only by them.
+
+
+def can_coordinate_aspirations(user: AnyUser) -> bool:
+    """Verify, postpone, route, archive and merge cases: Dinkominfo."""
+    return _superuser(user) or _role(user) == Role.DINKOMINFO
+
+
+def cases_visible_to(user: AnyUser, queryset: QuerySet | None = None) -> QuerySet:
+    """Cases ``user`` may see: the coordinator all; other kabupaten roles all
+    but the confidential; an OPD admin those routed to its OPD."""
+    from aspirations.inbox.models import Case
+
+    queryset = Case.objects.all() if queryset is None else queryset
+    if can_coordinate_aspirations(user):
+        return queryset
+    if _role(user) in KABUPATEN_ROLES:
+        return queryset.filter(confidential=False)
+    if _role(user) == Role.OPD_ADMIN:
+        return queryset.filter(opd_id=user.opd_id)
+    return queryset.none()
+
+
+def can_view_case(user: AnyUser, case: Any) -> bool:
+    """The per-object form of ``cases_visible_to``."""
+    if can_coordinate_aspirations(user):
+        return True
+    if _role(user) in KABUPATEN_ROLES:
+        return not case.confidential
+    return case.opd_id is not None and is_opd_admin_of(user, case.opd)
+
+
+def can_handle_case(user: AnyUser, case: Any) -> bool:
+    """Reply, follow up, send back, close, correct the triage: the admin of
+    the OPD it is routed to; the coordinator on any case (a first answer
+    before routing, "laporan Anda kami teruskan")."""
+    if can_coordinate_aspirations(user):
+        return True
+    return (
+        case.opd_id is not None
+        and is_opd_admin_of(user, case.opd)
+        and case.opd.is_active
+    )
+
+
+def can_see_case_personal_data(user: AnyUser, case: Any) -> bool:
+    """Phone numbers and NIKs in a case's messages, and the citizen's number,
+    shown unmasked: only to whoever handles it (UU 27/2022, need to know).
+    An anonymous citizen's name stays hidden from the OPD as well."""
+    return can_handle_case(user, case)

@@ -81,6 +81,8 @@ class Channel(models.TextChoices):
     SURAT = "surat", _("Letter")
     EMAIL = "email", _("E-mail")
     TELEPON = "telepon", _("Telephone")
+    # A citizen's message in the aspiration inbox, turned into a request.
+    ASPIRASI = "aspirasi", _("Social media, WhatsApp or the aspiration form")
 
 
 class HeldForm(models.TextChoices):

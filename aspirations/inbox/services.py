@@ -1,0 +1,721 @@
+"""Writes of the aspiration inbox: messages in, and each step of a case.
+
+The steps follow SP4N-LAPOR!'s handling: the coordinator (Dinkominfo)
+verifies, postpones, routes (disposisi) or archives; the OPD's admin
+(admin penghubung) takes the case up, replies, records the follow-up, or
+sends it back as not theirs (the case keeps its clocks). A refused step
+raises ``ValidationError`` (bad input, named by field) or
+``PermissionDenied``; nothing is half-saved.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aspirations import events
+from aspirations.inbox import clocks
+from aspirations.inbox.models import (
+    COMMENT_CHANNELS,
+    OPEN_STATES,
+    SOCIAL_CHANNELS,
+    Case,
+    CaseEvent,
+    Contact,
+    Kind,
+    Message,
+    State,
+    WhatsAppLine,
+)
+from core.redaction import redact
+from opds import audit
+from opds import permissions as perms
+from opds.models import AuditEvent, Opd, User
+from ppid.requests import personal_data
+
+Action = CaseEvent.Action
+TEXT_LIMIT = 10000
+NOTE_LIMIT = 2000
+
+# Hooks the channels register when the app starts (aspirations/apps.py): the
+# sender of an outgoing message (a Celery task), and the triage of a new
+# case. The inbox does not import the channels, which stand on it.
+_hooks: dict[str, Callable[..., Any]] = {}
+
+
+def register(name: str, hook: Callable[..., Any]) -> None:
+    """Register the ``send`` or ``triage`` hook (from the app's ``ready``)."""
+    _hooks[name] = hook
+
+
+def pseudonym(value: str) -> str:
+    """A stable key for a personal identifier (a WhatsApp number) that does
+    not reveal it: the conversation and the contact are found by it."""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def mask_phone(number: str) -> str:
+    """A phone number as pages show it: the last three digits."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    if len(digits) < 6:
+        return "•" * len(digits)
+    return "+{}••••••{}".format(digits[:2], digits[-3:])
+
+
+def _event(
+    case: Case,
+    action: str,
+    by: User | None = None,
+    *,
+    from_state: str = "",
+    note: str = "",
+    opd: Opd | None = None,
+    detail: dict | None = None,
+    at: datetime.datetime | None = None,
+) -> CaseEvent:
+    event = CaseEvent.objects.create(
+        case=case,
+        at=at or timezone.now(),
+        actor=by if by is not None and by.is_authenticated else None,
+        action=action,
+        from_state=from_state,
+        to_state=case.state,
+        opd=opd,
+        note=note,
+        detail=detail or {},
+    )
+    audit.record(
+        AuditEvent.Action.UPDATED,
+        obj=case,
+        actor=by,
+        changes={"state": [from_state, case.state]} if from_state != case.state else {},
+        detail={"step": action, "opd": opd.short_name if opd else ""},
+        object_repr=case.number,
+    )
+    return event
+
+
+def _new_number(case: Case) -> str:
+    return "ASP-PBG/{}/{:06d}".format(
+        timezone.localdate(case.received_at).year, case.pk
+    )
+
+
+def _set_clocks(case: Case) -> None:
+    """The first-response and routing deadlines of a case just received."""
+    if case.channel in SOCIAL_CHANNELS:
+        case.first_response_due = clocks.first_response_due(case.received_at)
+    case.routing_due = clocks.routing_due(case.received_at)
+
+
+def _title(text: str) -> str:
+    line = " ".join(text.split())
+    return (line[:117] + "…") if len(line) > 120 else (line or _("(no text)"))
+
+
+def create_case(
+    *,
+    channel: str,
+    text: str,
+    received_at: datetime.datetime,
+    thread_key: str = "",
+    contact: Contact | None = None,
+    account: Any = None,
+    whatsapp_line: WhatsAppLine | None = None,
+    post_external_id: str = "",
+    permalink: str = "",
+    title: str = "",
+    kind: str = "",
+    anonymous: bool = False,
+    confidential: bool = False,
+    kecamatan: Opd | None = None,
+    village: str = "",
+    tracking_code_hash: str = "",
+    by: User | None = None,
+) -> Case:
+    """Open a case (inside the caller's transaction): number, clocks, triage."""
+    case = Case(
+        number="tmp-" + uuid.uuid4().hex,
+        channel=channel,
+        thread_key=thread_key,
+        contact=contact,
+        account=account,
+        whatsapp_line=whatsapp_line,
+        post_external_id=post_external_id,
+        permalink=permalink,
+        title=title or _title(text),
+        anonymous=anonymous,
+        confidential=confidential or kind == Kind.WHISTLEBLOWING,
+        kecamatan=kecamatan,
+        village=village,
+        tracking_code_hash=tracking_code_hash,
+        received_at=received_at,
+        state=State.NEW,
+    )
+    if kind:
+        case.kind = kind
+    # The account or line written to suggests its OPD; the triage may know better.
+    owner = getattr(account, "opd", None) or getattr(whatsapp_line, "opd", None)
+    case.suggested_opd = owner
+    if channel in COMMENT_CHANNELS and redact(text) != text:
+        case.personal_data_exposed = True
+    _set_clocks(case)
+    triage = _hooks.get("triage")
+    if triage is not None:
+        triage(case, text)
+    case.save()
+    case.number = _new_number(case)
+    case.save(update_fields=["number"])
+    _event(case, Action.RECEIVED, by, at=received_at, note=case.get_channel_display())
+    return case
+
+
+def _contact(event: events.Inbound) -> Contact:
+    if event.platform == events.WHATSAPP:
+        key = pseudonym(event.author_id)
+        defaults = {
+            "name": event.author_name[:200],
+            "phone_encrypted": personal_data.encrypt(event.author_id),
+            "phone_masked": mask_phone(event.author_id),
+        }
+    else:
+        key = event.author_id
+        defaults = {"name": event.author_name[:200]}
+    contact, _created = Contact.objects.get_or_create(
+        platform=event.platform, external_id=key[:200], defaults=defaults
+    )
+    return contact
+
+
+def _thread_key(event: events.Inbound) -> str:
+    if event.platform == events.WHATSAPP:
+        # The citizen's number stays out of the key (it is personal data).
+        return pseudonym(event.account_external_id + ":" + event.thread_key)
+    return "{}:{}".format(event.account_external_id, event.thread_key)[:200]
+
+
+def receive(
+    *,
+    event: events.Inbound,
+    account: Any = None,
+    whatsapp_line: WhatsAppLine | None = None,
+) -> Message | None:
+    """Store one message from a channel; None if it was stored before.
+
+    Idempotent on (platform, external id): a redelivered event changes
+    nothing, and events that arrive out of order are shown in the order
+    they were sent. An echo of what the OPD sent from the platform's own
+    app joins the case as the OPD's reply; an echo with no case (the OPD
+    writing first) is not a case.
+    """
+    if (
+        event.external_id
+        and Message.objects.filter(
+            platform=event.platform, external_id=event.external_id
+        ).exists()
+    ):
+        return None
+    key = _thread_key(event)
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update()
+            .filter(channel=event.channel, thread_key=key, state__in=OPEN_STATES)
+            .first()
+        )
+        if case is None and event.direction == events.OUT:
+            return None
+        if case is None:
+            case = _open_case(event, key, account, whatsapp_line)
+        try:
+            with transaction.atomic():
+                message = Message.objects.create(
+                    case=case,
+                    platform=event.platform,
+                    external_id=event.external_id[:200],
+                    direction=event.direction,
+                    reply_kind=(
+                        Message.ReplyKind.MESSAGE
+                        if event.direction == events.OUT
+                        else Message.ReplyKind.NONE
+                    ),
+                    parent_external_id=event.parent_external_id[:200],
+                    author_name=event.author_name[:200],
+                    text=event.text[:TEXT_LIMIT],
+                    sent_at=event.sent_at,
+                    from_native_app=event.direction == events.OUT,
+                    delivery=(
+                        Message.Delivery.SENT
+                        if event.direction == events.OUT
+                        else Message.Delivery.RECEIVED
+                    ),
+                    attachments=list(event.attachments),
+                )
+        except IntegrityError:
+            # A racing delivery of the same event stored it first.
+            return None
+        if event.direction == events.OUT:
+            _replied(case, None, event.sent_at)
+        else:
+            _citizen_wrote(case, event)
+    return message
+
+
+def _open_case(
+    event: events.Inbound,
+    key: str,
+    account: Any,
+    whatsapp_line: WhatsAppLine | None,
+) -> Case:
+    contact = _contact(event)
+    try:
+        with transaction.atomic():
+            return create_case(
+                channel=event.channel,
+                text=event.text,
+                received_at=event.sent_at,
+                thread_key=key,
+                contact=contact,
+                account=account,
+                whatsapp_line=whatsapp_line,
+                post_external_id=event.post_external_id[:200],
+                permalink=event.permalink[:500],
+            )
+    except IntegrityError:
+        # Another worker opened this conversation's case a moment ago.
+        return Case.objects.select_for_update().get(
+            channel=event.channel, thread_key=key, state__in=OPEN_STATES
+        )
+
+
+def _citizen_wrote(case: Case, event: events.Inbound) -> None:
+    fields = ["updated_at"]
+    if (
+        case.last_citizen_message_at is None
+        or event.sent_at > case.last_citizen_message_at
+    ):
+        case.last_citizen_message_at = event.sent_at
+        fields.append("last_citizen_message_at")
+    if case.channel in COMMENT_CHANNELS and redact(event.text) != event.text:
+        case.personal_data_exposed = True
+        fields.append("personal_data_exposed")
+    if (
+        case.state == State.ANSWERED
+        and case.answered_at
+        and event.sent_at > case.answered_at
+    ):
+        # The citizen answered the follow-up: it is not settled yet.
+        before = case.state
+        case.state = State.IN_PROGRESS
+        case.auto_close_on = None
+        case.follow_up_due = clocks.follow_up_due(event.sent_at)
+        fields += ["state", "auto_close_on", "follow_up_due"]
+        case.save(update_fields=fields)
+        _event(case, Action.CITIZEN_REPLIED, from_state=before, at=event.sent_at)
+        return
+    case.save(update_fields=fields)
+
+
+def _replied(case: Case, by: User | None, at: datetime.datetime) -> None:
+    """A reply reached the citizen: the first response is met, the OPD works on it."""
+    fields = ["updated_at"]
+    if case.first_response_at is None:
+        case.first_response_at = at
+        fields.append("first_response_at")
+    if case.state == State.ROUTED:
+        case.state = State.IN_PROGRESS
+        fields.append("state")
+    case.save(update_fields=fields)
+
+
+# --- Steps ---------------------------------------------------------------------
+
+
+def _locked(case: Case) -> Case:
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def _require_state(case: Case, allowed: set[str], step: str) -> None:
+    if case.state not in allowed:
+        raise ValidationError(
+            {
+                "state": _('This case is "%(state)s": it cannot be %(step)s now.')
+                % {"state": case.get_state_display(), "step": step}
+            }
+        )
+
+
+def _require_coordinator(by: User) -> None:
+    if not perms.can_coordinate_aspirations(by):
+        raise PermissionDenied(_("Only the inbox coordinator may do this."))
+
+
+def _require_handler(by: User, case: Case) -> None:
+    if not perms.can_handle_case(by, case):
+        raise PermissionDenied(_("You may not handle this case."))
+
+
+def _note(value: str, field: str, *, required: bool = False) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError({field: _("Write the reason.")})
+    if len(value) > NOTE_LIMIT:
+        raise ValidationError(
+            {field: _("At most %(limit)s characters.") % {"limit": NOTE_LIMIT}}
+        )
+    return value
+
+
+@transaction.atomic
+def verify(*, case: Case, by: User, note: str = "") -> Case:
+    """The coordinator confirms a case is a real message to handle."""
+    _require_coordinator(by)
+    case = _locked(case)
+    _require_state(case, {State.NEW, State.POSTPONED}, _("verified"))
+    note = _note(note, "note")
+    before, case.state = case.state, State.VERIFIED
+    case.verified_at = case.verified_at or timezone.now()
+    case.postponed_until = None
+    case.save(update_fields=["state", "verified_at", "postponed_until", "updated_at"])
+    _event(case, Action.VERIFIED, by, from_state=before, note=note)
+    return case
+
+
+@transaction.atomic
+def postpone(*, case: Case, by: User, until: datetime.date | None, reason: str) -> Case:
+    """The coordinator sets a case aside (LAPOR!'s "Tunda"), with the reason;
+    its routing clock keeps running."""
+    _require_coordinator(by)
+    case = _locked(case)
+    _require_state(case, {State.NEW, State.VERIFIED}, _("postponed"))
+    reason = _note(reason, "reason", required=True)
+    if until is not None and until <= timezone.localdate():
+        raise ValidationError({"until": _("Choose a date after today.")})
+    before, case.state = case.state, State.POSTPONED
+    case.postponed_until = until
+    case.save(update_fields=["state", "postponed_until", "updated_at"])
+    _event(case, Action.POSTPONED, by, from_state=before, note=reason)
+    return case
+
+
+@transaction.atomic
+def route(*, case: Case, by: User, opd: Opd | None, note: str = "") -> Case:
+    """The coordinator sends a case to the OPD that must answer (disposisi).
+
+    A case re-routed after "not ours" keeps its clocks: the follow-up is
+    due from the first routing, as LAPOR! counts it.
+    """
+    _require_coordinator(by)
+    case = _locked(case)
+    _require_state(case, {State.NEW, State.POSTPONED, State.VERIFIED}, _("routed"))
+    if opd is None:
+        raise ValidationError({"opd": _("Choose the OPD that must answer.")})
+    if not opd.is_active:
+        raise ValidationError({"opd": _("This OPD is no longer active.")})
+    note = _note(note, "note")
+    before = case.state
+    now = timezone.now()
+    if before != State.VERIFIED:
+        case.verified_at = case.verified_at or now
+    case.state, case.opd = State.ROUTED, opd
+    case.postponed_until = None
+    if case.routed_at is None:
+        case.routed_at = now
+        case.follow_up_due = clocks.follow_up_due(now)
+    case.save(
+        update_fields=[
+            "state",
+            "opd",
+            "verified_at",
+            "routed_at",
+            "follow_up_due",
+            "postponed_until",
+            "updated_at",
+        ]
+    )
+    _event(case, Action.ROUTED, by, from_state=before, note=note, opd=opd)
+    return case
+
+
+@transaction.atomic
+def not_ours(*, case: Case, by: User, reason: str) -> Case:
+    """The OPD sends a case back ("bukan wewenang") for re-routing; it keeps
+    its clocks, so the time lost counts against the regency, not the citizen."""
+    _require_handler(by, case)
+    case = _locked(case)
+    _require_state(case, {State.ROUTED, State.IN_PROGRESS}, _("sent back"))
+    reason = _note(reason, "reason", required=True)
+    before, opd = case.state, case.opd
+    case.state, case.opd = State.VERIFIED, None
+    case.save(update_fields=["state", "opd", "updated_at"])
+    _event(case, Action.NOT_OURS, by, from_state=before, note=reason, opd=opd)
+    return case
+
+
+@transaction.atomic
+def take_up(*, case: Case, by: User) -> Case:
+    """The OPD's admin starts working on a routed case."""
+    _require_handler(by, case)
+    case = _locked(case)
+    _require_state(case, {State.ROUTED}, _("taken up"))
+    case.state = State.IN_PROGRESS
+    case.save(update_fields=["state", "updated_at"])
+    _event(case, Action.STARTED, by, from_state=State.ROUTED)
+    return case
+
+
+def _text(value: str, field: str = "text") -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: _("Write the reply.")})
+    if len(value) > TEXT_LIMIT:
+        raise ValidationError(
+            {field: _("At most %(limit)s characters.") % {"limit": TEXT_LIMIT}}
+        )
+    return value
+
+
+@transaction.atomic
+def reply(
+    *,
+    case: Case,
+    by: User,
+    text: str,
+    reply_kind: str = Message.ReplyKind.MESSAGE,
+    follow_up: bool = False,
+    template: str = "",
+) -> Message:
+    """Answer the citizen from the portal, through the case's channel.
+
+    The message is stored as queued and sent by the channel's sender after
+    the commit (its delivery status follows); ``follow_up`` records it as
+    the OPD's follow-up (tindak lanjut), which starts the closing clock.
+    Replies on the portal's own form reach the tracking page at once.
+    """
+    _require_handler(by, case)
+    case = _locked(case)
+    _require_state(case, set(OPEN_STATES) - {State.POSTPONED}, _("answered"))
+    text = _text(text)
+    if reply_kind not in Message.ReplyKind.values or reply_kind == "":
+        raise ValidationError({"reply_kind": _("Choose how to reply.")})
+    if follow_up and case.state not in {State.ROUTED, State.IN_PROGRESS}:
+        raise ValidationError(
+            {"follow_up": _("Only a case routed to an OPD gets a follow-up.")}
+        )
+    now = timezone.now()
+    internal = reply_kind == Message.ReplyKind.NOTE
+    portal = case.channel == events.PORTAL
+    message = Message.objects.create(
+        case=case,
+        platform=case.channel.split("_")[0] if not portal else events.PORTAL,
+        direction=Message.Direction.OUT,
+        reply_kind=reply_kind,
+        author_name=by.get_full_name() or by.get_username(),
+        text=text,
+        sent_at=now,
+        sent_by=by,
+        delivery=(
+            Message.Delivery.SENT if internal or portal else Message.Delivery.QUEUED
+        ),
+        attachments=[{"template": template}] if template else [],
+    )
+    if internal:
+        return message
+    before = case.state
+    _replied(case, by, now)
+    _event(case, Action.REPLIED, by, from_state=before)
+    if follow_up:
+        _followed_up(case, by, now)
+    if not portal:
+        send = _hooks.get("send")
+        if send is None:
+            raise ValidationError(
+                {"reply_kind": _("This channel cannot send replies from the portal.")}
+            )
+        transaction.on_commit(lambda: send(message.pk))
+    return message
+
+
+def _followed_up(case: Case, by: User | None, at: datetime.datetime) -> None:
+    before = case.state
+    case.state = State.ANSWERED
+    case.answered_at = at
+    case.auto_close_on = clocks.auto_close_on(at)
+    case.save(update_fields=["state", "answered_at", "auto_close_on", "updated_at"])
+    _event(case, Action.ANSWERED, by, from_state=before, at=at)
+
+
+@transaction.atomic
+def record_follow_up(*, case: Case, by: User, note: str = "") -> Case:
+    """Mark the replies so far as the OPD's follow-up (a reply sent in the
+    platform's own app counts too)."""
+    _require_handler(by, case)
+    case = _locked(case)
+    _require_state(case, {State.ROUTED, State.IN_PROGRESS}, _("followed up"))
+    if (
+        not case.messages.filter(direction=Message.Direction.OUT)
+        .exclude(reply_kind=Message.ReplyKind.NOTE)
+        .exists()
+    ):
+        raise ValidationError(
+            {
+                "note": _(
+                    "Reply to the citizen first: a follow-up is an answer they received."
+                )
+            }
+        )
+    _followed_up(case, by, timezone.now())
+    return case
+
+
+@transaction.atomic
+def close(*, case: Case, by: User, note: str = "") -> Case:
+    """Close a followed-up case before its clock does (the citizen is satisfied)."""
+    _require_handler(by, case)
+    case = _locked(case)
+    _require_state(case, {State.ANSWERED}, _("closed"))
+    note = _note(note, "note")
+    case.state, case.closed_at = State.CLOSED, timezone.now()
+    case.save(update_fields=["state", "closed_at", "updated_at"])
+    _event(case, Action.CLOSED, by, from_state=State.ANSWERED, note=note)
+    return case
+
+
+@transaction.atomic
+def archive(*, case: Case, by: User, reason: str) -> Case:
+    """The coordinator files a case away (spam, abuse, a test), with the reason."""
+    _require_coordinator(by)
+    case = _locked(case)
+    _require_state(case, set(OPEN_STATES), _("archived"))
+    reason = _note(reason, "reason", required=True)
+    before = case.state
+    case.state, case.closed_at = State.ARCHIVED, timezone.now()
+    case.save(update_fields=["state", "closed_at", "updated_at"])
+    _event(case, Action.ARCHIVED, by, from_state=before, note=reason)
+    return case
+
+
+def close_silent_cases(*, today: datetime.date | None = None) -> int:
+    """Close every followed-up case whose citizen stayed silent for the
+    closing period (SP4N-LAPOR!: 10 working days); the number closed."""
+    today = today or timezone.localdate()
+    closed = 0
+    due = Case.objects.filter(state=State.ANSWERED, auto_close_on__lte=today)
+    for pk in due.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            case = Case.objects.select_for_update().get(pk=pk)
+            if case.state != State.ANSWERED or case.auto_close_on is None:
+                continue
+            if case.auto_close_on > today:
+                continue
+            case.state, case.closed_at = State.AUTO_CLOSED, timezone.now()
+            case.save(update_fields=["state", "closed_at", "updated_at"])
+            _event(case, Action.AUTO_CLOSED, from_state=State.ANSWERED)
+            closed += 1
+    return closed
+
+
+@transaction.atomic
+def correct_triage(
+    *, case: Case, by: User, kind: str | None = None, topic: str | None = None
+) -> Case:
+    """Staff correct the triage; the correction is kept for the classifier
+    to learn from (a CORRECTED event holds the text and both values)."""
+    _require_handler(by, case)
+    case = _locked(case)
+    changes: dict[str, list[str]] = {}
+    if kind is not None and kind != case.kind:
+        if kind not in Kind.values:
+            raise ValidationError({"kind": _("Choose a kind from the list.")})
+        changes["kind"] = [case.kind, kind]
+        case.kind = kind
+    if topic is not None and topic != case.topic:
+        if len(topic) > 40:
+            raise ValidationError({"topic": _("Choose a topic from the list.")})
+        changes["topic"] = [case.topic, topic]
+        case.topic = topic
+    if not changes:
+        return case
+    if case.kind == Kind.WHISTLEBLOWING:
+        case.confidential = True
+    case.triage_corrected = True
+    case.save(
+        update_fields=[
+            "kind",
+            "topic",
+            "confidential",
+            "triage_corrected",
+            "updated_at",
+        ]
+    )
+    first = case.messages.filter(direction=Message.Direction.IN).first()
+    _event(
+        case,
+        Action.CORRECTED,
+        by,
+        from_state=case.state,
+        detail={"changes": changes, "text": first.text[:1000] if first else case.title},
+    )
+    return case
+
+
+@transaction.atomic
+def mark_duplicate(*, case: Case, of: Case, by: User) -> Case:
+    """Join a case to the cluster of the same matter (the lead keeps the others)."""
+    _require_coordinator(by)
+    case = _locked(case)
+    lead = of.duplicate_of or of
+    if lead.pk == case.pk:
+        raise ValidationError({"duplicate_of": _("A case cannot repeat itself.")})
+    case.duplicate_of = lead
+    case.save(update_fields=["duplicate_of", "updated_at"])
+    Case.objects.filter(duplicate_of=case).update(duplicate_of=lead)
+    _event(case, Action.MERGED, by, from_state=case.state, note=lead.number)
+    return case
+
+
+# --- Escalation ----------------------------------------------------------------
+
+
+def breached(case: Case, now: datetime.datetime) -> list[str]:
+    """The clocks of an open case that have run out, by name."""
+    names = []
+    if case.first_response_due and case.first_response_at is None:
+        if now > case.first_response_due:
+            names.append("first_response")
+    today = timezone.localdate(now)
+    if case.state in {State.NEW, State.POSTPONED, State.VERIFIED}:
+        if case.routing_due and today > case.routing_due:
+            names.append("routing")
+    if case.state in {State.ROUTED, State.IN_PROGRESS}:
+        if case.follow_up_due and today > case.follow_up_due:
+            names.append("follow_up")
+    return names
+
+
+def mark_escalated(*, case: Case, names: list[str]) -> bool:
+    """Record the escalation of a breached case once; False if done before."""
+    with transaction.atomic():
+        case = _locked(case)
+        if case.escalated_at is not None:
+            return False
+        case.escalated_at = timezone.now()
+        case.save(update_fields=["escalated_at", "updated_at"])
+        _event(
+            case,
+            Action.ESCALATED,
+            from_state=case.state,
+            opd=case.opd,
+            detail={"clocks": names},
+        )
+    return True
