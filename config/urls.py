@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("opds.urls")),
     path("", include("ppid.urls")),
     path("", include("socialposts.urls")),
+    path("", include("aspirations.urls")),
     path("", include("evaluations.urls")),
     path(
         "sitemap.xml",

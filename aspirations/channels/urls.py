@@ -1,0 +1,3 @@
+"""Routes of aspirations.channels (filled by its views)."""
+
+urlpatterns: list = []

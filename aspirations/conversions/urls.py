@@ -1,0 +1,3 @@
+"""Routes of aspirations.conversions (filled by its views)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of aspirations.inbox (filled by its views)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of aspirations.portal (filled by its views)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of aspirations.stats (filled by its views)."""
+
+urlpatterns: list = []
