@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from aspirations import events
 from aspirations.inbox import services
@@ -16,7 +16,7 @@ from tests.factories import OpdFactory, SocialAccountFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-T0 = timezone.make_aware(datetime.datetime(2026, 12, 1, 9, 0))
+T0 = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 NUMBER = "6281234567890"
 
 
