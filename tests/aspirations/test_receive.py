@@ -173,7 +173,7 @@ def test_auto_close_after_ten_silent_working_days():
         )
         == 0
     )
-    assert services.close_silent_cases(today=case.auto_close_on) == 1
+    assert services.close_silent_cases(day=case.auto_close_on) == 1
     case.refresh_from_db()
     assert case.state == State.AUTO_CLOSED
     assert CaseEvent.objects.filter(case=case, action="auto_closed").exists()
