@@ -168,9 +168,7 @@ def test_auto_close_after_ten_silent_working_days():
     case.refresh_from_db()
     assert case.state == State.ANSWERED and case.auto_close_on is not None
     assert (
-        services.close_silent_cases(
-            today=case.auto_close_on - datetime.timedelta(days=1)
-        )
+        services.close_silent_cases(day=case.auto_close_on - datetime.timedelta(days=1))
         == 0
     )
     assert services.close_silent_cases(day=case.auto_close_on) == 1
