@@ -139,7 +139,9 @@ def learn(corrections: Iterable[tuple[str, str, str]]) -> Learned:
     Unknown fields and values (a topic since removed, whistle-blowing) are
     skipped, not refused, so old corrections never break the inbox.
     """
-    counts: dict[str, dict[str, dict[str, int]]] = {f: defaultdict(lambda: defaultdict(int)) for f in LEARNED_FIELDS}
+    counts: dict[str, dict[str, dict[str, int]]] = {
+        f: defaultdict(lambda: defaultdict(int)) for f in LEARNED_FIELDS
+    }
     used = skipped = 0
     topic_codes = {topic.code for topic in TOPICS}
     for text, field_name, value in corrections:
@@ -184,12 +186,17 @@ def _quoted(words: Iterable[str]) -> str:
     return ", ".join('"{}"'.format(w) for w in unique)
 
 
-def _reason(label: str, words: list[str], learned_words: list[str], extras: list[str]) -> str:
+def _reason(
+    label: str, words: list[str], learned_words: list[str], extras: list[str]
+) -> str:
     parts = []
     if words:
         parts.append(_("words %(words)s") % {"words": _quoted(words)})
     if learned_words:
-        parts.append(_("words %(words)s (learned from staff corrections)") % {"words": _quoted(learned_words)})
+        parts.append(
+            _("words %(words)s (learned from staff corrections)")
+            % {"words": _quoted(learned_words)}
+        )
     parts.extend(extras)
     return _("%(cues)s → %(label)s") % {"cues": ", ".join(parts), "label": label}
 
@@ -248,7 +255,9 @@ def classify(
     if kind_scores.get(best_other, 0.0) <= 0:
         best_other = None
     spam_score = kind_scores.get(SPAM, 0.0)
-    is_spam = spam_score >= SPAM_THRESHOLD and spam_score >= kind_scores.get(best_other, 0.0)
+    is_spam = spam_score >= SPAM_THRESHOLD and spam_score >= kind_scores.get(
+        best_other, 0.0
+    )
     if is_spam:
         kind = SPAM
     elif best_other is not None:
@@ -257,10 +266,16 @@ def classify(
         kind = SPAM
     else:
         kind = ASPIRATION
+    kind_defaulted = not (is_spam or best_other is not None or is_abuse)
     if is_abuse:
         extras[SPAM].append(_("insults %(words)s") % {"words": _quoted(insults)})
     if kind_words.get(kind) or kind_learned.get(kind) or extras.get(kind):
-        kind_reason = _reason(kind_label(kind), kind_words.get(kind, []), kind_learned.get(kind, []), extras.get(kind, []))
+        kind_reason = _reason(
+            kind_label(kind),
+            kind_words.get(kind, []),
+            kind_learned.get(kind, []),
+            extras.get(kind, []),
+        )
     else:
         kind_reason = _("no clear cue; taken as %(kind)s") % {"kind": kind_label(kind)}
     if is_abuse and kind != SPAM:
@@ -279,8 +294,11 @@ def classify(
             if topic_scores[code] > 0 and account.short_name in get_topic(code).opds:
                 topic_scores[code] += ACCOUNT_TOPIC_BONUS
     ranked = sorted(topic_scores, key=lambda code: -topic_scores[code])
-    topic = ranked[0] if ranked and topic_scores[ranked[0]] >= MIN_TOPIC_SCORE else OTHER
-    if kind == SPAM and not best_other:
+    topic = (
+        ranked[0] if ranked and topic_scores[ranked[0]] >= MIN_TOPIC_SCORE else OTHER
+    )
+    # Spam is hidden, not routed.
+    if kind == SPAM:
         topic = OTHER
     if topic == OTHER:
         topic_reason = _("no topic cue found")
@@ -309,8 +327,13 @@ def classify(
         directory=directory,
         learned_used=learned_used,
     )
-    if kind == SPAM and not best_other:
+    if kind == SPAM:
         opds = ()
+    if kind_defaulted and topic != OTHER:
+        # Most of what reaches the regency is a complaint (5,450 aduan in
+        # 2025, issue 19): a message about a topic with no other cue is one.
+        kind = COMPLAINT
+        kind_reason = _("no clear cue; taken as %(kind)s") % {"kind": kind_label(kind)}
 
     return Triage(
         kind=kind,
@@ -350,24 +373,43 @@ def _suggest_opds(
                 reasons[short_name].append(reason)
 
     if topic != OTHER:
-        topics = [topic] + [c for c in ranked[1:2] if topic_scores[c] >= SECOND_OPD_FACTOR * topic_scores[topic]]
+        topics = [topic] + [
+            c
+            for c in ranked[1:2]
+            if topic_scores[c] >= SECOND_OPD_FACTOR * topic_scores[topic]
+        ]
         for position, code in enumerate(topics):
             factor = 1.0 if position == 0 else SECOND_OPD_FACTOR
             for rank, short_name in enumerate(get_topic(code).opds):
                 add(
                     short_name,
                     topic_scores[code] * factor * (1.0 - 0.25 * rank),
-                    _("the topic %(topic)s is this OPD's business") % {"topic": get_topic(code).name},
+                    _("the topic %(topic)s is this OPD's business")
+                    % {"topic": get_topic(code).name},
                 )
     if account:
         add(account, ACCOUNT_WEIGHT, _("the message came to this OPD's account"))
     for short_name, weight, surface in learned_opds:
-        add(short_name, weight, _("words %(words)s (learned from staff corrections)") % {"words": _quoted([surface])})
+        add(
+            short_name,
+            weight,
+            _("words %(words)s (learned from staff corrections)")
+            % {"words": _quoted([surface])},
+        )
         if short_name in directory:
             learned_used.append(surface)
     if kecamatan:
-        add(kecamatan[1], KECAMATAN_WEIGHT, _("location: Kecamatan %(name)s") % {"name": kecamatan[0]})
+        add(
+            kecamatan[1],
+            KECAMATAN_WEIGHT,
+            _("location: Kecamatan %(name)s") % {"name": kecamatan[0]},
+        )
     ordered = sorted(scores, key=lambda name: -scores[name])[:MAX_SUGGESTIONS]
     return tuple(
-        OpdSuggestion(short_name=name, score=round(scores[name], 2), reason="; ".join(reasons[name])) for name in ordered
+        OpdSuggestion(
+            short_name=name,
+            score=round(scores[name], 2),
+            reason="; ".join(reasons[name]),
+        )
+        for name in ordered
     )

@@ -27,11 +27,20 @@ class Cue:
     weight: float
     prefix: bool = False
 
-    def matches_at(self, items: Sequence[Token], start: int, *, use_stems: bool) -> bool:
+    def matches_at(
+        self, items: Sequence[Token], start: int, *, use_stems: bool
+    ) -> bool:
         last = len(self.words) - 1
         for offset, (word, root) in enumerate(zip(self.words, self.stems, strict=True)):
             token = items[start + offset]
-            if token.word == word or (use_stems and token.stem == root):
+            # A stem stands for a cue written as a root ("jalan" finds
+            # "jalannya"), never for a derived one: "perumahan" (housing)
+            # and "rumah" share a stem but not a meaning.
+            if (
+                token.word == word
+                or token.base == word
+                or (use_stems and word == root and token.stem == root)
+            ):
                 continue
             if self.prefix and offset == last and token.word.startswith(word):
                 continue
@@ -135,5 +144,7 @@ def read_weighted(name: str, label_column: str) -> list[tuple[str, str, float]]:
         for row in csv.DictReader(handle):
             for phrase in row["cues"].split("|"):
                 if phrase.strip():
-                    rows.append((row[label_column], phrase.strip(), float(row["weight"])))
+                    rows.append(
+                        (row[label_column], phrase.strip(), float(row["weight"]))
+                    )
     return rows

@@ -10,8 +10,7 @@ a time window are compared.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
-from typing import Hashable
+from collections.abc import Hashable, Iterable
 
 from django.utils.translation import gettext as _
 
@@ -28,7 +27,13 @@ MAX_SHOWN_WORDS = 5
 # "other" says nothing about two messages being alike.
 UNINFORMATIVE_TOPICS = frozenset({"", "other"})
 
-Candidate = tuple[Hashable, str, "str | None", "str | None", "datetime.date | datetime.datetime | None"]
+Candidate = tuple[
+    Hashable,
+    str,
+    "str | None",
+    "str | None",
+    "datetime.date | datetime.datetime | None",
+]
 
 
 def similar(a: str, b: str) -> float:
@@ -65,7 +70,13 @@ def find_duplicates(
     day = _day(on)
     window = datetime.timedelta(days=window_days)
     found = []
-    for candidate_id, candidate_text, candidate_topic, candidate_kecamatan, candidate_date in candidates:
+    for (
+        candidate_id,
+        candidate_text,
+        candidate_topic,
+        candidate_kecamatan,
+        candidate_date,
+    ) in candidates:
         candidate_day = _day(candidate_date)
         if day and candidate_day and abs(day - candidate_day) > window:
             continue
@@ -76,15 +87,27 @@ def find_duplicates(
         score = len(shared) / len(stems | other)
         reasons = [
             _("shared words %(words)s")
-            % {"words": ", ".join('"{}"'.format(w) for w in sorted(shared)[:MAX_SHOWN_WORDS])}
+            % {
+                "words": ", ".join(
+                    '"{}"'.format(w) for w in sorted(shared)[:MAX_SHOWN_WORDS]
+                )
+            }
         ]
-        if topic not in UNINFORMATIVE_TOPICS and candidate_topic not in UNINFORMATIVE_TOPICS and topic is not None:
+        if (
+            topic not in UNINFORMATIVE_TOPICS
+            and candidate_topic not in UNINFORMATIVE_TOPICS
+            and topic is not None
+        ):
             if candidate_topic == topic:
                 score += SAME_TOPIC_BOOST
                 reasons.append(_("same topic"))
             elif candidate_topic is not None:
                 score -= OTHER_TOPIC_PENALTY
-        if kecamatan and candidate_kecamatan and kecamatan.lower() == candidate_kecamatan.lower():
+        if (
+            kecamatan
+            and candidate_kecamatan
+            and kecamatan.lower() == candidate_kecamatan.lower()
+        ):
             score += SAME_KECAMATAN_BOOST
             reasons.append(_("same kecamatan"))
         if desa and desa == find_desa(tokens(candidate_text or "")):

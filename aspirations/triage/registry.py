@@ -16,7 +16,9 @@ from pathlib import Path
 from django.utils.text import slugify
 
 # The seed file the registry is loaded from (opds/services.py REGISTRY_CSV).
-REGISTRY_CSV = Path(__file__).resolve().parents[2] / "opds" / "data" / "purbalingga_opd.csv"
+REGISTRY_CSV = (
+    Path(__file__).resolve().parents[2] / "opds" / "data" / "purbalingga_opd.csv"
+)
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,9 @@ def directory_from_database() -> Directory:
     from opds.models import Opd
 
     return {
-        opd.short_name: OpdInfo(short_name=opd.short_name, slug=opd.slug, name=opd.name, kind=opd.kind)
+        opd.short_name: OpdInfo(
+            short_name=opd.short_name, slug=opd.slug, name=opd.name, kind=opd.kind
+        )
         for opd in Opd.objects.active().only("short_name", "slug", "name", "kind")
     }
 

@@ -22,7 +22,9 @@ DATA = Path(__file__).resolve().parent / "data"
 
 # Links are spam's commonest sign; they are cut out before the words are
 # read so that "bit.ly/xyz" does not turn into cue words.
-URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:ly|id|com|net|xyz|me|co|io|link|site|vip)(?:/\S*)?\b")
+URL = re.compile(
+    r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:ly|id|com|net|xyz|me|co|io|link|site|vip)(?:/\S*)?\b"
+)
 # Hyphenated words stay whole: "gorong-gorong", "e-ktp", "odong-odong".
 TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*|'")
 # Chat writes a reduplicated word as "jalan2" or "gorong2".
@@ -44,7 +46,9 @@ def _rows(name: str) -> list[dict[str, str]]:
 def lexicon() -> dict[str, tuple[str, ...]]:
     """Abbreviations, slang, misspellings and Banyumasan words (data/lexicon.csv),
     each with the Indonesian word(s) it stands for."""
-    return {row["word"]: tuple(row["replacement"].split()) for row in _rows("lexicon.csv")}
+    return {
+        row["word"]: tuple(row["replacement"].split()) for row in _rows("lexicon.csv")
+    }
 
 
 @functools.cache
@@ -82,6 +86,8 @@ class Token:
     surface: str
     word: str
     stem: str
+    # "diangkut" of a reduplicated "diangkut2"; otherwise the word itself.
+    base: str = ""
 
 
 def strip_accents(text: str) -> str:
@@ -99,7 +105,7 @@ def strip_accents(text: str) -> str:
 
 @functools.lru_cache(maxsize=50_000)
 def unstretch(word: str) -> str:
-    """"rusaaak" -> "rusak", "maaaf" -> "maaf": letters typed three or more
+    """ "rusaaak" -> "rusak", "maaaf" -> "maaf": letters typed three or more
     times become one, or two where only that makes a dictionary word."""
     if not STRETCHED.search(word):
         return word
@@ -108,6 +114,20 @@ def unstretch(word: str) -> str:
     if single not in dictionary() and double in dictionary():
         return double
     return single
+
+
+@functools.lru_cache(maxsize=50_000)
+def banyumasan_suffix(word: str) -> str:
+    """Banyumasan suffixes as Indonesian ones, when only that makes a known
+    root: "diusulna" -> "diusulkan", "carane" -> "caranya"."""
+    if len(word) < 5 or not word.isalpha() or stem(word) in dictionary():
+        return word
+    if word.endswith("na") and stem(word[:-2] + "kan") in dictionary():
+        return word[:-2] + "kan"
+    for suffix in ("ne", "e"):
+        if word.endswith(suffix) and word[: -len(suffix)] in dictionary():
+            return word[: -len(suffix)] + "nya"
+    return word
 
 
 def split_links(text: str) -> tuple[str, int]:
@@ -128,8 +148,20 @@ def _tokens(text: str) -> tuple[Token, ...]:
         doubled = REDUPLICATED.match(word)
         if doubled:
             word = "{0}-{0}".format(doubled.group(1))
+        base = word
+        if doubled:
+            base = doubled.group(1)
+        elif word not in lexicon():
+            word = base = banyumasan_suffix(word)
         for part in lexicon().get(word, (word,)):
-            tokens.append(Token(surface=surface, word=part, stem=_stem(part)))
+            tokens.append(
+                Token(
+                    surface=surface,
+                    word=part,
+                    stem=_stem(part),
+                    base=base if part == word else part,
+                )
+            )
     return tuple(tokens)
 
 
