@@ -65,7 +65,7 @@ def kind_label(kind: str) -> str:
         ASPIRATION: _("aspiration"),
         COMPLAINT: _("complaint"),
         QUESTION: _("question"),
-        INFORMATION_REQUEST: _("information request"),
+        INFORMATION_REQUEST: _("request for information"),
         WHISTLEBLOWING: _("whistle-blowing"),
         SPAM: _("spam or abuse"),
     }

@@ -10,11 +10,19 @@ a time window are compared.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Hashable, Iterable
 
 from django.utils.translation import gettext as _
 
-from aspirations.triage.text import content_stems, find_desa, tokens
+from aspirations.triage.text import (
+    DESA_MARKERS,
+    KECAMATAN_MARKERS,
+    content_stems,
+    find_desa,
+    kecamatan_names,
+    tokens,
+)
 
 # Set on the sample messages of tests/aspirations/test_triage.py; not from a source.
 DEFAULT_THRESHOLD = 0.35
@@ -22,6 +30,8 @@ DEFAULT_WINDOW_DAYS = 30
 SAME_TOPIC_BOOST = 0.15
 OTHER_TOPIC_PENALTY = 0.2
 SAME_KECAMATAN_BOOST = 0.1
+# A road or a lamp is in one place: two kecamatan, two issues.
+OTHER_KECAMATAN_PENALTY = 0.3
 SAME_DESA_BOOST = 0.15
 MAX_SHOWN_WORDS = 5
 # "other" says nothing about two messages being alike.
@@ -36,9 +46,20 @@ Candidate = tuple[
 ]
 
 
+@functools.lru_cache(maxsize=20_000)
+def issue_stems(text: str) -> frozenset[str]:
+    """The content stems of ``text`` without place names: where is scored
+    apart, so two issues in one village are not alike for the village."""
+    places = set(DESA_MARKERS) | KECAMATAN_MARKERS | set(kecamatan_names())
+    desa = find_desa(tokens(text))
+    if desa:
+        places.add(desa)
+    return content_stems(text) - places
+
+
 def similar(a: str, b: str) -> float:
-    """Jaccard overlap (0-1) of the content stems of two texts."""
-    first, second = content_stems(a or ""), content_stems(b or "")
+    """Jaccard overlap (0-1) of the content stems of two texts, place names left out."""
+    first, second = issue_stems(a or ""), issue_stems(b or "")
     if not first or not second:
         return 0.0
     return len(first & second) / len(first | second)
@@ -63,7 +84,7 @@ def find_duplicates(
     """The candidates (id, text, topic, kecamatan, date) that report the same
     issue as ``text`` (of ``topic``, in ``kecamatan``, received ``on``), best
     first, as (id, score, reason)."""
-    stems = content_stems(text or "")
+    stems = issue_stems(text or "")
     if not stems:
         return []
     desa = find_desa(tokens(text or ""))
@@ -80,7 +101,7 @@ def find_duplicates(
         candidate_day = _day(candidate_date)
         if day and candidate_day and abs(day - candidate_day) > window:
             continue
-        other = content_stems(candidate_text or "")
+        other = issue_stems(candidate_text or "")
         shared = stems & other
         if not shared:
             continue
@@ -103,13 +124,12 @@ def find_duplicates(
                 reasons.append(_("same topic"))
             elif candidate_topic is not None:
                 score -= OTHER_TOPIC_PENALTY
-        if (
-            kecamatan
-            and candidate_kecamatan
-            and kecamatan.lower() == candidate_kecamatan.lower()
-        ):
-            score += SAME_KECAMATAN_BOOST
-            reasons.append(_("same kecamatan"))
+        if kecamatan and candidate_kecamatan:
+            if kecamatan.lower() == candidate_kecamatan.lower():
+                score += SAME_KECAMATAN_BOOST
+                reasons.append(_("same kecamatan"))
+            else:
+                score -= OTHER_KECAMATAN_PENALTY
         if desa and desa == find_desa(tokens(candidate_text or "")):
             score += SAME_DESA_BOOST
             reasons.append(_("same desa"))

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from aspirations.triage.registry import csv_directory
 from ppid.catalogue.analysis import dictionary, stem
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -68,8 +69,6 @@ def abuse_words() -> frozenset[str]:
 def kecamatan_names() -> dict[str, tuple[str, str]]:
     """Lower-case kecamatan name -> (its name, its OPD short name), from the
     registry's CSV (opds/data/purbalingga_opd.csv)."""
-    from aspirations.triage.registry import csv_directory
-
     names = {}
     for opd in csv_directory().values():
         if opd.kind == "kecamatan":
