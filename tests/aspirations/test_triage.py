@@ -174,6 +174,7 @@ def test_clear_words_outrank_the_receiving_account():
 
 def test_the_account_breaks_a_tie_between_topics():
     text = "bantuan untuk balita gizi buruk"
+    assert classify(text).opd == "DINKES"
     assert (
         classify(text, account_opd_slug="dinsosdaldukkbp3a").opd == "DINSOSDALDUKKBP3A"
     )
