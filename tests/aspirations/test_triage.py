@@ -14,7 +14,7 @@ from aspirations.triage.duplicates import find_duplicates, similar
 from aspirations.triage.registry import csv_directory, directory_from_database
 from aspirations.triage.text import normalise, tokens
 from aspirations.triage.topics import TOPICS, topic_name, topics_for_opd_kind
-from tests.aspirations.triage_samples import HELD_OUT, SAMPLES
+from tests.aspirations.triage_samples import FRESH, HELD_OUT, SAMPLES
 from tests.factories import OpdFactory
 
 
@@ -72,6 +72,22 @@ def test_accuracy_on_held_out_messages(capsys):
     assert accuracy["kind"] >= 0.85
     assert accuracy["topic"] >= 0.7
     assert accuracy["opd"] >= 0.8
+
+
+def test_accuracy_on_fresh_messages(capsys):
+    """Written after every change to the tables and measured once, with no
+    change afterwards: kind 93 %, topic 100 %, OPD 100 % (the miss: "saran
+    ... buka ... bisa belajar" read as a question)."""
+    accuracy, wrong = _accuracy(FRESH)
+    with capsys.disabled():
+        print(
+            "\ntriage on {} fresh messages: kind {:.0%}, topic {:.0%}, first OPD {:.0%}; wrong: {}".format(
+                len(FRESH), accuracy["kind"], accuracy["topic"], accuracy["opd"], wrong
+            )
+        )
+    assert accuracy["kind"] >= 0.85
+    assert accuracy["topic"] >= 0.85
+    assert accuracy["opd"] >= 0.85
 
 
 # The examples of the brief, one by one.
