@@ -9,6 +9,7 @@ Rules first (data/kinds.csv, data/topic_cues.csv), then what staff taught it:
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -106,6 +107,13 @@ class Triage:
     @property
     def opd_short_names(self) -> tuple[str, ...]:
         return tuple(s.short_name for s in self.opds)
+
+    def as_dict(self) -> dict:
+        """The triage as JSON-ready data, for the case's stored suggestion."""
+        data = dataclasses.asdict(self)
+        data["opds"] = [dataclasses.asdict(s) for s in self.opds]
+        data["learned_cues"] = list(self.learned_cues)
+        return data
 
 
 @dataclass(frozen=True)

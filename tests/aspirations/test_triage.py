@@ -4,6 +4,7 @@ reasons shown to staff, duplicates, and learning from corrections."""
 from __future__ import annotations
 
 import datetime
+import json
 import time
 
 import pytest
@@ -168,6 +169,14 @@ def test_a_message_with_no_cue_says_so():
     assert result.kind == "aspiration" and result.topic == "other"
     assert result.confidence < 0.5
     assert "cue" in result.kind_reason or "penanda" in result.kind_reason
+    empty = classify("")
+    assert (empty.kind, empty.topic, empty.opds) == ("aspiration", "other", ())
+
+
+def test_a_triage_is_stored_as_json():
+    data = classify("PJU mati di kec. bukateja", account_opd_slug="dinhub").as_dict()
+    assert json.loads(json.dumps(data))["opds"][0]["short_name"] == "DINHUB"
+    assert data["kecamatan"] == "Bukateja"
 
 
 # The account the message came to.
