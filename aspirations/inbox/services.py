@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aspirations import events
-from aspirations.inbox import clocks
+from aspirations.inbox import clocks, triage
 from aspirations.inbox.models import (
     COMMENT_CHANNELS,
     OPEN_STATES,
@@ -47,9 +47,9 @@ Action = CaseEvent.Action
 TEXT_LIMIT = 10000
 NOTE_LIMIT = 2000
 
-# Hooks the channels register when the app starts (aspirations/apps.py): the
-# sender of an outgoing message (a Celery task), and the triage of a new
-# case. The inbox does not import the channels, which stand on it.
+# The hook the channels register when the app starts (aspirations/apps.py):
+# the sender of an outgoing message (a Celery task). The inbox does not
+# import the channels, which stand on it.
 _hooks: dict[str, Callable[..., Any]] = {}
 
 
@@ -65,7 +65,7 @@ def today() -> datetime.date:
 
 
 def register(name: str, hook: Callable[..., Any]) -> None:
-    """Register the ``send`` or ``triage`` hook (from the app's ``ready``)."""
+    """Register the ``send`` hook (from the app's ``ready``)."""
     _hooks[name] = hook
 
 
@@ -182,9 +182,7 @@ def create_case(
     if channel in COMMENT_CHANNELS and redact(text) != text:
         case.personal_data_exposed = True
     _set_clocks(case)
-    triage = _hooks.get("triage")
-    if triage is not None:
-        triage(case, text)
+    triage.apply(case, text)
     case.save()
     case.number = _new_number(case)
     case.save(update_fields=["number"])
@@ -670,6 +668,7 @@ def correct_triage(
         ]
     )
     first = case.messages.filter(direction=Message.Direction.IN).first()
+    transaction.on_commit(triage.forget_learned)
     _event(
         case,
         Action.CORRECTED,
