@@ -16,6 +16,7 @@ from aspirations.channels.clients.meta import FacebookPageInbox, InstagramInbox
 from aspirations.channels.clients.whatsapp import WhatsAppClient
 from aspirations.channels.clients.youtube import (
     YouTubeInbox,
+    budget_key,
     spend_youtube_units,
     youtube_units_spent,
 )
@@ -32,4 +33,5 @@ __all__ = [
     "YouTubeInbox",
     "spend_youtube_units",
     "youtube_units_spent",
+    "budget_key",
 ]

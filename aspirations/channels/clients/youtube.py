@@ -39,14 +39,14 @@ COUNTER_SECONDS = 2 * 24 * 3600
 NOT_REPLYABLE = {"commentsDisabled", "parentCommentNotFound", "operationNotSupported"}
 
 
-def _counter(now: datetime.datetime | None = None) -> str:
+def budget_key(now: datetime.datetime | None = None) -> str:
     day = (now or datetime.datetime.now(datetime.UTC)).astimezone(PACIFIC).date()
     return "aspirations:youtube-units:{}".format(day.isoformat())
 
 
 def youtube_units_spent(now: datetime.datetime | None = None) -> int:
     """Units the inbox spent on YouTube's current (Pacific) day."""
-    return int(cache.get(_counter(now)) or 0)
+    return int(cache.get(budget_key(now)) or 0)
 
 
 def spend_youtube_units(n: int, now: datetime.datetime | None = None) -> bool:
@@ -56,7 +56,7 @@ def spend_youtube_units(n: int, now: datetime.datetime | None = None) -> bool:
     ``cache.incr`` is atomic on Redis, so workers polling at once cannot
     overspend together; a refused spend is given back at once.
     """
-    key = _counter(now)
+    key = budget_key(now)
     cache.add(key, 0, timeout=COUNTER_SECONDS)
     try:
         total = cache.incr(key, n)
