@@ -541,6 +541,10 @@ def _send_api(
         )
     now = state.clock()
     platform = _platform_of(account)
+    # An Instagram account on Facebook Login sends through its Page, which
+    # fake_oauth names "page-of-<ig-user-id>".
+    if account.startswith("page-of-"):
+        account, platform = account.removeprefix("page-of-"), "instagram"
     if "comment_id" in recipient:
         comment = _find(state, str(recipient["comment_id"]))
         if comment is None or comment.account != account:

@@ -4,6 +4,7 @@ every reply kind, and every refusal the platforms give."""
 from __future__ import annotations
 
 import datetime
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -236,6 +237,26 @@ def test_human_agent_tag_needs_the_setting_and_lasts_seven_days(inbox, settings)
         instagram().send_message("6783290518363291", "Lewat 7 hari", human_agent=True)
 
 
+def test_instagram_on_facebook_login_sends_through_its_page(inbox):
+    inject(
+        inbox,
+        platform="instagram",
+        kind="message",
+        account=IG,
+        author={"id": "678"},
+        text="Halo",
+        time=NOW - HOUR,
+    )
+    through_page = InstagramInbox(
+        IG,
+        "EAAP-page-of-{}".format(IG),
+        instagram_login=False,
+        page_id="page-of-{}".format(IG),
+    )
+    assert through_page.send_message("678", "Halo juga")
+    assert sent(inbox)[-1]["platform"] == "instagram"
+
+
 def test_instagram_token_without_manage_comments_is_refused(inbox):
     top = comment(inbox)
     basic = instagram("IGAA-{}-basic-long".format(IG))
@@ -428,6 +449,14 @@ def test_spend_youtube_units_refuses_past_the_budget(inbox, settings):
     assert youtube_units_spent() == 50
     assert spend_youtube_units(10)
     assert not spend_youtube_units(1)
+
+
+def test_concurrent_spending_never_passes_the_budget(inbox, settings):
+    settings.YOUTUBE_COMMENT_QUOTA_UNITS_PER_DAY = 500
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        granted = list(pool.map(lambda _n: spend_youtube_units(50), range(20)))
+    assert granted.count(True) == 10
+    assert youtube_units_spent() == 500
 
 
 def test_the_budget_day_is_pacific(inbox):

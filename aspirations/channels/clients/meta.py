@@ -59,7 +59,10 @@ class InstagramInbox:
     """An Instagram professional account's comments and messages.
 
     ``instagram_login`` False: an account reached through its Facebook Page
-    (graph.facebook.com with the Page's token).
+    (graph.facebook.com with the Page's token); its messages then go out
+    through the Page (``page_id``: POST /{page-id}/messages, developers.
+    facebook.com/docs/messenger-platform/instagram/features/send-message,
+    read 2026-12-07), with Instagram Login through /{ig-user-id}/messages.
     """
 
     platform = "instagram"
@@ -71,9 +74,11 @@ class InstagramInbox:
         token: str,
         *,
         instagram_login: bool = True,
+        page_id: str = "",
         **transport: Any,
     ) -> None:
         self.account_id = account_id
+        self.sender_id = page_id or account_id
         if instagram_login:
             transport.setdefault("base_url", settings.SOCIAL_INSTAGRAM_BASE_URL)
         self.transport = InboxGraphTransport(token, **transport)
@@ -106,7 +111,7 @@ class InstagramInbox:
         WindowClosed.
         """
         answer = self.transport.post(
-            "{}/messages".format(self.account_id),
+            "{}/messages".format(self.sender_id),
             body={"recipient": {"comment_id": comment_id}, "message": {"text": text}},
         )
         return _message_id(answer)
@@ -134,7 +139,7 @@ class InstagramInbox:
                     "(ASPIRATION_META_HUMAN_AGENT)"
                 )
             body.update(messaging_type="MESSAGE_TAG", tag="HUMAN_AGENT")
-        answer = self.transport.post("{}/messages".format(self.account_id), body=body)
+        answer = self.transport.post("{}/messages".format(self.sender_id), body=body)
         return _message_id(answer)
 
     def hide_comment(self, comment_id: str, hidden: bool = True) -> None:
