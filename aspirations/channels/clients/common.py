@@ -24,11 +24,14 @@ from socialposts.pulls.clients.meta import GraphTransport
 # outside the allowed window (24 h, or 7 days with HUMAN_AGENT).
 OUTSIDE_WINDOW_SUBCODE = 2018278
 # A second private reply to one comment: "(#10900) Activity already replied
-# to", the Graph error the private-reply endpoint has always given. The
-# Send API private-reply pages (developers.facebook.com/docs/instagram-
-# platform/private-replies, updated 2026-06-30) say "a single message" but
-# list no code; the message text is matched as well.
+# to". The private-reply pages (developers.facebook.com/docs/instagram-
+# platform/private-replies, updated 2026-06-30, read 2026-12-07) say "a
+# single message" but list no code; open-source inboxes that call the Send
+# API with recipient.comment_id handle this code and text (seen in several
+# public repositories, 2026-12-07), so both are matched. 10903 "This user
+# can't reply to this activity" is the same family: no reply possible.
 ALREADY_REPLIED_CODE = 10900
+CANNOT_REPLY_CODE = 10903
 # WhatsApp Cloud API error codes (developers.facebook.com/docs/whatsapp/
 # cloud-api/support/error-codes, read 2026-12-07): 131047 "Re-engagement
 # message", more than 24 hours since the customer last replied; 132001
@@ -60,6 +63,8 @@ def refusal(error: dict, label: str, message: str) -> PlatformError | None:
         return WindowClosed(message)
     if code == ALREADY_REPLIED_CODE or "already replied" in text:
         return AlreadyReplied(message)
+    if code == CANNOT_REPLY_CODE:
+        return NotReplyable(message)
     if code == WHATSAPP_TEMPLATE_MISSING:
         return TemplateRefused(message)
     if code == 100 and label.endswith("/replies"):
