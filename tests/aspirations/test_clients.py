@@ -22,6 +22,7 @@ from aspirations.channels.clients import (
     spend_youtube_units,
     youtube_units_spent,
 )
+from aspirations.channels.clients.common import refusal
 from socialposts.pulls import fake_platform
 from socialposts.pulls.clients.base import NotAllowed, QuotaExceeded, TokenInvalid
 from tests.aspirations.conftest import (
@@ -465,3 +466,21 @@ def test_the_budget_day_is_pacific(inbox):
     after = datetime.datetime(2026, 12, 8, 8, 1, tzinfo=datetime.UTC)
     assert budget_key(before).endswith("2026-12-07")
     assert budget_key(after).endswith("2026-12-08")
+
+
+@pytest.mark.parametrize(
+    ("error", "label", "expected"),
+    [
+        ({"code": 10, "error_subcode": 2018278}, "1/messages", WindowClosed),
+        ({"code": 131047}, "1/messages", WindowClosed),
+        ({"code": 10900}, "1/messages", AlreadyReplied),
+        ({"code": 1, "message": "Activity already replied to"}, "x", AlreadyReplied),
+        ({"code": 10903}, "1/messages", NotReplyable),
+        ({"code": 132001}, "1/messages", TemplateRefused),
+        ({"code": 100}, "c1/replies", NotReplyable),
+        ({"code": 100}, "c1/comments", type(None)),
+        ({"code": 10}, "1/messages", type(None)),
+    ],
+)
+def test_platform_error_codes_map_to_reply_refusals(error, label, expected):
+    assert isinstance(refusal(error, label, "message"), expected)
