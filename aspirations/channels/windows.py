@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from aspirations.channels import events
+from aspirations import events
 
 # Reply kinds.
 FREE_FORM = "free_form"  # WhatsApp text inside the customer service window

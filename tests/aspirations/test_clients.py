@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from aspirations.channels import events
+from aspirations import events
 from aspirations.channels.clients import (
     AlreadyReplied,
     FacebookPageInbox,

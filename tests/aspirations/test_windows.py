@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from aspirations.channels import events
+from aspirations import events
 from aspirations.channels.windows import (
     DIRECT_MESSAGE,
     FREE_FORM,

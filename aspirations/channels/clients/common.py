@@ -15,7 +15,7 @@ from aspirations.channels.clients.errors import (
     TemplateRefused,
     WindowClosed,
 )
-from aspirations.channels.events import Inbound
+from aspirations.events import Inbound
 from socialposts.pulls.clients.base import Call, PlatformError, Transport
 from socialposts.pulls.clients.meta import GraphTransport
 

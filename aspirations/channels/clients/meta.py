@@ -21,13 +21,13 @@ from typing import Any
 
 from django.conf import settings
 
-from aspirations.channels import events
+from aspirations import events
 from aspirations.channels.clients.common import (
     InboxGraphTransport,
     Poll,
     graph_time,
 )
-from aspirations.channels.events import Inbound
+from aspirations.events import Inbound
 from socialposts.pulls.clients.base import (
     NotAllowed,
     PlatformError,

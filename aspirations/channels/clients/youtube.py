@@ -13,10 +13,10 @@ import httpx
 from django.conf import settings
 from django.core.cache import cache
 
-from aspirations.channels import events
+from aspirations import events
 from aspirations.channels.clients.common import Poll
 from aspirations.channels.clients.errors import NotReplyable
-from aspirations.channels.events import Inbound
+from aspirations.events import Inbound
 from socialposts.pulls.clients.base import (
     PlatformError,
     QuotaExceeded,
