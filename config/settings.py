@@ -628,6 +628,12 @@ YOUTUBE_COMMENT_QUOTA_UNITS_PER_DAY = env_int(
 # Posts and videos younger than this are polled for comments (a comment on
 # an older post still arrives by webhook, and the reconciliation stays cheap).
 ASPIRATION_POLL_POSTS_DAYS = env_int("ASPIRATION_POLL_POSTS_DAYS", 30, minimum=1)
+# The language code of the approved WhatsApp templates sent outside the
+# window (developers.facebook.com/docs/whatsapp/business-management-api/
+# message-templates/supported-languages: Indonesian is "id").
+ASPIRATION_WHATSAPP_TEMPLATE_LANGUAGE = env_str(
+    "ASPIRATION_WHATSAPP_TEMPLATE_LANGUAGE", "id"
+)
 # Absolute links in e-mails and exports built outside a request.
 SITE_URL = env_str("SITE_URL", _LOCAL_SITE_URL).rstrip("/")
 # Requests stream uploads to disk beyond this; the hard cap is above.

@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aspirations import events
+from aspirations import events, windows
 from aspirations.inbox import clocks, triage
 from aspirations.inbox.models import (
     COMMENT_CHANNELS,
@@ -115,6 +115,14 @@ def _event(
         object_repr=case.number,
     )
     return event
+
+
+def record_event(
+    *, case: Case, action: str, by: User | None = None, note: str = ""
+) -> CaseEvent:
+    """Record a step another part of the app took on a case (hiding its
+    comment, a conversion), in the case's history and the audit log."""
+    return _event(case, action, by, from_state=case.state, note=note)
 
 
 def _new_number(case: Case) -> str:
@@ -494,6 +502,84 @@ def _text(value: str, field: str = "text") -> str:
     return value
 
 
+# How each reply kind leaves, per channel: the platform window it needs.
+_WINDOW_OF = {
+    events.WHATSAPP: {
+        Message.ReplyKind.MESSAGE: (windows.FREE_FORM,),
+        Message.ReplyKind.TEMPLATE: (windows.TEMPLATE,),
+    },
+    events.INSTAGRAM_MESSAGE: {
+        Message.ReplyKind.MESSAGE: (windows.DIRECT_MESSAGE, windows.HUMAN_AGENT)
+    },
+    events.MESSENGER: {
+        Message.ReplyKind.MESSAGE: (windows.DIRECT_MESSAGE, windows.HUMAN_AGENT)
+    },
+    events.INSTAGRAM_COMMENT: {
+        Message.ReplyKind.PUBLIC: (windows.PUBLIC_REPLY,),
+        Message.ReplyKind.PRIVATE: (windows.PRIVATE_REPLY,),
+    },
+    events.FACEBOOK_COMMENT: {
+        Message.ReplyKind.PUBLIC: (windows.PUBLIC_REPLY,),
+        Message.ReplyKind.PRIVATE: (windows.PRIVATE_REPLY,),
+    },
+    events.YOUTUBE_COMMENT: {Message.ReplyKind.PUBLIC: (windows.PUBLIC_REPLY,)},
+}
+# Channels the portal cannot write to: the reply is given in the platform's
+# own app (TikTok's Display API has no comments) and recorded here.
+RECORDED_CHANNELS = frozenset({events.TIKTOK_COMMENT})
+
+
+def open_windows(case: Case, at: datetime.datetime | None = None) -> list:
+    """The platform's reply windows open on ``case`` at ``at`` (each with
+    its end), for the case page and the reply's check."""
+    at = at or now()
+    private_sent = case.messages.filter(
+        direction=Message.Direction.OUT, reply_kind=Message.ReplyKind.PRIVATE
+    ).exclude(delivery=Message.Delivery.FAILED)
+    return windows.reply_windows(
+        case.channel,
+        case.last_citizen_message_at,
+        at,
+        private_reply_sent=private_sent.exists(),
+        comment_created_at=case.received_at,
+    )
+
+
+def reply_kinds(case: Case) -> list[str]:
+    """The reply kinds a case's channel knows (internal notes always)."""
+    if case.channel == events.PORTAL:
+        kinds = [Message.ReplyKind.MESSAGE]
+    elif case.channel in RECORDED_CHANNELS:
+        kinds = [Message.ReplyKind.PUBLIC]
+    else:
+        kinds = list(_WINDOW_OF.get(case.channel, {}))
+    return [*kinds, Message.ReplyKind.NOTE]
+
+
+def _check_window(case: Case, reply_kind: str, at: datetime.datetime) -> None:
+    needed = _WINDOW_OF.get(case.channel, {}).get(reply_kind)
+    if needed is None:
+        return
+    if any(window.kind in needed for window in open_windows(case, at)):
+        return
+    if case.channel == events.WHATSAPP:
+        message = _(
+            "WhatsApp accepts a free-form reply only within 24 hours of the "
+            "citizen's last message: send an approved template instead."
+        )
+    elif reply_kind == Message.ReplyKind.PRIVATE:
+        message = _(
+            "A private reply is allowed once, within 7 days of the comment: "
+            "reply publicly instead."
+        )
+    else:
+        message = _(
+            "The platform no longer accepts a message in this conversation "
+            "(its reply window has closed)."
+        )
+    raise ValidationError({"reply_kind": message})
+
+
 @transaction.atomic
 def reply(
     *,
@@ -507,36 +593,48 @@ def reply(
     """Answer the citizen from the portal, through the case's channel.
 
     The message is stored as queued and sent by the channel's sender after
-    the commit (its delivery status follows); ``follow_up`` records it as
-    the OPD's follow-up (tindak lanjut), which starts the closing clock.
-    Replies on the portal's own form reach the tracking page at once.
+    the commit (its delivery status follows); a reply the platform would
+    refuse (outside its window) is refused here, naming the field.
+    ``follow_up`` records it as the OPD's follow-up (tindak lanjut), which
+    starts the closing clock. A reply on the portal's form reaches the
+    tracking page at once; on TikTok it is given in TikTok's app and
+    recorded here.
     """
     _require_handler(by, case)
     case = _locked(case)
     _require_state(case, set(OPEN_STATES) - {State.POSTPONED}, _("answered"))
     text = _text(text)
-    if reply_kind not in Message.ReplyKind.values or reply_kind == "":
+    if reply_kind not in reply_kinds(case):
         raise ValidationError({"reply_kind": _("Choose how to reply.")})
     if follow_up and case.state not in {State.ROUTED, State.IN_PROGRESS}:
         raise ValidationError(
             {"follow_up": _("Only a case routed to an OPD gets a follow-up.")}
         )
+    if reply_kind == Message.ReplyKind.TEMPLATE and not template.strip():
+        raise ValidationError({"template": _("Choose the approved template.")})
     moment = now()
+    _check_window(case, reply_kind, moment)
     internal = reply_kind == Message.ReplyKind.NOTE
+    recorded = case.channel in RECORDED_CHANNELS
     portal = case.channel == events.PORTAL
+    queued = not (internal or recorded or portal)
+    send = _hooks.get("send")
+    if queued and send is None:
+        raise ValidationError(
+            {"reply_kind": _("This channel cannot send replies from the portal.")}
+        )
     message = Message.objects.create(
         case=case,
-        platform=case.channel.split("_")[0] if not portal else events.PORTAL,
+        platform=events.PLATFORM_OF[case.channel],
         direction=Message.Direction.OUT,
         reply_kind=reply_kind,
         author_name=by.get_full_name() or by.get_username(),
         text=text,
         sent_at=moment,
         sent_by=by,
-        delivery=(
-            Message.Delivery.SENT if internal or portal else Message.Delivery.QUEUED
-        ),
-        attachments=[{"template": template}] if template else [],
+        from_native_app=recorded,
+        delivery=Message.Delivery.QUEUED if queued else Message.Delivery.SENT,
+        attachments=[{"template": template.strip()}] if template.strip() else [],
     )
     if internal:
         return message
@@ -545,12 +643,7 @@ def reply(
     _event(case, Action.REPLIED, by, from_state=before)
     if follow_up:
         _followed_up(case, by, moment)
-    if not portal:
-        send = _hooks.get("send")
-        if send is None:
-            raise ValidationError(
-                {"reply_kind": _("This channel cannot send replies from the portal.")}
-            )
+    if queued:
         transaction.on_commit(lambda: send(message.pk))
     return message
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from aspirations import events
-from aspirations.channels.windows import (
+from aspirations.windows import (
     DIRECT_MESSAGE,
     FREE_FORM,
     HUMAN_AGENT,

@@ -3,7 +3,7 @@
 Inbound messages and statuses come by webhook (parsed elsewhere); this
 client only sends. A free-form text leaves only within 24 hours of the
 citizen's last message; after that an approved template
-(aspirations.channels.windows says which is open).
+(aspirations.windows says which is open).
 """
 
 from __future__ import annotations
