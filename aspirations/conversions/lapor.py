@@ -94,7 +94,9 @@ def _location(case: Case) -> str:
         parts.append(case.village)
     if case.kecamatan_id:
         name = case.kecamatan.name
-        parts.append(name if name.lower().startswith("kecamatan") else "Kecamatan " + name)
+        parts.append(
+            name if name.lower().startswith("kecamatan") else "Kecamatan " + name
+        )
     parts.append(REGENCY)
     return ", ".join(parts)
 

@@ -261,9 +261,7 @@ def refer_to_lapor(*, case: Case, by: User, tracking_id: str) -> Case:
     case.state = State.REFERRED_LAPOR
     case.lapor_tracking_id = tracking_id
     case.closed_at = timezone.now()
-    case.save(
-        update_fields=["state", "lapor_tracking_id", "closed_at", "updated_at"]
-    )
+    case.save(update_fields=["state", "lapor_tracking_id", "closed_at", "updated_at"])
     _case_event(case, Action.REFERRED_LAPOR, by, from_state=before, note=tracking_id)
     return case
 

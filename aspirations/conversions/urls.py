@@ -6,10 +6,6 @@ from django.urls import path
 from aspirations.conversions import views
 
 urlpatterns = [
-    path(
-        "dasbor/aspirasi/<int:pk>/ke-ppid/", views.convert_ppid, name="convert-ppid"
-    ),
-    path(
-        "dasbor/aspirasi/<int:pk>/ke-lapor/", views.refer_lapor, name="refer-lapor"
-    ),
+    path("dasbor/aspirasi/<int:pk>/ke-ppid/", views.convert_ppid, name="convert-ppid"),
+    path("dasbor/aspirasi/<int:pk>/ke-lapor/", views.refer_lapor, name="refer-lapor"),
 ]

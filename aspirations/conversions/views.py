@@ -135,7 +135,9 @@ def refer_lapor(request: HttpRequest, pk: int) -> HttpResponse:
                     conversions.refer_to_lapor(
                         case=case, by=request.user, tracking_id=tracking_id or ""
                     )
-                    messages.success(request, _("The case was referred to SP4N-LAPOR!."))
+                    messages.success(
+                        request, _("The case was referred to SP4N-LAPOR!.")
+                    )
                     return redirect("aspirations:refer-lapor", pk=case.pk)
         except ValidationError as exc:
             add_service_errors(status_form if referred else refer_form, exc)

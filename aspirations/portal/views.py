@@ -183,12 +183,16 @@ def track(request: HttpRequest) -> HttpResponse:
             )
             if found is not None:
                 _remember(request, found)
-                return redirect("aspirations:track-case", number=services.url_key(found))
+                return redirect(
+                    "aspirations:track-case", number=services.url_key(found)
+                )
             form.add_error(
                 "tracking_code",
                 _("No aspiration matches this case number and tracking code."),
             )
-    return render(request, "aspirations/portal/track.html", {"form": form}, status=status)
+    return render(
+        request, "aspirations/portal/track.html", {"form": form}, status=status
+    )
 
 
 def track_case(request: HttpRequest, number: str) -> HttpResponse:

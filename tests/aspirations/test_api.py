@@ -9,7 +9,11 @@ import pytest
 from django.utils import timezone
 
 from aspirations.inbox.models import Contact
-from tests.factories import OpdFactory, PortalCaseFactory, PortalMessageFactory, UserFactory
+from tests.factories import (
+    PortalCaseFactory,
+    PortalMessageFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +94,9 @@ def test_filters(api_client, coordinator, opd):
         ("received_to", "0000-01-01"),
     ],
 )
-def test_an_unknown_filter_value_is_a_400_naming_it(api_client, coordinator, name, value):
+def test_an_unknown_filter_value_is_a_400_naming_it(
+    api_client, coordinator, name, value
+):
     api_client.force_authenticate(coordinator)
     response = api_client.get(URL, {name: value})
     assert response.status_code == 400

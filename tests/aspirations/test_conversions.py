@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import zoneinfo
 
 import pytest
 from django.contrib.messages import get_messages
@@ -21,12 +22,18 @@ from ppid.calendar.workdays import WorkingCalendar
 from ppid.requests import personal_data
 from ppid.requests import services as request_services
 from ppid.requests.models import InformationRequest
-from tests.factories import OpdFactory, PortalCaseFactory, PortalMessageFactory, UserFactory
+from tests.factories import (
+    OpdFactory,
+    PortalCaseFactory,
+    PortalMessageFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 NIK = "3303014501900001"
-RECEIVED = timezone.make_aware(datetime.datetime(2026, 2, 2, 10, 0))
+JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
+RECEIVED = datetime.datetime(2026, 2, 2, 10, 0, tzinfo=JAKARTA)
 TODAY = datetime.date(2026, 2, 10)
 
 
@@ -213,9 +220,7 @@ def test_refusals_leave_everything_as_it_was(
 
 def test_the_opd_handling_it_converts_into_its_own_register(opd, opd_admin, sent):
     case = whatsapp_case(opd=opd)
-    done = conversions.convert_to_request(
-        case=case, by=opd_admin, data=_service_data()
-    )
+    done = conversions.convert_to_request(case=case, by=opd_admin, data=_service_data())
     assert done.request.opd == opd
     assert done.request.recorded_by == opd_admin
 
@@ -270,7 +275,10 @@ def test_lapor_refusals(coordinator, opd, other_opd_admin, client):
     with pytest.raises(PermissionDenied):
         conversions.refer_to_lapor(case=case, by=other_opd_admin, tracking_id="1234")
     client.force_login(other_opd_admin)
-    assert client.get(reverse("aspirations:refer-lapor", args=[case.pk])).status_code == 404
+    assert (
+        client.get(reverse("aspirations:refer-lapor", args=[case.pk])).status_code
+        == 404
+    )
     inbox.archive(case=case, by=coordinator, reason="Spam.")
     with pytest.raises(ValidationError):
         conversions.refer_to_lapor(case=case, by=coordinator, tracking_id="1234")
@@ -283,5 +291,8 @@ def test_without_the_api_a_person_copies_the_report(settings):
     settings.LAPOR_API_KEY = "kunci"
     client = lapor.get_client()
     assert isinstance(client, lapor.ManualLapor)
-    assert client.submit(lapor.LaporReport("a", "b", "Aspirasi", "", "", False, False)) is None
+    assert (
+        client.submit(lapor.LaporReport("a", "b", "Aspirasi", "", "", False, False))
+        is None
+    )
     assert client.status("1916449") is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import zoneinfo
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,8 @@ from tests.factories import OpdFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 # A Monday with no holiday near it: the clocks are plain working days.
-RECEIVED = datetime.datetime(2026, 2, 2, 10, 0)
+JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
+RECEIVED = datetime.datetime(2026, 2, 2, 10, 0, tzinfo=JAKARTA)
 
 
 def t(msgid: str, **values: str) -> str:
@@ -39,13 +41,15 @@ def t(msgid: str, **values: str) -> str:
 
 @pytest.fixture(autouse=True)
 def _received_on_a_monday(monkeypatch):
-    moment = timezone.make_aware(RECEIVED)
+    moment = RECEIVED
     monkeypatch.setattr(portal, "now", lambda: moment)
 
 
 @pytest.fixture
 def kecamatan(db):
-    return OpdFactory(short_name="KEC-KLM", name="Kecamatan Kalimanah", kind="kecamatan")
+    return OpdFactory(
+        short_name="KEC-KLM", name="Kecamatan Kalimanah", kind="kecamatan"
+    )
 
 
 @pytest.fixture
@@ -118,7 +122,7 @@ def test_a_citizen_sends_an_aspiration_and_gets_the_code_once(client, opd, kecam
     assert case.suggested_opd == opd
     assert case.kecamatan == kecamatan
     assert case.village == "Desa Kalimanah Wetan"
-    assert case.received_at == timezone.make_aware(RECEIVED)
+    assert case.received_at == RECEIVED
     assert personal_data.tracking_code_matches(code, case.tracking_code_hash)
     assert code not in case.thread_key
     contact = case.contact
@@ -151,9 +155,7 @@ WRONG = [
 
 
 @pytest.mark.parametrize("overrides,field", WRONG)
-def test_every_wrong_input_names_its_field_and_saves_nothing(
-    client, overrides, field
-):
+def test_every_wrong_input_names_its_field_and_saves_nothing(client, overrides, field):
     response = client.post(reverse("aspirations:submit"), form_data(**overrides))
     assert response.status_code == 400
     errors = response.context["form"].errors
@@ -281,9 +283,13 @@ def test_the_form_is_rate_limited(client, settings):
 
 
 def test_the_village_list_offers_the_kelurahan_of_the_kecamatan(client, kecamatan):
-    other = OpdFactory(short_name="KEC-BKT", name="Kecamatan Bukateja", kind="kecamatan")
+    other = OpdFactory(
+        short_name="KEC-BKT", name="Kecamatan Bukateja", kind="kecamatan"
+    )
     OpdFactory(
-        short_name="KEL-KLM", name="Kelurahan Kalikabong", kind="kelurahan",
+        short_name="KEL-KLM",
+        name="Kelurahan Kalikabong",
+        kind="kelurahan",
         parent=kecamatan,
     )
     OpdFactory(
@@ -292,7 +298,10 @@ def test_the_village_list_offers_the_kelurahan_of_the_kecamatan(client, kecamata
     page = client.get(reverse("aspirations:villages"), {"kecamatan": kecamatan.pk})
     html = page.content.decode()
     assert "Kelurahan Kalikabong" in html and "Kelurahan Bukateja" not in html
-    assert client.get(reverse("aspirations:villages"), {"kecamatan": "x"}).content.strip() == b""
+    assert (
+        client.get(reverse("aspirations:villages"), {"kecamatan": "x"}).content.strip()
+        == b""
+    )
     # A form sent back keeps the list of the chosen kecamatan.
     back = client.post(
         reverse("aspirations:submit"), form_data(title="", kecamatan=str(kecamatan.pk))

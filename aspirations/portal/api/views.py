@@ -27,11 +27,18 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Case]:
         queryset = Case.objects.select_related(
-            "opd", "suggested_opd", "kecamatan", "contact", "duplicate_of", "ppid_request"
+            "opd",
+            "suggested_opd",
+            "kecamatan",
+            "contact",
+            "duplicate_of",
+            "ppid_request",
         )
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
-                Prefetch("messages", queryset=Message.objects.order_by("sent_at", "id")),
+                Prefetch(
+                    "messages", queryset=Message.objects.order_by("sent_at", "id")
+                ),
                 "files",
             )
         return perms.cases_visible_to(self.request.user, queryset).order_by(
