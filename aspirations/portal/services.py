@@ -233,6 +233,11 @@ def submit_aspiration(
         )
         fields = ["last_citizen_message_at", "updated_at"]
         case.last_citizen_message_at = received_at
+        if case.kind != cleaned["kind"]:
+            # The citizen said what they send; the triage only guesses it
+            # (staff correct it if need be).
+            case.kind = cleaned["kind"]
+            fields.append("kind")
         if cleaned["opd"] is not None:
             # The citizen's own choice is a suggestion: the coordinator routes.
             case.suggested_opd = cleaned["opd"]
