@@ -64,7 +64,7 @@ def test_each_role_sees_its_scope(
 
 
 def test_filters(api_client, coordinator, opd):
-    routed = PortalCaseFactory(opd=opd, kind="complaint", topic="jalan")
+    routed = PortalCaseFactory(opd=opd, kind="complaint", topic="roads")
     old = PortalCaseFactory(
         channel="portal",
         kind="aspiration",
@@ -74,7 +74,7 @@ def test_filters(api_client, coordinator, opd):
     assert _numbers(api_client.get(URL, {"state": "routed"})) == {routed.number}
     assert _numbers(api_client.get(URL, {"channel": "portal"})) == {old.number}
     assert _numbers(api_client.get(URL, {"kind": "aspiration"})) == {old.number}
-    assert _numbers(api_client.get(URL, {"topic": "jalan"})) == {routed.number}
+    assert _numbers(api_client.get(URL, {"topic": "roads"})) == {routed.number}
     assert _numbers(api_client.get(URL, {"opd": opd.slug})) == {routed.number}
     since = (timezone.localdate() - datetime.timedelta(days=7)).isoformat()
     assert _numbers(api_client.get(URL, {"received_from": since})) == {routed.number}
