@@ -145,6 +145,15 @@ ROUTES: dict[str, str] = {
     "evaluations:agree": OPD_ADMIN,
     "evaluations:score-opd": REVIEWERS,
     "evaluations:contest-item": OPD_ADMIN,
+    # The aspiration inbox: the citizen's form and tracking (the portal
+    # helper), the conversions of a case (staff who may handle it).
+    "aspirations:submit": PUBLIC,
+    "aspirations:submitted": PUBLIC,
+    "aspirations:villages": PUBLIC,
+    "aspirations:track": PUBLIC,
+    "aspirations:track-case": REQUESTER,
+    "aspirations:convert-ppid": STAFF,
+    "aspirations:refer-lapor": STAFF,
     # The API.
     "api-token": PUBLIC,
     "api-schema": PUBLIC,
@@ -192,6 +201,9 @@ ROUTES: dict[str, str] = {
     "api:monthly-report-list": STAFF,
     "api:monthly-report-file": STAFF,
     "api:monthly-report-opd-file": STAFF,
+    # Cases of the aspiration inbox, scoped by opds.permissions.cases_visible_to.
+    "api:aspiration-list": STAFF,
+    "api:aspiration-detail": STAFF,
 }
 
 # Whole families, by name prefix.

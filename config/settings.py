@@ -449,6 +449,18 @@ ASPIRATION_DUE_SOON_WORKING_DAYS = env_int(
 )
 # Escalation to the head of the OPD when a deadline is missed; off, on.
 ASPIRATION_ESCALATE_ON_BREACH = env_bool("ASPIRATION_ESCALATE_ON_BREACH", True)
+# The portal's aspiration form, per IP address (like the PPID's public
+# request form: ppid/requests/throttles.py).
+ASPIRATION_SUBMISSIONS_PER_HOUR = env_int(
+    "ASPIRATION_SUBMISSIONS_PER_HOUR", PPID_REQUEST_SUBMISSIONS_PER_HOUR, minimum=1
+)
+# SP4N-LAPOR!'s integration API (aspirations/conversions/lapor.py). Its
+# documentation is visible only to an account with the developer role in
+# the Pemda's LAPOR! admin (blog.lapor.go.id/integrasi, read 2026-12-07);
+# until Dinkominfo's developer has it, both stay empty and staff copy the
+# report into LAPOR! by hand.
+LAPOR_API_URL = env_str("LAPOR_API_URL", "")
+LAPOR_API_KEY = env_str("LAPOR_API_KEY", "")
 # A pull that makes no progress for this long is taken back by the sweeper;
 # a queued pull waits this long for its message before it is sent again.
 SOCIAL_RUN_TIMEOUT_MINUTES = env_int("SOCIAL_RUN_TIMEOUT_MINUTES", 15, minimum=1)

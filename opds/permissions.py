@@ -254,8 +254,13 @@ def can_view_request(user: AnyUser, info_request: Any) -> bool:
     return info_request.opd_id is not None and is_opd_admin_of(user, info_request.opd)
 
 
-def can_record_requests(user: AnyUser) -> bool:
-    """Staff who receive requests on paper, by e-mail or in person."""
+def can_record_requests(user: AnyUser, channel: str | None = None) -> bool:
+    """Staff who receive requests on paper, by e-mail or in person; a
+    citizen's message converted from the aspiration inbox (channel
+    ``aspirasi``) may also be recorded by the inbox's coordinator, who
+    received it."""
+    if channel == "aspirasi" and can_coordinate_aspirations(user):
+        return True
     return can_route_requests(user) or _role(user) == Role.OPD_ADMIN
 
 
@@ -756,4 +761,19 @@ def can_see_case_personal_data(user: AnyUser, case: Any) -> bool:
     """Phone numbers and NIKs in a case's messages, and the citizen's number,
     shown unmasked: only to whoever handles it (UU 27/2022, need to know).
     An anonymous citizen's name stays hidden from the OPD as well."""
+    return can_handle_case(user, case)
+
+
+def can_see_case_contact(user: AnyUser, case: Any) -> bool:
+    """The citizen's name, phone and e-mail on a case: whoever handles it;
+    an anonymous citizen's only the coordinator (LAPOR!'s "anonim": the
+    identity is hidden from the agency)."""
+    if can_coordinate_aspirations(user):
+        return True
+    return not case.anonymous and can_handle_case(user, case)
+
+
+def can_convert_case(user: AnyUser, case: Any) -> bool:
+    """Turn a case into an information request or refer it to SP4N-LAPOR!:
+    the coordinator, or the admin of the OPD handling it."""
     return can_handle_case(user, case)

@@ -59,7 +59,11 @@ def test_the_inventory_names_only_routes_that_exist():
 
 # A requester's bookmarked page, opened without the tracking code, answers
 # the tracking form with its number filled in (and nothing of the request).
-ASKS_FOR_THE_CODE = {"ppid:request-status", "ppid:objection-status"}
+ASKS_FOR_THE_CODE = {
+    "ppid:request-status",
+    "ppid:objection-status",
+    "aspirations:track-case",
+}
 
 
 def _anonymous_targets():
