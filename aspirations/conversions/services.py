@@ -75,29 +75,6 @@ class Conversion:
     told: str
 
 
-def _case_event(
-    case: Case, action: str, by: User, *, from_state: str, note: str = ""
-) -> None:
-    CaseEvent.objects.create(
-        case=case,
-        at=timezone.now(),
-        actor=by if by.is_authenticated else None,
-        action=action,
-        from_state=from_state,
-        to_state=case.state,
-        opd=case.opd,
-        note=note,
-    )
-    audit.record(
-        AuditEvent.Action.UPDATED,
-        obj=case,
-        actor=by,
-        changes={"state": [from_state, case.state]},
-        detail={"step": action, "opd": case.opd.short_name if case.opd else ""},
-        object_repr=case.number,
-    )
-
-
 def _require(by: User, case: Case) -> None:
     if not perms.can_convert_case(by, case):
         raise PermissionDenied(_("You may not handle this case."))
@@ -220,12 +197,12 @@ def convert_to_request(
         before = case.state
         case.state = State.CONVERTED_PPID
         case.ppid_request = info_request
-        case.closed_at = timezone.now()
+        case.closed_at = inbox.now()
         case.save(update_fields=["state", "ppid_request", "closed_at", "updated_at"])
-        _case_event(
-            case,
-            Action.CONVERTED_PPID,
-            by,
+        inbox.record_event(
+            case=case,
+            action=Action.CONVERTED_PPID,
+            by=by,
             from_state=before,
             note=info_request.registration_number,
         )
@@ -260,9 +237,15 @@ def refer_to_lapor(*, case: Case, by: User, tracking_id: str) -> Case:
     before = case.state
     case.state = State.REFERRED_LAPOR
     case.lapor_tracking_id = tracking_id
-    case.closed_at = timezone.now()
+    case.closed_at = inbox.now()
     case.save(update_fields=["state", "lapor_tracking_id", "closed_at", "updated_at"])
-    _case_event(case, Action.REFERRED_LAPOR, by, from_state=before, note=tracking_id)
+    inbox.record_event(
+        case=case,
+        action=Action.REFERRED_LAPOR,
+        by=by,
+        from_state=before,
+        note=tracking_id,
+    )
     return case
 
 
@@ -284,5 +267,5 @@ def update_lapor_status(*, case: Case, by: User, status: str) -> Case:
         )
     case.lapor_status = status
     case.save(update_fields=["lapor_status", "updated_at"])
-    _case_event(case, Action.LAPOR_STATUS, by, from_state=case.state, note=status)
+    inbox.record_event(case=case, action=Action.LAPOR_STATUS, by=by, note=status)
     return case

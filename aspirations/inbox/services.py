@@ -118,11 +118,17 @@ def _event(
 
 
 def record_event(
-    *, case: Case, action: str, by: User | None = None, note: str = ""
+    *,
+    case: Case,
+    action: str,
+    by: User | None = None,
+    from_state: str | None = None,
+    note: str = "",
 ) -> CaseEvent:
     """Record a step another part of the app took on a case (hiding its
     comment, a conversion), in the case's history and the audit log."""
-    return _event(case, action, by, from_state=case.state, note=note)
+    before = case.state if from_state is None else from_state
+    return _event(case, action, by, from_state=before, note=note, opd=case.opd)
 
 
 def _new_number(case: Case) -> str:

@@ -40,6 +40,9 @@ TODAY = datetime.date(2026, 2, 10)
 @pytest.fixture(autouse=True)
 def _today(monkeypatch):
     monkeypatch.setattr(request_services, "today", lambda: TODAY)
+    # The inbox's clock on the same day: the platforms' reply windows are
+    # still open two hours after the citizen wrote.
+    monkeypatch.setattr(inbox, "now", lambda: RECEIVED + datetime.timedelta(hours=2))
 
 
 @pytest.fixture
@@ -76,7 +79,9 @@ def request_form(**overrides):
 
 
 def whatsapp_case(**kwargs) -> Case:
-    case = PortalCaseFactory(received_at=RECEIVED, **kwargs)
+    case = PortalCaseFactory(
+        received_at=RECEIVED, last_citizen_message_at=RECEIVED, **kwargs
+    )
     PortalMessageFactory(
         case=case,
         sent_at=RECEIVED,
