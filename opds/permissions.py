@@ -777,3 +777,11 @@ def can_convert_case(user: AnyUser, case: Any) -> bool:
     """Turn a case into an information request or refer it to SP4N-LAPOR!:
     the coordinator, or the admin of the OPD handling it."""
     return can_handle_case(user, case)
+
+
+def can_record_manual_case(user: AnyUser, account: Any) -> bool:
+    """Copy a comment from a platform's app into the inbox: the coordinator
+    for any account, an OPD admin for its own OPD's."""
+    if can_coordinate_aspirations(user):
+        return True
+    return account.opd_id is not None and is_opd_admin_of(user, account.opd)

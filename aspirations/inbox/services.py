@@ -204,6 +204,83 @@ def create_case(
     return case
 
 
+AUTHOR_LIMIT = 200
+
+
+def record_manual(
+    *,
+    by: User,
+    account: Any,
+    text: str,
+    author: str,
+    received_at: datetime.datetime,
+    permalink: str = "",
+) -> Case:
+    """Copy in a comment staff read in the platform's own app (TikTok's, or
+    an account the portal does not reach); it becomes a case like any other.
+    When the Business API is granted, its webhook fills the same fields."""
+    channel = MANUAL_CHANNEL_OF.get(getattr(account, "platform", ""))
+    if account is None or channel is None:
+        raise ValidationError({"account": _("Choose the account the comment is on.")})
+    if not perms.can_record_manual_case(by, account):
+        raise PermissionDenied(_("You may not record comments for this account."))
+    errors = {}
+    text = (text or "").strip()
+    author = (author or "").strip()
+    if not text:
+        errors["text"] = _("Copy the comment's text.")
+    elif len(text) > TEXT_LIMIT:
+        errors["text"] = _("At most %(limit)s characters.") % {"limit": TEXT_LIMIT}
+    if not author:
+        errors["author"] = _("Write the commenter's account name.")
+    elif len(author) > AUTHOR_LIMIT:
+        errors["author"] = _("At most %(limit)s characters.") % {"limit": AUTHOR_LIMIT}
+    if received_at is None:
+        errors["received_at"] = _("Write when the comment was posted.")
+    elif received_at > now():
+        errors["received_at"] = _("The comment cannot be posted in the future.")
+    if errors:
+        raise ValidationError(errors)
+    platform = events.PLATFORM_OF[channel]
+    with transaction.atomic():
+        contact, _created = Contact.objects.get_or_create(
+            platform=platform,
+            external_id="@" + author.lstrip("@")[:198],
+            defaults={"name": author[:200]},
+        )
+        case = create_case(
+            channel=channel,
+            text=text,
+            received_at=received_at,
+            contact=contact,
+            account=account,
+            permalink=permalink[:500],
+            by=by,
+        )
+        Message.objects.create(
+            case=case,
+            platform=platform,
+            direction=Message.Direction.IN,
+            author_name=author[:200],
+            text=text,
+            sent_at=received_at,
+        )
+        case.last_citizen_message_at = received_at
+        case.save(update_fields=["last_citizen_message_at"])
+    return case
+
+
+# Channels whose messages staff copy in by hand: TikTok's Display API has
+# no comments (developers.tiktok.com/doc/display-api-overview, read
+# 2026-12-07), and comments on accounts not connected to the portal.
+MANUAL_CHANNEL_OF = {
+    "tiktok": events.TIKTOK_COMMENT,
+    "instagram": events.INSTAGRAM_COMMENT,
+    "facebook": events.FACEBOOK_COMMENT,
+    "youtube": events.YOUTUBE_COMMENT,
+}
+
+
 def _contact(event: events.Inbound) -> Contact:
     if event.platform == events.WHATSAPP:
         key = pseudonym(event.author_id)
