@@ -640,6 +640,11 @@ YOUTUBE_COMMENT_QUOTA_UNITS_PER_DAY = env_int(
 # Posts and videos younger than this are polled for comments (a comment on
 # an older post still arrives by webhook, and the reconciliation stays cheap).
 ASPIRATION_POLL_POSTS_DAYS = env_int("ASPIRATION_POLL_POSTS_DAYS", 30, minimum=1)
+# Polls run every 15 minutes (issue 19); each looks back this far, so a
+# round that ran late or failed once is covered by the next.
+ASPIRATION_POLL_LOOKBACK_MINUTES = env_int(
+    "ASPIRATION_POLL_LOOKBACK_MINUTES", 45, minimum=15
+)
 # The language code of the approved WhatsApp templates sent outside the
 # window (developers.facebook.com/docs/whatsapp/business-management-api/
 # message-templates/supported-languages: Indonesian is "id").

@@ -69,6 +69,11 @@ def register(name: str, hook: Callable[..., Any]) -> None:
     _hooks[name] = hook
 
 
+def hook(name: str) -> Callable[..., Any] | None:
+    """The registered hook of that name, if any."""
+    return _hooks.get(name)
+
+
 def pseudonym(value: str) -> str:
     """A stable key for a personal identifier (a WhatsApp number) that does
     not reveal it: the conversation and the contact are found by it."""
