@@ -757,3 +757,36 @@ def can_see_case_personal_data(user: AnyUser, case: Any) -> bool:
     shown unmasked: only to whoever handles it (UU 27/2022, need to know).
     An anonymous citizen's name stays hidden from the OPD as well."""
     return can_handle_case(user, case)
+
+
+def can_manage_canned_responses(user: AnyUser, opd: Opd | None) -> bool:
+    """Ready answers: the coordinator keeps the regency-wide ones (no OPD),
+    an OPD's admin its own OPD's."""
+    if opd is None:
+        return can_coordinate_aspirations(user)
+    return _superuser(user) or (is_opd_admin_of(user, opd) and opd.is_active)
+
+
+def canned_responses_visible_to(
+    user: AnyUser, queryset: QuerySet | None = None
+) -> QuerySet:
+    """Ready answers ``user`` may read: the regency-wide ones, and those of
+    its OPD (the coordinator's: all)."""
+    from aspirations.inbox.models import CannedResponse
+
+    queryset = CannedResponse.objects.all() if queryset is None else queryset
+    if can_coordinate_aspirations(user):
+        return queryset
+    if _role(user) == Role.OPD_ADMIN:
+        return queryset.filter(Q(opd__isnull=True) | Q(opd_id=user.opd_id))
+    if is_staff_user(user):
+        return queryset.filter(opd__isnull=True)
+    return queryset.none()
+
+
+def can_see_citizen_name(user: AnyUser, case: Any) -> bool:
+    """The citizen's name on a case: whoever may see the case, unless the
+    citizen asked to stay anonymous; then only the coordinator."""
+    if case.anonymous:
+        return can_coordinate_aspirations(user)
+    return can_view_case(user, case)
