@@ -137,6 +137,13 @@ def awaiting_opd_q(now: datetime.datetime, limit: datetime.date) -> Q:
     )
 
 
+def opd_waiting_q(now: datetime.datetime) -> Q:
+    """What waits for an OPD's admin (the work queue and the staff bar):
+    cases routed to it and not taken up, and its overdue ones. No calendar
+    is read: the bar counts in one query."""
+    return Q(state=State.ROUTED) | (Q(state__in=WITH_OPD) & overdue_q(now))
+
+
 # --- The queue ----------------------------------------------------------------
 
 
