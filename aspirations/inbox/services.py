@@ -54,6 +54,17 @@ NOTE_LIMIT = 2000
 _hooks: dict[str, Callable[..., Any]] = {}
 
 
+def now() -> datetime.datetime:
+    """The current moment; the demo replays steps on their own days by
+    replacing this (and ``today``), like the PPID's demo."""
+    return timezone.now()
+
+
+def today() -> datetime.date:
+    """Today in the portal's time zone (see ``now``)."""
+    return timezone.localdate(now())
+
+
 def register(name: str, hook: Callable[..., Any]) -> None:
     """Register the ``send`` or ``triage`` hook (from the app's ``ready``)."""
     _hooks[name] = hook
@@ -93,7 +104,7 @@ def _event(
 ) -> CaseEvent:
     event = CaseEvent.objects.create(
         case=case,
-        at=at or timezone.now(),
+        at=at or now(),
         actor=by if by is not None and by.is_authenticated else None,
         action=action,
         from_state=from_state,
@@ -391,7 +402,7 @@ def verify(*, case: Case, by: User, note: str = "") -> Case:
     _require_state(case, {State.NEW, State.POSTPONED}, _("verified"))
     note = _note(note, "note")
     before, case.state = case.state, State.VERIFIED
-    case.verified_at = case.verified_at or timezone.now()
+    case.verified_at = case.verified_at or now()
     case.postponed_until = None
     case.save(update_fields=["state", "verified_at", "postponed_until", "updated_at"])
     _event(case, Action.VERIFIED, by, from_state=before, note=note)
@@ -406,7 +417,7 @@ def postpone(*, case: Case, by: User, until: datetime.date | None, reason: str) 
     case = _locked(case)
     _require_state(case, {State.NEW, State.VERIFIED}, _("postponed"))
     reason = _note(reason, "reason", required=True)
-    if until is not None and until <= timezone.localdate():
+    if until is not None and until <= today():
         raise ValidationError({"until": _("Choose a date after today.")})
     before, case.state = case.state, State.POSTPONED
     case.postponed_until = until
@@ -431,14 +442,14 @@ def route(*, case: Case, by: User, opd: Opd | None, note: str = "") -> Case:
         raise ValidationError({"opd": _("This OPD is no longer active.")})
     note = _note(note, "note")
     before = case.state
-    now = timezone.now()
+    moment = now()
     if before != State.VERIFIED:
-        case.verified_at = case.verified_at or now
+        case.verified_at = case.verified_at or moment
     case.state, case.opd = State.ROUTED, opd
     case.postponed_until = None
     if case.routed_at is None:
-        case.routed_at = now
-        case.follow_up_due = clocks.follow_up_due(now)
+        case.routed_at = moment
+        case.follow_up_due = clocks.follow_up_due(moment)
     case.save(
         update_fields=[
             "state",
@@ -519,7 +530,7 @@ def reply(
         raise ValidationError(
             {"follow_up": _("Only a case routed to an OPD gets a follow-up.")}
         )
-    now = timezone.now()
+    moment = now()
     internal = reply_kind == Message.ReplyKind.NOTE
     portal = case.channel == events.PORTAL
     message = Message.objects.create(
@@ -529,7 +540,7 @@ def reply(
         reply_kind=reply_kind,
         author_name=by.get_full_name() or by.get_username(),
         text=text,
-        sent_at=now,
+        sent_at=moment,
         sent_by=by,
         delivery=(
             Message.Delivery.SENT if internal or portal else Message.Delivery.QUEUED
@@ -539,10 +550,10 @@ def reply(
     if internal:
         return message
     before = case.state
-    _replied(case, by, now)
+    _replied(case, by, moment)
     _event(case, Action.REPLIED, by, from_state=before)
     if follow_up:
-        _followed_up(case, by, now)
+        _followed_up(case, by, moment)
     if not portal:
         send = _hooks.get("send")
         if send is None:
@@ -581,7 +592,7 @@ def record_follow_up(*, case: Case, by: User, note: str = "") -> Case:
                 )
             }
         )
-    _followed_up(case, by, timezone.now())
+    _followed_up(case, by, now())
     return case
 
 
@@ -592,7 +603,7 @@ def close(*, case: Case, by: User, note: str = "") -> Case:
     case = _locked(case)
     _require_state(case, {State.ANSWERED}, _("closed"))
     note = _note(note, "note")
-    case.state, case.closed_at = State.CLOSED, timezone.now()
+    case.state, case.closed_at = State.CLOSED, now()
     case.save(update_fields=["state", "closed_at", "updated_at"])
     _event(case, Action.CLOSED, by, from_state=State.ANSWERED, note=note)
     return case
@@ -606,26 +617,26 @@ def archive(*, case: Case, by: User, reason: str) -> Case:
     _require_state(case, set(OPEN_STATES), _("archived"))
     reason = _note(reason, "reason", required=True)
     before = case.state
-    case.state, case.closed_at = State.ARCHIVED, timezone.now()
+    case.state, case.closed_at = State.ARCHIVED, now()
     case.save(update_fields=["state", "closed_at", "updated_at"])
     _event(case, Action.ARCHIVED, by, from_state=before, note=reason)
     return case
 
 
-def close_silent_cases(*, today: datetime.date | None = None) -> int:
+def close_silent_cases(*, day: datetime.date | None = None) -> int:
     """Close every followed-up case whose citizen stayed silent for the
     closing period (SP4N-LAPOR!: 10 working days); the number closed."""
-    today = today or timezone.localdate()
+    day = day or today()
     closed = 0
-    due = Case.objects.filter(state=State.ANSWERED, auto_close_on__lte=today)
+    due = Case.objects.filter(state=State.ANSWERED, auto_close_on__lte=day)
     for pk in due.values_list("pk", flat=True).iterator():
         with transaction.atomic():
             case = Case.objects.select_for_update().get(pk=pk)
             if case.state != State.ANSWERED or case.auto_close_on is None:
                 continue
-            if case.auto_close_on > today:
+            if case.auto_close_on > day:
                 continue
-            case.state, case.closed_at = State.AUTO_CLOSED, timezone.now()
+            case.state, case.closed_at = State.AUTO_CLOSED, now()
             case.save(update_fields=["state", "closed_at", "updated_at"])
             _event(case, Action.AUTO_CLOSED, from_state=State.ANSWERED)
             closed += 1
@@ -694,13 +705,13 @@ def mark_duplicate(*, case: Case, of: Case, by: User) -> Case:
 # --- Escalation ----------------------------------------------------------------
 
 
-def breached(case: Case, now: datetime.datetime) -> list[str]:
-    """The clocks of an open case that have run out, by name."""
+def breached(case: Case, at: datetime.datetime) -> list[str]:
+    """The clocks of an open case that have run out by ``at``, by name."""
     names = []
     if case.first_response_due and case.first_response_at is None:
-        if now > case.first_response_due:
+        if at > case.first_response_due:
             names.append("first_response")
-    today = timezone.localdate(now)
+    today = timezone.localdate(at)
     if case.state in {State.NEW, State.POSTPONED, State.VERIFIED}:
         if case.routing_due and today > case.routing_due:
             names.append("routing")
@@ -716,7 +727,7 @@ def mark_escalated(*, case: Case, names: list[str]) -> bool:
         case = _locked(case)
         if case.escalated_at is not None:
             return False
-        case.escalated_at = timezone.now()
+        case.escalated_at = now()
         case.save(update_fields=["escalated_at", "updated_at"])
         _event(
             case,
