@@ -46,6 +46,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from aspirations.inbox import selectors as case_selectors
+from aspirations.inbox import services as case_services
 from aspirations.inbox.models import Case
 from core.months import first_of, previous_month
 from core.redaction import redact
@@ -654,7 +655,7 @@ def _case_row(case: Case, due: Any) -> Row:
 def cases_to_route(user: User) -> Queue:
     """The coordinator's cases to verify and route (disposisi), the most
     urgent first."""
-    now = timezone.now()
+    now = case_services.now()
     found, total = _first(
         _with_overdue(perms.cases_visible_to(user), now)
         .filter(case_selectors.unrouted_q())
@@ -672,7 +673,7 @@ def cases_to_route(user: User) -> Queue:
 
 def cases_waiting(user: User, opd: Opd) -> Queue:
     """The OPD's cases routed to it and not taken up, and its overdue ones."""
-    now = timezone.now()
+    now = case_services.now()
     found, total = _first(
         _with_overdue(perms.cases_visible_to(user), now)
         .filter(opd=opd)
@@ -860,7 +861,7 @@ def nav_counts(
         items = perms.items_visible_to(user).filter(opd=own_opd)
         wanted["items"] = items.berkala_needing_update(today)
         wanted["items_overdue"] = items.berkala_due_by(yesterday)
-    now = timezone.now()
+    now = case_services.now()
     cases = perms.cases_visible_to(user)
     case_counts: dict[str, QuerySet] = {}
     if perms.can_coordinate_aspirations(user):

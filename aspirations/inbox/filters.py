@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aspirations.inbox import selectors
+from aspirations.inbox import selectors, services
 from aspirations.inbox.models import Case, Channel, Kind, State
 from opds.models import Opd
 from ppid.requests.filters import FilterForm
@@ -72,7 +72,7 @@ class CaseFilter(django_filters.FilterSet):
     def filter_due(
         self, queryset: QuerySet[Case], name: str, value: str
     ) -> QuerySet[Case]:
-        now = timezone.now()
+        now = services.now()
         if value == OVERDUE:
             return queryset.filter(selectors.overdue_q(now))
         if value == DUE_SOON:

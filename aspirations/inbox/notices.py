@@ -39,10 +39,12 @@ def _line(case: Case) -> dict[str, str]:
 def digest_recipients(now: datetime.datetime | None = None) -> list[int]:
     """OPD admins whose OPD has cases new, due soon or overdue, and the
     coordinators when a case waits to be routed or is overdue."""
-    now = now or timezone.now()
+    now = now or services.now()
     limit = selectors.soon_limit(timezone.localdate(now))
     waiting = Case.objects.filter(
-        Q(state=State.ROUTED) | selectors.overdue_q(now) | selectors.due_soon_q(now, limit),
+        Q(state=State.ROUTED)
+        | selectors.overdue_q(now)
+        | selectors.due_soon_q(now, limit),
         state__in=selectors.OPEN,
         opd__isnull=False,
     )
@@ -65,7 +67,7 @@ def send_digest(*, user: User, now: datetime.datetime | None = None) -> int:
     nothing sent)."""
     if not user.email or not user.is_active:
         return 0
-    now = now or timezone.now()
+    now = now or services.now()
     context = {"user": user, "site_url": settings.SITE_URL}
     if perms.can_coordinate_aspirations(user):
         found = selectors.coordinator_digest(now)
@@ -76,7 +78,9 @@ def send_digest(*, user: User, now: datetime.datetime | None = None) -> int:
         template = "aspirations/email/coordinator_digest.txt"
     elif user.role == User.Role.OPD_ADMIN and user.opd_id:
         found = selectors.opd_digest(user.opd, now)
-        sections = {key: [_line(case) for case in cases] for key, cases in found.items()}
+        sections = {
+            key: [_line(case) for case in cases] for key, cases in found.items()
+        }
         count = len({case.pk for cases in found.values() for case in cases})
         context.update(sections, opd=user.opd)
         template = "aspirations/email/opd_digest.txt"
@@ -95,7 +99,7 @@ def send_digest(*, user: User, now: datetime.datetime | None = None) -> int:
 
 def escalation_candidates(now: datetime.datetime | None = None) -> list[int]:
     """Open cases with a clock run out that were never escalated."""
-    now = now or timezone.now()
+    now = now or services.now()
     return list(
         Case.objects.filter(selectors.overdue_q(now), escalated_at__isnull=True)
         .order_by("pk")
@@ -123,7 +127,7 @@ def escalate(*, case_id: int, now: datetime.datetime | None = None) -> bool:
     next run tries again."""
     if not settings.ASPIRATION_ESCALATE_ON_BREACH:
         return False
-    now = now or timezone.now()
+    now = now or services.now()
     case = Case.objects.select_related("opd").get(pk=case_id)
     names = services.breached(case, now)
     if not names:

@@ -182,7 +182,11 @@ def case_clocks(
 
     add("first_response", case.first_response_due, case.first_response_at)
     routed = case.state not in PRE_ROUTE
-    add("routing", case.routing_due, (case.routed_at or case.closed_at) if routed else None)
+    add(
+        "routing",
+        case.routing_due,
+        (case.routed_at or case.closed_at) if routed else None,
+    )
     follow_up_runs = case.state in WITH_OPD or (
         case.state in PRE_ROUTE and case.routed_at is not None
     )
@@ -250,7 +254,9 @@ def queue_rows(
     """The rows of one page of the queue: one calendar for all the clocks."""
     calendar = calendar_for(timezone.localdate(now))
     return [
-        QueueRow(case, shown_text(user, case, case.title), case_clocks(case, now, calendar))
+        QueueRow(
+            case, shown_text(user, case, case.title), case_clocks(case, now, calendar)
+        )
         for case in cases
     ]
 
@@ -353,7 +359,7 @@ def open_windows(case: Case, now: datetime.datetime | None = None) -> list[Windo
     source = services.hook("windows")
     if source is None or case.state not in OPEN_STATES:
         return []
-    now = now or timezone.now()
+    now = now or services.now()
     private_sent = any(
         m.direction == Message.Direction.OUT
         and m.reply_kind == Message.ReplyKind.PRIVATE
@@ -364,7 +370,9 @@ def open_windows(case: Case, now: datetime.datetime | None = None) -> list[Windo
         case.last_citizen_message_at or case.received_at,
         now,
         private_reply_sent=private_sent,
-        comment_created_at=case.received_at if case.channel in COMMENT_CHANNELS else None,
+        comment_created_at=case.received_at
+        if case.channel in COMMENT_CHANNELS
+        else None,
     )
     return [
         WindowRow(WINDOW_LABELS.get(window.kind, window.kind), window.until)
@@ -435,9 +443,7 @@ def opd_digest(opd: Opd, now: datetime.datetime) -> dict[str, list[Case]]:
 def coordinator_digest(now: datetime.datetime) -> dict[str, Any]:
     """The coordinator's digest: the cases to verify or route, and the
     overdue cases per OPD."""
-    unrouted = list(
-        Case.objects.filter(unrouted_q()).order_by("received_at", "pk")
-    )
+    unrouted = list(Case.objects.filter(unrouted_q()).order_by("received_at", "pk"))
     per_opd = list(
         Opd.objects.filter(
             aspiration_cases__in=Case.objects.filter(overdue_q(now)).exclude(

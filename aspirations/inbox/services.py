@@ -783,7 +783,9 @@ def _canned_fields(title: str, text: str, whatsapp_template: str) -> dict[str, s
     if not title:
         raise ValidationError({"title": _("Write a title.")})
     if len(title) > 100:
-        raise ValidationError({"title": _("At most %(limit)s characters.") % {"limit": 100}})
+        raise ValidationError(
+            {"title": _("At most %(limit)s characters.") % {"limit": 100}}
+        )
     if not text:
         raise ValidationError({"text": _("Write the text of the answer.")})
     if len(text) > NOTE_LIMIT:

@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -57,9 +56,11 @@ def _queue_filters(request: HttpRequest) -> QueryDict:
 def queue(request: HttpRequest) -> HttpResponse:
     """The cases of the user's scope, filtered, with their clocks."""
     data = _queue_filters(request)
-    filterset = filters.CaseFilter(data, queryset=selectors.queue_queryset(request.user))
+    filterset = filters.CaseFilter(
+        data, queryset=selectors.queue_queryset(request.user)
+    )
     page = paging.page(request, filterset.qs)
-    now = timezone.now()
+    now = services.now()
     query = data.copy()
     query.pop("page", None)
     return render(
@@ -189,8 +190,10 @@ STEPS: dict[str, Step] = {
         DuplicateForm,
         lambda user, case: perms.can_coordinate_aspirations(user),
         lambda c, u, d: services.mark_duplicate(case=c, of=d["duplicate_of"], by=u),
-        lambda c, d: _("The case was joined to the same matter as %(number)s.")
-        % {"number": d["duplicate_of"].number},
+        lambda c, d: (
+            _("The case was joined to the same matter as %(number)s.")
+            % {"number": d["duplicate_of"].number}
+        ),
     ),
     "triage": Step(
         TriageForm,
@@ -236,7 +239,7 @@ def _case_context(
     request: HttpRequest, case: Case, bound: forms.Form | None = None
 ) -> dict[str, Any]:
     user = request.user
-    now = timezone.now()
+    now = services.now()
     allowed = {name: step.allowed(user, case) for name, step in STEPS.items()}
     # Templates read the names with underscores ("not_ours").
     steps = {name.replace("-", "_"): ok for name, ok in allowed.items()}
@@ -349,7 +352,9 @@ def canned(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.save_canned_response(by=request.user, opd=opd, **form.cleaned_data)
+                services.save_canned_response(
+                    by=request.user, opd=opd, **form.cleaned_data
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -414,6 +419,7 @@ def canned_delete(request: HttpRequest, pk: int) -> HttpResponse:
     answer = _managed_canned(request, pk)
     services.delete_canned_response(by=request.user, canned=answer)
     messages.success(
-        request, _("The ready answer “%(title)s” was removed.") % {"title": answer.title}
+        request,
+        _("The ready answer “%(title)s” was removed.") % {"title": answer.title},
     )
     return redirect(reverse("aspirations:canned"))
