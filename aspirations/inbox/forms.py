@@ -111,6 +111,9 @@ class ReplyForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["canned"].queryset = selectors.canned_for(user, case)
         self.fields["reply_kind"].choices = reply_kinds(case)
+        if case.state not in selectors.WITH_OPD:
+            # Only the OPD's answer to a routed case is a follow-up.
+            del self.fields["follow_up"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
