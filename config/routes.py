@@ -154,6 +154,14 @@ ROUTES: dict[str, str] = {
     "aspirations:track-case": REQUESTER,
     "aspirations:convert-ppid": STAFF,
     "aspirations:refer-lapor": STAFF,
+    # The aspiration inbox: the coordinator's steps and the OPD's are told
+    # apart in opds.permissions (the page is open to whoever sees the case).
+    "aspirations:queue": STAFF,
+    "aspirations:case": STAFF,
+    "aspirations:case-action": STAFF,
+    "aspirations:canned": STAFF,
+    "aspirations:canned-edit": STAFF,
+    "aspirations:canned-delete": STAFF,
     # The API.
     "api-token": PUBLIC,
     "api-schema": PUBLIC,

@@ -241,6 +241,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ppid.requests.tasks.delete_expired_identity_scans_task",
         "schedule": crontab(minute=30, hour=2),
     },
+    # SP4N-LAPOR!: a followed-up case with no reply for 10 working days is
+    # done; closed early in the morning, before the digests.
+    "aspirations-close-silent-cases": {
+        "task": "aspirations.inbox.tasks.close_silent_cases_task",
+        "schedule": crontab(minute=20, hour=0),
+    },
+    # A breached clock is escalated within a quarter of an hour (once a case).
+    "aspirations-escalate-breaches": {
+        "task": "aspirations.inbox.tasks.escalate_breached_cases_task",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Working mornings, with the PPID's digest, before the desks open.
+    "aspirations-inbox-digests": {
+        "task": "aspirations.inbox.tasks.send_inbox_digests_task",
+        "schedule": crontab(minute=5, hour=6, day_of_week="mon-fri"),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -785,3 +785,34 @@ def can_record_manual_case(user: AnyUser, account: Any) -> bool:
     if can_coordinate_aspirations(user):
         return True
     return account.opd_id is not None and is_opd_admin_of(user, account.opd)
+def can_manage_canned_responses(user: AnyUser, opd: Opd | None) -> bool:
+    """Ready answers: the coordinator keeps the regency-wide ones (no OPD),
+    an OPD's admin its own OPD's."""
+    if opd is None:
+        return can_coordinate_aspirations(user)
+    return _superuser(user) or (is_opd_admin_of(user, opd) and opd.is_active)
+
+
+def canned_responses_visible_to(
+    user: AnyUser, queryset: QuerySet | None = None
+) -> QuerySet:
+    """Ready answers ``user`` may read: the regency-wide ones, and those of
+    its OPD (the coordinator's: all)."""
+    from aspirations.inbox.models import CannedResponse
+
+    queryset = CannedResponse.objects.all() if queryset is None else queryset
+    if can_coordinate_aspirations(user):
+        return queryset
+    if _role(user) == Role.OPD_ADMIN:
+        return queryset.filter(Q(opd__isnull=True) | Q(opd_id=user.opd_id))
+    if is_staff_user(user):
+        return queryset.filter(opd__isnull=True)
+    return queryset.none()
+
+
+def can_see_citizen_name(user: AnyUser, case: Any) -> bool:
+    """The citizen's name on a case: whoever may see the case, unless the
+    citizen asked to stay anonymous; then only the coordinator."""
+    if case.anonymous:
+        return can_coordinate_aspirations(user)
+    return can_view_case(user, case)

@@ -1,27 +1,20 @@
-"""The one FilterSet of the case queue, for the staff page and the API.
-
-An unknown value is refused with a 400 naming the filter (the API fuzzing
-checks it), never read as "no filter".
-"""
+"""The inbox queue's one FilterSet, for the staff page and the API."""
 
 from __future__ import annotations
 
 import django_filters
-from django import forms
-from django.core.validators import RegexValidator
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aspirations.inbox import selectors, services
 from aspirations.inbox.models import Case, Channel, Kind, State
-from core.forms import BootstrapFormMixin
 from opds.models import Opd
+from ppid.requests.filters import FilterForm
 
 
-class CaseFilterForm(BootstrapFormMixin, forms.Form):
+class CaseFilterForm(FilterForm):
     """The queue's filter bar; a range that ends before it starts is refused."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.style_fields()
 
     def clean(self) -> dict:
         data = super().clean()
@@ -33,28 +26,41 @@ class CaseFilterForm(BootstrapFormMixin, forms.Form):
         return data
 
 
-class TopicField(forms.CharField):
-    """A topic's code as the triage writes it (letters, digits, _ and -)."""
-
-    default_validators = [
-        RegexValidator(r"^[a-z0-9_-]+$", _("Choose a topic from the list."))
-    ]
-
-
-class TopicFilter(django_filters.CharFilter):
-    field_class = TopicField
+UNROUTED = "unrouted"
+OPEN = "open"
+OVERDUE = "overdue"
+DUE_SOON = "due_soon"
 
 
 class CaseFilter(django_filters.FilterSet):
-    """The queue's filters: state, channel, kind, topic, OPD, date received."""
+    """The queue's filters: which view, state, channel, kind, topic, OPD,
+    the clocks (overdue, due soon) and words of the title."""
 
+    view = django_filters.ChoiceFilter(
+        choices=[
+            (UNROUTED, _("Not yet verified or routed")),
+            (OPEN, _("Open")),
+        ],
+        method="filter_view",
+        label=_("View"),
+    )
     state = django_filters.ChoiceFilter(choices=State.choices, label=_("State"))
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
     kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Kind"))
-    topic = TopicFilter(label=_("Topic"), max_length=40)
-    opd = django_filters.ModelChoiceFilter(
-        queryset=Opd.objects.all(), to_field_name="slug", label=_("OPD")
+    topic = django_filters.ChoiceFilter(
+        choices=selectors.topic_choices, label=_("Topic")
     )
+    opd = django_filters.ModelChoiceFilter(
+        queryset=Opd.objects.all().order_by("name"),
+        to_field_name="slug",
+        label=_("OPD"),
+    )
+    due = django_filters.ChoiceFilter(
+        choices=[(OVERDUE, _("Overdue")), (DUE_SOON, _("Due soon"))],
+        method="filter_due",
+        label=_("Deadline"),
+    )
+    q = django_filters.CharFilter(method="filter_q", label=_("Search in the title"))
     received_from = django_filters.DateFilter(
         field_name="received_at", lookup_expr="date__gte", label=_("Received from")
     )
@@ -66,11 +72,42 @@ class CaseFilter(django_filters.FilterSet):
         model = Case
         form = CaseFilterForm
         fields = [
+            "view",
             "state",
             "channel",
             "kind",
             "topic",
             "opd",
+            "due",
+            "q",
             "received_from",
             "received_to",
         ]
+
+    def filter_view(
+        self, queryset: QuerySet[Case], name: str, value: str
+    ) -> QuerySet[Case]:
+        if value == UNROUTED:
+            return queryset.filter(selectors.unrouted_q())
+        if value == OPEN:
+            return queryset.filter(state__in=selectors.OPEN)
+        return queryset
+
+    def filter_due(
+        self, queryset: QuerySet[Case], name: str, value: str
+    ) -> QuerySet[Case]:
+        now = services.now()
+        if value == OVERDUE:
+            return queryset.filter(selectors.overdue_q(now))
+        if value == DUE_SOON:
+            limit = selectors.soon_limit(timezone.localdate(now))
+            return queryset.filter(selectors.due_soon_q(now, limit))
+        return queryset
+
+    def filter_q(
+        self, queryset: QuerySet[Case], name: str, value: str
+    ) -> QuerySet[Case]:
+        value = value.strip()[:100]
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(number__icontains=value))

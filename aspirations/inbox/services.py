@@ -29,6 +29,7 @@ from aspirations.inbox.models import (
     COMMENT_CHANNELS,
     OPEN_STATES,
     SOCIAL_CHANNELS,
+    CannedResponse,
     Case,
     CaseEvent,
     Contact,
@@ -910,3 +911,118 @@ def mark_escalated(*, case: Case, names: list[str]) -> bool:
             detail={"clocks": names},
         )
     return True
+
+
+# --- Ready answers -----------------------------------------------------------------
+
+# Regency-wide answers every inbox starts with; the coordinator edits them on
+# the canned page. Keyed by title: an edited text is never overwritten.
+DEFAULT_CANNED_RESPONSES = (
+    (
+        "Terima kasih, laporan diterima",
+        "Terima kasih atas laporan Anda. Laporan telah kami terima dan sedang"
+        " kami teruskan kepada perangkat daerah yang berwenang. Kami akan"
+        " menyampaikan perkembangannya melalui kanal ini.",
+    ),
+    (
+        "Mohon data tambahan",
+        "Terima kasih atas laporan Anda. Agar dapat kami tindak lanjuti, mohon"
+        " sampaikan lokasi lengkap (desa/kelurahan dan kecamatan) serta foto"
+        " pendukung bila ada. Mohon tidak menuliskan NIK atau nomor telepon"
+        " di kolom komentar publik.",
+    ),
+    (
+        "Sedang ditindaklanjuti",
+        "Laporan Anda sedang ditindaklanjuti oleh perangkat daerah terkait."
+        " Terima kasih atas kesabaran Anda.",
+    ),
+    (
+        "Sudah ditindaklanjuti",
+        "Laporan Anda telah ditindaklanjuti. Bila masih ada kendala, silakan"
+        " balas pesan ini dalam 10 hari kerja; setelah itu laporan kami"
+        " anggap selesai.",
+    ),
+    (
+        "Dirujuk ke SP4N-LAPOR!",
+        "Laporan Anda kami teruskan melalui SP4N-LAPOR! agar dapat ditangani"
+        " oleh instansi yang berwenang. Nomor pelacakan akan kami sampaikan"
+        " setelah tersedia.",
+    ),
+)
+
+
+def _canned_fields(title: str, text: str, whatsapp_template: str) -> dict[str, str]:
+    title, text = (title or "").strip(), (text or "").strip()
+    whatsapp_template = (whatsapp_template or "").strip()
+    if not title:
+        raise ValidationError({"title": _("Write a title.")})
+    if len(title) > 100:
+        raise ValidationError(
+            {"title": _("At most %(limit)s characters.") % {"limit": 100}}
+        )
+    if not text:
+        raise ValidationError({"text": _("Write the text of the answer.")})
+    if len(text) > NOTE_LIMIT:
+        raise ValidationError(
+            {"text": _("At most %(limit)s characters.") % {"limit": NOTE_LIMIT}}
+        )
+    if len(whatsapp_template) > 100:
+        raise ValidationError(
+            {"whatsapp_template": _("At most %(limit)s characters.") % {"limit": 100}}
+        )
+    return {"title": title, "text": text, "whatsapp_template": whatsapp_template}
+
+
+@transaction.atomic
+def save_canned_response(
+    *,
+    by: User,
+    opd: Opd | None,
+    title: str,
+    text: str,
+    whatsapp_template: str = "",
+    canned: CannedResponse | None = None,
+) -> CannedResponse:
+    """Add or change a ready answer of ``opd`` (None: regency-wide)."""
+    if canned is not None:
+        opd = canned.opd
+    if not perms.can_manage_canned_responses(by, opd):
+        raise PermissionDenied(_("You may not change these ready answers."))
+    fields = _canned_fields(title, text, whatsapp_template)
+    created = canned is None
+    if canned is None:
+        canned = CannedResponse(opd=opd)
+    for name, value in fields.items():
+        setattr(canned, name, value)
+    canned.save()
+    audit.record(
+        AuditEvent.Action.CREATED if created else AuditEvent.Action.UPDATED,
+        obj=canned,
+        actor=by,
+        object_repr=canned.title,
+    )
+    return canned
+
+
+@transaction.atomic
+def delete_canned_response(*, by: User, canned: CannedResponse) -> None:
+    """Remove a ready answer (replies already sent keep their text)."""
+    if not perms.can_manage_canned_responses(by, canned.opd):
+        raise PermissionDenied(_("You may not change these ready answers."))
+    audit.record(
+        AuditEvent.Action.DELETED, obj=canned, actor=by, object_repr=canned.title
+    )
+    canned.delete()
+
+
+def ensure_default_canned_responses() -> int:
+    """Add the regency-wide ready answers that are missing (the demo and a
+    new installation); the number added."""
+    added = 0
+    with transaction.atomic():
+        for title, text in DEFAULT_CANNED_RESPONSES:
+            _canned, created = CannedResponse.objects.get_or_create(
+                opd=None, title=title, defaults={"text": text}
+            )
+            added += int(created)
+    return added

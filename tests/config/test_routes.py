@@ -15,6 +15,7 @@ EXAMPLES = {
     "content_type_id": "999999",
     "slug": "tidak-ada",
     "step": "tidak-ada",
+    "action": "tidak-ada",
     "number": "PPID-PBG-2026-999999",
     "month": "2026-10",
     "year": "2026",
