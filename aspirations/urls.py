@@ -10,6 +10,7 @@ urlpatterns = [
     # Before the inbox's: its /dasbor/aspirasi/<pk>/<action>/ would take
     # the conversions' pages for steps.
     path("", include("aspirations.conversions.urls")),
+    path("", include("aspirations.replies.urls")),
     path("", include("aspirations.inbox.urls")),
     path("", include("aspirations.portal.urls")),
     path("", include("aspirations.stats.urls")),

@@ -157,6 +157,8 @@ ROUTES: dict[str, str] = {
     # The aspiration inbox: the coordinator's steps and the OPD's are told
     # apart in opds.permissions (the page is open to whoever sees the case).
     "aspirations:queue": STAFF,
+    "aspirations:hide-comment": STAFF,
+    "aspirations:record": STAFF,
     "aspirations:case": STAFF,
     "aspirations:case-action": STAFF,
     "aspirations:canned": STAFF,

@@ -11,10 +11,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aspirations import events
-from aspirations.inbox import selectors
+from aspirations.inbox import selectors, services
 from aspirations.inbox.models import (
-    COMMENT_CHANNELS,
     CannedResponse,
     Case,
     Kind,
@@ -23,6 +21,7 @@ from aspirations.inbox.models import (
 from core.forms import BootstrapFormMixin
 from opds import permissions as perms
 from opds.models import Opd, User
+from socialposts.accounts.models import SocialAccount
 
 ReplyKind = Message.ReplyKind
 
@@ -78,17 +77,8 @@ class RouteForm(StyledForm):
 
 def reply_kinds(case: Case) -> list[tuple[str, Any]]:
     """How a reply on ``case`` may go out: what its channel offers, and an
-    internal note."""
-    if case.channel in COMMENT_CHANNELS:
-        kinds = [ReplyKind.PUBLIC]
-        if case.channel in (events.INSTAGRAM_COMMENT, events.FACEBOOK_COMMENT):
-            kinds.append(ReplyKind.PRIVATE)
-    elif case.channel == events.WHATSAPP:
-        kinds = [ReplyKind.MESSAGE, ReplyKind.TEMPLATE]
-    else:
-        kinds = [ReplyKind.MESSAGE]
-    kinds.append(ReplyKind.NOTE)
-    return [(kind.value, kind.label) for kind in kinds]
+    internal note (the rule: ``services.reply_kinds``)."""
+    return [(kind, ReplyKind(kind).label) for kind in services.reply_kinds(case)]
 
 
 class ReplyForm(StyledForm):
@@ -184,3 +174,30 @@ class CannedResponseForm(StyledForm):
             " 24-hour window; empty if there is none."
         ),
     )
+
+
+class ManualCaseForm(StyledForm):
+    """A comment staff copy from a platform's own app."""
+
+    account = forms.ModelChoiceField(
+        label=_("Account"), queryset=SocialAccount.objects.none()
+    )
+    author = forms.CharField(label=_("Commenter's account name"), max_length=200)
+    text = forms.CharField(label=_("Comment"), max_length=10000, widget=_text_area(4))
+    received_at = forms.DateTimeField(
+        label=_("Posted at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("As the app shows it (WIB)."),
+    )
+    permalink = forms.URLField(
+        label=_("Link to the comment"), required=False, assume_scheme="https"
+    )
+
+    def __init__(self, *args: Any, accounts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = accounts
+        self.fields["account"].label_from_instance = lambda account: (
+            "{} · {} ({})".format(
+                account.get_platform_display(), account.handle, account.opd.short_name
+            )
+        )

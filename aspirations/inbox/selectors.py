@@ -33,6 +33,7 @@ from core.redaction import redact
 from opds import permissions as perms
 from opds.models import Opd, User
 from ppid.calendar.workdays import WorkingCalendar
+from socialposts.accounts.models import SocialAccount
 
 # Waiting for the coordinator: to verify, or to route (again, after "not ours").
 PRE_ROUTE = frozenset({State.NEW, State.POSTPONED, State.VERIFIED})
@@ -432,3 +433,14 @@ def coordinator_digest(now: datetime.datetime) -> dict[str, Any]:
         .order_by("-overdue", "name")
     )
     return {"unrouted": unrouted, "overdue_per_opd": per_opd}
+
+
+def manual_accounts(user: User) -> QuerySet:
+    """Accounts whose comments ``user`` may copy in by hand: TikTok's (no
+    comment API) and any account the portal does not reach."""
+    accounts = SocialAccount.objects.filter(
+        platform__in=services.MANUAL_CHANNEL_OF, is_active=True
+    ).filter(Q(platform="tiktok") | Q(connection="manual"))
+    if not perms.can_coordinate_aspirations(user):
+        accounts = accounts.filter(opd_id=getattr(user, "opd_id", None) or 0)
+    return accounts.select_related("opd").order_by("opd__short_name", "platform")

@@ -7,6 +7,7 @@ from aspirations.inbox import views
 urlpatterns = [
     path("dasbor/aspirasi/", views.queue, name="queue"),
     path("dasbor/aspirasi/jawaban-siap/", views.canned, name="canned"),
+    path("dasbor/aspirasi/catat/", views.record, name="record"),
     path(
         "dasbor/aspirasi/jawaban-siap/<int:pk>/",
         views.canned_edit,

@@ -23,6 +23,7 @@ from aspirations.inbox import filters, selectors, services
 from aspirations.inbox.forms import (
     CannedResponseForm,
     DuplicateForm,
+    ManualCaseForm,
     NoteForm,
     PostponeForm,
     ReasonForm,
@@ -77,6 +78,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "is_coordinator": perms.can_coordinate_aspirations(request.user),
             "can_manage_canned": perms.can_coordinate_aspirations(request.user)
             or request.user.role == User.Role.OPD_ADMIN,
+            "can_record": selectors.manual_accounts(request.user).exists(),
         },
     )
 
@@ -270,6 +272,9 @@ def _case_context(
         "personal_shown": perms.can_see_case_personal_data(user, case),
         "is_coordinator": perms.can_coordinate_aspirations(user),
         "can_convert": handler and case.state in OPEN_STATES,
+        "can_hide": handler
+        and case.personal_data_exposed
+        and case.channel in (events.INSTAGRAM_COMMENT, events.FACEBOOK_COMMENT),
         "title": selectors.shown_text(user, case, case.title),
         "topic_name": selectors.topic_name(case.topic) if case.topic else "",
     }
@@ -423,3 +428,28 @@ def canned_delete(request: HttpRequest, pk: int) -> HttpResponse:
         _("The ready answer “%(title)s” was removed.") % {"title": answer.title},
     )
     return redirect(reverse("aspirations:canned"))
+
+
+@perms.staff_required
+def record(request: HttpRequest) -> HttpResponse:
+    """Copy in a comment read in a platform's own app (TikTok's above all)."""
+    accounts = selectors.manual_accounts(request.user)
+    if not accounts.exists():
+        raise Http404
+    form = ManualCaseForm(request.POST or None, accounts=accounts)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.record_manual(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The comment is recorded as case %(number)s.")
+                % {"number": case.number},
+            )
+            return redirect("aspirations:case", pk=case.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "aspirations/inbox/record.html", {"form": form}, status=status
+    )
