@@ -25,6 +25,7 @@ SECTIONS = {
     "ppid:objection-sent": "requests",
     "ppid:objection-status": "requests",
     "ppid:statistics": "statistics",
+    "aspirations:stats": "statistics",
     "evaluations:public": "readiness",
     "evaluations:public-month": "readiness",
     "ppid:profile": "profile",
