@@ -422,24 +422,46 @@ def inbox_summary(
 ) -> InboxSummary:
     """An OPD's inbox (or, without ``opd``, the regency's): its open and
     overdue cases whatever month they came in, and this month's figures.
-    Three queries and one for the calendar."""
+    One query; one more and the calendar's when this month has first
+    responses to take the median of."""
     now = now or timezone.now()
     cases = Case.objects.all() if opd is None else Case.objects.filter(opd=opd)
-    counts = cases.aggregate(
-        open=Count("pk", filter=_open()),
-        overdue=Count("pk", filter=overdue_q(now)),
-        unrouted=Count("pk", filter=_open() & Q(opd__isnull=True)),
-    )
     month = timezone.localdate(now).replace(day=1)
+    start, end = _bounds(month)
+    this_month = Q(received_at__gte=start, received_at__lt=end)
+    # This month's counts and the open cases of every month, in one pass.
+    monthly = {
+        key: Count(
+            "pk", filter=this_month & count.filter if count.filter else this_month
+        )
+        for key, count in _counts(now).items()
+    }
+    counts = cases.aggregate(
+        now_open=Count("pk", filter=_open()),
+        now_overdue=Count("pk", filter=overdue_q(now)),
+        now_unrouted=Count("pk", filter=_open() & Q(opd__isnull=True)),
+        **monthly,
+    )
+    waits: list[datetime.timedelta] = []
+    if counts["first_responded"]:
+        waits = [
+            wait
+            for spans in _first_responses(cases.filter(this_month)).values()
+            for wait in spans
+        ]
     if opd is None:
-        rows, waits = _figures(month, None, now)
-        figures = total_of(rows, waits)
+        figures = OpdFigures(opd_id=None, name=_("Purbalingga Regency"), is_total=True)
     else:
-        figures = monthly_figures(month, opds=[opd], now=now)[0]
+        figures = OpdFigures(
+            opd_id=opd.pk, name=opd.name, short_name=opd.short_name, slug=opd.slug
+        )
+    for key in COUNTED:
+        setattr(figures, key, counts[key])
+    figures.median_first_response = _median(waits)
     return InboxSummary(
-        open=counts["open"],
-        overdue=counts["overdue"],
-        unrouted=counts["unrouted"],
+        open=counts["now_open"],
+        overdue=counts["now_overdue"],
+        unrouted=counts["now_unrouted"],
         month=figures,
     )
 
