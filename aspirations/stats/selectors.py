@@ -279,7 +279,7 @@ def _figures(
                     row["opd__slug"],
                 )
             )
-        rows.append(row_for(None, _("Not yet routed")))
+        rows.append(row_for(None, _("Not yet routed to an OPD")))
     every_wait = [wait for spans in waits.values() for wait in spans]
     return rows, every_wait
 
