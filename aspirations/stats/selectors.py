@@ -24,13 +24,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aspirations.inbox import clocks
-from aspirations.inbox.models import OPEN_STATES, Case, Channel, State
+from aspirations.inbox.models import OPEN_STATES, Case, CaseEvent, Channel, State
 from core.months import first_of
 from opds.models import Opd
 from ppid.calendar.workdays import WorkingCalendar
@@ -517,17 +517,23 @@ def responsiveness(
     it, then those passed by ``deadlines_passed_by`` and still unmet on
     ``judged_on`` (an unmet one counts again every month it stays unmet,
     as the evaluation counts requests). The data as it stood: a clock met
-    after ``judged_on`` is unmet for the month. One query, no clock read.
+    after ``judged_on`` is unmet for the month. One query (and the
+    calendar's when a case was sent back), no clock read.
 
-    A first response counts against the OPD only if the case was routed to
-    it before the response was due (before that the coordinator held it);
-    a case that left the inbox (closed, converted, referred, archived)
-    before the month was judged and without meeting a clock is not judged
-    on it."""
+    An OPD answers for the time it held the case: a first response counts
+    against it only if the case was routed to it before the response was
+    due (before that the coordinator held it), and a case re-routed to it
+    after another OPD sent it back ("bukan wewenang") keeps LAPOR!'s
+    original clock for the citizen but is judged here on a follow-up
+    counted from its own routing. A case that left the inbox (closed,
+    converted, referred, archived) before the month was judged and without
+    meeting a clock is not judged on it."""
     begins = timezone.make_aware(datetime.datetime.combine(start, datetime.time()))
     ends = _day_after(judged_on)
     passed = _day_after(deadlines_passed_by)
     still_open = _open() | Q(closed_at__gte=ends)
+    # Both filters are wide enough for a re-routed case, whose own clocks
+    # start later than the stored ones; Python narrows them below.
     first_met = Q(first_response_at__gte=begins, first_response_at__lt=ends)
     first_unmet = (
         Q(first_response_due__lt=passed)
@@ -544,8 +550,17 @@ def responsiveness(
         & still_open
     )
     follow = Q(follow_up_due__isnull=False) & (follow_met | follow_unmet)
-    rows = (
+    steps = CaseEvent.objects.filter(case_id=OuterRef("pk"))
+    rows = list(
         Case.objects.filter(first | follow, opd_id__in=opd_ids)
+        .annotate(
+            sent_back=Exists(steps.filter(action=CaseEvent.Action.NOT_OURS)),
+            last_routed=Subquery(
+                steps.filter(action=CaseEvent.Action.ROUTED)
+                .order_by("-at", "-pk")
+                .values("at")[:1]
+            ),
+        )
         .order_by()
         .values_list(
             "pk",
@@ -558,7 +573,18 @@ def responsiveness(
             "answered_at",
             "state",
             "closed_at",
+            "sent_back",
+            "last_routed",
         )
+    )
+    rerouted = [row[11] for row in rows if row[10] and row[11] is not None]
+    calendar = (
+        WorkingCalendar(
+            timezone.localdate(min(rerouted)),
+            max(deadlines_passed_by, timezone.localdate(max(rerouted))),
+        )
+        if rerouted
+        else None
     )
     found: dict[int, list[CaseDeadline]] = defaultdict(list)
     for (
@@ -572,11 +598,20 @@ def responsiveness(
         answered_at,
         state,
         closed_at,
+        sent_back,
+        last_routed,
     ) in rows:
+        held_from = routed_at
+        if sent_back and last_routed is not None and calendar is not None:
+            held_from = last_routed
+            if follow_due is not None:
+                follow_due = max(
+                    follow_due, clocks.follow_up_due(last_routed, calendar)
+                )
         open_then = state in OPEN_STATES or (
             closed_at is not None and closed_at >= ends
         )
-        if first_due is not None and routed_at is not None and routed_at <= first_due:
+        if first_due is not None and held_from is not None and held_from <= first_due:
             met = first_at if first_at is not None and first_at < ends else None
             if (met is not None and met >= begins) or (
                 met is None and first_due < passed and open_then

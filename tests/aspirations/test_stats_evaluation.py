@@ -153,3 +153,34 @@ def test_the_monthly_build_scores_the_item(august, monkeypatch):
     assert scores[august.dinkes.pk].applies
     assert scores[august.dinkes.pk].ratio == Decimal("0.4")
     assert not scores[quiet.pk].applies and scores[quiet.pk].ratio is None
+
+
+def test_an_opd_given_a_case_another_sent_back_answers_from_its_own_routing(
+    august, monkeypatch
+):
+    from aspirations.inbox import services
+    from tests.aspirations.stats_scenario import whatsapp
+
+    at = mover(monkeypatch)
+    # Due for DINHUB on 10 August; sent back on the 12th, re-routed to
+    # DINKES on the 13th, followed up on the 18th: within DINKES's own five
+    # working days (the 21st), though after LAPOR!'s original clock.
+    case = whatsapp(local(3, 9), 20)
+    at(local(3, 10))
+    case = services.route(case=case, by=august.coordinator, opd=august.dinhub)
+    at(local(12, 9))
+    case = services.not_ours(case=case, by=august.dinhub_admin, reason="Bukan kami")
+    at(local(13, 9))
+    case = services.route(case=case, by=august.coordinator, opd=august.dinkes)
+    at(local(14, 9))
+    services.reply(case=case, by=august.dinkes_admin, text="Kami tangani.")
+    at(local(18, 9))
+    services.record_follow_up(case=case, by=august.dinkes_admin)
+    case.refresh_from_db()
+    assert case.follow_up_due == datetime.date(2026, 8, 10)
+
+    found = outcomes((AUGUST, datetime.date(2026, 8, 31), [august.dinkes]))
+    mine = [e for e in found[august.dinkes.pk].evidence if e["id"] == case.pk]
+    # Its follow-up, on time; not its first response, due before it had it.
+    assert [(e["clock"], e["on_time"]) for e in mine] == [("follow_up", True)]
+    assert found[august.dinkes.pk].ratio == Decimal("0.5")
