@@ -294,7 +294,8 @@ def monthly_figures(
     they are routed to (by name), then a row of those not routed yet (at the
     regency level, by the coordinator). With ``opds``, a row for each of
     them (zeros when it had no case) and no row for the unrouted. Two
-    queries and one for the calendar; "overdue" is as of ``now``."""
+    queries, and the calendar's when there are first responses; "overdue"
+    is as of ``now``."""
     rows, _waits = _figures(month_start, opds, now or timezone.now())
     return rows
 
@@ -330,14 +331,6 @@ class MonthStatistics:
     total: OpdFigures
     by_channel: list[Tally] = field(default_factory=list)
     by_topic: list[Tally] = field(default_factory=list)
-
-    @property
-    def opd_rows(self) -> list[OpdFigures]:
-        return [row for row in self.rows if not row.is_unrouted]
-
-    @property
-    def unrouted(self) -> OpdFigures:
-        return next(row for row in self.rows if row.is_unrouted)
 
 
 def topic_label(code: str) -> str:
