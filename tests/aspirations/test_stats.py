@@ -245,3 +245,12 @@ def test_the_page_works_before_any_case(client, db):
     response = client.get(reverse("aspirations:stats"))
     assert response.status_code == 200
     assert response.context["stats"].total.received == 0
+
+
+def test_visitors_get_the_page_from_the_cache(
+    august, client, django_assert_num_queries
+):
+    first = page(client)
+    with django_assert_num_queries(0):
+        again = page(client)
+    assert again.content == first.content
