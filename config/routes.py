@@ -56,6 +56,9 @@ ROUTES: dict[str, str] = {
     "ppid:objection-sent": PUBLIC,
     "ppid:objection-status": REQUESTER,
     "ppid:statistics": PUBLIC,
+    # The aspiration inbox's public figures (numbers only).
+    "aspirations:stats": PUBLIC,
+    "aspirations:stats-csv": PUBLIC,
     "ppid:yearly-report": PUBLIC,
     "ppid:catalogue": PUBLIC,
     "ppid:feed": PUBLIC,

@@ -593,6 +593,11 @@ def _acts_on_requests(user: AnyUser, opd: Opd) -> bool:
     return can_route_requests(user) or is_opd_admin_of(user, opd)
 
 
+def _acts_on_cases(user: AnyUser, opd: Opd) -> bool:
+    # The inbox's queue: the OPD's own admin, or the coordinator for any OPD.
+    return can_coordinate_aspirations(user) or is_opd_admin_of(user, opd)
+
+
 # Where an evaluation item's "Do it here" link may lead (its URL name) and
 # who may do that item's work there for the evaluated OPD. A page missing
 # here gets no link: better none than one that answers 403.
@@ -602,6 +607,7 @@ EVALUATION_ACTIONS: dict[str, Callable[[Any, Opd], bool]] = {
     "socialposts:accounts": _acts_on_social,
     "ppid:request-register": _acts_on_requests,
     "opds:opd-list": can_manage_opd_data,
+    "aspirations:queue": _acts_on_cases,
 }
 
 

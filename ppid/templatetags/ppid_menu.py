@@ -29,6 +29,7 @@ SECTIONS = {
     "aspirations:track": "aspirations",
     "aspirations:track-case": "aspirations",
     "ppid:statistics": "statistics",
+    "aspirations:stats": "statistics",
     "evaluations:public": "readiness",
     "evaluations:public-month": "readiness",
     "ppid:profile": "profile",
