@@ -790,6 +790,11 @@ SPECTACULAR_SETTINGS = {
         # Two "kind" fields: an OPD's keeps its name, an infographic's gets one.
         "KindEnum": "opds.models.Opd.Kind",
         "InfographicKindEnum": "socialposts.infographics.engine.Kind",
+        # A request's channel, an aspiration's channel and kind.
+        "ChannelEnum": "ppid.requests.models.Channel",
+        "AspirationChannelEnum": "aspirations.inbox.models.Channel",
+        "AspirationKindEnum": "aspirations.inbox.models.Kind",
+        "AspirationStateEnum": "aspirations.inbox.models.State",
     },
 }
 
