@@ -434,8 +434,6 @@ def canned_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def record(request: HttpRequest) -> HttpResponse:
     """Copy in a comment read in a platform's own app (TikTok's above all)."""
     accounts = selectors.manual_accounts(request.user)
-    if not accounts.exists():
-        raise Http404
     form = ManualCaseForm(request.POST or None, accounts=accounts)
     if request.method == "POST" and form.is_valid():
         try:

@@ -98,7 +98,10 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def villages(request: HttpRequest) -> HttpResponse:
-    """The kelurahan of a kecamatan, as the options of the village list."""
+    """The kelurahan of a kecamatan, as the options of the village list
+    (htmx asks for them; a visitor who opens the address gets the form)."""
+    if not request.headers.get("HX-Request"):
+        return redirect("aspirations:submit")
     value = request.GET.get("kecamatan", "")
     kecamatan = None
     if value.isdigit() and len(value) < 12:

@@ -297,12 +297,15 @@ def test_the_village_list_offers_the_kelurahan_of_the_kecamatan(client, kecamata
     OpdFactory(
         short_name="KEL-BKT", name="Kelurahan Bukateja", kind="kelurahan", parent=other
     )
-    page = client.get(reverse("aspirations:villages"), {"kecamatan": kecamatan.pk})
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    url = reverse("aspirations:villages")
+    page = client.get(url, {"kecamatan": kecamatan.pk}, **htmx)
     html = page.content.decode()
     assert "Kelurahan Kalikabong" in html and "Kelurahan Bukateja" not in html
-    assert (
-        client.get(reverse("aspirations:villages"), {"kecamatan": "x"}).content.strip()
-        == b""
+    assert client.get(url, {"kecamatan": "x"}, **htmx).content.strip() == b""
+    # Opened as an address, it is the form's.
+    assert client.get(url, {"kecamatan": kecamatan.pk}).url == reverse(
+        "aspirations:submit"
     )
     # A form sent back keeps the list of the chosen kecamatan.
     back = client.post(

@@ -305,6 +305,25 @@ def _tracked(client) -> str:
     return created.url_key
 
 
+def _tracked_case(client) -> str:
+    from aspirations.portal import services as aspiration_services
+    from aspirations.portal.views import SESSION_TRACKED
+
+    case, _code = aspiration_services.submit_aspiration(
+        data={
+            "kind": "complaint",
+            "title": "Lampu jalan mati",
+            "text": "Lampu jalan di depan balai desa mati.",
+            "name": "Budi",
+            "phone": "081234567890",
+        }
+    )
+    session = client.session
+    session[SESSION_TRACKED] = [case.pk]
+    session.save()
+    return aspiration_services.url_key(case)
+
+
 def _tracked_objection(client) -> str:
     opd = OpdFactory()
     objection = rs.file_objection(
@@ -362,6 +381,13 @@ def _driver(name, client, api_client):
         return _api(api_client, reverse(name), empty), submissions
     if name == "api:request-list":
         return _api(api_client, reverse(name), empty), submissions
+    if name == "aspirations:track":
+        return _html(client, reverse(name), empty), 30
+    if name == "aspirations:submit":
+        return _html(client, reverse(name), empty), submissions
+    if name == "aspirations:track-case":
+        url = reverse(name, args=[_tracked_case(client)])
+        return _html(client, url, empty), submissions
     if name == "api:request-objections":
         url = reverse(name, args=["PPID-PBG-2026-999999"])
         return _api(api_client, url, empty), submissions
@@ -381,6 +407,9 @@ LIMITED = [
     "api:request-list",
     "api:request-objections",
     "api:objection-list",
+    "aspirations:submit",
+    "aspirations:track",
+    "aspirations:track-case",
 ]
 
 
@@ -394,6 +423,7 @@ def test_a_public_post_route_refuses_the_next_post_from_the_same_address(
 ):
     settings.LOGIN_ATTEMPTS_PER_MINUTE = 2
     settings.PPID_REQUEST_SUBMISSIONS_PER_HOUR = 2
+    settings.ASPIRATION_SUBMISSIONS_PER_HOUR = 2
     post, allowed = _driver(name, client, api_client)
     for i in range(allowed):
         assert post(i).status_code != 429, (name, i)
