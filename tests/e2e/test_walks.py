@@ -33,6 +33,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from aspirations.inbox.models import Case
 from evaluations.models import MonthlyReport
 from ppid.catalogue.models import InformationItem
 from ppid.requests import personal_data
@@ -68,6 +69,8 @@ class Demo:
     objection: Objection
     account: SocialAccount
     report_year: int
+    # An aspiration case routed to the walked OPD.
+    case: Case
     links: dict[str, LinkBook] = dataclasses.field(default_factory=dict)
 
 
@@ -169,7 +172,10 @@ def demo(browser, django_db_setup, django_db_blocker, tmp_path_factory) -> Itera
             objection=Objection.objects.order_by("-pk").first(),
             account=SocialAccount.objects.filter(opd__slug=OPD).order_by("pk").first(),
             report_year=timezone.localdate().year - 1,
+            case=Case.objects.filter(opd__slug=OPD).order_by("-received_at").first()
+            or Case.objects.order_by("-received_at").first(),
         )
+        assert found.case is not None, "the demo data has no aspiration case"
         server = LiveServer("localhost")
         server._live_server_modified_settings.enable()  # noqa: SLF001
         found.url = server.url
@@ -261,6 +267,9 @@ def citizen_day(walk: Walk, demo: Demo) -> None:
     walk.visit(reverse("evaluations:public"))
     walk.visit(reverse("evaluations:public-month", args=[_month(demo.month)]))
     walk.visit(reverse("opds:opd-detail", args=[OPD]))
+    walk.visit(reverse("aspirations:submit"))
+    walk.visit(reverse("aspirations:track"))
+    walk.visit(reverse("aspirations:stats"))
 
 
 def opd_admin_day(walk: Walk, demo: Demo) -> None:
@@ -272,6 +281,10 @@ def opd_admin_day(walk: Walk, demo: Demo) -> None:
     walk.visit(reverse("socialposts:account-detail", args=[demo.account.pk]))
     walk.visit(reverse("evaluations:opd", args=[_month(demo.month), OPD]))
     walk.visit(reverse("socialposts:infographics"))
+    walk.visit(reverse("aspirations:queue"))
+    if demo.case.opd and demo.case.opd.slug == OPD:
+        walk.visit(reverse("aspirations:case", args=[demo.case.pk]))
+    walk.visit(reverse("aspirations:canned"))
 
 
 def ppid_utama_day(walk: Walk, demo: Demo) -> None:
@@ -299,6 +312,11 @@ def dinkominfo_day(walk: Walk, demo: Demo) -> None:
     walk.visit(reverse("socialposts:accounts"))
     walk.visit(reverse("socialposts:account-detail", args=[demo.account.pk]))
     walk.visit(reverse("socialposts:infographics"))
+    walk.visit(reverse("aspirations:queue"))
+    walk.visit(reverse("aspirations:queue") + "?view=open")
+    walk.visit(reverse("aspirations:case", args=[demo.case.pk]))
+    walk.visit(reverse("aspirations:canned"))
+    walk.visit(reverse("aspirations:record"))
 
 
 def _walk_through(

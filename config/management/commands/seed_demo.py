@@ -7,6 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from aspirations.demo import seed_aspirations
 from aspirations.inbox.services import ensure_default_canned_responses
 from evaluations.demo import seed_evaluations
 from opds.demo import seed_demo
@@ -37,11 +38,14 @@ class Command(BaseCommand):
         seed_profile()
         requests = seed_requests()
         accounts = seed_social()
+        # The inbox's regency-wide ready answers (no data migration holds them).
+        ensure_default_canned_responses()
+        # Six months of what citizens wrote, before the evaluation that
+        # scores how the OPDs answered.
+        cases = seed_aspirations()
         reports = seed_evaluations()
         # Infographics draw on the catalogue and the final months above.
         images = seed_infographics()
-        # The inbox's regency-wide ready answers (no data migration holds them).
-        ensure_default_canned_responses()
         opd_admins = [login for login in logins if login.role == "opd_admin"]
         others = [login for login in logins if login.role != "opd_admin"]
         self.stdout.write(self.style.SUCCESS(_("Demo data is ready.")))
@@ -51,6 +55,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             _("%(count)s new social-media accounts.") % {"count": accounts}
+        )
+        self.stdout.write(
+            _("%(count)s new aspiration cases.") % {"count": cases}
         )
         self.stdout.write(
             _("%(count)s new monthly evaluation reports.") % {"count": reports}
