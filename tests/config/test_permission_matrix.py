@@ -2152,6 +2152,16 @@ INBOX_KINDS = (
                 lambda o: {"pk": o.case.pk},
                 sees=CASE_HANDLERS_A,
             ),
+            # A WhatsApp message: the handlers are told there is no comment
+            # to hide; the others must not learn the case exists.
+            Act(
+                "hide-comment",
+                "aspirations:hide-comment",
+                lambda o: {"pk": o.case.pk},
+                method="post",
+                sees=CASE_HANDLERS_A,
+                ok=302,
+            ),
         ),
     ),
     # OPD A's ready answers: its admin keeps them, the coordinator reads them.
