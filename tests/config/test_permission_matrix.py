@@ -2126,6 +2126,42 @@ INBOX_KINDS = (
                 lambda o: {"pk": o.case.pk},
                 sees=CASE_HANDLERS_A,
             ),
+            # Nor through the API or the conversion pages (matrix helper).
+            Act(
+                "api-list",
+                "api:aspiration-list",
+                sees=STAFF,
+                lists=CASE_HANDLERS_A,
+                marker=lambda o: o.case.number,
+            ),
+            Act(
+                "api-detail",
+                "api:aspiration-detail",
+                lambda o: {"pk": o.case.pk},
+                sees=CASE_HANDLERS_A,
+            ),
+            Act(
+                "convert-page",
+                "aspirations:convert-ppid",
+                lambda o: {"pk": o.case.pk},
+                sees=CASE_HANDLERS_A,
+            ),
+            Act(
+                "lapor-page",
+                "aspirations:refer-lapor",
+                lambda o: {"pk": o.case.pk},
+                sees=CASE_HANDLERS_A,
+            ),
+            # A WhatsApp message: the handlers are told there is no comment
+            # to hide; the others must not learn the case exists.
+            Act(
+                "hide-comment",
+                "aspirations:hide-comment",
+                lambda o: {"pk": o.case.pk},
+                method="post",
+                sees=CASE_HANDLERS_A,
+                ok=302,
+            ),
         ),
     ),
     # OPD A's ready answers: its admin keeps them, the coordinator reads them.
@@ -2175,6 +2211,305 @@ INBOX_KINDS = (
     ),
 )
 
+# --- The aspiration inbox: leaving it, the citizen's page, the API (matrix helper) ------
+
+
+def _case_now(o: Any) -> Any:
+    from aspirations.inbox.models import Case
+
+    return Case.objects.get(pk=o.case.pk)
+
+
+def exits_kind(w: Any) -> SimpleNamespace:
+    """A citizen's WhatsApp message routed to OPD A, to take out of the
+    inbox: to an information request, or to SP4N-LAPOR!."""
+    from aspirations.inbox import services as inbox_services
+
+    # Yesterday morning: the request services' "now" is 10:00 today
+    # (tests/conftest.py), and a request cannot be received after it.
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    case = inbox_services.create_case(
+        channel="whatsapp",
+        text="Mohon salinan daftar penerima bantuan sosial desa",
+        received_at=timezone.make_aware(
+            datetime.datetime.combine(yesterday, datetime.time(9, 0))
+        ),
+        thread_key="matriks-keluar",
+    )
+    inbox_services.route(case=case, by=w.users["dinkominfo"], opd=w.opd_a)
+    return SimpleNamespace(w=w, case=case)
+
+
+def portal_case_kind(w: Any, anonymous: bool = False) -> SimpleNamespace:
+    """A complaint sent on the portal's form by a named citizen (who may
+    ask to stay anonymous), routed to OPD A; with its tracking code, and
+    another citizen's case for "other_requester"."""
+    from aspirations.inbox import services as inbox_services
+    from aspirations.portal import services as portal_services
+
+    def submit(name: str, text: str) -> tuple[Any, str]:
+        return portal_services.submit_aspiration(
+            data={
+                "kind": "complaint",
+                "title": "Jalan rusak",
+                "text": text,
+                "anonymous": anonymous,
+                "name": name,
+                "phone": "0812 3456 7890",
+            }
+        )
+
+    tag = "anonim" if anonymous else "bernama"
+    case, code = submit(
+        "Sutarmi Matriks {}".format(tag),
+        "Jalan di Desa Matriks {} berlubang".format(tag),
+    )
+    inbox_services.route(case=case, by=w.users["dinkominfo"], opd=w.opd_a)
+    other, other_code = submit("Warga Lain", "Lampu pasar mati")
+    return SimpleNamespace(
+        w=w,
+        case=case,
+        code=code,
+        citizen=case.contact.name,
+        other=SimpleNamespace(case=other, code=other_code),
+    )
+
+
+def manual_account_kind(w: Any) -> SimpleNamespace:
+    """OPD A's TikTok account: its comments are copied in by hand."""
+    account = SocialAccountFactory(
+        opd=w.opd_a, platform="tiktok", connection="manual", handle="matriks_tiktok_a"
+    )
+    return SimpleNamespace(w=w, account=account)
+
+
+def _case_pk(o: Any) -> dict:
+    return {"pk": o.case.pk}
+
+
+def _case_left_as(state: str) -> Callable[[Any], bool]:
+    return lambda o: _case_now(o).state == state
+
+
+def _case_number(o: Any) -> dict:
+    from aspirations.portal import services as portal_services
+
+    return {"number": portal_services.url_key(o.case)}
+
+
+def _citizen_wrote(text: str) -> Callable[[Any], bool]:
+    def wrote(o: Any) -> bool:
+        from aspirations.inbox.models import Message
+
+        return Message.objects.filter(case=o.case, direction="in", text=text).exists()
+
+    return wrote
+
+
+def _recorded(text: str) -> Callable[[Any], bool]:
+    def recorded(o: Any) -> bool:
+        from aspirations.inbox.models import Case
+
+        return Case.objects.filter(account=o.account, messages__text=text).exists()
+
+    return recorded
+
+
+TIKTOK_COMMENT = "Jembatan Desa Matriks retak, mohon dicek"
+
+CASE_EXIT_KINDS = (
+    # Converting or referring a case is for whoever handles it: the OPD it
+    # is routed to and the coordinator. PPID Utama and the Atasan PPID see
+    # it (it is not confidential) but do not act on the inbox.
+    Kind(
+        "case-exits",
+        exits_kind,
+        (
+            Act(
+                "convert-page",
+                "aspirations:convert-ppid",
+                _case_pk,
+                sees=OF_A,
+                may=CASE_HANDLERS_A,
+            ),
+            Act(
+                "convert",
+                "aspirations:convert-ppid",
+                _case_pk,
+                method="post",
+                data=lambda o: _request_data(
+                    full_name="Yayasan Aspirasi Matriks", opd=o.w.opd_a.pk
+                ),
+                sees=OF_A,
+                may=CASE_HANDLERS_A,
+                ok=302,
+                done=lambda o: (
+                    _case_now(o).state == "converted_ppid"
+                    and InformationRequest.objects.filter(
+                        full_name="Yayasan Aspirasi Matriks", channel="aspirasi"
+                    ).exists()
+                ),
+            ),
+            # Who may not act is refused before the form is read.
+            Act(
+                "convert-empty",
+                "aspirations:convert-ppid",
+                _case_pk,
+                method="post",
+                sees=OF_A,
+                may=CASE_HANDLERS_A,
+                ok=400,
+            ),
+            Act(
+                "lapor-page",
+                "aspirations:refer-lapor",
+                _case_pk,
+                sees=OF_A,
+                may=CASE_HANDLERS_A,
+            ),
+            Act(
+                "refer-lapor",
+                "aspirations:refer-lapor",
+                _case_pk,
+                method="post",
+                data=lambda o: {"tracking_id": "1916449"},
+                sees=OF_A,
+                may=CASE_HANDLERS_A,
+                ok=302,
+                done=lambda o: (
+                    _case_now(o).lapor_tracking_id == "1916449"
+                    and _case_left_as("referred_lapor")(o)
+                ),
+            ),
+            # Hiding calls the platform's API: a WhatsApp message has no
+            # public comment to hide, so whoever passes the permission gate
+            # is sent back to the case page with the refusal's reason, and
+            # the cell checks the gate only (404 outside the scope, 403 for
+            # who sees but does not handle the case).
+            Act(
+                "hide-comment",
+                "aspirations:hide-comment",
+                _case_pk,
+                method="post",
+                sees=OF_A,
+                may=CASE_HANDLERS_A,
+                ok=302,
+            ),
+            Act(
+                "api-list",
+                "api:aspiration-list",
+                sees=STAFF,
+                lists=OF_A,
+                marker=lambda o: o.case.number,
+            ),
+            Act("api-detail", "api:aspiration-detail", _case_pk, sees=OF_A),
+        ),
+    ),
+    # The citizen's own page: with the tracking code in the session, the
+    # case and a form to write again; without it, anyone gets the tracking
+    # form and nothing of the case, and cannot post to it. The staff API
+    # takes no tracking code.
+    Kind(
+        "portal-case",
+        portal_case_kind,
+        (
+            Act(
+                "track-page",
+                "aspirations:track-case",
+                _case_number,
+                lists=REQUESTER,
+                marker=lambda o: o.case.messages.get().text,
+            ),
+            Act(
+                "track-reply",
+                "aspirations:track-case",
+                _case_number,
+                method="post",
+                data=lambda o: {"text": "Sudah seminggu belum diperbaiki"},
+                sees=REQUESTER,
+                ok=302,
+                done=_citizen_wrote("Sudah seminggu belum diperbaiki"),
+            ),
+            # The citizen's name: whoever handles the case; the other roles
+            # see the case without it (UU 27/2022, need to know).
+            Act(
+                "api-list",
+                "api:aspiration-list",
+                sees=STAFF,
+                lists=CASE_HANDLERS_A,
+                marker=lambda o: o.citizen,
+            ),
+            Act(
+                "api-detail",
+                "api:aspiration-detail",
+                _case_pk,
+                sees=OF_A,
+                lists=CASE_HANDLERS_A,
+                marker=lambda o: o.citizen,
+            ),
+        ),
+        EVERYONE,
+    ),
+    # Asked to stay anonymous: the name is the coordinator's alone, hidden
+    # from the OPD as well (LAPOR!'s "anonim").
+    Kind(
+        "anonymous-portal-case",
+        lambda w: portal_case_kind(w, anonymous=True),
+        (
+            Act(
+                "api-detail",
+                "api:aspiration-detail",
+                _case_pk,
+                sees=OF_A,
+                lists=REVIEWERS,
+                marker=lambda o: o.citizen,
+            ),
+            Act(
+                "case-page",
+                "aspirations:case",
+                _case_pk,
+                sees=OF_A,
+                lists=REVIEWERS,
+                marker=lambda o: o.citizen,
+            ),
+        ),
+    ),
+    # A comment read in TikTok's app, copied in by hand: the coordinator for
+    # any account, an OPD's admin for its own OPD's. Who has no account to
+    # copy into has no such page. (An admin of another OPD naming this
+    # account: test_an_admin_of_b_cannot_record_a_comment_for_a below.)
+    Kind(
+        "manual-account",
+        manual_account_kind,
+        (
+            Act(
+                "record-page",
+                "aspirations:record",
+                sees=CASE_HANDLERS_A,
+                lists=CASE_HANDLERS_A,
+                marker=lambda o: o.account.handle,
+            ),
+            Act(
+                "record",
+                "aspirations:record",
+                method="post",
+                data=lambda o: {
+                    "account": o.account.pk,
+                    "author": "warga.matriks",
+                    "text": TIKTOK_COMMENT,
+                    "received_at": "{:%Y-%m-%dT%H:%M}".format(
+                        timezone.localtime() - datetime.timedelta(hours=3)
+                    ),
+                    "permalink": "",
+                },
+                sees=CASE_HANDLERS_A,
+                ok=302,
+                done=_recorded(TIKTOK_COMMENT),
+            ),
+        ),
+    ),
+)
+
 KINDS = (
     ITEM_KINDS
     + REQUEST_KINDS
@@ -2183,6 +2518,7 @@ KINDS = (
     + EVALUATION_KINDS
     + OPD_KINDS
     + INBOX_KINDS
+    + CASE_EXIT_KINDS
 )
 BY_NAME = {kind.name: kind for kind in KINDS}
 assert len(BY_NAME) == len(KINDS), "kind names must be unique"
@@ -2273,20 +2609,30 @@ def _client(act: Act, subject: str, o: Any) -> Client:
         if act.api:
             client.credentials(HTTP_X_TRACKING_CODE=holder.code)
         else:
-            tracked = client.post(
-                reverse("ppid:request-track"),
-                {
-                    "registration_number": holder.request.registration_number,
-                    "tracking_code": holder.code,
-                },
-            )
+            tracked = client.post(*_tracking_form(holder))
             assert tracked.status_code == 302, tracked.content[:500]
     return client
 
 
+def _tracking_form(holder: Any) -> tuple[str, dict]:
+    """Where the holder's code is given: a case of the aspiration inbox is
+    tracked with its number, a request (or objection) with its own."""
+    if hasattr(holder, "case"):
+        return reverse("aspirations:track"), {
+            "number": holder.case.number,
+            "tracking_code": holder.code,
+        }
+    return reverse("ppid:request-track"), {
+        "registration_number": holder.request.registration_number,
+        "tracking_code": holder.code,
+    }
+
+
 def _holder(subject: str, o: Any) -> Any:
-    """The request whose tracking code ``subject`` holds, if any."""
-    return {"requester": o, "other_requester": o.w.other_request}.get(subject)
+    """The request (or case) whose tracking code ``subject`` holds, if any:
+    another citizen's of the same kind when the object has one."""
+    other = getattr(o, "other", None) or o.w.other_request
+    return {"requester": o, "other_requester": other}.get(subject)
 
 
 def _send(client: Client, act: Act, subject: str, o: Any) -> Any:
@@ -2383,3 +2729,36 @@ def test_an_admin_of_b_cannot_create_an_item_for_a(world):
     assert response.status_code == 400
     assert "opd" in response.json()
     assert not InformationItem.objects.filter(title="Judul").exists()
+
+
+def test_an_admin_of_b_cannot_record_a_comment_for_a(world):
+    from aspirations.inbox.models import Case
+
+    # OPD B has an account of its own, so its admin has the page.
+    SocialAccountFactory(
+        opd=world.opd_b, platform="tiktok", connection="manual", handle="matriks_b"
+    )
+    client = Client()
+    client.force_login(world.users["admin_b"])
+    page = client.get(reverse("aspirations:record"))
+    assert page.status_code == 200
+    assert "matriks_b" in page.content.decode()
+    account = world.objects["manual-account"].account
+    assert account.handle not in page.content.decode()
+    response = client.post(
+        reverse("aspirations:record"),
+        {
+            "account": account.pk,
+            "author": "warga.matriks",
+            "text": "Komentar untuk akun Dinas Matriks Alfa",
+            "received_at": "{:%Y-%m-%dT%H:%M}".format(
+                timezone.localtime() - datetime.timedelta(hours=3)
+            ),
+        },
+    )
+    # OPD A's account is not among the choices: the form names the field.
+    assert response.status_code == 400
+    assert "account" in response.context["form"].errors
+    assert not Case.objects.filter(
+        messages__text="Komentar untuk akun Dinas Matriks Alfa"
+    ).exists()
