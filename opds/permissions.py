@@ -771,9 +771,10 @@ def can_see_case_personal_data(user: AnyUser, case: Any) -> bool:
 
 
 def can_see_case_contact(user: AnyUser, case: Any) -> bool:
-    """The citizen's name, phone and e-mail on a case: whoever handles it;
-    an anonymous citizen's only the coordinator (LAPOR!'s "anonim": the
-    identity is hidden from the agency)."""
+    """The citizen's phone and e-mail unmasked (to write to them, or to
+    prefill an information request): whoever handles the case; an anonymous
+    citizen's only the coordinator (LAPOR!'s "anonim": the identity is
+    hidden from the agency). The name alone: ``can_see_citizen_name``."""
     if can_coordinate_aspirations(user):
         return True
     return not case.anonymous and can_handle_case(user, case)
@@ -791,6 +792,8 @@ def can_record_manual_case(user: AnyUser, account: Any) -> bool:
     if can_coordinate_aspirations(user):
         return True
     return account.opd_id is not None and is_opd_admin_of(user, account.opd)
+
+
 def can_manage_canned_responses(user: AnyUser, opd: Opd | None) -> bool:
     """Ready answers: the coordinator keeps the regency-wide ones (no OPD),
     an OPD's admin its own OPD's."""

@@ -2430,13 +2430,14 @@ CASE_EXIT_KINDS = (
                 ok=302,
                 done=_citizen_wrote("Sudah seminggu belum diperbaiki"),
             ),
-            # The citizen's name: whoever handles the case; the other roles
-            # see the case without it (UU 27/2022, need to know).
+            # The citizen's name: whoever may see the case, in the API as on
+            # the case page; the phone and e-mail unmasked only to whoever
+            # handles it (conversions), the others never (UU 27/2022).
             Act(
                 "api-list",
                 "api:aspiration-list",
                 sees=STAFF,
-                lists=CASE_HANDLERS_A,
+                lists=OF_A,
                 marker=lambda o: o.citizen,
             ),
             Act(
@@ -2444,7 +2445,15 @@ CASE_EXIT_KINDS = (
                 "api:aspiration-detail",
                 _case_pk,
                 sees=OF_A,
-                lists=CASE_HANDLERS_A,
+                lists=OF_A,
+                marker=lambda o: o.citizen,
+            ),
+            Act(
+                "case-page",
+                "aspirations:case",
+                _case_pk,
+                sees=OF_A,
+                lists=OF_A,
                 marker=lambda o: o.citizen,
             ),
         ),

@@ -1,6 +1,6 @@
 """Serializers of the cases API (staff, read-only). No answer carries a
-full phone number or an e-mail address; the citizen's name only to whoever
-may see it (``opds.permissions.can_see_case_contact``), and phone numbers
+full phone number or an e-mail address; the citizen's name as the case page
+shows it (``opds.permissions.can_see_citizen_name``), and phone numbers
 and NIKs inside messages are masked unless the user handles the case
 (``can_see_case_personal_data``)."""
 
@@ -76,7 +76,7 @@ class CaseSerializer(serializers.ModelSerializer):
     def get_citizen(self, case: Case) -> dict[str, Any] | None:
         user = self.context["request"].user
         contact = case.contact
-        if contact is None or not perms.can_see_case_contact(user, case):
+        if contact is None or not perms.can_see_citizen_name(user, case):
             return None
         return {
             "name": contact.name or None,
@@ -137,7 +137,7 @@ class CaseDetailSerializer(CaseSerializer):
     @extend_schema_field(MessageSerializer(many=True))
     def get_messages(self, case: Case) -> list[dict[str, Any]]:
         user = self.context["request"].user
-        contact = perms.can_see_case_contact(user, case)
+        contact = perms.can_see_citizen_name(user, case)
         context = {
             # An anonymous citizen's number in a message would name them.
             "personal_data": contact and perms.can_see_case_personal_data(user, case),
