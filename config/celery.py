@@ -15,6 +15,7 @@ TASK_PACKAGES = [
     "ppid.reports",
     "socialposts.pulls",
     "socialposts.imports",
+    "aspirations.channels",
     "evaluations",
 ]
 

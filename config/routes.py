@@ -145,6 +145,10 @@ ROUTES: dict[str, str] = {
     "evaluations:agree": OPD_ADMIN,
     "evaluations:score-opd": REVIEWERS,
     "evaluations:contest-item": OPD_ADMIN,
+    # The platforms' webhooks: open to anyone, each POST authenticated by
+    # Meta's signature (aspirations.channels.views).
+    "aspirations:webhook-meta": PUBLIC,
+    "aspirations:webhook-whatsapp": PUBLIC,
     # The API.
     "api-token": PUBLIC,
     "api-schema": PUBLIC,
