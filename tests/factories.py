@@ -182,3 +182,17 @@ class PostFactory(factory.django.DjangoModelFactory):
     external_id = factory.Sequence(lambda n: "post{}".format(n))
     published_at = factory.LazyFunction(timezone.now)
     content_type = "foto"
+
+
+# --- hooks (aspirations webhooks) -------------------------------------------------
+
+
+class WhatsAppLineFactory(factory.django.DjangoModelFactory):
+    """A WhatsApp Cloud API number of the regency (no OPD)."""
+
+    class Meta:
+        model = "aspirations.WhatsAppLine"
+
+    name = factory.Sequence(lambda n: "Lapor MasBuP {}".format(n))
+    phone_number_id = factory.Sequence(lambda n: "1065403522{:05d}".format(n))
+    display_number = factory.Sequence(lambda n: "628112880{:04d}".format(n))

@@ -62,7 +62,7 @@ def signature_ok(body: bytes, header: str) -> bool:
     return False
 
 
-def _enqueue(delivery_id: int) -> None:
+def publish(delivery_id: int) -> None:
     from aspirations.channels.tasks import process_delivery_task
 
     # No publish retries: the view must answer fast, and a delivery whose
@@ -74,7 +74,7 @@ def send(delivery_id: int, enqueue: Callable[[int], None] | None = None) -> bool
     """Hand a stored delivery to a worker; False if the broker refused
     (the sweep sends it again)."""
     try:
-        (enqueue or _enqueue)(delivery_id)
+        (enqueue or publish)(delivery_id)
     except Exception:  # the broker down or unreachable: the row stays pending
         logger.warning("delivery %s not queued; the sweep will", delivery_id)
         return False
