@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from aspirations.channels import intake
+from aspirations.inbox.models import Delivery
+
 
 @shared_task
 def process_delivery_task(delivery_id: int) -> int:
     """Read one stored webhook delivery into the inbox; the messages stored."""
-    from aspirations.channels import intake
-
-    return intake.process(delivery_id=delivery_id).messages_stored
+    try:
+        return intake.process(delivery_id=delivery_id).messages_stored
+    except Delivery.DoesNotExist:  # deleted since it was queued
+        return 0
 
 
 @shared_task
 def sweep_deliveries_task() -> int:
     """Every minute: send again the deliveries whose message was lost."""
-    from aspirations.channels import intake
-
     return intake.sweep()

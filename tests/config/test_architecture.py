@@ -15,7 +15,7 @@ from config.celery import TASK_PACKAGES
 from tests import import_contracts
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["core", "config", "opds", "ppid", "socialposts", "evaluations"]
+APPS = ["core", "config", "opds", "ppid", "socialposts", "aspirations", "evaluations"]
 
 
 def test_the_import_contracts_hold():
