@@ -40,7 +40,6 @@ SOURCES = (META, WHATSAPP)
 # A rejected delivery keeps only the start of its body: enough to see what
 # was sent, without letting anyone fill the table with large bodies.
 REJECTED_BODY_BYTES = 4096
-PROCESS_TASK = "aspirations.channels.tasks.process_delivery_task"
 
 Status = Message.Delivery
 # The order a sent message's delivery moves in; a status that arrives late
@@ -63,21 +62,12 @@ def signature_ok(body: bytes, header: str) -> bool:
     return False
 
 
-def publish(delivery_id: int) -> None:
-    """Queue the task that processes a delivery (found by name: the tasks
-    module stands on this one)."""
-    from celery import current_app
-
-    # No publish retries: the view must answer fast, and a delivery whose
-    # message never reached the broker is sent again by the sweep.
-    current_app.tasks[PROCESS_TASK].apply_async(args=[delivery_id], retry=False)
-
-
-def send(delivery_id: int, enqueue: Callable[[int], None] | None = None) -> bool:
-    """Hand a stored delivery to a worker; False if the broker refused
-    (the sweep sends it again)."""
+def send(delivery_id: int, enqueue: Callable[[int], None]) -> bool:
+    """Hand a stored delivery to a worker with ``enqueue`` (the task's
+    publisher, ``aspirations.channels.tasks.publish``); False if the broker
+    refused (the sweep sends it again)."""
     try:
-        (enqueue or publish)(delivery_id)
+        enqueue(delivery_id)
     except Exception:  # the broker down or unreachable: the row stays pending
         logger.warning("delivery %s not queued; the sweep will", delivery_id)
         return False
@@ -89,7 +79,7 @@ def store(
     source: str,
     body: bytes,
     signature: str,
-    enqueue: Callable[[int], None] | None = None,
+    enqueue: Callable[[int], None],
 ) -> Delivery:
     """Keep a signed delivery as it arrived (one INSERT) and queue it."""
     delivery = Delivery.objects.create(
@@ -278,8 +268,8 @@ def due_for_resend(delivery: Delivery, now: datetime.datetime) -> bool:
 
 def sweep(
     *,
+    enqueue: Callable[[int], None],
     now: datetime.datetime | None = None,
-    enqueue: Callable[[int], None] | None = None,
     limit: int = 5000,
 ) -> int:
     """Send again the pending deliveries whose message was lost (a worker

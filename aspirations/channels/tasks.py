@@ -20,4 +20,11 @@ def process_delivery_task(delivery_id: int) -> int:
 @shared_task
 def sweep_deliveries_task() -> int:
     """Every minute: send again the deliveries whose message was lost."""
-    return intake.sweep()
+    return intake.sweep(enqueue=publish)
+
+
+def publish(delivery_id: int) -> None:
+    """Queue a stored delivery for a worker."""
+    # No publish retries: the webhook must answer fast, and a delivery
+    # whose message never reached the broker is sent again by the sweep.
+    process_delivery_task.apply_async(args=[delivery_id], retry=False)

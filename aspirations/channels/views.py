@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from aspirations.channels import intake
+from aspirations.channels import intake, tasks
 
 SIGNATURE_HEADER = "HTTP_X_HUB_SIGNATURE_256"
 
@@ -84,7 +84,7 @@ def _receive(request: HttpRequest, source: str) -> HttpResponse:
             ),
         )
         return _text("forbidden", 403)
-    intake.store(source=source, body=body, signature=signature)
+    intake.store(source=source, body=body, signature=signature, enqueue=tasks.publish)
     return _text("ok")
 
 

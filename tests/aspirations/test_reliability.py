@@ -287,3 +287,34 @@ def test_redis_restarted_without_persistence_the_sweep_recovers():
         redis.kill()
         redis.wait()
     _assert_each_message_once(100)
+
+
+@pytest.mark.usefixtures("transactional_db")
+@pytest.mark.needs_postgres
+@pytest.mark.needs_redis
+def test_a_signed_post_reaches_a_real_worker(client, settings):
+    """End to end: the view stores the delivery and publishes its task to
+    Redis; a worker in another process reads it into the inbox."""
+    from config.celery import app
+
+    settings.META_WEBHOOK_SECRETS = [settings.META_APP_SECRET or "secret"]
+    WhatsAppLineFactory(phone_number_id=PHONE_NUMBER_ID)
+    queue = "hooks-{}".format(uuid.uuid4().hex[:8])
+    default_queue, eager = app.conf.task_default_queue, app.conf.task_always_eager
+    app.conf.task_default_queue, app.conf.task_always_eager = queue, False
+    worker = _start_worker(queue)
+    try:
+        body = json.dumps(wa_messages(("wamid.e2e", T0, "Halo"))).encode()
+        response = client.post(
+            "/webhooks/whatsapp/",
+            data=body,
+            content_type="application/json",
+            HTTP_X_HUB_SIGNATURE_256=sign(body, settings.META_WEBHOOK_SECRETS[0]),
+        )
+        assert response.status_code == 200
+        delivery = Delivery.objects.get()
+        assert _wait(lambda: _all_processed([delivery.pk]), 60), "never processed"
+    finally:
+        app.conf.task_default_queue, app.conf.task_always_eager = default_queue, eager
+        _stop(worker)
+    _assert_each_message_once(1)

@@ -8,7 +8,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from aspirations.channels import intake
+from aspirations.channels import intake, tasks
 from aspirations.inbox.models import Delivery, Message
 from tests.aspirations.hooks_support import (
     IG_ACCOUNT,
@@ -102,7 +102,7 @@ def test_the_view_only_stores_and_queues(
     client, monkeypatch, django_assert_num_queries
 ):
     queued = []
-    monkeypatch.setattr(intake, "publish", queued.append)
+    monkeypatch.setattr(tasks, "publish", queued.append)
     body = b'{"object": "whatsapp_business_account", "entry": "not read here"}'
     with django_assert_num_queries(1):
         response = post(client, WHATSAPP, None, raw=body)
@@ -117,7 +117,7 @@ def test_a_broker_that_refuses_still_gets_a_200(client, monkeypatch):
     def down(delivery_id):
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(intake, "publish", down)
+    monkeypatch.setattr(tasks, "publish", down)
     response = post(client, WHATSAPP, fixture("whatsapp_text"))
     assert response.status_code == 200
     # Stored: the sweep sends it once the broker is back.
