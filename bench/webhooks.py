@@ -345,7 +345,7 @@ def measure(wrk: str, seconds: int, target: list[str]) -> dict[str, Any]:
     median of the three p95s)."""
     run_wrk(wrk, WARMUP_S, target)
     runs = [run_wrk(wrk, seconds, target) for _ in range(REPETITIONS)]
-    middle = sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
+    middle = dict(sorted(runs, key=lambda r: r["rps"])[len(runs) // 2])
     middle["p95_median_us"] = statistics.median(r["p95_us"] for r in runs)
     middle["runs"] = runs
     return middle

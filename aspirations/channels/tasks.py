@@ -27,4 +27,11 @@ def publish(delivery_id: int) -> None:
     """Queue a stored delivery for a worker."""
     # No publish retries: the webhook must answer fast, and a delivery
     # whose message never reached the broker is sent again by the sweep.
-    process_delivery_task.apply_async(args=[delivery_id], retry=False)
+    # The argument's repr given: Celery's saferepr of it costs more than
+    # the rest of the message.
+    process_delivery_task.apply_async(
+        args=[delivery_id],
+        retry=False,
+        argsrepr="({},)".format(int(delivery_id)),
+        kwargsrepr="{}",
+    )
