@@ -76,7 +76,9 @@ def send(delivery_id: int, enqueue: Callable[[int], None]) -> bool:
     try:
         enqueue(delivery_id)
     except Exception:  # the broker down or unreachable: the row stays pending
-        logger.warning("delivery %s not queued; the sweep will", delivery_id)
+        logger.warning(
+            "delivery %s not queued; the sweep will", delivery_id, exc_info=True
+        )
         return False
     return True
 
