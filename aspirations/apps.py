@@ -7,3 +7,10 @@ class AspirationsConfig(AppConfig):
 
     name = "aspirations"
     verbose_name = _("Aspirations")
+
+    def ready(self) -> None:
+        from aspirations.inbox import services
+        from aspirations.replies import tasks
+
+        # The inbox queues replies; the replies package sends them.
+        services.register("send", tasks.send_reply_task.delay)

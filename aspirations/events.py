@@ -20,7 +20,7 @@ class Malformed(Exception):
 
 
 # Channel codes: the platform and the kind of conversation. The reply window
-# and the client that answers depend on both (aspirations.channels.windows).
+# and the client that answers depend on both (aspirations.windows).
 WHATSAPP = "whatsapp"
 INSTAGRAM_COMMENT = "instagram_comment"
 INSTAGRAM_MESSAGE = "instagram_message"
@@ -29,6 +29,18 @@ MESSENGER = "messenger"
 YOUTUBE_COMMENT = "youtube_comment"
 TIKTOK_COMMENT = "tiktok_comment"
 PORTAL = "portal"
+
+# The platform each channel is on (the key messages are unique under).
+PLATFORM_OF = {
+    WHATSAPP: "whatsapp",
+    INSTAGRAM_COMMENT: "instagram",
+    INSTAGRAM_MESSAGE: "instagram",
+    FACEBOOK_COMMENT: "facebook",
+    MESSENGER: "facebook",
+    YOUTUBE_COMMENT: "youtube",
+    TIKTOK_COMMENT: "tiktok",
+    PORTAL: "portal",
+}
 
 IN = "in"
 OUT = "out"

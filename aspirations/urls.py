@@ -7,8 +7,11 @@ from django.urls import include, path
 app_name = "aspirations"
 
 urlpatterns = [
-    path("", include("aspirations.inbox.urls")),
+    # Before the inbox's: its /dasbor/aspirasi/<pk>/<action>/ would take
+    # the conversions' pages for steps.
     path("", include("aspirations.conversions.urls")),
+    path("", include("aspirations.replies.urls")),
+    path("", include("aspirations.inbox.urls")),
     path("", include("aspirations.portal.urls")),
     path("", include("aspirations.stats.urls")),
     path("", include("aspirations.channels.urls")),

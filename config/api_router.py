@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from aspirations.portal.api.views import CaseViewSet
 from evaluations.api.views import (
     EvaluationViewSet,
     MonthlyReportFileView,
@@ -39,6 +40,7 @@ router.register("social/metrics", DailyMetricViewSet, basename="social-metric")
 router.register("infographics", InfographicViewSet, basename="infographic")
 router.register("evaluations", EvaluationViewSet, basename="evaluation")
 router.register("reports/monthly", MonthlyReportViewSet, basename="monthly-report")
+router.register("aspirations", CaseViewSet, basename="aspiration")
 
 app_name = "api"
 urlpatterns = [

@@ -15,6 +15,8 @@ TASK_PACKAGES = [
     "ppid.reports",
     "socialposts.pulls",
     "socialposts.imports",
+    "aspirations.inbox",
+    "aspirations.replies",
     "aspirations.channels",
     "evaluations",
 ]

@@ -1,6 +1,7 @@
 """Reads of an OPD admin's dashboard: its latest evaluation score and the
 actions that would raise it, its social-media accounts, its periodic PPID
-items due for an update and its requests due for an answer.
+items due for an update, its requests due for an answer and its aspiration
+inbox this month.
 
 The page runs a fixed number of queries, however many accounts, items or
 requests the OPD has: each part is one or two queries over the OPD.
@@ -14,6 +15,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet, Subquery
 
+from aspirations.stats import selectors as aspiration_stats
 from evaluations import selectors as evaluation_selectors
 from evaluations import services as evaluation_services
 from evaluations.models import ItemScore, MonthlyReport, OpdScore
@@ -90,6 +92,7 @@ class OpdDashboard:
     requests_due: list[DueRequest]
     requests_due_total: int
     posts_per_week_target: Decimal = field(default=Decimal(0))
+    aspirations: aspiration_stats.InboxSummary | None = None
 
 
 def latest_evaluation(user: User, opd: Opd) -> Evaluation | None:
@@ -238,4 +241,13 @@ def opd_dashboard(
         requests_due=requests,
         requests_due_total=requests_total,
         posts_per_week_target=targets.POSTS_PER_WEEK,
+        aspirations=aspiration_stats.inbox_summary(opd=opd),
     )
+
+
+def regency_inbox(user: User) -> aspiration_stats.InboxSummary | None:
+    """The whole regency's inbox this month, for the coordinator (Dinkominfo);
+    None for anyone else."""
+    if not perms.can_coordinate_aspirations(user):
+        return None
+    return aspiration_stats.inbox_summary()

@@ -24,8 +24,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     IntegerField,
     Min,
     OuterRef,
@@ -43,7 +45,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from aspirations.inbox import selectors as case_selectors
+from aspirations.inbox import services as case_services
+from aspirations.inbox.models import Case
 from core.months import first_of, previous_month
+from core.redaction import redact
 from evaluations import services as evaluation_services
 from evaluations.models import Contest, MonthlyReport, OpdScore
 from opds import permissions as perms
@@ -616,6 +622,74 @@ def from_board(board: Any) -> list[Queue]:
     ]
 
 
+# --- The aspiration inbox -------------------------------------------------------------
+
+
+def _with_overdue(cases: QuerySet[Case], now: datetime.datetime) -> QuerySet[Case]:
+    """``cases`` marked overdue when any of their running clocks is
+    (``case_selectors.overdue_q``), in the same query."""
+    return cases.annotate(
+        is_overdue=ExpressionWrapper(
+            case_selectors.overdue_q(now), output_field=BooleanField()
+        )
+    )
+
+
+def _case_row(case: Case, due: Any) -> Row:
+    overdue = bool(case.is_overdue)
+    if overdue and case.first_response_at is None and case.first_response_due:
+        first = timezone.localdate(case.first_response_due)
+        # Late on the first response while the day's deadline is still ahead.
+        due = min(due, first) if due else first
+    # A title may quote a phone number or a NIK: the dashboard never shows one.
+    title = redact(case.title)
+    return Row(
+        text=case.number,
+        url=reverse("aspirations:case", kwargs={"pk": case.pk}),
+        detail=title if len(title) <= 60 else title[:59] + "…",
+        due=due,
+        overdue=overdue,
+    )
+
+
+def cases_to_route(user: User) -> Queue:
+    """The coordinator's cases to verify and route (disposisi), the most
+    urgent first."""
+    now = case_services.now()
+    found, total = _first(
+        _with_overdue(perms.cases_visible_to(user), now)
+        .filter(case_selectors.unrouted_q())
+        .order_by("routing_due", "received_at", "pk")
+    )
+    return Queue(
+        "cases",
+        _("Aspirations to verify and route"),
+        [_case_row(case, case.routing_due) for case in found],
+        total,
+        more_url="{}?view=unrouted".format(reverse("aspirations:queue")),
+        empty=_("Every aspiration is routed to its OPD."),
+    )
+
+
+def cases_waiting(user: User, opd: Opd) -> Queue:
+    """The OPD's cases routed to it and not taken up, and its overdue ones."""
+    now = case_services.now()
+    found, total = _first(
+        _with_overdue(perms.cases_visible_to(user), now)
+        .filter(opd=opd)
+        .filter(case_selectors.opd_waiting_q(now))
+        .order_by("follow_up_due", "received_at", "pk")
+    )
+    return Queue(
+        "cases",
+        _("Aspirations to answer"),
+        [_case_row(case, case.follow_up_due) for case in found],
+        total,
+        more_url="{}?view=open".format(reverse("aspirations:queue")),
+        empty=_("No aspiration waits for your OPD."),
+    )
+
+
 # --- Per role ------------------------------------------------------------------------
 
 
@@ -650,6 +724,7 @@ def queues_for(
             items,
             drafts(user, board.opd),
             accounts,
+            cases_waiting(user, board.opd),
         ]
         return WorkQueues(queues)
     if perms.can_route_requests(user):
@@ -669,6 +744,8 @@ def queues_for(
             contests_to_decide(user),
             stale_social_data(user),
         ]
+    if perms.can_coordinate_aspirations(user):
+        queues.append(cases_to_route(user))
     return WorkQueues(queues)
 
 
@@ -696,6 +773,7 @@ class NavCounts:
     objections: NavCount = field(default_factory=NavCount)
     evaluation: NavCount = field(default_factory=NavCount)
     social: NavCount = field(default_factory=NavCount)
+    cases: NavCount = field(default_factory=NavCount)
 
     @property
     def total(self) -> int:
@@ -707,6 +785,7 @@ class NavCounts:
                 self.objections,
                 self.evaluation,
                 self.social,
+                self.cases,
             )
         )
 
@@ -782,7 +861,23 @@ def nav_counts(
         items = perms.items_visible_to(user).filter(opd=own_opd)
         wanted["items"] = items.berkala_needing_update(today)
         wanted["items_overdue"] = items.berkala_due_by(yesterday)
+    now = case_services.now()
+    cases = perms.cases_visible_to(user)
+    case_counts: dict[str, QuerySet] = {}
+    if perms.can_coordinate_aspirations(user):
+        unrouted = cases.filter(case_selectors.unrouted_q())
+        case_counts["cases"] = unrouted
+        case_counts["cases_overdue"] = unrouted.filter(case_selectors.overdue_q(now))
+    elif own_opd is not None:
+        waiting = cases.filter(opd=own_opd).filter(case_selectors.opd_waiting_q(now))
+        case_counts["cases"] = waiting
+        case_counts["cases_overdue"] = waiting.filter(case_selectors.overdue_q(now))
     reviewer: dict[str, QuerySet] = {}
+    if perms.can_review_evaluations(user):
+        # The coordinator's cases ride along too.
+        reviewer.update(case_counts)
+    else:
+        wanted.update(case_counts)
     if perms.can_review_evaluations(user):
         # OPDs, as in the queue, not accounts.
         reviewer["social"] = Opd.objects.filter(
@@ -809,6 +904,8 @@ def nav_counts(
     counts.items = NavCount(get("review", 0) + get("items", 0), get("items_overdue", 0))
     if reviewer:
         found.update(months.also or {})
+    counts.cases = NavCount(found.get("cases", 0), found.get("cases_overdue", 0))
+    if reviewer:
         counts.evaluation = NavCount(months.total + get("contests", 0))
         counts.social = NavCount(get("social", 0))
     elif own_opd is not None:

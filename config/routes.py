@@ -56,6 +56,9 @@ ROUTES: dict[str, str] = {
     "ppid:objection-sent": PUBLIC,
     "ppid:objection-status": REQUESTER,
     "ppid:statistics": PUBLIC,
+    # The aspiration inbox's public figures (numbers only).
+    "aspirations:stats": PUBLIC,
+    "aspirations:stats-csv": PUBLIC,
     "ppid:yearly-report": PUBLIC,
     "ppid:catalogue": PUBLIC,
     "ppid:feed": PUBLIC,
@@ -145,6 +148,25 @@ ROUTES: dict[str, str] = {
     "evaluations:agree": OPD_ADMIN,
     "evaluations:score-opd": REVIEWERS,
     "evaluations:contest-item": OPD_ADMIN,
+    # The aspiration inbox: the citizen's form and tracking (the portal
+    # helper), the conversions of a case (staff who may handle it).
+    "aspirations:submit": PUBLIC,
+    "aspirations:submitted": PUBLIC,
+    "aspirations:villages": PUBLIC,
+    "aspirations:track": PUBLIC,
+    "aspirations:track-case": REQUESTER,
+    "aspirations:convert-ppid": STAFF,
+    "aspirations:refer-lapor": STAFF,
+    # The aspiration inbox: the coordinator's steps and the OPD's are told
+    # apart in opds.permissions (the page is open to whoever sees the case).
+    "aspirations:queue": STAFF,
+    "aspirations:hide-comment": STAFF,
+    "aspirations:record": STAFF,
+    "aspirations:case": STAFF,
+    "aspirations:case-action": STAFF,
+    "aspirations:canned": STAFF,
+    "aspirations:canned-edit": STAFF,
+    "aspirations:canned-delete": STAFF,
     # The platforms' webhooks: open to anyone, each POST authenticated by
     # Meta's signature (aspirations.channels.views).
     "aspirations:webhook-meta": PUBLIC,
@@ -196,6 +218,9 @@ ROUTES: dict[str, str] = {
     "api:monthly-report-list": STAFF,
     "api:monthly-report-file": STAFF,
     "api:monthly-report-opd-file": STAFF,
+    # Cases of the aspiration inbox, scoped by opds.permissions.cases_visible_to.
+    "api:aspiration-list": STAFF,
+    "api:aspiration-detail": STAFF,
 }
 
 # Whole families, by name prefix.

@@ -241,6 +241,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ppid.requests.tasks.delete_expired_identity_scans_task",
         "schedule": crontab(minute=30, hour=2),
     },
+    # SP4N-LAPOR!: a followed-up case with no reply for 10 working days is
+    # done; closed early in the morning, before the digests.
+    "aspirations-close-silent-cases": {
+        "task": "aspirations.inbox.tasks.close_silent_cases_task",
+        "schedule": crontab(minute=20, hour=0),
+    },
+    # A breached clock is escalated within a quarter of an hour (once a case).
+    "aspirations-escalate-breaches": {
+        "task": "aspirations.inbox.tasks.escalate_breached_cases_task",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Working mornings, with the PPID's digest, before the desks open.
+    "aspirations-inbox-digests": {
+        "task": "aspirations.inbox.tasks.send_inbox_digests_task",
+        "schedule": crontab(minute=5, hour=6, day_of_week="mon-fri"),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -449,6 +465,18 @@ ASPIRATION_DUE_SOON_WORKING_DAYS = env_int(
 )
 # Escalation to the head of the OPD when a deadline is missed; off, on.
 ASPIRATION_ESCALATE_ON_BREACH = env_bool("ASPIRATION_ESCALATE_ON_BREACH", True)
+# The portal's aspiration form, per IP address (like the PPID's public
+# request form: ppid/requests/throttles.py).
+ASPIRATION_SUBMISSIONS_PER_HOUR = env_int(
+    "ASPIRATION_SUBMISSIONS_PER_HOUR", PPID_REQUEST_SUBMISSIONS_PER_HOUR, minimum=1
+)
+# SP4N-LAPOR!'s integration API (aspirations/conversions/lapor.py). Its
+# documentation is visible only to an account with the developer role in
+# the Pemda's LAPOR! admin (blog.lapor.go.id/integrasi, read 2026-12-07);
+# until Dinkominfo's developer has it, both stay empty and staff copy the
+# report into LAPOR! by hand.
+LAPOR_API_URL = env_str("LAPOR_API_URL", "")
+LAPOR_API_KEY = env_str("LAPOR_API_KEY", "")
 # A pull that makes no progress for this long is taken back by the sweeper;
 # a queued pull waits this long for its message before it is sent again.
 SOCIAL_RUN_TIMEOUT_MINUTES = env_int("SOCIAL_RUN_TIMEOUT_MINUTES", 15, minimum=1)
@@ -636,6 +664,56 @@ SOCIAL_VIDEO_MAX_SECONDS = env_int("SOCIAL_VIDEO_MAX_SECONDS", 60, minimum=1)
 SOCIAL_IMPORT_INLINE_ROWS = env_int("SOCIAL_IMPORT_INLINE_ROWS", 2000, minimum=0)
 # The same for an import job: without progress, or waiting for its message.
 SOCIAL_IMPORT_TIMEOUT_MINUTES = env_int("SOCIAL_IMPORT_TIMEOUT_MINUTES", 15, minimum=1)
+# Aspiration inbox: platform windows and quotas
+# Each number is the platform's own rule, read 2026-12-07; a platform that
+# changes it needs only the environment changed.
+# WhatsApp free-form messages only within this many hours of the citizen's
+# last message; after it, approved templates only (developers.facebook.com/
+# docs/whatsapp/cloud-api/guides/send-messages, "customer service window";
+# error 131047 "Re-engagement message").
+ASPIRATION_WHATSAPP_WINDOW_HOURS = env_int(
+    "ASPIRATION_WHATSAPP_WINDOW_HOURS", 24, minimum=1
+)
+# Instagram and Messenger direct messages: the standard messaging window
+# (developers.facebook.com/docs/messenger-platform/send-messages and
+# .../reference/send-api: "sent your Page a message within the last 24 hours").
+ASPIRATION_MESSAGING_WINDOW_HOURS = env_int(
+    "ASPIRATION_MESSAGING_WINDOW_HOURS", 24, minimum=1
+)
+# The HUMAN_AGENT message tag lets a person reply up to this many days after
+# the citizen's last message (developers.facebook.com/docs/messenger-platform/
+# send-messages/message-tags); Meta reviews the feature apart, so it is off
+# until the app has it (ASPIRATION_META_HUMAN_AGENT).
+ASPIRATION_HUMAN_AGENT_WINDOW_DAYS = env_int(
+    "ASPIRATION_HUMAN_AGENT_WINDOW_DAYS", 7, minimum=1
+)
+ASPIRATION_META_HUMAN_AGENT = env_bool("ASPIRATION_META_HUMAN_AGENT", False)
+# One private reply per comment, within this many days of the comment
+# (developers.facebook.com/docs/instagram-platform/private-replies, updated
+# 2026-06-30; .../messenger-platform/instagram/features/private-replies).
+ASPIRATION_PRIVATE_REPLY_DAYS = env_int("ASPIRATION_PRIVATE_REPLY_DAYS", 7, minimum=1)
+# YouTube Data API units the comment polling and replies may spend a day, of
+# the project's 10,000 (developers.google.com/youtube/v3/determine_quota_cost:
+# commentThreads.list 1 unit, comments.insert 50); the rest is left for the
+# nightly metric pulls. The day is Pacific: the quota resets at midnight
+# there (developers.google.com/youtube/v3/getting-started#quota).
+YOUTUBE_COMMENT_QUOTA_UNITS_PER_DAY = env_int(
+    "YOUTUBE_COMMENT_QUOTA_UNITS_PER_DAY", 9000, minimum=0
+)
+# Posts and videos younger than this are polled for comments (a comment on
+# an older post still arrives by webhook, and the reconciliation stays cheap).
+ASPIRATION_POLL_POSTS_DAYS = env_int("ASPIRATION_POLL_POSTS_DAYS", 30, minimum=1)
+# Polls run every 15 minutes (issue 19); each looks back this far, so a
+# round that ran late or failed once is covered by the next.
+ASPIRATION_POLL_LOOKBACK_MINUTES = env_int(
+    "ASPIRATION_POLL_LOOKBACK_MINUTES", 45, minimum=15
+)
+# The language code of the approved WhatsApp templates sent outside the
+# window (developers.facebook.com/docs/whatsapp/business-management-api/
+# message-templates/supported-languages: Indonesian is "id").
+ASPIRATION_WHATSAPP_TEMPLATE_LANGUAGE = env_str(
+    "ASPIRATION_WHATSAPP_TEMPLATE_LANGUAGE", "id"
+)
 # Absolute links in e-mails and exports built outside a request.
 SITE_URL = env_str("SITE_URL", _LOCAL_SITE_URL).rstrip("/")
 # Requests stream uploads to disk beyond this; the hard cap is above.

@@ -132,6 +132,9 @@ class DashboardView(StaffRequiredMixin, TemplateView):
         context["opds"] = dashboard.opd_table(user)
         context["queues"] = queues.queues_for(user, board, soon)
         context["social_overview"] = can_view_social_overview(user)
+        if board is None:
+            # An OPD admin sees its own inbox on its board.
+            context["regency_inbox"] = dashboard.regency_inbox(user)
         if can_edit_yearly_report(user):
             # Last year's service report, flagged once it is late.
             context["yearly_report"] = report_selectors.report_status(

@@ -52,6 +52,7 @@ from django.db.models.functions import Coalesce, Greatest, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
+from aspirations.stats import selectors as aspiration_stats
 from evaluations.models import Target
 from ppid.calendar import workdays
 from ppid.catalogue.models import (
@@ -762,6 +763,87 @@ def objections(month: Month, cache: dict) -> dict[str, Results]:
             _shown(cases, [c.evidence() for c in cases]),
         )
     return {"objections_on_time": results}
+
+
+# --- Pelayanan: the aspiration inbox ------------------------------------------------
+#
+# KemenPANRB evaluates SP4N-LAPOR! by the share of reports followed up
+# (shared/docs/aspirations.md §1); LAPOR! gives the OPD 5 working days after
+# routing, and Purbalingga's Matur Mas Bupati SOP a first response within
+# 1×24 jam on social media and WhatsApp. Both clocks are stored on each case
+# (aspirations.inbox.clocks); they fall to a month as the requests' do: met
+# in it, or passed unmet by its end and counted again while unmet.
+
+
+@rule("aspiration_responsiveness")
+def aspiration_responsiveness(month: Month, cache: dict) -> dict[str, Results]:
+    per_opd = aspiration_stats.responsiveness(
+        opd_ids=month.opd_ids,
+        start=month.start,
+        judged_on=month.judged_on,
+        deadlines_passed_by=month.deadlines_passed_by,
+    )
+    results: Results = {}
+    for opd_id in month.opd_ids:
+        deadlines = per_opd.get(opd_id, [])
+        if not deadlines:
+            # No case of the OPD had a clock met or run out this month: the
+            # item does not apply (an OPD nobody wrote to is not unresponsive).
+            results[opd_id] = Outcome(
+                None, "tidak ada aspirasi yang jatuh tempo bulan ini"
+            )
+            continue
+        follow = [d for d in deadlines if d.clock == aspiration_stats.FOLLOW_UP]
+        first = [d for d in deadlines if d.clock == aspiration_stats.FIRST_RESPONSE]
+        timely = sum(1 for d in deadlines if d.on_time)
+        unmet = len({d.case_id for d in deadlines if d.met_at is None})
+        detail = (
+            "{} dari {} tindak lanjut tepat waktu; "
+            "{} dari {} tanggapan awal dalam 1 × 24 jam"
+        ).format(
+            sum(1 for d in follow if d.on_time),
+            len(follow),
+            sum(1 for d in first if d.on_time),
+            len(first),
+        )
+        if unmet:
+            detail += "; {} aspirasi belum ditanggapi melewati batas waktu".format(
+                unmet
+            )
+        entries = [_case_evidence(d) for d in deadlines]
+        results[opd_id] = Outcome(
+            ratio(timely, len(deadlines)),
+            detail,
+            [e for e in entries if e.get("state")][:EVIDENCE_CAP]
+            + [e for e in entries if not e.get("state")][:EVIDENCE_CAP],
+        )
+    return {"aspiration_responsiveness": results}
+
+
+def _case_evidence(deadline: aspiration_stats.CaseDeadline) -> dict:
+    """The case by its number only: no citizen, no text."""
+    what = (
+        "tindak lanjut"
+        if deadline.clock == aspiration_stats.FOLLOW_UP
+        else "tanggapan awal"
+    )
+    entry = {
+        "kind": "case",
+        "id": deadline.case_id,
+        "label": "{} ({})".format(deadline.number, what),
+        "url": aspiration_stats.case_url(deadline.case_id),
+        "clock": deadline.clock,
+        "on_time": deadline.on_time,
+    }
+    if deadline.met_at is None:
+        entry["label"] = "{} ({} belum ada)".format(deadline.number, what)
+        entry["state"] = "unanswered"
+        entry["due_on"] = (
+            timezone.localtime(deadline.due).isoformat()
+            if isinstance(deadline.due, datetime.datetime)
+            else deadline.due.isoformat()
+        )
+    return entry
 
 
 # --- Kualitas informasi ------------------------------------------------------------

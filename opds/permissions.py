@@ -254,8 +254,13 @@ def can_view_request(user: AnyUser, info_request: Any) -> bool:
     return info_request.opd_id is not None and is_opd_admin_of(user, info_request.opd)
 
 
-def can_record_requests(user: AnyUser) -> bool:
-    """Staff who receive requests on paper, by e-mail or in person."""
+def can_record_requests(user: AnyUser, channel: str | None = None) -> bool:
+    """Staff who receive requests on paper, by e-mail or in person; a
+    citizen's message converted from the aspiration inbox (channel
+    ``aspirasi``) may also be recorded by the inbox's coordinator, who
+    received it."""
+    if channel == "aspirasi" and can_coordinate_aspirations(user):
+        return True
     return can_route_requests(user) or _role(user) == Role.OPD_ADMIN
 
 
@@ -588,6 +593,11 @@ def _acts_on_requests(user: AnyUser, opd: Opd) -> bool:
     return can_route_requests(user) or is_opd_admin_of(user, opd)
 
 
+def _acts_on_cases(user: AnyUser, opd: Opd) -> bool:
+    # The inbox's queue: the OPD's own admin, or the coordinator for any OPD.
+    return can_coordinate_aspirations(user) or is_opd_admin_of(user, opd)
+
+
 # Where an evaluation item's "Do it here" link may lead (its URL name) and
 # who may do that item's work there for the evaluated OPD. A page missing
 # here gets no link: better none than one that answers 403.
@@ -597,6 +607,7 @@ EVALUATION_ACTIONS: dict[str, Callable[[Any, Opd], bool]] = {
     "socialposts:accounts": _acts_on_social,
     "ppid:request-register": _acts_on_requests,
     "opds:opd-list": can_manage_opd_data,
+    "aspirations:queue": _acts_on_cases,
 }
 
 
@@ -757,3 +768,57 @@ def can_see_case_personal_data(user: AnyUser, case: Any) -> bool:
     shown unmasked: only to whoever handles it (UU 27/2022, need to know).
     An anonymous citizen's name stays hidden from the OPD as well."""
     return can_handle_case(user, case)
+
+
+def can_see_case_contact(user: AnyUser, case: Any) -> bool:
+    """The citizen's name, phone and e-mail on a case: whoever handles it;
+    an anonymous citizen's only the coordinator (LAPOR!'s "anonim": the
+    identity is hidden from the agency)."""
+    if can_coordinate_aspirations(user):
+        return True
+    return not case.anonymous and can_handle_case(user, case)
+
+
+def can_convert_case(user: AnyUser, case: Any) -> bool:
+    """Turn a case into an information request or refer it to SP4N-LAPOR!:
+    the coordinator, or the admin of the OPD handling it."""
+    return can_handle_case(user, case)
+
+
+def can_record_manual_case(user: AnyUser, account: Any) -> bool:
+    """Copy a comment from a platform's app into the inbox: the coordinator
+    for any account, an OPD admin for its own OPD's."""
+    if can_coordinate_aspirations(user):
+        return True
+    return account.opd_id is not None and is_opd_admin_of(user, account.opd)
+def can_manage_canned_responses(user: AnyUser, opd: Opd | None) -> bool:
+    """Ready answers: the coordinator keeps the regency-wide ones (no OPD),
+    an OPD's admin its own OPD's."""
+    if opd is None:
+        return can_coordinate_aspirations(user)
+    return _superuser(user) or (is_opd_admin_of(user, opd) and opd.is_active)
+
+
+def canned_responses_visible_to(
+    user: AnyUser, queryset: QuerySet | None = None
+) -> QuerySet:
+    """Ready answers ``user`` may read: the regency-wide ones, and those of
+    its OPD (the coordinator's: all)."""
+    from aspirations.inbox.models import CannedResponse
+
+    queryset = CannedResponse.objects.all() if queryset is None else queryset
+    if can_coordinate_aspirations(user):
+        return queryset
+    if _role(user) == Role.OPD_ADMIN:
+        return queryset.filter(Q(opd__isnull=True) | Q(opd_id=user.opd_id))
+    if is_staff_user(user):
+        return queryset.filter(opd__isnull=True)
+    return queryset.none()
+
+
+def can_see_citizen_name(user: AnyUser, case: Any) -> bool:
+    """The citizen's name on a case: whoever may see the case, unless the
+    citizen asked to stay anonymous; then only the coordinator."""
+    if case.anonymous:
+        return can_coordinate_aspirations(user)
+    return can_view_case(user, case)

@@ -184,6 +184,51 @@ class PostFactory(factory.django.DjangoModelFactory):
     content_type = "foto"
 
 
+# --- Helper "portal" (aspirations: the portal's form, the API, conversions) ---
+
+
+class PortalCaseFactory(factory.django.DjangoModelFactory):
+    """A case of the aspiration inbox as the API and the conversions see it;
+    ``channel`` defaults to WhatsApp, ``state`` to routed when an OPD is given."""
+
+    class Meta:
+        model = "aspirations.Case"
+
+    number = factory.Sequence(lambda n: "ASP-PBG/2026/{:06d}".format(n + 1))
+    channel = "whatsapp"
+    thread_key = factory.Sequence(lambda n: "line:{}".format(n))
+    title = "Jalan berlubang di Kalimanah"
+    kind = "complaint"
+    state = factory.LazyAttribute(lambda o: "routed" if o.opd else "new")
+    opd = None
+    received_at = factory.LazyFunction(timezone.now)
+    contact = factory.LazyAttribute(lambda o: _portal_contact(o.thread_key))
+
+
+def _portal_contact(key: str):
+    from aspirations.inbox.models import Contact
+
+    return Contact.objects.create(
+        platform="whatsapp",
+        external_id="kontak-{}".format(key),
+        name="Siti Aminah",
+        phone_masked="+62••••••789",
+    )
+
+
+class PortalMessageFactory(factory.django.DjangoModelFactory):
+    """A citizen's message of a case."""
+
+    class Meta:
+        model = "aspirations.Message"
+
+    case = factory.SubFactory(PortalCaseFactory)
+    platform = "whatsapp"
+    direction = "in"
+    author_name = "Siti Aminah"
+    text = "Jalan di depan SD rusak parah, hubungi saya di 081234567890."
+    sent_at = factory.LazyFunction(timezone.now)
+
 # --- hooks (aspirations webhooks) -------------------------------------------------
 
 

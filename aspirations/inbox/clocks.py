@@ -82,6 +82,32 @@ def add_office_time(
         cursor = _at(day, opens)
 
 
+def office_time_between(
+    start: datetime.datetime,
+    end: datetime.datetime,
+    calendar: WorkingCalendar | None = None,
+) -> datetime.timedelta:
+    """The office time from ``start`` to ``end``: only the hours the office
+    is open on working days count (the inverse of ``add_office_time``);
+    nothing when ``end`` is not after ``start``."""
+    if end <= start:
+        return datetime.timedelta()
+    opens, closes = _office()
+    first = timezone.localtime(start)
+    last = timezone.localtime(end)
+    day = first.date()
+    calendar = calendar or WorkingCalendar(day, last.date())
+    total = datetime.timedelta()
+    while day <= last.date():
+        if calendar.is_working_day(day):
+            low = max(first, _at(day, opens))
+            high = min(last, _at(day, closes))
+            if high > low:
+                total += high - low
+        day += datetime.timedelta(days=1)
+    return total
+
+
 def first_response_due(
     received_at: datetime.datetime, calendar: WorkingCalendar | None = None
 ) -> datetime.datetime:

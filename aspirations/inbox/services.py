@@ -23,12 +23,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aspirations import events
-from aspirations.inbox import clocks
+from aspirations import events, windows
+from aspirations.inbox import clocks, triage
 from aspirations.inbox.models import (
     COMMENT_CHANNELS,
     OPEN_STATES,
     SOCIAL_CHANNELS,
+    CannedResponse,
     Case,
     CaseEvent,
     Contact,
@@ -47,15 +48,31 @@ Action = CaseEvent.Action
 TEXT_LIMIT = 10000
 NOTE_LIMIT = 2000
 
-# Hooks the channels register when the app starts (aspirations/apps.py): the
-# sender of an outgoing message (a Celery task), and the triage of a new
-# case. The inbox does not import the channels, which stand on it.
+# The hook the channels register when the app starts (aspirations/apps.py):
+# the sender of an outgoing message (a Celery task). The inbox does not
+# import the channels, which stand on it.
 _hooks: dict[str, Callable[..., Any]] = {}
 
 
+def now() -> datetime.datetime:
+    """The current moment; the demo replays steps on their own days by
+    replacing this (and ``today``), like the PPID's demo."""
+    return timezone.now()
+
+
+def today() -> datetime.date:
+    """Today in the portal's time zone (see ``now``)."""
+    return timezone.localdate(now())
+
+
 def register(name: str, hook: Callable[..., Any]) -> None:
-    """Register the ``send`` or ``triage`` hook (from the app's ``ready``)."""
+    """Register the ``send`` hook (from the app's ``ready``)."""
     _hooks[name] = hook
+
+
+def hook(name: str) -> Callable[..., Any] | None:
+    """The registered hook of that name, if any."""
+    return _hooks.get(name)
 
 
 def pseudonym(value: str) -> str:
@@ -86,7 +103,7 @@ def _event(
 ) -> CaseEvent:
     event = CaseEvent.objects.create(
         case=case,
-        at=at or timezone.now(),
+        at=at or now(),
         actor=by if by is not None and by.is_authenticated else None,
         action=action,
         from_state=from_state,
@@ -104,6 +121,20 @@ def _event(
         object_repr=case.number,
     )
     return event
+
+
+def record_event(
+    *,
+    case: Case,
+    action: str,
+    by: User | None = None,
+    from_state: str | None = None,
+    note: str = "",
+) -> CaseEvent:
+    """Record a step another part of the app took on a case (hiding its
+    comment, a conversion), in the case's history and the audit log."""
+    before = case.state if from_state is None else from_state
+    return _event(case, action, by, from_state=before, note=note, opd=case.opd)
 
 
 def _new_number(case: Case) -> str:
@@ -171,14 +202,89 @@ def create_case(
     if channel in COMMENT_CHANNELS and redact(text) != text:
         case.personal_data_exposed = True
     _set_clocks(case)
-    triage = _hooks.get("triage")
-    if triage is not None:
-        triage(case, text)
+    triage.apply(case, text)
     case.save()
     case.number = _new_number(case)
     case.save(update_fields=["number"])
     _event(case, Action.RECEIVED, by, at=received_at, note=case.get_channel_display())
     return case
+
+
+AUTHOR_LIMIT = 200
+
+
+def record_manual(
+    *,
+    by: User,
+    account: Any,
+    text: str,
+    author: str,
+    received_at: datetime.datetime,
+    permalink: str = "",
+) -> Case:
+    """Copy in a comment staff read in the platform's own app (TikTok's, or
+    an account the portal does not reach); it becomes a case like any other.
+    When the Business API is granted, its webhook fills the same fields."""
+    channel = MANUAL_CHANNEL_OF.get(getattr(account, "platform", ""))
+    if account is None or channel is None:
+        raise ValidationError({"account": _("Choose the account the comment is on.")})
+    if not perms.can_record_manual_case(by, account):
+        raise PermissionDenied(_("You may not record comments for this account."))
+    errors = {}
+    text = (text or "").strip()
+    author = (author or "").strip()
+    if not text:
+        errors["text"] = _("Copy the comment's text.")
+    elif len(text) > TEXT_LIMIT:
+        errors["text"] = _("At most %(limit)s characters.") % {"limit": TEXT_LIMIT}
+    if not author:
+        errors["author"] = _("Write the commenter's account name.")
+    elif len(author) > AUTHOR_LIMIT:
+        errors["author"] = _("At most %(limit)s characters.") % {"limit": AUTHOR_LIMIT}
+    if received_at is None:
+        errors["received_at"] = _("Write when the comment was posted.")
+    elif received_at > now():
+        errors["received_at"] = _("The comment cannot be posted in the future.")
+    if errors:
+        raise ValidationError(errors)
+    platform = events.PLATFORM_OF[channel]
+    with transaction.atomic():
+        contact, _created = Contact.objects.get_or_create(
+            platform=platform,
+            external_id="@" + author.lstrip("@")[:198],
+            defaults={"name": author[:200]},
+        )
+        case = create_case(
+            channel=channel,
+            text=text,
+            received_at=received_at,
+            contact=contact,
+            account=account,
+            permalink=permalink[:500],
+            by=by,
+        )
+        Message.objects.create(
+            case=case,
+            platform=platform,
+            direction=Message.Direction.IN,
+            author_name=author[:200],
+            text=text,
+            sent_at=received_at,
+        )
+        case.last_citizen_message_at = received_at
+        case.save(update_fields=["last_citizen_message_at"])
+    return case
+
+
+# Channels whose messages staff copy in by hand: TikTok's Display API has
+# no comments (developers.tiktok.com/doc/display-api-overview, read
+# 2026-12-07), and comments on accounts not connected to the portal.
+MANUAL_CHANNEL_OF = {
+    "tiktok": events.TIKTOK_COMMENT,
+    "instagram": events.INSTAGRAM_COMMENT,
+    "facebook": events.FACEBOOK_COMMENT,
+    "youtube": events.YOUTUBE_COMMENT,
+}
 
 
 def _contact(event: events.Inbound) -> Contact:
@@ -384,7 +490,7 @@ def verify(*, case: Case, by: User, note: str = "") -> Case:
     _require_state(case, {State.NEW, State.POSTPONED}, _("verified"))
     note = _note(note, "note")
     before, case.state = case.state, State.VERIFIED
-    case.verified_at = case.verified_at or timezone.now()
+    case.verified_at = case.verified_at or now()
     case.postponed_until = None
     case.save(update_fields=["state", "verified_at", "postponed_until", "updated_at"])
     _event(case, Action.VERIFIED, by, from_state=before, note=note)
@@ -399,7 +505,7 @@ def postpone(*, case: Case, by: User, until: datetime.date | None, reason: str) 
     case = _locked(case)
     _require_state(case, {State.NEW, State.VERIFIED}, _("postponed"))
     reason = _note(reason, "reason", required=True)
-    if until is not None and until <= timezone.localdate():
+    if until is not None and until <= today():
         raise ValidationError({"until": _("Choose a date after today.")})
     before, case.state = case.state, State.POSTPONED
     case.postponed_until = until
@@ -424,14 +530,14 @@ def route(*, case: Case, by: User, opd: Opd | None, note: str = "") -> Case:
         raise ValidationError({"opd": _("This OPD is no longer active.")})
     note = _note(note, "note")
     before = case.state
-    now = timezone.now()
+    moment = now()
     if before != State.VERIFIED:
-        case.verified_at = case.verified_at or now
+        case.verified_at = case.verified_at or moment
     case.state, case.opd = State.ROUTED, opd
     case.postponed_until = None
     if case.routed_at is None:
-        case.routed_at = now
-        case.follow_up_due = clocks.follow_up_due(now)
+        case.routed_at = moment
+        case.follow_up_due = clocks.follow_up_due(moment)
     case.save(
         update_fields=[
             "state",
@@ -485,6 +591,84 @@ def _text(value: str, field: str = "text") -> str:
     return value
 
 
+# How each reply kind leaves, per channel: the platform window it needs.
+_WINDOW_OF = {
+    events.WHATSAPP: {
+        Message.ReplyKind.MESSAGE: (windows.FREE_FORM,),
+        Message.ReplyKind.TEMPLATE: (windows.TEMPLATE,),
+    },
+    events.INSTAGRAM_MESSAGE: {
+        Message.ReplyKind.MESSAGE: (windows.DIRECT_MESSAGE, windows.HUMAN_AGENT)
+    },
+    events.MESSENGER: {
+        Message.ReplyKind.MESSAGE: (windows.DIRECT_MESSAGE, windows.HUMAN_AGENT)
+    },
+    events.INSTAGRAM_COMMENT: {
+        Message.ReplyKind.PUBLIC: (windows.PUBLIC_REPLY,),
+        Message.ReplyKind.PRIVATE: (windows.PRIVATE_REPLY,),
+    },
+    events.FACEBOOK_COMMENT: {
+        Message.ReplyKind.PUBLIC: (windows.PUBLIC_REPLY,),
+        Message.ReplyKind.PRIVATE: (windows.PRIVATE_REPLY,),
+    },
+    events.YOUTUBE_COMMENT: {Message.ReplyKind.PUBLIC: (windows.PUBLIC_REPLY,)},
+}
+# Channels the portal cannot write to: the reply is given in the platform's
+# own app (TikTok's Display API has no comments) and recorded here.
+RECORDED_CHANNELS = frozenset({events.TIKTOK_COMMENT})
+
+
+def open_windows(case: Case, at: datetime.datetime | None = None) -> list:
+    """The platform's reply windows open on ``case`` at ``at`` (each with
+    its end), for the case page and the reply's check."""
+    at = at or now()
+    private_sent = case.messages.filter(
+        direction=Message.Direction.OUT, reply_kind=Message.ReplyKind.PRIVATE
+    ).exclude(delivery=Message.Delivery.FAILED)
+    return windows.reply_windows(
+        case.channel,
+        case.last_citizen_message_at,
+        at,
+        private_reply_sent=private_sent.exists(),
+        comment_created_at=case.received_at,
+    )
+
+
+def reply_kinds(case: Case) -> list[str]:
+    """The reply kinds a case's channel knows (internal notes always)."""
+    if case.channel == events.PORTAL:
+        kinds = [Message.ReplyKind.MESSAGE]
+    elif case.channel in RECORDED_CHANNELS:
+        kinds = [Message.ReplyKind.PUBLIC]
+    else:
+        kinds = list(_WINDOW_OF.get(case.channel, {}))
+    return [*kinds, Message.ReplyKind.NOTE]
+
+
+def _check_window(case: Case, reply_kind: str, at: datetime.datetime) -> None:
+    needed = _WINDOW_OF.get(case.channel, {}).get(reply_kind)
+    if needed is None:
+        return
+    if any(window.kind in needed for window in open_windows(case, at)):
+        return
+    if case.channel == events.WHATSAPP:
+        message = _(
+            "WhatsApp accepts a free-form reply only within 24 hours of the "
+            "citizen's last message: send an approved template instead."
+        )
+    elif reply_kind == Message.ReplyKind.PRIVATE:
+        message = _(
+            "A private reply is allowed once, within 7 days of the comment: "
+            "reply publicly instead."
+        )
+    else:
+        message = _(
+            "The platform no longer accepts a message in this conversation "
+            "(its reply window has closed)."
+        )
+    raise ValidationError({"reply_kind": message})
+
+
 @transaction.atomic
 def reply(
     *,
@@ -498,50 +682,57 @@ def reply(
     """Answer the citizen from the portal, through the case's channel.
 
     The message is stored as queued and sent by the channel's sender after
-    the commit (its delivery status follows); ``follow_up`` records it as
-    the OPD's follow-up (tindak lanjut), which starts the closing clock.
-    Replies on the portal's own form reach the tracking page at once.
+    the commit (its delivery status follows); a reply the platform would
+    refuse (outside its window) is refused here, naming the field.
+    ``follow_up`` records it as the OPD's follow-up (tindak lanjut), which
+    starts the closing clock. A reply on the portal's form reaches the
+    tracking page at once; on TikTok it is given in TikTok's app and
+    recorded here.
     """
     _require_handler(by, case)
     case = _locked(case)
     _require_state(case, set(OPEN_STATES) - {State.POSTPONED}, _("answered"))
     text = _text(text)
-    if reply_kind not in Message.ReplyKind.values or reply_kind == "":
+    if reply_kind not in reply_kinds(case):
         raise ValidationError({"reply_kind": _("Choose how to reply.")})
     if follow_up and case.state not in {State.ROUTED, State.IN_PROGRESS}:
         raise ValidationError(
             {"follow_up": _("Only a case routed to an OPD gets a follow-up.")}
         )
-    now = timezone.now()
+    if reply_kind == Message.ReplyKind.TEMPLATE and not template.strip():
+        raise ValidationError({"template": _("Choose the approved template.")})
+    moment = now()
+    _check_window(case, reply_kind, moment)
     internal = reply_kind == Message.ReplyKind.NOTE
+    recorded = case.channel in RECORDED_CHANNELS
     portal = case.channel == events.PORTAL
+    queued = not (internal or recorded or portal)
+    send = _hooks.get("send")
+    if queued and send is None:
+        raise ValidationError(
+            {"reply_kind": _("This channel cannot send replies from the portal.")}
+        )
     message = Message.objects.create(
         case=case,
-        platform=case.channel.split("_")[0] if not portal else events.PORTAL,
+        platform=events.PLATFORM_OF[case.channel],
         direction=Message.Direction.OUT,
         reply_kind=reply_kind,
         author_name=by.get_full_name() or by.get_username(),
         text=text,
-        sent_at=now,
+        sent_at=moment,
         sent_by=by,
-        delivery=(
-            Message.Delivery.SENT if internal or portal else Message.Delivery.QUEUED
-        ),
-        attachments=[{"template": template}] if template else [],
+        from_native_app=recorded,
+        delivery=Message.Delivery.QUEUED if queued else Message.Delivery.SENT,
+        attachments=[{"template": template.strip()}] if template.strip() else [],
     )
     if internal:
         return message
     before = case.state
-    _replied(case, by, now)
+    _replied(case, by, moment)
     _event(case, Action.REPLIED, by, from_state=before)
     if follow_up:
-        _followed_up(case, by, now)
-    if not portal:
-        send = _hooks.get("send")
-        if send is None:
-            raise ValidationError(
-                {"reply_kind": _("This channel cannot send replies from the portal.")}
-            )
+        _followed_up(case, by, moment)
+    if queued:
         transaction.on_commit(lambda: send(message.pk))
     return message
 
@@ -574,7 +765,7 @@ def record_follow_up(*, case: Case, by: User, note: str = "") -> Case:
                 )
             }
         )
-    _followed_up(case, by, timezone.now())
+    _followed_up(case, by, now())
     return case
 
 
@@ -585,7 +776,7 @@ def close(*, case: Case, by: User, note: str = "") -> Case:
     case = _locked(case)
     _require_state(case, {State.ANSWERED}, _("closed"))
     note = _note(note, "note")
-    case.state, case.closed_at = State.CLOSED, timezone.now()
+    case.state, case.closed_at = State.CLOSED, now()
     case.save(update_fields=["state", "closed_at", "updated_at"])
     _event(case, Action.CLOSED, by, from_state=State.ANSWERED, note=note)
     return case
@@ -599,26 +790,26 @@ def archive(*, case: Case, by: User, reason: str) -> Case:
     _require_state(case, set(OPEN_STATES), _("archived"))
     reason = _note(reason, "reason", required=True)
     before = case.state
-    case.state, case.closed_at = State.ARCHIVED, timezone.now()
+    case.state, case.closed_at = State.ARCHIVED, now()
     case.save(update_fields=["state", "closed_at", "updated_at"])
     _event(case, Action.ARCHIVED, by, from_state=before, note=reason)
     return case
 
 
-def close_silent_cases(*, today: datetime.date | None = None) -> int:
+def close_silent_cases(*, day: datetime.date | None = None) -> int:
     """Close every followed-up case whose citizen stayed silent for the
     closing period (SP4N-LAPOR!: 10 working days); the number closed."""
-    today = today or timezone.localdate()
+    day = day or today()
     closed = 0
-    due = Case.objects.filter(state=State.ANSWERED, auto_close_on__lte=today)
+    due = Case.objects.filter(state=State.ANSWERED, auto_close_on__lte=day)
     for pk in due.values_list("pk", flat=True).iterator():
         with transaction.atomic():
             case = Case.objects.select_for_update().get(pk=pk)
             if case.state != State.ANSWERED or case.auto_close_on is None:
                 continue
-            if case.auto_close_on > today:
+            if case.auto_close_on > day:
                 continue
-            case.state, case.closed_at = State.AUTO_CLOSED, timezone.now()
+            case.state, case.closed_at = State.AUTO_CLOSED, now()
             case.save(update_fields=["state", "closed_at", "updated_at"])
             _event(case, Action.AUTO_CLOSED, from_state=State.ANSWERED)
             closed += 1
@@ -659,6 +850,7 @@ def correct_triage(
         ]
     )
     first = case.messages.filter(direction=Message.Direction.IN).first()
+    transaction.on_commit(triage.forget_learned)
     _event(
         case,
         Action.CORRECTED,
@@ -687,13 +879,13 @@ def mark_duplicate(*, case: Case, of: Case, by: User) -> Case:
 # --- Escalation ----------------------------------------------------------------
 
 
-def breached(case: Case, now: datetime.datetime) -> list[str]:
-    """The clocks of an open case that have run out, by name."""
+def breached(case: Case, at: datetime.datetime) -> list[str]:
+    """The clocks of an open case that have run out by ``at``, by name."""
     names = []
     if case.first_response_due and case.first_response_at is None:
-        if now > case.first_response_due:
+        if at > case.first_response_due:
             names.append("first_response")
-    today = timezone.localdate(now)
+    today = timezone.localdate(at)
     if case.state in {State.NEW, State.POSTPONED, State.VERIFIED}:
         if case.routing_due and today > case.routing_due:
             names.append("routing")
@@ -709,7 +901,7 @@ def mark_escalated(*, case: Case, names: list[str]) -> bool:
         case = _locked(case)
         if case.escalated_at is not None:
             return False
-        case.escalated_at = timezone.now()
+        case.escalated_at = now()
         case.save(update_fields=["escalated_at", "updated_at"])
         _event(
             case,
@@ -719,3 +911,118 @@ def mark_escalated(*, case: Case, names: list[str]) -> bool:
             detail={"clocks": names},
         )
     return True
+
+
+# --- Ready answers -----------------------------------------------------------------
+
+# Regency-wide answers every inbox starts with; the coordinator edits them on
+# the canned page. Keyed by title: an edited text is never overwritten.
+DEFAULT_CANNED_RESPONSES = (
+    (
+        "Terima kasih, laporan diterima",
+        "Terima kasih atas laporan Anda. Laporan telah kami terima dan sedang"
+        " kami teruskan kepada perangkat daerah yang berwenang. Kami akan"
+        " menyampaikan perkembangannya melalui kanal ini.",
+    ),
+    (
+        "Mohon data tambahan",
+        "Terima kasih atas laporan Anda. Agar dapat kami tindak lanjuti, mohon"
+        " sampaikan lokasi lengkap (desa/kelurahan dan kecamatan) serta foto"
+        " pendukung bila ada. Mohon tidak menuliskan NIK atau nomor telepon"
+        " di kolom komentar publik.",
+    ),
+    (
+        "Sedang ditindaklanjuti",
+        "Laporan Anda sedang ditindaklanjuti oleh perangkat daerah terkait."
+        " Terima kasih atas kesabaran Anda.",
+    ),
+    (
+        "Sudah ditindaklanjuti",
+        "Laporan Anda telah ditindaklanjuti. Bila masih ada kendala, silakan"
+        " balas pesan ini dalam 10 hari kerja; setelah itu laporan kami"
+        " anggap selesai.",
+    ),
+    (
+        "Dirujuk ke SP4N-LAPOR!",
+        "Laporan Anda kami teruskan melalui SP4N-LAPOR! agar dapat ditangani"
+        " oleh instansi yang berwenang. Nomor pelacakan akan kami sampaikan"
+        " setelah tersedia.",
+    ),
+)
+
+
+def _canned_fields(title: str, text: str, whatsapp_template: str) -> dict[str, str]:
+    title, text = (title or "").strip(), (text or "").strip()
+    whatsapp_template = (whatsapp_template or "").strip()
+    if not title:
+        raise ValidationError({"title": _("Write a title.")})
+    if len(title) > 100:
+        raise ValidationError(
+            {"title": _("At most %(limit)s characters.") % {"limit": 100}}
+        )
+    if not text:
+        raise ValidationError({"text": _("Write the text of the answer.")})
+    if len(text) > NOTE_LIMIT:
+        raise ValidationError(
+            {"text": _("At most %(limit)s characters.") % {"limit": NOTE_LIMIT}}
+        )
+    if len(whatsapp_template) > 100:
+        raise ValidationError(
+            {"whatsapp_template": _("At most %(limit)s characters.") % {"limit": 100}}
+        )
+    return {"title": title, "text": text, "whatsapp_template": whatsapp_template}
+
+
+@transaction.atomic
+def save_canned_response(
+    *,
+    by: User,
+    opd: Opd | None,
+    title: str,
+    text: str,
+    whatsapp_template: str = "",
+    canned: CannedResponse | None = None,
+) -> CannedResponse:
+    """Add or change a ready answer of ``opd`` (None: regency-wide)."""
+    if canned is not None:
+        opd = canned.opd
+    if not perms.can_manage_canned_responses(by, opd):
+        raise PermissionDenied(_("You may not change these ready answers."))
+    fields = _canned_fields(title, text, whatsapp_template)
+    created = canned is None
+    if canned is None:
+        canned = CannedResponse(opd=opd)
+    for name, value in fields.items():
+        setattr(canned, name, value)
+    canned.save()
+    audit.record(
+        AuditEvent.Action.CREATED if created else AuditEvent.Action.UPDATED,
+        obj=canned,
+        actor=by,
+        object_repr=canned.title,
+    )
+    return canned
+
+
+@transaction.atomic
+def delete_canned_response(*, by: User, canned: CannedResponse) -> None:
+    """Remove a ready answer (replies already sent keep their text)."""
+    if not perms.can_manage_canned_responses(by, canned.opd):
+        raise PermissionDenied(_("You may not change these ready answers."))
+    audit.record(
+        AuditEvent.Action.DELETED, obj=canned, actor=by, object_repr=canned.title
+    )
+    canned.delete()
+
+
+def ensure_default_canned_responses() -> int:
+    """Add the regency-wide ready answers that are missing (the demo and a
+    new installation); the number added."""
+    added = 0
+    with transaction.atomic():
+        for title, text in DEFAULT_CANNED_RESPONSES:
+            _canned, created = CannedResponse.objects.get_or_create(
+                opd=None, title=title, defaults={"text": text}
+            )
+            added += int(created)
+    return added

@@ -210,6 +210,7 @@ def kind_label(kind: str) -> str:
         "request": _("Information request"),
         "objection": _("Objection"),
         "order": _("Objection decision to carry out"),
+        "case": _("Aspiration case"),
         "comment": _("Reviewer's comment"),
         "contest": _("Contest by the OPD"),
     }

@@ -426,7 +426,7 @@ def submit_request(
     person, with the real date (and, if known, time) of receipt. The clocks
     run from the working day it counts as received (``clock_start``).
     """
-    staff = by is not None and perms.can_record_requests(by)
+    staff = by is not None and perms.can_record_requests(by, channel)
     if by is not None and by.is_authenticated and not staff:
         raise PermissionDenied(_("You may not do this for this request."))
     errors: dict[str, Any] = {}

@@ -19,6 +19,10 @@ connection), and in each platform's own error format ``invalid_token``,
 answers 200 with a shape no client foresaw. ``"times": -1`` makes a fault
 last for ever (one object that always fails). A token
 equal to ``revoked`` is always refused.
+
+The conversation endpoints (WhatsApp, the Send API, comments, YouTube
+comment threads) and their controls under ``/_inbox/`` live in
+``fake_inbox``.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image
 
-from socialposts.pulls import fake_oauth
+from socialposts.pulls import fake_inbox, fake_oauth
 
 # Instagram account insights as the reference stands (IG User insights,
 # updated 2026-06-16, read 2026-12-07): the two time series, the metrics
@@ -1202,6 +1206,19 @@ class _Handler(BaseHTTPRequestHandler):
         today = self.platform.current_day()
         bearer = self.headers.get("Authorization", "").removeprefix("Bearer ")
         where = family(path)
+        # Conversations (replies, DMs, comments, WhatsApp) and their test
+        # controls under /_inbox/: fake_inbox.
+        inbox = fake_inbox.answer(
+            self.platform,
+            self.command,
+            path,
+            query,
+            raw,
+            bearer,
+            videos=lambda channel: media_for(channel, today),
+        )
+        if inbox is not None:
+            return inbox
         logged_in = fake_oauth.answer(self.platform, path, query, raw)
         if logged_in is not None:
             return logged_in

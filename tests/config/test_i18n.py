@@ -47,6 +47,7 @@ def test_catalogue_holds_every_message_in_the_source(tmp_path):
         "opds",
         "ppid",
         "socialposts",
+        "aspirations",
         "evaluations",
         "templates",
         "locale",

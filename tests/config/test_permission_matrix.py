@@ -33,6 +33,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from config import routes
@@ -2022,6 +2023,158 @@ OPD_KINDS = (
     ),
 )
 
+# --- The aspiration inbox (pages helper) --------------------------------------------------
+
+# Who handles a case routed to OPD A: its admin and the coordinator.
+CASE_HANDLERS_A = frozenset({"admin_a", "dinkominfo", "superuser"})
+
+
+def case_kind(w: Any, confidential: bool = False) -> SimpleNamespace:
+    """A citizen's WhatsApp message routed to OPD A by the coordinator."""
+    from aspirations.inbox import services as inbox_services
+
+    case = inbox_services.create_case(
+        channel="whatsapp",
+        text="Lampu jalan di depan balai desa mati",
+        received_at=timezone.now(),
+        thread_key="matriks-{}".format(int(confidential)),
+        confidential=confidential,
+    )
+    inbox_services.route(case=case, by=w.users["dinkominfo"], opd=w.opd_a)
+    return SimpleNamespace(w=w, case=case)
+
+
+def canned_kind(w: Any, opd: Opd | None) -> SimpleNamespace:
+    from aspirations.inbox.models import CannedResponse
+
+    answer = CannedResponse.objects.create(
+        opd=opd,
+        title="Jawaban Matriks {}".format(opd.short_name if opd else "Kabupaten"),
+        text="Terima kasih atas laporan Anda.",
+    )
+    return SimpleNamespace(w=w, answer=answer)
+
+
+def _case_state(o: Any) -> str:
+    from aspirations.inbox.models import Case
+
+    return Case.objects.get(pk=o.case.pk).state
+
+
+def _canned_gone(o: Any) -> bool:
+    from aspirations.inbox.models import CannedResponse
+
+    return not CannedResponse.objects.filter(pk=o.answer.pk).exists()
+
+
+INBOX_KINDS = (
+    Kind(
+        "case",
+        case_kind,
+        (
+            Act(
+                "queue",
+                "aspirations:queue",
+                query="view=",
+                sees=STAFF,
+                lists=OF_A,
+                marker=lambda o: o.case.number,
+            ),
+            Act(
+                "case-page", "aspirations:case", lambda o: {"pk": o.case.pk}, sees=OF_A
+            ),
+            Act(
+                "take-up",
+                "aspirations:case-action",
+                lambda o: {"pk": o.case.pk, "action": "take-up"},
+                method="post",
+                sees=OF_A,
+                may=CASE_HANDLERS_A,
+                ok=302,
+                done=lambda o: _case_state(o) == "in_progress",
+            ),
+            # Archiving is the coordinator's, even on a case the OPD handles.
+            Act(
+                "archive",
+                "aspirations:case-action",
+                lambda o: {"pk": o.case.pk, "action": "archive"},
+                method="post",
+                data=lambda o: {"archive-reason": "Pesan uji coba"},
+                sees=OF_A,
+                may=REVIEWERS,
+                ok=302,
+                done=lambda o: _case_state(o) == "archived",
+            ),
+        ),
+    ),
+    # Whistle-blowing: the coordinator and the OPD handling it, nobody else.
+    Kind(
+        "confidential-case",
+        lambda w: case_kind(w, confidential=True),
+        (
+            Act(
+                "queue",
+                "aspirations:queue",
+                query="view=",
+                sees=STAFF,
+                lists=CASE_HANDLERS_A,
+                marker=lambda o: o.case.number,
+            ),
+            Act(
+                "case-page",
+                "aspirations:case",
+                lambda o: {"pk": o.case.pk},
+                sees=CASE_HANDLERS_A,
+            ),
+        ),
+    ),
+    # OPD A's ready answers: its admin keeps them, the coordinator reads them.
+    Kind(
+        "canned",
+        lambda w: canned_kind(w, w.opd_a),
+        (
+            Act(
+                "list",
+                "aspirations:canned",
+                sees=STAFF,
+                lists=CASE_HANDLERS_A,
+                marker=lambda o: o.answer.title,
+            ),
+            Act(
+                "edit-page",
+                "aspirations:canned-edit",
+                lambda o: {"pk": o.answer.pk},
+                sees=CASE_HANDLERS_A,
+                may=OWNER_A,
+            ),
+            Act(
+                "delete",
+                "aspirations:canned-delete",
+                lambda o: {"pk": o.answer.pk},
+                method="post",
+                sees=CASE_HANDLERS_A,
+                may=OWNER_A,
+                ok=302,
+                done=_canned_gone,
+            ),
+        ),
+    ),
+    # The regency-wide ones: every role reads them, the coordinator keeps them.
+    Kind(
+        "regency-canned",
+        lambda w: canned_kind(w, None),
+        (
+            Act(
+                "edit-page",
+                "aspirations:canned-edit",
+                lambda o: {"pk": o.answer.pk},
+                sees=STAFF,
+                may=REVIEWERS,
+            ),
+        ),
+    ),
+)
+
 KINDS = (
     ITEM_KINDS
     + REQUEST_KINDS
@@ -2029,6 +2182,7 @@ KINDS = (
     + SOCIAL_KINDS
     + EVALUATION_KINDS
     + OPD_KINDS
+    + INBOX_KINDS
 )
 BY_NAME = {kind.name: kind for kind in KINDS}
 assert len(BY_NAME) == len(KINDS), "kind names must be unique"

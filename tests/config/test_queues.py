@@ -288,7 +288,7 @@ def test_dinkominfo_sees_the_opds_with_stale_social_data(opds, dinkominfo, clien
         is_active=False,
     )
     found, html = page_of(client, dinkominfo)
-    assert list(found) == ["months", "contests", "social"]
+    assert list(found) == ["months", "contests", "social", "cases"]
     social = found["social"]
     assert social.total == 1
     assert social.rows[0].text == silent.opd.name
@@ -325,7 +325,7 @@ def test_an_opd_admin_sees_its_own_work_first(opds, client):
     SocialAccountFactory(opd=opds[1], token_revoked_at=timezone.now())
 
     found, html = page_of(client, admin)
-    assert list(found) == ["requests", "orders", "items", "drafts", "accounts"]
+    assert list(found) == ["requests", "orders", "items", "drafts", "accounts", "cases"]
     assert found["requests"].total == 2
     assert found["orders"].rows[0].text == order.objection_number
     assert found["items"].total == 2

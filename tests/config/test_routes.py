@@ -15,6 +15,7 @@ EXAMPLES = {
     "content_type_id": "999999",
     "slug": "tidak-ada",
     "step": "tidak-ada",
+    "action": "tidak-ada",
     "number": "PPID-PBG-2026-999999",
     "month": "2026-10",
     "year": "2026",
@@ -59,7 +60,11 @@ def test_the_inventory_names_only_routes_that_exist():
 
 # A requester's bookmarked page, opened without the tracking code, answers
 # the tracking form with its number filled in (and nothing of the request).
-ASKS_FOR_THE_CODE = {"ppid:request-status", "ppid:objection-status"}
+ASKS_FOR_THE_CODE = {
+    "ppid:request-status",
+    "ppid:objection-status",
+    "aspirations:track-case",
+}
 
 
 def _anonymous_targets():

@@ -7,6 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from aspirations.inbox.services import ensure_default_canned_responses
 from evaluations.demo import seed_evaluations
 from opds.demo import seed_demo
 from opds.models import User
@@ -39,6 +40,8 @@ class Command(BaseCommand):
         reports = seed_evaluations()
         # Infographics draw on the catalogue and the final months above.
         images = seed_infographics()
+        # The inbox's regency-wide ready answers (no data migration holds them).
+        ensure_default_canned_responses()
         opd_admins = [login for login in logins if login.role == "opd_admin"]
         others = [login for login in logins if login.role != "opd_admin"]
         self.stdout.write(self.style.SUCCESS(_("Demo data is ready.")))

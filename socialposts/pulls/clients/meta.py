@@ -112,6 +112,20 @@ class GraphTransport(Transport):
         return self.by_status(response, message)
 
 
+def paged(
+    transport: GraphTransport, path: str, params: dict[str, Any]
+) -> Iterator[dict]:
+    """Every item of a paged Graph edge, page after page, by its ``after``
+    cursor (the pulls and the aspiration inbox's polling share it)."""
+    while True:
+        body = transport.get(path, params)
+        yield from body.get("data", [])
+        after = body.get("paging", {}).get("cursors", {}).get("after")
+        if not after or not body.get("paging", {}).get("next"):
+            return
+        params = {**params, "after": after}
+
+
 def _usage(headers: httpx.Headers) -> tuple[int, int]:
     """The highest usage percentage and minutes to regain access, from
     X-App-Usage and X-Business-Use-Case-Usage."""
@@ -449,15 +463,9 @@ class InstagramClient:
 
     def _pages(self, edge: str, params: dict[str, Any]) -> Iterator[dict]:
         """Every item of a paged edge, newest first, page after page."""
-        while True:
-            body = self.transport.get(
-                "{}/{}".format(self.account.external_id, edge), params
-            )
-            yield from body.get("data", [])
-            after = body.get("paging", {}).get("cursors", {}).get("after")
-            if not after or not body.get("paging", {}).get("next"):
-                return
-            params = {**params, "after": after}
+        return paged(
+            self.transport, "{}/{}".format(self.account.external_id, edge), params
+        )
 
     def _posts(self, result: FetchResult, end: datetime.date) -> list[dict]:
         oldest = end - datetime.timedelta(days=POST_REFRESH_DAYS)
