@@ -81,5 +81,13 @@ BENCH_ARGS ?=
 bench: $(VENV)/.installed
 	$(PY) bench/load.py $(BENCH_ARGS)
 
+# The webhooks' benchmark (bench/README.md): intake latency against the
+# trivial view, then a burst of signed WhatsApp messages drained by a real
+# Celery worker. A quick run:
+# make bench-webhooks BENCH_ARGS="--messages 1000 --duration 3"
+.PHONY: bench-webhooks
+bench-webhooks: $(VENV)/.installed
+	$(PY) bench/webhooks.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -17,6 +17,7 @@ TASK_PACKAGES = [
     "socialposts.imports",
     "aspirations.inbox",
     "aspirations.replies",
+    "aspirations.channels",
     "evaluations",
 ]
 

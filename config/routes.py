@@ -167,6 +167,10 @@ ROUTES: dict[str, str] = {
     "aspirations:canned": STAFF,
     "aspirations:canned-edit": STAFF,
     "aspirations:canned-delete": STAFF,
+    # The platforms' webhooks: open to anyone, each POST authenticated by
+    # Meta's signature (aspirations.channels.views).
+    "aspirations:webhook-meta": PUBLIC,
+    "aspirations:webhook-whatsapp": PUBLIC,
     # The API.
     "api-token": PUBLIC,
     "api-schema": PUBLIC,

@@ -600,6 +600,53 @@ SOCIAL_TIKTOK_CLIENT_KEY = _demo_app("SOCIAL_TIKTOK_CLIENT_KEY", "fake-tiktok-ke
 SOCIAL_TIKTOK_CLIENT_SECRET = _demo_app(
     "SOCIAL_TIKTOK_CLIENT_SECRET", "fake-tiktok-secret"
 )
+# Aspiration inbox: the webhooks (aspirations/channels/views.py). Meta's
+# verify handshake echoes hub.challenge only for this token, set in the App
+# Dashboard (developers.facebook.com/docs/graph-api/webhooks/getting-started,
+# "Verification Requests", read 2026-12-07). Empty: every handshake refused.
+META_WEBHOOK_VERIFY_TOKEN = env_str(
+    "META_WEBHOOK_VERIFY_TOKEN", "fake-verify-token" if _demo else ""
+)
+# Meta signs every POST with the app secret (X-Hub-Signature-256, same page,
+# "Validate Payloads"); WhatsApp Cloud API and Messenger with the Meta app's,
+# Instagram Login webhooks with the Instagram app's. Either is accepted.
+META_APP_SECRET = env_str("META_APP_SECRET", SOCIAL_META_APP_SECRET)
+META_INSTAGRAM_APP_SECRET = env_str(
+    "META_INSTAGRAM_APP_SECRET", SOCIAL_INSTAGRAM_APP_SECRET
+)
+META_WEBHOOK_SECRETS = [s for s in (META_APP_SECRET, META_INSTAGRAM_APP_SECRET) if s]
+# A POST larger than this is refused (413) unread. WhatsApp's webhook
+# payloads can be up to 3 MB (hookdeck.com "Guide to WhatsApp Webhooks",
+# citing Meta's Cloud API docs, read 2026-12-07). 3 MiB keeps the largest
+# documented payload and bounds what one request (and the worker reading
+# it) holds in memory; 1 MiB would refuse legitimate batches.
+ASPIRATION_WEBHOOK_MAX_BYTES = env_int(
+    "ASPIRATION_WEBHOOK_MAX_BYTES", 3 * 1024 * 1024, minimum=64 * 1024
+)
+# Refused POSTs (bad signature, too large) are kept for diagnosis, at most
+# this many a minute per webhook: an unauthenticated sender cannot fill
+# the table.
+ASPIRATION_WEBHOOK_REJECTED_PER_MINUTE = env_int(
+    "ASPIRATION_WEBHOOK_REJECTED_PER_MINUTE", 60, minimum=0
+)
+# A delivery still pending this long after it arrived lost its queue
+# message (a worker killed, Redis restarted empty) and is sent again by
+# the sweep (every minute); each further resend waits twice as long, up
+# to the cap, and one sent this many times is marked failed (replay it
+# with manage.py replay_deliveries once the cause is fixed).
+ASPIRATION_WEBHOOK_RESEND_AFTER_SECONDS = env_int(
+    "ASPIRATION_WEBHOOK_RESEND_AFTER_SECONDS", 60, minimum=5
+)
+ASPIRATION_WEBHOOK_RESEND_MAX_SECONDS = env_int(
+    "ASPIRATION_WEBHOOK_RESEND_MAX_SECONDS", 3600, minimum=60
+)
+ASPIRATION_WEBHOOK_MAX_ATTEMPTS = env_int(
+    "ASPIRATION_WEBHOOK_MAX_ATTEMPTS", 12, minimum=2
+)
+CELERY_BEAT_SCHEDULE["aspirations-sweep-deliveries"] = {
+    "task": "aspirations.channels.tasks.sweep_deliveries_task",
+    "schedule": timedelta(seconds=60),
+}
 SOCIAL_HTTP_TIMEOUT_SECONDS = env_int("SOCIAL_HTTP_TIMEOUT_SECONDS", 20, minimum=1)
 # Retries of 429, 5xx and timeouts: at most this many attempts and seconds,
 # with exponential backoff from the base and full jitter.

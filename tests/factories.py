@@ -228,3 +228,16 @@ class PortalMessageFactory(factory.django.DjangoModelFactory):
     author_name = "Siti Aminah"
     text = "Jalan di depan SD rusak parah, hubungi saya di 081234567890."
     sent_at = factory.LazyFunction(timezone.now)
+
+# --- hooks (aspirations webhooks) -------------------------------------------------
+
+
+class WhatsAppLineFactory(factory.django.DjangoModelFactory):
+    """A WhatsApp Cloud API number of the regency (no OPD)."""
+
+    class Meta:
+        model = "aspirations.WhatsAppLine"
+
+    name = factory.Sequence(lambda n: "Lapor MasBuP {}".format(n))
+    phone_number_id = factory.Sequence(lambda n: "1065403522{:05d}".format(n))
+    display_number = factory.Sequence(lambda n: "628112880{:04d}".format(n))

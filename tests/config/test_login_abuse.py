@@ -263,8 +263,11 @@ def test_client_address_trusts_only_as_many_proxies_as_configured(settings):
 ALL = list(_walk(get_resolver().url_patterns))
 # The admin's log-in is the one admin route an anonymous visitor may use.
 PUBLIC_ADMIN = {"admin:login"}
-# Ends the caller's own session and checks no secret.
-EXEMPT = {"logout"}
+# Ends the caller's own session and checks no secret. The platforms'
+# webhooks: Meta posts bursts from a few addresses, each POST is
+# authenticated by its signature, and what refused POSTs may store is
+# capped per minute (aspirations.channels.intake.reject).
+EXEMPT = {"logout", "aspirations:webhook-meta", "aspirations:webhook-whatsapp"}
 # Public to read, but a POST needs a log-in (checked below).
 LOGIN_REQUIRED = {"api:information-list"}
 
