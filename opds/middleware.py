@@ -26,7 +26,11 @@ class AuditMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         with audit.context(audit.Source.REQUEST, request.path, request):
             response = self.get_response(request)
-            if response.status_code in REFUSED:
+            # A view that keeps its own capped record of what it refuses
+            # (the webhooks' rejected deliveries) marks the answer, so an
+            # unauthenticated flood cannot fill the audit log.
+            recorded = getattr(response, "refusal_recorded", False)
+            if response.status_code in REFUSED and not recorded:
                 audit.record_refusal(request, response.status_code)
             elif response.status_code == 200 and _is_token_endpoint(request):
                 token = (getattr(response, "data", None) or {}).get("token")

@@ -29,7 +29,13 @@ SIGNATURE_HEADER = "HTTP_X_HUB_SIGNATURE_256"
 
 
 def _text(body: str, status: int = 200) -> HttpResponse:
-    return HttpResponse(body, status=status, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(
+        body, status=status, content_type="text/plain; charset=utf-8"
+    )
+    # A refused POST is kept as a rejected delivery (at most
+    # ASPIRATION_WEBHOOK_REJECTED_PER_MINUTE), not in the audit log.
+    response.refusal_recorded = True
+    return response
 
 
 def _verify(request: HttpRequest) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from aspirations.channels import intake, tasks
 from aspirations.inbox.models import Delivery, Message
+from opds.models import AuditEvent
 from tests.aspirations.hooks_support import (
     IG_ACCOUNT,
     PHONE_NUMBER_ID,
@@ -168,6 +169,8 @@ def test_rejected_records_are_rate_limited(client, settings):
         response = post(client, META, {"object": "page"}, signature="sha256=00")
         assert response.status_code == 403
     assert Delivery.objects.filter(status=Delivery.Status.REJECTED).count() == 2
+    # Nor does a flood of forged POSTs fill the audit log.
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.DENIED).exists()
 
 
 def test_a_rejected_body_is_kept_only_in_part(client):
