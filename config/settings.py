@@ -257,6 +257,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "aspirations.inbox.tasks.send_inbox_digests_task",
         "schedule": crontab(minute=5, hour=6, day_of_week="mon-fri"),
     },
+    # YouTube comments (no webhook) and what Instagram's and Facebook's
+    # webhooks missed (issue 19: a reconciliation every 15 minutes).
+    "aspirations-poll-comments": {
+        "task": "aspirations.channels.tasks.poll_comments_task",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

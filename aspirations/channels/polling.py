@@ -67,7 +67,10 @@ def poll_account(
         )
     client = _client(account)
     try:
-        poll = client.poll(since=since)
+        # YouTube's threads come newest first: the round stops at ``since``.
+        # Meta's comments hang under posts: every post of the last
+        # ASPIRATION_POLL_POSTS_DAYS is read, and older comments skipped.
+        poll = client.poll(since=since if account.platform == "youtube" else None)
     finally:
         client.close()
     stored = 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from aspirations.channels import intake
+from aspirations.channels import intake, polling
 from aspirations.inbox.models import Delivery
 
 
@@ -35,3 +35,18 @@ def publish(delivery_id: int) -> None:
         argsrepr="({},)".format(int(delivery_id)),
         kwargsrepr="{}",
     )
+
+
+@shared_task
+def poll_comments_task() -> int:
+    """Every 15 minutes: one poll task per connected account."""
+    ids = polling.poll_all()
+    for account_id in ids:
+        poll_account_task.delay(account_id)
+    return len(ids)
+
+
+@shared_task
+def poll_account_task(account_id: int) -> int:
+    """Poll one account's recent comments into the inbox; the messages stored."""
+    return polling.poll_account(account_id).stored

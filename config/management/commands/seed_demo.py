@@ -56,9 +56,7 @@ class Command(BaseCommand):
         self.stdout.write(
             _("%(count)s new social-media accounts.") % {"count": accounts}
         )
-        self.stdout.write(
-            _("%(count)s new aspiration cases.") % {"count": cases}
-        )
+        self.stdout.write(_("%(count)s new aspiration cases.") % {"count": cases})
         self.stdout.write(
             _("%(count)s new monthly evaluation reports.") % {"count": reports}
         )
