@@ -22,7 +22,6 @@ from typing import Any
 
 import httpx
 from django.conf import settings
-from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -283,8 +282,15 @@ def _replay(
     now: datetime.datetime,
     n: int,
 ) -> None:
-    """Take a case as far as its age allows, some steps late."""
+    """Take a case as far as its age allows, some steps late; of the last
+    two weeks' cases, a share stops at each stage, as an inbox at work."""
+    recent = now - case.received_at < datetime.timedelta(days=14)
+    stage = n % 5 if recent else 4  # 0 new, 1 routed, 2 answered, 3+ done
+    if stage == 0:
+        return
     working = 1 if rng.random() < 0.8 else 5  # most are routed in time
+    if case.channel in (events.INSTAGRAM_MESSAGE, events.MESSENGER):
+        working = 0.2  # a direct message is routed within hours
     routed_at = case.received_at + datetime.timedelta(
         hours=rng.randrange(1, 20) * working
     )
@@ -309,7 +315,7 @@ def _replay(
     with _as_of(routed_at, fake):
         case = services.route(case=case, by=coordinator, opd=opd)
     admin = admins.get(opd.pk)
-    if admin is None:
+    if admin is None or stage == 1:
         return
     if n % 17 == 3:
         # Not theirs: sent back, routed again to the regency's works office.
@@ -330,6 +336,12 @@ def _replay(
     answered_at = routed_at + datetime.timedelta(
         hours=rng.randrange(2, 30) * (6 if late else 1)
     )
+    if case.channel in (events.INSTAGRAM_MESSAGE, events.MESSENGER):
+        # A direct message is answered inside Meta's 24 hours or never:
+        # the OPDs that answer them do so the same day.
+        answered_at = min(
+            answered_at, case.last_citizen_message_at + datetime.timedelta(hours=20)
+        )
     if answered_at >= now:
         return
     kind = services.reply_kinds(case)[0]
@@ -358,7 +370,7 @@ def _replay(
             text=rng.choice(ANSWERS),
             reply_kind=kind,
             template="aspirasi_tindak_lanjut" if kind == "template" else "",
-            follow_up=True,
+            follow_up=stage > 2,
         )
     case.refresh_from_db()
     if case.state != State.ANSWERED:
@@ -378,7 +390,8 @@ def _request_data(case: Case, n: int) -> dict:
     return {
         "requester_type": "perorangan",
         "full_name": case.contact.name if case.contact else "Warga",
-        "nik": "3303{:012d}".format(140119900000 + n),
+        # Kecamatan code, then the birth date (DDMMYY), then a serial.
+        "nik": "330301{:02d}0190{:04d}".format(1 + n % 28, n),
         "address": "Purbalingga",
         "phone": "",
         "email": "",
@@ -388,7 +401,7 @@ def _request_data(case: Case, n: int) -> dict:
         "access_method": "melihat",
         "copy_format": "",
         "delivery_method": "langsung",
-        "opd": case.opd_id or "",
+        "opd": case.opd,
     }
 
 
@@ -440,13 +453,14 @@ def seed_aspirations(count: int = 300, seed: int = 2026) -> int:
                 platform = events.PLATFORM_OF[channel]
                 if platform in accounts and not accounts[platform]:
                     channel = events.WHATSAPP
-                with transaction.atomic():
-                    case = _arrive(channel, moment, rng, fake, accounts, admins, n)
-                    if case is None:
-                        continue
-                    made += 1
-                    if coordinator is not None:
-                        _replay(case, rng, fake, coordinator, admins, now, n)
+                # No transaction around a case's story: each step commits,
+                # so a reply leaves (after its commit) on the step's own day.
+                case = _arrive(channel, moment, rng, fake, accounts, admins, n)
+                if case is None:
+                    continue
+                made += 1
+                if coordinator is not None:
+                    _replay(case, rng, fake, coordinator, admins, now, n)
     finally:
         if original_send is not None:
             services.register("send", original_send)

@@ -74,8 +74,11 @@ def poll_account(
     finally:
         client.close()
     stored = 0
+    now = inbox.now()
     for event in poll.inbound:
-        if event.sent_at < since:
+        # Older than the round looks back to, or (when the demo replays a
+        # past day) later than the moment the round runs.
+        if event.sent_at < since or event.sent_at > now:
             continue
         if inbox.receive(event=event, account=account) is not None:
             stored += 1

@@ -25,6 +25,7 @@ from core import crypto
 from opds import permissions as perms
 from opds.models import User
 from ppid.requests import personal_data
+from socialposts.accounts.models import SocialAccount
 from socialposts.pulls import tokens
 from socialposts.pulls.clients import (
     NotAllowed,
@@ -61,14 +62,28 @@ def _comment_id(case: Case) -> str:
     return case.thread_key.split(":", 1)[-1]
 
 
+def _linked_page(account: Any) -> str:
+    """The Facebook Page an Instagram account on Facebook Login is linked
+    to: its messages leave through the Page (POST /{page-id}/messages)."""
+    page = (
+        SocialAccount.objects.filter(opd_id=account.opd_id, platform="facebook")
+        .exclude(external_id="")
+        .values_list("external_id", flat=True)
+        .first()
+    )
+    return page or ""
+
+
 def _meta_client(account: Any) -> Any:
     token = tokens.access_token(account)
     if account.platform == "facebook":
         return clients.FacebookPageInbox(account.external_id, token)
+    instagram_login = account.meta_login == "instagram"
     return clients.InstagramInbox(
         account.external_id,
         token,
-        instagram_login=account.meta_login == "instagram",
+        instagram_login=instagram_login,
+        page_id="" if instagram_login else _linked_page(account),
     )
 
 
