@@ -229,6 +229,7 @@ class PortalMessageFactory(factory.django.DjangoModelFactory):
     text = "Jalan di depan SD rusak parah, hubungi saya di 081234567890."
     sent_at = factory.LazyFunction(timezone.now)
 
+
 # --- hooks (aspirations webhooks) -------------------------------------------------
 
 

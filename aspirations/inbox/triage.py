@@ -57,12 +57,6 @@ def _learned() -> classifier.Learned:
     return _cached("learned", lambda: classifier.learn(corrections()))
 
 
-def _opds() -> dict[str, Opd]:
-    return _cached(
-        "opds", lambda: {opd.short_name: opd for opd in Opd.objects.active()}
-    )
-
-
 def _directory() -> registry.Directory:
     return _cached("directory", registry.directory_from_database)
 
@@ -80,19 +74,19 @@ def apply(case: Case, text: str) -> None:
     if case.kind != Kind.WHISTLEBLOWING and not case.triage_corrected:
         case.kind = result.kind
     case.topic = result.topic
-    opds = _opds()
-    suggested = opds.get(result.opd) if result.opd else None
+    # The OPDs are read, not cached: a cached row may be gone or merged.
+    suggested = (
+        Opd.objects.active().filter(short_name=result.opd).first()
+        if result.opd
+        else None
+    )
     if suggested is not None:
         case.suggested_opd = suggested
     if case.kecamatan_id is None and result.kecamatan:
-        case.kecamatan = next(
-            (
-                opd
-                for opd in opds.values()
-                if opd.kind == Opd.Kind.KECAMATAN
-                and opd.name.lower().endswith(result.kecamatan.lower())
-            ),
-            None,
+        case.kecamatan = (
+            Opd.objects.active()
+            .filter(kind=Opd.Kind.KECAMATAN, name__iendswith=result.kecamatan)
+            .first()
         )
     if not case.village and result.desa:
         case.village = result.desa[:100]
