@@ -423,7 +423,7 @@ def seed_aspirations(count: int = 300, seed: int = 2026) -> int:
     """Create six months of cases unless the inbox holds some; the number made."""
     if Case.objects.exists():
         return 0
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311 # demo data, not security
     _line()
     coordinator = User.objects.filter(role=User.Role.DINKOMINFO).first()
     admins = {
