@@ -89,7 +89,7 @@ def apply(case: Case, text: str) -> None:
             .first()
         )
     if not case.village and result.desa:
-        case.village = result.desa[:100]
+        case.village = result.desa.title()[:100]
     reasons = [result.kind_reason, result.topic_reason]
     if result.opds:
         reasons.append(result.opds[0].reason)
