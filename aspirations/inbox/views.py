@@ -434,6 +434,10 @@ def canned_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def record(request: HttpRequest) -> HttpResponse:
     """Copy in a comment read in a platform's own app (TikTok's above all)."""
     accounts = selectors.manual_accounts(request.user)
+    # The coordinator always has the page (it says when no account needs
+    # it); anyone else only for an account of their own.
+    if not accounts.exists() and not perms.can_coordinate_aspirations(request.user):
+        raise Http404
     form = ManualCaseForm(request.POST or None, accounts=accounts)
     if request.method == "POST" and form.is_valid():
         try:
