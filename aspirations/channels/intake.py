@@ -272,6 +272,39 @@ def due_for_resend(delivery: Delivery, now: datetime.datetime) -> bool:
     return delivery.received_at <= now - datetime.timedelta(seconds=wait)
 
 
+def drain(*, batch: int = 200) -> int:
+    """Read every pending delivery into the inbox, oldest first, until none
+    is left (the drain task's body); the number this call processed.
+
+    Each delivery is claimed first (its ``attempts`` moved on where it
+    still stands), so two drains running at once never read the same one;
+    one that raises stays pending for the sweep and the drain goes on.
+    """
+    done = 0
+    last = 0
+    while True:
+        rows = list(
+            Delivery.objects.filter(status=Delivery.Status.PENDING, pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", "attempts")[:batch]
+        )
+        if not rows:
+            return done
+        for pk, attempts in rows:
+            claimed = Delivery.objects.filter(
+                pk=pk, status=Delivery.Status.PENDING, attempts=attempts
+            ).update(attempts=attempts + 1)
+            if not claimed:
+                continue
+            try:
+                process(delivery_id=pk)
+            except Exception:  # left pending: the sweep sends it again
+                logger.exception("delivery %s failed; the sweep will retry", pk)
+                continue
+            done += 1
+        last = rows[-1][0]
+
+
 def sweep(
     *,
     enqueue: Callable[[int], None],

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
 
 from aspirations.channels import intake, polling
 from aspirations.inbox.models import Delivery
@@ -15,6 +17,34 @@ def process_delivery_task(delivery_id: int) -> int:
         return intake.process(delivery_id=delivery_id).messages_stored
     except Delivery.DoesNotExist:  # deleted since it was queued
         return 0
+
+
+# Set while a drain task is queued: the deliveries stored meanwhile are
+# read by it, so they need no message of their own.
+DRAIN_QUEUED = "aspirations:webhook-drain-queued"
+
+
+@shared_task
+def drain_deliveries_task() -> int:
+    """Read every pending delivery; one task wakes for a whole burst."""
+    # Cleared before reading: a delivery stored from now on wakes another.
+    cache.delete(DRAIN_QUEUED)
+    return intake.drain()
+
+
+def wake_drain(delivery_id: int) -> None:
+    """After a delivery is stored: queue a drain unless one is queued
+    already. Building a Celery message costs more than the rest of the
+    webhook's request (bench/README.md), and a burst needs only one."""
+    timeout = settings.ASPIRATION_WEBHOOK_RESEND_AFTER_SECONDS
+    if not cache.add(DRAIN_QUEUED, delivery_id, timeout=timeout):
+        return
+    try:
+        drain_deliveries_task.apply_async(retry=False, argsrepr="()", kwargsrepr="{}")
+    except Exception:
+        # Not queued: the next delivery tries again, the sweep in any case.
+        cache.delete(DRAIN_QUEUED)
+        raise
 
 
 @shared_task

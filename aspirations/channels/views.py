@@ -90,7 +90,9 @@ def _receive(request: HttpRequest, source: str) -> HttpResponse:
             ),
         )
         return _text("forbidden", 403)
-    intake.store(source=source, body=body, signature=signature, enqueue=tasks.publish)
+    intake.store(
+        source=source, body=body, signature=signature, enqueue=tasks.wake_drain
+    )
     return _text("ok")
 
 

@@ -103,7 +103,7 @@ def test_the_view_only_stores_and_queues(
     client, monkeypatch, django_assert_num_queries
 ):
     queued = []
-    monkeypatch.setattr(tasks, "publish", queued.append)
+    monkeypatch.setattr(tasks, "wake_drain", queued.append)
     body = b'{"object": "whatsapp_business_account", "entry": "not read here"}'
     with django_assert_num_queries(1):
         response = post(client, WHATSAPP, None, raw=body)
@@ -118,7 +118,7 @@ def test_a_broker_that_refuses_still_gets_a_200(client, monkeypatch):
     def down(delivery_id):
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(tasks, "publish", down)
+    monkeypatch.setattr(tasks, "wake_drain", down)
     response = post(client, WHATSAPP, fixture("whatsapp_text"))
     assert response.status_code == 200
     # Stored: the sweep sends it once the broker is back.
@@ -208,3 +208,22 @@ def test_no_session_cookie_is_set(client):
     response = post(client, WHATSAPP, fixture("whatsapp_text"))
     assert "sessionid" not in response.cookies
     assert "csrftoken" not in response.cookies
+
+
+def test_a_burst_wakes_one_drain_that_reads_every_delivery(client, monkeypatch):
+    WhatsAppLineFactory(phone_number_id=PHONE_NUMBER_ID)
+    woken = []
+    monkeypatch.setattr(
+        tasks.drain_deliveries_task, "apply_async", lambda **kw: woken.append(kw)
+    )
+    for _ in range(3):
+        assert post(client, WHATSAPP, fixture("whatsapp_text")).status_code == 200
+    # One Celery message for the burst, three rows waiting.
+    assert len(woken) == 1
+    assert Delivery.objects.filter(status=Delivery.Status.PENDING).count() == 3
+    assert tasks.drain_deliveries_task() == 3
+    assert not Delivery.objects.filter(status=Delivery.Status.PENDING).exists()
+    assert Message.objects.count() == 1  # the same message three times
+    # The drain cleared its flag: the next delivery wakes a new one.
+    post(client, WHATSAPP, fixture("whatsapp_text"))
+    assert len(woken) == 2
