@@ -28,6 +28,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
@@ -150,6 +151,22 @@ class CleanUpload:
     size: int
     sha256: str
     extracted_text: str
+
+
+def store_upload(record: Any, upload: CleanUpload, names: list[str]) -> None:
+    """Save a cleaned upload as ``record`` (a model with ``file``,
+    ``original_name``, ``content_type``, ``size`` and ``sha256``) under a
+    neutral name; its stored name joins ``names``, so a failing service can
+    remove it again (``core.files.stored_files_removed_on_error``)."""
+    record.original_name = upload.original_name
+    record.content_type = upload.content_type
+    record.size = upload.size
+    record.sha256 = upload.sha256
+    record.file.save(
+        "berkas.{}".format(upload.extension), ContentFile(upload.content), save=False
+    )
+    names.append(record.file.name)
+    record.save()
 
 
 def clean_upload(uploaded: UploadedFile, *, max_size: int | None = None) -> CleanUpload:

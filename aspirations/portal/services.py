@@ -19,7 +19,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import transaction
@@ -33,7 +32,7 @@ from aspirations.inbox.models import Case, CaseFile, Contact, Kind, Message, Sta
 from core.files import stored_files_removed_on_error
 from opds.models import Opd
 from ppid.requests import personal_data
-from ppid.uploads import CleanUpload, clean_uploads
+from ppid.uploads import CleanUpload, clean_uploads, store_upload
 
 # The portal is its own "platform" and "account" in the inbox's keys: a
 # case's conversation is "portal:<hash of its tracking code>".
@@ -166,20 +165,8 @@ def _clean(data: Mapping[str, Any], errors: dict[str, Any]) -> dict[str, Any]:
 def _store(case: Case, uploads: list[CleanUpload], names: list[str]) -> list[dict]:
     stored = []
     for upload in uploads:
-        record = CaseFile(
-            case=case,
-            original_name=upload.original_name,
-            content_type=upload.content_type,
-            size=upload.size,
-            sha256=upload.sha256,
-        )
-        record.file.save(
-            "berkas.{}".format(upload.extension),
-            ContentFile(upload.content),
-            save=False,
-        )
-        names.append(record.file.name)
-        record.save()
+        record = CaseFile(case=case)
+        store_upload(record, upload, names)
         stored.append({"file": record.pk, "name": record.original_name})
     return stored
 

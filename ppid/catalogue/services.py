@@ -37,7 +37,7 @@ from ppid.catalogue.models import (
     reminder_window,
 )
 from ppid.catalogue.search import forget_item, refresh_search_vectors
-from ppid.uploads import CleanUpload, clean_upload, clean_uploads
+from ppid.uploads import CleanUpload, clean_upload, clean_uploads, store_upload
 
 ITEM_FIELDS = (
     "title",
@@ -143,21 +143,11 @@ def _store_files(
     for upload in cleaned:
         record = InformationFile(
             item=item,
-            original_name=upload.original_name,
-            content_type=upload.content_type,
-            size=upload.size,
-            sha256=upload.sha256,
             extracted_text=upload.extracted_text,
             is_redacted_version=redacted,
             uploaded_by=by,
         )
-        record.file.save(
-            "berkas.{}".format(upload.extension),
-            ContentFile(upload.content),
-            save=False,
-        )
-        names.append(record.file.name)
-        record.save()
+        store_upload(record, upload, names)
         _record(
             item, by, ItemChange.Action.FILE_ADDED, {"file": ["", upload.original_name]}
         )

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
@@ -49,7 +48,7 @@ from ppid.requests.models import (
     RequestFile,
     Tariff,
 )
-from ppid.uploads import CleanUpload, clean_uploads
+from ppid.uploads import CleanUpload, clean_uploads, store_upload
 
 Status = InformationRequest.Status
 Decision = InformationRequest.Decision
@@ -335,21 +334,7 @@ def _store(
     names: list[str],
 ) -> None:
     for upload in cleaned:
-        record = RequestFile(
-            request=info_request,
-            kind=kind,
-            original_name=upload.original_name,
-            content_type=upload.content_type,
-            size=upload.size,
-            sha256=upload.sha256,
-        )
-        record.file.save(
-            "berkas.{}".format(upload.extension),
-            ContentFile(upload.content),
-            save=False,
-        )
-        names.append(record.file.name)
-        record.save()
+        store_upload(RequestFile(request=info_request, kind=kind), upload, names)
 
 
 # --- Requests ----------------------------------------------------------------
