@@ -161,7 +161,11 @@ def _all_processed(ids):
     )
 
 
-@pytest.mark.usefixtures("transactional_db")
+# Committed data a worker process can see. Serialized rollback, like the
+# other threaded tests (tests/core/test_runs.py, tests/e2e): a plain
+# transactional test's flush re-creates the content types under new ids,
+# and the next serialized test could not load the migrated rows back.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.needs_postgres
 @pytest.mark.needs_redis
 def test_worker_killed_mid_delivery_then_the_sweep_loses_nothing():
@@ -198,7 +202,7 @@ def test_worker_killed_mid_delivery_then_the_sweep_loses_nothing():
     _assert_each_message_once(600)
 
 
-@pytest.mark.usefixtures("transactional_db")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.needs_postgres
 @pytest.mark.needs_redis
 def test_pool_child_killed_the_message_comes_back_at_once():
@@ -248,7 +252,7 @@ def _redis(port):
     return server
 
 
-@pytest.mark.usefixtures("transactional_db")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.needs_postgres
 @pytest.mark.needs_redis
 @pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
@@ -290,7 +294,7 @@ def test_redis_restarted_without_persistence_the_sweep_recovers():
     _assert_each_message_once(100)
 
 
-@pytest.mark.usefixtures("transactional_db")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.needs_postgres
 @pytest.mark.needs_redis
 def test_a_signed_post_reaches_a_real_worker(client, settings):
