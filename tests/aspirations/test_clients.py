@@ -51,7 +51,7 @@ CITIZEN = "6281234567890"
 # --- WhatsApp -----------------------------------------------------------------------
 
 
-def whatsapp(token="EAAW-system-user"):
+def whatsapp(token="EAAW-system-user"):  # nosec B107 # the fake platform's token
     return WhatsAppClient(PHONE, token)
 
 
