@@ -168,3 +168,48 @@ def test_the_list_is_documented_with_its_filters(tmp_path):
     assert "403" in listing["responses"]
     assert {"403", "404"} <= set(paths["/api/v1/aspirations/{id}/"]["get"]["responses"])
     assert "post" not in paths["/api/v1/aspirations/"]
+
+
+def _conforms(value, schema, components, where="") -> list[str]:
+    """Where ``value`` breaks the OpenAPI ``schema``: nulls, blank URIs and
+    types, the checks the API fuzzer (ST108) found broken."""
+    if "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[1]]
+    if "allOf" in schema and len(schema["allOf"]) == 1:
+        merged = {**schema, **schema["allOf"][0]}
+        merged.pop("allOf")
+        return _conforms(value, merged, components, where)
+    if value is None:
+        return [] if schema.get("nullable") else [f"{where} is null"]
+    problems = []
+    if schema.get("format") == "uri" and value == "":
+        problems.append(f"{where} is a blank URI")
+    if isinstance(value, dict):
+        for name, inner in schema.get("properties", {}).items():
+            if name in value:
+                problems += _conforms(value[name], inner, components, f"{where}.{name}")
+    if isinstance(value, list) and "items" in schema:
+        for index, inner in enumerate(value):
+            problems += _conforms(
+                inner, schema["items"], components, f"{where}[{index}]"
+            )
+    return problems
+
+
+def test_a_bare_case_answers_as_its_schema_says(api_client, coordinator, tmp_path):
+    import json
+
+    from django.core.management import call_command
+
+    # A portal case: no OPD yet, no kecamatan, no link, no duplicate.
+    case = PortalCaseFactory(opd=None, suggested_opd=None, kecamatan=None, permalink="")
+    PortalMessageFactory(case=case)
+    target = tmp_path / "schema.json"
+    call_command("spectacular", "--format", "openapi-json", "--file", str(target))
+    components = json.loads(target.read_text())["components"]["schemas"]
+    api_client.force_authenticate(coordinator)
+    body = api_client.get(f"{URL}{case.pk}/").json()
+    assert body["opd"] is None and body["permalink"] == ""
+    assert _conforms(body, components["CaseDetail"], components, "case") == []
+    listing = api_client.get(URL).json()["results"]
+    assert _conforms(listing[0], components["Case"], components, "case") == []

@@ -26,13 +26,25 @@ class CitizenSerializer(serializers.Serializer):
 class CaseSerializer(serializers.ModelSerializer):
     """A case in the queue."""
 
-    opd = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    suggested_opd = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    kecamatan = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    duplicate_of = serializers.SlugRelatedField(slug_field="number", read_only=True)
-    ppid_request = serializers.SlugRelatedField(
-        slug_field="registration_number", read_only=True
+    # Every relation may be empty: a new case has no OPD, most have no
+    # kecamatan, duplicate or PPID request.
+    opd = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
     )
+    suggested_opd = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    kecamatan = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    duplicate_of = serializers.SlugRelatedField(
+        slug_field="number", read_only=True, allow_null=True
+    )
+    ppid_request = serializers.SlugRelatedField(
+        slug_field="registration_number", read_only=True, allow_null=True
+    )
+    # Blank for portal cases and messages, so not a URI in the schema.
+    permalink = serializers.CharField(read_only=True)
     citizen = serializers.SerializerMethodField()
 
     class Meta:

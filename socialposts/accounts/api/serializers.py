@@ -49,6 +49,8 @@ class PostSerializer(serializers.ModelSerializer):
     account = serializers.PrimaryKeyRelatedField(read_only=True)
     topics = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     metrics = serializers.SerializerMethodField()
+    # Blank when the platform gave none, so not a URI in the schema.
+    permalink = serializers.CharField(read_only=True)
 
     class Meta:
         model = Post
