@@ -631,8 +631,8 @@ class Editor(threading.Thread):
             started = time.perf_counter()
             try:
                 self.edit(pk)
-            except (OSError, ValueError) as exc:
-                self.log.failed.append("{}: {}".format(pk, exc))
+            except Exception as exc:  # a failed save is reported, not fatal
+                self.log.failed.append("{}: {!r}".format(pk, exc))
                 continue
             self.log.done += 1
             if self.window[0] <= started < self.window[1]:
@@ -683,12 +683,12 @@ class Editor(threading.Thread):
 def editable_items(opd: Any, count: int, seed: int) -> list[dict[str, Any]]:
     """``count`` public items of ``opd`` an OPD admin may edit, with what
     restore_items() puts back."""
-    from ppid.catalogue.models import InformationItem
+    from ppid.catalogue.models import Category, InformationItem
 
     rows = list(
         InformationItem.objects.public()
         .filter(opd=opd, status=InformationItem.Status.PUBLISHED)
-        .exclude(category="dikecualikan")
+        .exclude(category=Category.DIKECUALIKAN)
         .order_by("pk")
         .values("pk", "summary", "last_updated_at", "updated_at")
     )
@@ -767,7 +767,7 @@ def _visitor(
         except TimeoutError:
             error = "timeout"
             answer = None
-        except OSError as exc:
+        except Exception as exc:  # counted; a visitor never stops early
             error = type(exc).__name__
             answer = None
         took = time.perf_counter() - started

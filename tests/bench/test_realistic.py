@@ -148,3 +148,23 @@ def test_percentile_is_nearest_rank():
     assert realistic.percentile(values, 50) == 50.0
     assert realistic.percentile(values, 95) == 95.0
     assert realistic.percentile([], 95) is None
+
+
+def test_summarise_counts_hits_and_non_200_answers():
+    stats = realistic.KindStats(
+        latencies=[0.010, 0.020, 0.030, 0.040],
+        statuses=Counter({200: 3, 500: 1}),
+        cache=Counter({"hit": 1, "miss": 2}),
+        errors=Counter({"timeout": 1}),
+    )
+    summary = realistic.summarise(stats, seconds=2.0)
+    assert summary["answered"] == 4 and summary["requests"] == 5
+    assert summary["rps"] == 2.0
+    assert summary["non_200"] == 1
+    assert summary["hit_rate"] == pytest.approx(1 / 3)
+    assert summary["p50_ms"] == pytest.approx(20.0)
+
+
+def test_without_the_cache_header_the_hit_rate_is_unknown():
+    stats = realistic.KindStats(latencies=[0.01], statuses=Counter({200: 1}))
+    assert realistic.summarise(stats, seconds=1.0)["hit_rate"] is None
