@@ -74,12 +74,21 @@ audit: $(VENV)/.installed-dev
 # The load benchmark (bench/README.md): seeds purbalingga_bench on the
 # PostgreSQL at 127.0.0.1:5432 (user postgres), installs wrk with apt-get when
 # missing, runs gunicorn and prints p50/p95 and the ratio to a trivial view
-# per page. A benchmark, not a test: CI does not run it. A quick run:
-# make bench BENCH_ARGS="--items 10000 --metric-rows 100000 --duration 2"
+# per page, then the realistic mixed run (visitors' traffic with a staff
+# client editing, 60 s) and the workers' memory. A benchmark, not a test: CI
+# does not run it. A quick run:
+# make bench BENCH_ARGS="--items 10000 --metric-rows 100000 --duration 2 --realistic-duration 15"
 .PHONY: bench
 BENCH_ARGS ?=
 bench: $(VENV)/.installed
 	$(PY) bench/load.py $(BENCH_ARGS)
+
+# The realistic mixed run alone, on the data `make bench` seeded (same
+# options; --realistic-duration, default 60 s). A quick run:
+# make bench-realistic BENCH_ARGS="--skip-seed --realistic-duration 15"
+.PHONY: bench-realistic
+bench-realistic: $(VENV)/.installed
+	$(PY) bench/load.py --realistic-only $(BENCH_ARGS)
 
 # The webhooks' benchmark (bench/README.md): intake latency against the
 # trivial view, then a burst of signed WhatsApp messages drained by a real

@@ -34,7 +34,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -294,9 +294,25 @@ def query_counts(endpoints: list[Endpoint]) -> dict[str, int]:
 # --- Server and load -----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Server:
+    """A running gunicorn: its URL and its master's pid (its workers are the
+    master's children)."""
+
+    base: str
+    pid: int
+
+
 @contextmanager
 def gunicorn(env: dict[str, str], workdir: Path) -> Iterator[str]:
     """Run gunicorn for the duration of the block; always stop it."""
+    with gunicorn_server(env, workdir) as server:
+        yield server.base
+
+
+@contextmanager
+def gunicorn_server(env: dict[str, str], workdir: Path) -> Iterator[Server]:
+    """gunicorn() yielding the master's pid too."""
     port = free_port()
     log_path = workdir / "gunicorn.log"
     command = [
@@ -324,7 +340,7 @@ def gunicorn(env: dict[str, str], workdir: Path) -> Iterator[str]:
         try:
             wait_ready(base + "/bench-floor/", process, log_path)
             log("gunicorn (pid {}) listening on {}".format(process.pid, base))
-            yield base
+            yield Server(base, process.pid)
         finally:
             if process.poll() is None:
                 process.terminate()
@@ -937,9 +953,11 @@ def measure_endpoints(
     workdir: Path,
     endpoints: list[Endpoint],
     duration: int,
+    server: Server | None = None,
 ) -> tuple[dict[str, dict[str, Any]], dict[str, int]]:
-    """Queries per request, then each endpoint under wrk through gunicorn,
-    and broad search once more at c=32 ("search broad c32")."""
+    """Queries per request, then each endpoint under wrk through gunicorn
+    (``server``, or one started for them), and broad search once more at
+    c=32 ("search broad c32")."""
     from django.db import connections
 
     queries = query_counts(endpoints)
@@ -953,7 +971,8 @@ def measure_endpoints(
         path_files[endpoint.name] = path_file
 
     results: dict[str, dict[str, Any]] = {}
-    with gunicorn(env, workdir) as base:
+    with nullcontext(server) if server else gunicorn_server(env, workdir) as running:
+        base = running.base
         for endpoint in endpoints:
             check_paths(base, endpoint.paths[:20], endpoint.cookie)
         for endpoint in endpoints:
@@ -1020,7 +1039,7 @@ def write_results(
 ) -> int:
     """``payload`` with the machine, the set-up and the results to
     bench/results/<name>-<timestamp>.json; 0 when every judged target passes."""
-    floor = results["floor"]["median"]["rps"]
+    floor = results["floor"]["median"]["rps"] if "floor" in results else None
     out_path = RESULTS_DIR / "{}-{}.json".format(
         name, started.strftime("%Y%m%dT%H%M%SZ")
     )
@@ -1049,7 +1068,10 @@ def write_results(
         },
         **payload,
         "results": {
-            name: {**r, "ratio_to_floor": r["median"]["rps"] / floor}
+            name: {
+                **r,
+                "ratio_to_floor": r["median"]["rps"] / floor if floor else None,
+            }
             for name, r in results.items()
         },
     }
