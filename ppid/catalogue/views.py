@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 from core import paging
 from opds import permissions as perms
 from opds.models import Opd
-from ppid.catalogue import exports, selectors, services
+from ppid.catalogue import exports, listing, selectors, services
 from ppid.catalogue.cache import cached_for_visitors
 from ppid.catalogue.forms import (
     ExclusionDecisionForm,
@@ -63,14 +63,17 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     page = paging.page(request, items, paginator_class=CappedPaginator)
     q = request.GET.get("q", "").strip()
     fallback = isinstance(items, SearchResults) and items.fallback
+    query = paging.query_without_page(request)
+    facets = selectors.catalogue_facets(items, cache_key=query)
     context = {
         "filterset": filterset,
         "page": page,
         "page_links": paging.page_links(page),
-        "facets": selectors.catalogue_facets(
-            items, cache_key=paging.query_without_page(request)
-        ),
-        "query": paging.query_without_page(request),
+        "facets": facets,
+        # The cards and facet links as printed (ppid.catalogue.listing).
+        "cards": listing.result_cards(page.object_list),
+        "facet_links": listing.facet_links(facets, query),
+        "query": query,
         "q": q,
         "fallback": fallback,
         # Only a search that found nothing, or not every word, looks for a
