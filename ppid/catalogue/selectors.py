@@ -6,6 +6,7 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.core.cache import cache
@@ -23,6 +24,7 @@ from ppid.catalogue.models import (
     InformationFile,
     InformationItem,
     ItemChange,
+    exclusions_open_at_end,
     reminder_window,
 )
 from ppid.catalogue.search import FACET_FIELDS, SearchResults
@@ -63,7 +65,20 @@ def public_list_queryset() -> QuerySet[InformationItem]:
 
     Whoever asks, the public page lists only public items, and everyone may
     see those (``items_visible_to`` always holds them): one visibility
-    condition in the SQL, not the account's and then the public one."""
+    condition in the SQL, not the account's and then the public one.
+    """
+    # Building this queryset (the visibility condition and its subquery,
+    # the count of files) costs a millisecond of the ORM's time on every
+    # search; it depends only on the day and one setting, so it is built
+    # once for them and each page takes a copy (a queryset is never
+    # evaluated in place: every filter makes a new one).
+    return _public_list_base(timezone.localdate(), exclusions_open_at_end()).all()
+
+
+@lru_cache(maxsize=4)
+def _public_list_base(
+    today: datetime.date, open_at_end: bool
+) -> QuerySet[InformationItem]:
     files = (
         InformationFile.objects.filter(item=OuterRef("pk"))
         .order_by()
@@ -72,7 +87,7 @@ def public_list_queryset() -> QuerySet[InformationItem]:
         .values("n")
     )
     return (
-        InformationItem.objects.public()
+        InformationItem.objects.public(today)
         .select_related("opd")
         .only(*CARD_FIELDS)
         .annotate(file_count=Coalesce(Subquery(files), 0))
