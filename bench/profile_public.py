@@ -86,9 +86,7 @@ def paths(kind: str, rng: random.Random) -> Callable[[int], str]:
             .values_list("pk", flat=True)
         )
         rng.shuffle(ids)
-        return lambda n: "/informasi/{}/?bench-nocache={}".format(
-            ids[n % len(ids)], n
-        )
+        return lambda n: "/informasi/{}/?bench-nocache={}".format(ids[n % len(ids)], n)
     queries = {"selective": SELECTIVE_QUERIES, "broad": BROAD_QUERIES}[kind]
     return lambda n: "/informasi/?q={}&bench-nocache={}".format(
         quote_plus(queries[n % len(queries)]), n
@@ -209,7 +207,9 @@ def main(argv: list[str] | None = None) -> int:
             out = io.StringIO()
             stats = pstats.Stats(profiler, stream=out)
             stats.sort_stats(order).print_stats(args.top)
-            print("\n=== {} ({} requests), by {} ===".format(kind, args.requests, order))
+            print(
+                "\n=== {} ({} requests), by {} ===".format(kind, args.requests, order)
+            )
             # Skip pstats' preamble up to the table.
             text = out.getvalue()
             print(text[text.find("   ncalls") :])

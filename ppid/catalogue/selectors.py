@@ -230,9 +230,7 @@ PAGE_FILE_FIELDS = ("id", "item_id", "original_name", "size", "is_redacted_versi
 def item_files(item: InformationItem) -> list[InformationFile]:
     """The item's files as its page lists them."""
     return list(
-        InformationFile.objects.filter(item=item)
-        .only(*PAGE_FILE_FIELDS)
-        .order_by("id")
+        InformationFile.objects.filter(item=item).only(*PAGE_FILE_FIELDS).order_by("id")
     )
 
 
