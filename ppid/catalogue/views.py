@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 from core import paging
 from opds import permissions as perms
 from opds.models import Opd
-from ppid.catalogue import exports, selectors, services
+from ppid.catalogue import exports, listing, selectors, services
 from ppid.catalogue.cache import cached_for_visitors
 from ppid.catalogue.forms import (
     ExclusionDecisionForm,
@@ -63,14 +63,17 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     page = paging.page(request, items, paginator_class=CappedPaginator)
     q = request.GET.get("q", "").strip()
     fallback = isinstance(items, SearchResults) and items.fallback
+    query = paging.query_without_page(request)
+    facets = selectors.catalogue_facets(items, cache_key=query)
     context = {
         "filterset": filterset,
         "page": page,
         "page_links": paging.page_links(page),
-        "facets": selectors.catalogue_facets(
-            items, cache_key=paging.query_without_page(request)
-        ),
-        "query": paging.query_without_page(request),
+        "facets": facets,
+        # The cards and facet links as printed (ppid.catalogue.listing).
+        "cards": listing.result_cards(page.object_list),
+        "facet_links": listing.facet_links(facets, query),
+        "query": query,
         "q": q,
         "fallback": fallback,
         # Only a search that found nothing, or not every word, looks for a
@@ -96,10 +99,16 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     Anyone may read a public item; drafts and excluded items exist only for
     the staff allowed to see them, and are 404 for everyone else.
     """
-    item = get_object_or_404(selectors.item_detail_queryset(request.user), pk=pk)
     user = request.user
+    item = selectors.item_for_page(pk)
+    if item is None or not perms.can_view_item(user, item):
+        raise Http404
+    show_actors = perms.can_view_opd_internals(user, item.opd)
+    can_open = perms.can_open_excluded_item(user, item)
     context = {
         "item": item,
+        "files": selectors.item_files(item),
+        "changes": selectors.item_change_log(item, actors=show_actors),
         "is_staff_view": not item.is_public,
         "can_edit": perms.can_edit_item(user, item),
         "can_submit": perms.can_submit_item(user, item),
@@ -107,9 +116,10 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_return": perms.can_return_item(user, item),
         "can_withdraw": perms.can_withdraw_item(user, item),
         "can_delete": perms.can_delete_item(user, item),
-        "can_open": perms.can_open_excluded_item(user, item),
-        "show_actors": perms.can_view_opd_internals(user, item.opd),
-        "open_form": OpenExcludedForm(),
+        "can_open": can_open,
+        "show_actors": show_actors,
+        # Only PPID Utama, on an exclusion in force, gets the opening form.
+        "open_form": OpenExcludedForm() if can_open else None,
     }
     return render(request, "ppid/item_detail.html", context)
 

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 register = template.Library()
+
+MENU_TEMPLATE = "includes/public_menu.html"
+# Rendered menus by (entry, language, script prefix, URLconf): a handful.
+_menus: dict[tuple[str, str, str, str | None], SafeString] = {}
 
 # View name -> the menu entry it sits under (templates/base.html).
 SECTIONS = {
@@ -44,3 +53,21 @@ def menu_section(request: HttpRequest) -> str:
     """The public menu entry of the current page, or "" (error pages too)."""
     match = getattr(request, "resolver_match", None)
     return SECTIONS.get(match.view_name, "") if match else ""
+
+
+@register.simple_tag
+def public_menu(entry: str) -> SafeString:
+    """The public menu's entries with ``entry`` marked.
+
+    Thirty links and their labels are the same for every visitor of a
+    section, yet reversing and translating them cost more than the rest of
+    the layout: each process renders them once per entry and language (and
+    URLconf, for tests that swap it). With DEBUG on, every time, so an
+    edited template shows at once.
+    """
+    key = (entry, get_language(), get_script_prefix(), get_urlconf())
+    menu = None if settings.DEBUG else _menus.get(key)
+    if menu is None:
+        menu = render_to_string(MENU_TEMPLATE, {"menu_entry": entry})
+        _menus[key] = menu
+    return menu

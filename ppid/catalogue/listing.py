@@ -1,0 +1,132 @@
+"""What the public catalogue page prints, computed once in Python.
+
+The template engine pays for every variable, filter and tag it meets, and a
+results page meets them per result and per facet value: a hundred facet
+links and twenty cards cost more than the search itself. So the page's
+rows are made here as plain strings (links, labels, counts, dates), and the
+template only prints them. The text is the same the template filters made
+(``truncatewords``, ``intcomma``, ``date``, the "n files" plural).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ppid.catalogue.models import Category, InformationItem
+from ppid.catalogue.selectors import Facet
+
+# Past this many values a facet's list is folded and, for the OPDs, gets a
+# name filter.
+LONG_FACET = 8
+SUMMARY_WORDS = 30
+
+
+@dataclass(frozen=True)
+class FacetLinks:
+    """One facet of the sidebar: its heading and its links with counts."""
+
+    name: str
+    title: str
+    # (href, label, count as printed)
+    links: list[tuple[str, str, str]]
+
+    @property
+    def is_long(self) -> bool:
+        return len(self.links) > LONG_FACET
+
+
+@dataclass(frozen=True)
+class ResultCard:
+    """One result of the list, as its card prints it."""
+
+    item: InformationItem
+    url: str
+    title: str
+    summary: str
+    category: str
+    opd: str
+    year: int
+    published: str
+    files: str
+
+
+def _facet_titles() -> dict[str, str]:
+    return {
+        "category": _("Category"),
+        "opd": _("Agency"),
+        "subtype": _("Sub-type"),
+        "year": _("Year"),
+        "format": _("Form"),
+    }
+
+
+def _count(number: int) -> str:
+    # Below a thousand no separator is written: the same text as intcomma,
+    # without its locale lookups for the most common case.
+    return str(number) if 0 <= number < 1000 else intcomma(number)
+
+
+def facet_links(facets: Iterable[Facet], query: str) -> list[FacetLinks]:
+    """The facets with a value, each value a link that adds it to ``query``
+    (the current query string without ``page``)."""
+    titles = _facet_titles()
+    start = "?{}&".format(query) if query else "?"
+    return [
+        FacetLinks(
+            facet.name,
+            titles[facet.name],
+            [
+                (
+                    "{}{}={}".format(start, facet.name, quote(str(value), safe="/")),
+                    label,
+                    _count(count),
+                )
+                for value, label, count in facet.choices
+            ],
+        )
+        for facet in facets
+        if facet.choices
+    ]
+
+
+def result_cards(items: Iterable[InformationItem]) -> list[ResultCard]:
+    """The cards of a page of results (items read with ``file_count``)."""
+    labels = dict(Category.choices)
+    cards = []
+    for item in items:
+        files = getattr(item, "file_count", None)
+        if files is None:
+            files = len(item.files.all())
+        published = (
+            date_format(timezone.localtime(item.published_at), "j M Y")
+            if item.published_at
+            else ""
+        )
+        cards.append(
+            ResultCard(
+                item=item,
+                url=item.get_absolute_url(),
+                title=item.title,
+                summary=Truncator(item.summary).words(SUMMARY_WORDS, truncate=" …"),
+                category=str(labels.get(item.category, item.category)),
+                opd=item.opd.short_name,
+                year=item.year,
+                published=published,
+                files=(
+                    ngettext("%(counter)s file", "%(counter)s files", files)
+                    % {"counter": files}
+                    if files
+                    else ""
+                ),
+            )
+        )
+    return cards
