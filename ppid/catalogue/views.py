@@ -21,7 +21,12 @@ from core import paging
 from opds import permissions as perms
 from opds.models import Opd
 from ppid.catalogue import exports, selectors, services
-from ppid.catalogue.cache import cached_for_visitors
+from ppid.catalogue.cache import (
+    cached_for_visitors,
+    depends_on,
+    lists,
+    lists_filtered,
+)
 from ppid.catalogue.forms import (
     ExclusionDecisionForm,
     InformationItemForm,
@@ -61,6 +66,10 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
     items = filterset.results()
     page = paging.page(request, items, paginator_class=CappedPaginator)
+    # Visitors' cache: the items shown, every OPD's name (the filters), and
+    # who is listed under the OPD and category filtered by.
+    depends_on(request, items=page.object_list, scopes=["opds"])
+    lists_filtered(request, filterset)
     q = request.GET.get("q", "").strip()
     fallback = isinstance(items, SearchResults) and items.fallback
     context = {
@@ -97,6 +106,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     the staff allowed to see them, and are 404 for everyone else.
     """
     item = get_object_or_404(selectors.item_detail_queryset(request.user), pk=pk)
+    depends_on(request, items=[item])  # visitors' cache: the item and its OPD
     user = request.user
     context = {
         "item": item,
@@ -154,6 +164,13 @@ def exclusion_register(request: HttpRequest) -> HttpResponse:
         decisions = decisions.filter(item__opd__slug=opd)
         opened = opened.filter(item__opd__slug=opd)
     page = paging.page(request, decisions, per_page=50, paginator_class=CappedPaginator)
+    # Visitors' cache: every DIK entry, the opened ones shown, OPD names.
+    opened = list(opened[:OPENED_SHOWN])
+    depends_on(
+        request,
+        item_ids=[decision.item_id for decision in opened],
+        scopes=["category-items:dikecualikan", "opds"],
+    )
     return render(
         request,
         "ppid/exclusion_register.html",
@@ -169,6 +186,8 @@ OPENED_SHOWN = 100
 def opd_dip(request: HttpRequest, slug: str) -> HttpResponse:
     """One OPD's Daftar Informasi Publik, by category."""
     opd = get_object_or_404(Opd, slug=slug)
+    depends_on(request, opds=[opd])  # visitors' cache: the OPD and its list
+    lists(request, opd=opd)
     items = selectors.dip_items(opd=opd)
     grouped: dict[str, list[InformationItem]] = {}
     for item in items:
@@ -185,6 +204,12 @@ def dip_export(request: HttpRequest, fmt: str) -> HttpResponse:
     opd = None
     if request.GET.get("opd"):
         opd = get_object_or_404(Opd, slug=request.GET["opd"])
+    # Visitors' cache: one OPD's list, or every published item.
+    if opd:
+        depends_on(request, opds=[opd])
+        lists(request, opd=opd)
+    else:
+        depends_on(request, scopes=["public-items", "opds"])
     title = _("Public Information List (DIP) of %(body)s") % {
         "body": opd.name if opd else _("Purbalingga Regency")
     }
