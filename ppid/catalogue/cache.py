@@ -67,6 +67,8 @@ from core import versions
 from opds import services as opds_services
 
 PAGE_SECONDS = 300
+# The shape of a stored answer: (versions it depends on, answer).
+ENTRY_FORMAT = 2
 # Where the request keeps what its answer depends on while it is made.
 _DEPS_ATTRIBUTE = "_visitor_cache_dependencies"
 PUBLISHED = "published"
@@ -206,22 +208,45 @@ def _visitor_key(kind: str, vary: str, request: HttpRequest) -> str:
     # The host is part of the key: exports, feeds and the API hold absolute
     # links.
     text = "{}|{}|{}".format(vary, request.get_host(), request.get_full_path())
-    return "ppid:{}:{}".format(kind, hashlib.sha256(text.encode()).hexdigest()[:32])
+    digest = hashlib.sha256(text.encode()).hexdigest()[:32]
+    # ENTRY_FORMAT: entries of another shape (an older release's) are never read.
+    return "ppid:{}.{}:{}".format(kind, ENTRY_FORMAT, digest)
+
+
+# What each answer depended on when this process last stored or served it,
+# so that a hit usually takes one round trip: the answer and its versions
+# together. Bounded; forgetting only costs a second round trip.
+_KNOWN_DEPENDENCIES: dict[str, tuple[str, ...]] = {}
+KNOWN_DEPENDENCIES_MAX = 2000
+
+
+def _remember(key: str, names: Iterable[str]) -> None:
+    if len(_KNOWN_DEPENDENCIES) >= KNOWN_DEPENDENCIES_MAX:
+        _KNOWN_DEPENDENCIES.clear()
+    _KNOWN_DEPENDENCIES[key] = tuple(names)
 
 
 def _lookup(key: str) -> tuple[Any, int | None]:
     """What ``key`` holds if every version it stored still holds (else
     None), and the sequence counter read before the answer is made."""
-    found = cache.get_many([key, versions.SEQUENCE])
+    known = _KNOWN_DEPENDENCIES.get(key, ())
+    found = cache.get_many(
+        [key, versions.SEQUENCE, *(versions.key(name) for name in known)]
+    )
     sequence = found.get(versions.SEQUENCE)
     entry = found.get(key)
     if entry is None:
         return None, sequence
     stored, payload = entry
-    current = versions.read(stored)
+    if all(name in known for name in stored):
+        current = {name: found.get(versions.key(name)) for name in stored}
+    else:
+        current = versions.read(stored)
+        sequence = current.pop("")
+        _remember(key, stored)
     if all(current[name] == value for name, value in stored.items()):
         return payload, sequence
-    return None, current[""]
+    return None, sequence
 
 
 def _making(request: HttpRequest) -> Dependencies:
@@ -239,6 +264,7 @@ def _store(key: str, request: HttpRequest, sequence: int | None, payload: Any) -
         # older than the versions just read.
         return
     cache.set(key, (current, payload), deps.seconds)
+    _remember(key, current)
 
 
 def _is_personal(request: HttpRequest) -> bool:
