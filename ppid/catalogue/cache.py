@@ -9,9 +9,14 @@ Each thing a public page shows has a version counter in the cache
 ``opd:<pk>``
     one OPD's row (its name, contacts);
 ``opd-items:<pk>`` and ``category-items:<code>``
-    who is listed: bumped when a published item of that OPD or category
-    changes, or an item joins or leaves them (published, withdrawn,
-    excluded, opened, moved to another category);
+    who is listed and where: bumped when an item joins or leaves that OPD's
+    or category's published items (published, withdrawn, excluded, opened,
+    moved to another category) or a published one changes a facet value
+    (sub-type, year, form) or its exclusion decision;
+``opd-texts:<pk>`` and ``category-texts:<code>``
+    the text of a published item there changed (title, summary, files): a
+    search filtered by that OPD or category may find it now, and pages
+    showing every item of it (the OPD's DIP, its export, the DIK) change;
 ``opds``
     the registry as lists show it (names, slugs, which OPDs exist);
 ``public-items``
@@ -29,8 +34,9 @@ answer stores the versions of what it depends on and is served only while
 they all still hold: one round trip fetches the answer, one its versions.
 A view declares what it shows with ``depends_on`` (the items of its page,
 its OPD) and what it lists with ``lists`` (the OPD and category it is
-filtered by). An edit of item A thus makes stale A's page and every cached
-page that shows A, and nothing else.
+filtered by, and whether it searches their text). An edit of item A's text
+thus makes stale A's page, every cached page that shows A, and the searches
+and full lists of A's OPD and category, and nothing else.
 
 New members: a page listing one OPD's or one category's items depends on
 who is listed there, so an item published in OPD X shows at once in X's
@@ -72,6 +78,9 @@ ENTRY_FORMAT = 2
 # Where the request keeps what its answer depends on while it is made.
 _DEPS_ATTRIBUTE = "_visitor_cache_dependencies"
 PUBLISHED = "published"
+# Changes (as the change log names them) that move an item in or out of a
+# list or change its facet values, beyond its text.
+MEMBERSHIP_CHANGES = {"status", "category", "subtype", "year", "format"}
 
 
 def new_members_seconds() -> int:
@@ -97,18 +106,26 @@ def item_changed(
     after]}``); ``listed`` forces (or spares) the list scopes; ``opd_ids``
     and ``categories`` add where the item was before (the admin may move it).
     """
+    forced = listed is True
     changes = changes or {}
     if listed is None:
         listed = item.status == PUBLISHED or PUBLISHED in changes.get("status", [])
     names = ["item:{}".format(item.pk), "items"]
     if listed:
         names.append("public-items")
+        # A new title or file text may make a search find it; a new status,
+        # category, facet value or decision moves it in or out of lists.
+        moved = forced or any(
+            name in MEMBERSHIP_CHANGES or name.startswith("exclusion.")
+            for name in changes
+        )
+        kinds = ("texts", "items") if moved else ("texts",)
         for opd_id in {item.opd_id, *opd_ids}:
             if opd_id:
-                names.append("opd-items:{}".format(opd_id))
+                names += ["opd-{}:{}".format(kind, opd_id) for kind in kinds]
         for category in {item.category, *changes.get("category", []), *categories}:
             if category:
-                names.append("category-items:{}".format(category))
+                names += ["category-{}:{}".format(kind, category) for kind in kinds]
     versions.bump(*names)
 
 
@@ -169,25 +186,42 @@ def depends_on(
     deps.names.update(scopes)
 
 
-def lists(request: Any, *, opd: Any = None, category: str | None = None) -> None:
+def lists(
+    request: Any,
+    *,
+    opd: Any = None,
+    category: str | None = None,
+    texts: bool = False,
+) -> None:
     """Declare that the page lists published items of ``opd`` and/or
-    ``category``; with neither, it lists the whole catalogue and is kept
-    only ``new_members_seconds()``, since any new item may belong in it."""
+    ``category``; with ``texts`` it also searches or shows every one of
+    them, so any new text there counts too. With neither OPD nor category
+    it lists the whole catalogue and is kept only ``new_members_seconds()``,
+    since any new item may belong in it."""
     deps = _collected(request)
     if deps is None:
         return
+    kinds = ("items", "texts") if texts else ("items",)
     if opd:
-        deps.names.add("opd-items:{}".format(getattr(opd, "pk", opd)))
+        deps.names.update(
+            "opd-{}:{}".format(kind, getattr(opd, "pk", opd)) for kind in kinds
+        )
     if category:
-        deps.names.add("category-items:{}".format(category))
+        deps.names.update("category-{}:{}".format(kind, category) for kind in kinds)
     if not opd and not category:
         deps.seconds = min(deps.seconds, new_members_seconds())
 
 
 def lists_filtered(request: Any, filterset: Any) -> None:
-    """``lists`` for a catalogue FilterSet: by the OPD and category it applied."""
+    """``lists`` for a catalogue FilterSet: by the OPD and category it
+    applied, and by the words searched for."""
     data = getattr(filterset.form, "cleaned_data", None) or {}
-    lists(request, opd=data.get("opd"), category=data.get("category") or None)
+    lists(
+        request,
+        opd=data.get("opd"),
+        category=data.get("category") or None,
+        texts=bool((data.get("q") or "").strip()),
+    )
 
 
 def versioned_key(prefix: str, text: str, scopes: Iterable[str] = ("items",)) -> str:

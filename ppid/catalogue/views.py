@@ -169,7 +169,7 @@ def exclusion_register(request: HttpRequest) -> HttpResponse:
     depends_on(
         request,
         item_ids=[decision.item_id for decision in opened],
-        scopes=["category-items:dikecualikan", "opds"],
+        scopes=["category-items:dikecualikan", "category-texts:dikecualikan", "opds"],
     )
     return render(
         request,
@@ -187,7 +187,7 @@ def opd_dip(request: HttpRequest, slug: str) -> HttpResponse:
     """One OPD's Daftar Informasi Publik, by category."""
     opd = get_object_or_404(Opd, slug=slug)
     depends_on(request, opds=[opd])  # visitors' cache: the OPD and its list
-    lists(request, opd=opd)
+    lists(request, opd=opd, texts=True)
     items = selectors.dip_items(opd=opd)
     grouped: dict[str, list[InformationItem]] = {}
     for item in items:
@@ -207,7 +207,7 @@ def dip_export(request: HttpRequest, fmt: str) -> HttpResponse:
     # Visitors' cache: one OPD's list, or every published item.
     if opd:
         depends_on(request, opds=[opd])
-        lists(request, opd=opd)
+        lists(request, opd=opd, texts=True)
     else:
         depends_on(request, scopes=["public-items", "opds"])
     title = _("Public Information List (DIP) of %(body)s") % {

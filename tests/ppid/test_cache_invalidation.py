@@ -189,6 +189,33 @@ def test_editing_an_item_refreshes_the_lists_and_exports_showing_it(
         assert state(client, url) == "hit", url
 
 
+def test_a_text_edit_refreshes_its_opds_searches_not_its_browsing(
+    client, opd, opd_admin, committed
+):
+    item = InformationItemFactory(opd=opd, title="Laporan Alpha", year=2026)
+    InformationItemFactory(opd=opd, title="Laporan Lama", year=2020)
+    searched = CATALOGUE + "?opd={}&q=zebra".format(opd.slug)
+    other_year = CATALOGUE + "?opd={}&year=2020".format(opd.slug)
+    assert "Laporan Alpha" not in text(client, searched)
+    assert "Laporan Alpha" not in text(client, other_year)
+
+    with committed():
+        services.update_item(item=item, by=opd_admin, data={"title": "Laporan Zebra"})
+    # Its text now matches the OPD's search: at once.
+    response = client.get(searched)
+    assert response["X-Cache"] == "miss"
+    assert "Laporan Zebra" in response.content.decode()
+    # Browsing the OPD by another year neither shows nor gains it.
+    assert state(client, other_year) == "hit"
+
+    # A new facet value moves it into that list, at once.
+    with committed():
+        services.update_item(item=item, by=opd_admin, data={"year": 2020})
+    response = client.get(other_year)
+    assert response["X-Cache"] == "miss"
+    assert "Laporan Zebra" in response.content.decode()
+
+
 def test_a_draft_edit_empties_no_public_list(client, opd, opd_admin, committed):
     InformationItemFactory(opd=opd)
     draft = InformationItemFactory(opd=opd, status=InformationItem.Status.DRAFT)
