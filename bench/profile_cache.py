@@ -3,7 +3,7 @@
 In-process (django.test.Client) against the seeded ``purbalingga_bench``
 database and Redis, beside the trivial floor view measured in the same run,
 so the figures are ratios. It writes nothing to the database: an "edit" is
-the bump of the versions an edit of a published item would move
+the bump of the versions a title edit of a published item would move
 (``ppid.catalogue.cache.item_changed``), done without the edit itself.
 
     STATIC_ROOT=/tmp/purbalingga-profile-cache-static python manage.py collectstatic
@@ -92,8 +92,22 @@ def main() -> None:
     header = client.get(first).get("X-Cache", "(none)")
     print("X-Cache on a repeated item page:", header)
 
-    warmed = ["/informasi/{}/".format(pk) for pk, _opd, _cat in ids[:WARM_ITEMS]]
-    warmed += ["/informasi/?q={}".format(word) for word in WORDS]
+    from opds.models import Opd
+
+    slugs = list(Opd.objects.order_by("pk").values_list("slug", flat=True)[:20])
+    kinds = {
+        "item pages": ["/informasi/{}/".format(pk) for pk, _o, _c in ids[:WARM_ITEMS]],
+        "api items": [
+            "/api/v1/information/{}/".format(pk) for pk, _o, _c in ids[:WARM_ITEMS]
+        ],
+        "searches": ["/informasi/?q={}".format(word) for word in WORDS],
+        "category lists": [
+            "/informasi/?category={}".format(c)
+            for c in ("berkala", "serta_merta", "setiap_saat")
+        ],
+        "opd lists": ["/informasi/?opd={}".format(slug) for slug in slugs],
+    }
+    warmed = [url for urls in kinds.values() for url in urls]
     for url in warmed:
         client.get(url)
     try:
@@ -109,16 +123,18 @@ def main() -> None:
                 "item:{}".format(pk),
                 "items",
                 "public-items",
-                "opd-items:{}".format(opd_id),
-                "category-items:{}".format(category),
+                "opd-texts:{}".format(opd_id),
+                "category-texts:{}".format(category),
             ]
         )
-    hits = sum(client.get(url).get("X-Cache") == "hit" for url in warmed)
-    print(
-        "after {} edits: {}/{} warmed pages still hits ({:.0%})".format(
-            EDITS, hits, len(warmed), hits / len(warmed)
+    print("after {} title edits, still hits:".format(EDITS))
+    for kind, urls in kinds.items():
+        hits = sum(client.get(url).get("X-Cache") == "hit" for url in urls)
+        print(
+            "  {:<15} {:4}/{:<4} ({:.0%})".format(
+                kind, hits, len(urls), hits / len(urls)
+            )
         )
-    )
 
 
 if __name__ == "__main__":
