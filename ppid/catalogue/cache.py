@@ -31,7 +31,9 @@ Each thing a public page shows has a version counter in the cache
 The services bump what they change once their transaction commits
 (``item_changed``, ``opd_changed``), so a rollback bumps nothing. A cached
 answer stores the versions of what it depends on and is served only while
-they all still hold: one round trip fetches the answer, one its versions.
+they all still hold. A process remembers what each answer it stored or
+served depends on, so a repeated hit fetches the answer and its versions in
+one round trip (a first one takes two).
 A view declares what it shows with ``depends_on`` (the items of its page,
 its OPD) and what it lists with ``lists`` (the OPD and category it is
 filtered by, and whether it searches their text). An edit of item A's text
@@ -52,9 +54,14 @@ An answer made while a change committed may hold rows read before the
 commit with versions read after it; the sequence counter, read before and
 after making it, catches that, and such an answer is served but not stored.
 
+Values cached for use inside a page (a list's count, the facets of
+browsing) take a key from ``versioned_key`` on a coarse scope (``items``,
+``public-items``, ``opds``): they are counted again after such a change, and
+a page that shows them goes stale by its own dependencies.
+
 Cached responses carry ``X-Cache: hit`` or ``X-Cache: miss``; responses
 that bypass the cache (staff, a session or message cookie, not a GET)
-carry no ``X-Cache`` header.
+carry no ``X-Cache`` header, nor does a page whose view raised a 404.
 """
 
 from __future__ import annotations
