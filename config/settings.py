@@ -337,6 +337,13 @@ PPID_BERKALA_UPDATE_MONTHS = env_int("PPID_BERKALA_UPDATE_MONTHS", 6, minimum=1)
 # Staff are warned this many days before an item falls due.
 PPID_DUE_SOON_DAYS = env_int("PPID_DUE_SOON_DAYS", 30, minimum=0)
 PPID_UPLOAD_MAX_BYTES = env_int("PPID_UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
+# A cached public list filtered by neither OPD nor category (the plain
+# catalogue, a search across every OPD) may miss a newly published item for
+# at most this many seconds; filtered lists, and anything withdrawn or
+# edited, change at once (ppid/catalogue/cache.py).
+PPID_CACHE_NEW_MEMBERS_SECONDS = env_int(
+    "PPID_CACHE_NEW_MEMBERS_SECONDS", 60, minimum=0
+)
 # The law does not say whether cuti bersama counts; offices are closed, so
 # by default it does not (see README). Only for days before the first
 # cuti bersama rule entered in the admin (ppid.CutiBersamaRule).

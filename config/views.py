@@ -30,7 +30,7 @@ from opds.permissions import (
     can_view_social_overview,
     is_opd_admin_of,
 )
-from ppid.catalogue.cache import cached_for_visitors
+from ppid.catalogue.cache import cached_for_visitors, depends_on
 from ppid.reports import selectors as report_selectors
 
 logger = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 @cached_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
     """The landing page for citizens, OPD admins and Dinkominfo alike."""
+    depends_on(request, scopes=["opds"])  # visitors' cache: the OPD count
     return render(request, "home.html", {"opd_count": Opd.objects.current().count()})
 
 

@@ -19,7 +19,7 @@ from core.forms import URL_FORMFIELD_OVERRIDES
 from opds import audit
 from opds.models import AuditEvent, Opd, User
 from opds.permissions import can_change_registry
-from opds.services import CONTACT_FIELDS, PPID_CONTACT_FIELDS
+from opds.services import CONTACT_FIELDS, PPID_CONTACT_FIELDS, opd_changed
 
 
 class RegistryAdminMixin:
@@ -54,6 +54,20 @@ class OpdAdmin(RegistryAdminMixin, admin.ModelAdmin):
             {"fields": ["is_active", "valid_from", "valid_to", "predecessors"]},
         ),
     ]
+
+    # Cached public pages show OPDs: those naming this one go stale.
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        opd_changed(obj)
+
+    def delete_model(self, request, obj) -> None:
+        opd_changed(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for obj in queryset:
+            opd_changed(obj)
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(User)

@@ -9,6 +9,7 @@ practice: the evaluation's profile indicator then has something to find.
 from __future__ import annotations
 
 from opds.models import Opd
+from opds.services import opd_changed
 
 MAIL_DOMAIN = "purbalinggakab.go.id"
 POSTCODE = "53311"
@@ -119,5 +120,6 @@ def fill_contacts() -> int:
         }
         if updates:
             Opd.objects.filter(pk=opd.pk).update(**updates)
+            opd_changed(opd, registry=False)
             changed += 1
     return changed

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core import versions
 from opds.models import Opd, User
 from opds.permissions import can_change_registry, can_manage_opd_data
 
@@ -22,6 +23,17 @@ REGISTRY_CSV = Path(__file__).resolve().parent / "data" / "purbalingga_opd.csv"
 CONTACT_FIELDS = ("website", "email", "phone", "address", "head_name", "head_title")
 PPID_CONTACT_FIELDS = ("ppid_contact_name", "ppid_contact_email", "ppid_contact_phone")
 PROFILE_FIELDS = CONTACT_FIELDS + PPID_CONTACT_FIELDS
+
+
+def opd_changed(opd: Opd, *, registry: bool = True) -> None:
+    """Make the cached public pages that show ``opd`` stale once the change
+    commits; with ``registry`` also every list naming OPDs (its name, slug,
+    kind or validity changed, or it is new). ppid/catalogue/cache.py
+    describes the versions."""
+    names = ["opd:{}".format(opd.pk)]
+    if registry:
+        names.append("opds")
+    versions.bump(*names)
 
 
 @dataclass(frozen=True)
@@ -113,6 +125,7 @@ def import_opds(*, rows: Iterable[Mapping[str, str]]) -> ImportResult:
         except ValidationError as exc:
             raise _row_error(line, exc) from None
         opd.save()
+        opd_changed(opd)
         if is_new:
             created += 1
         else:
@@ -137,6 +150,8 @@ def update_opd_profile(*, opd: Opd, by: User, data: Mapping[str, str]) -> Opd:
     # registry is the superuser's to fix and must not block a phone number.
     opd.clean_fields(exclude=[f.name for f in Opd._meta.fields if f.name not in data])
     opd.save(update_fields=list(data))
+    # Contacts only: the lists naming OPDs stay as they are.
+    opd_changed(opd, registry=False)
     return opd
 
 
@@ -177,10 +192,12 @@ def merge_opds(
     successor.full_clean()
     successor.save()
     successor.predecessors.set(predecessors)
+    opd_changed(successor)
     last_day = effective - datetime.timedelta(days=1)
     for old in predecessors:
         old.valid_to = last_day
         old.is_active = False
         old.full_clean()
         old.save(update_fields=["valid_to", "is_active"])
+        opd_changed(old)
     return successor

@@ -15,7 +15,7 @@ from ppid.calendar.models import (
     CutiBersamaRule,
 )
 from ppid.calendar.workdays import refresh_snapshot
-from ppid.catalogue.cache import bump_catalogue_version
+from ppid.catalogue import cache
 from ppid.catalogue.models import (
     ExclusionDecision,
     InformationFile,
@@ -41,19 +41,37 @@ from ppid.requests.tasks import recompute_request_deadlines_task
 
 
 class CatalogueAdminMixin:
-    """Changes made in the admin also make cached public pages stale."""
+    """Changes made in the admin also make cached public pages stale: those
+    showing the item (of a file or decision), or every page for a sub-type."""
+
+    def _changed(self, obj, form=None) -> None:
+        if isinstance(obj, Subtype):
+            # Sub-types are named in every list's filters and on item pages.
+            cache.everything_changed()
+            return
+        item = obj if isinstance(obj, InformationItem) else obj.item
+        # The admin may change any field, status, OPD and category included:
+        # every list it was or is in goes stale, as it was before.
+        initial = form.initial if form is not None else {}
+        cache.item_changed(
+            item,
+            listed=True,
+            opd_ids=[initial["opd"]] if initial.get("opd") else [],
+            categories=[initial["category"]] if initial.get("category") else [],
+        )
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        bump_catalogue_version()
+        self._changed(obj, form)
 
     def delete_model(self, request, obj) -> None:
+        self._changed(obj)
         super().delete_model(request, obj)
-        bump_catalogue_version()
 
     def delete_queryset(self, request, queryset) -> None:
+        for obj in queryset:
+            self._changed(obj)
         super().delete_queryset(request, queryset)
-        bump_catalogue_version()
 
 
 class RecomputesDeadlinesMixin:

@@ -128,7 +128,7 @@ def catalogue_facets(
         facets = slice(2, 2 + len(FACET_FIELDS))
         return _facets_from_rows(row[facets] for row in queryset.rows)
     if cache_key is not None:
-        key = versioned_key("facets", cache_key)
+        key = versioned_key("facets", cache_key, ("public-items", "opds"))
         facets = cache.get(key)
         if facets is None:
             facets = catalogue_facets(queryset)

@@ -26,7 +26,7 @@ from core.db import lock_row
 from core.files import stored_files_removed_on_error
 from opds import permissions as perms
 from opds.models import Opd, User
-from ppid.catalogue.cache import bump_catalogue_version
+from ppid.catalogue import cache
 from ppid.catalogue.models import (
     PUBLIC_CATEGORIES,
     ExclusionDecision,
@@ -95,8 +95,9 @@ def _record(
     changes: Mapping[str, list[str]] | None = None,
     note: str = "",
 ) -> ItemChange:
-    # Every change is recorded here, so this is where cached pages go stale.
-    bump_catalogue_version()
+    # Every change is recorded here, so this is where cached pages showing
+    # the item (or listing where it is published) go stale, on commit.
+    cache.item_changed(item, changes)
     return ItemChange.objects.create(
         item=item, actor=by, action=action, changes=dict(changes or {}), note=note
     )
@@ -342,7 +343,7 @@ def delete_item(*, item: InformationItem, by: User) -> None:
     lock_row(item)
     _refuse(perms.can_delete_item(by, item), _("Only drafts can be deleted."))
     names = list(item.files.values_list("file", flat=True))
-    bump_catalogue_version()
+    cache.item_changed(item)
     forget_item(item.pk)
     item.delete()
     transaction.on_commit(lambda: [default_storage.delete(n) for n in names])
@@ -578,7 +579,8 @@ def set_publishing_delegation(*, opd: Opd, delegated: bool, by: User) -> Opd:
     )
     opd.ppid_publishing_delegated = delegated
     opd.save(update_fields=["ppid_publishing_delegated"])
-    bump_catalogue_version()
+    # Only staff pages show the delegation; the OPD's own row moves.
+    cache.opd_changed(opd, registry=False)
     return opd
 
 

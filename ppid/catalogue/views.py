@@ -21,7 +21,12 @@ from core import paging
 from opds import permissions as perms
 from opds.models import Opd
 from ppid.catalogue import exports, listing, selectors, services
-from ppid.catalogue.cache import cached_for_visitors
+from ppid.catalogue.cache import (
+    cached_for_visitors,
+    depends_on,
+    lists,
+    lists_filtered,
+)
 from ppid.catalogue.forms import (
     ExclusionDecisionForm,
     InformationItemForm,
@@ -61,6 +66,10 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
     items = filterset.results()
     page = paging.page(request, items, paginator_class=CappedPaginator)
+    # Visitors' cache: the items shown, every OPD's name (the filters), and
+    # who is listed under the OPD and category filtered by.
+    depends_on(request, items=page.object_list, scopes=["opds"])
+    lists_filtered(request, filterset)
     q = request.GET.get("q", "").strip()
     fallback = isinstance(items, SearchResults) and items.fallback
     query = paging.query_without_page(request)
@@ -103,6 +112,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.item_for_page(pk)
     if item is None or not perms.can_view_item(user, item):
         raise Http404
+    depends_on(request, items=[item])  # visitors' cache: the item and its OPD
     show_actors = perms.can_view_opd_internals(user, item.opd)
     can_open = perms.can_open_excluded_item(user, item)
     context = {
@@ -164,6 +174,13 @@ def exclusion_register(request: HttpRequest) -> HttpResponse:
         decisions = decisions.filter(item__opd__slug=opd)
         opened = opened.filter(item__opd__slug=opd)
     page = paging.page(request, decisions, per_page=50, paginator_class=CappedPaginator)
+    # Visitors' cache: every DIK entry, the opened ones shown, OPD names.
+    opened = list(opened[:OPENED_SHOWN])
+    depends_on(
+        request,
+        item_ids=[decision.item_id for decision in opened],
+        scopes=["category-items:dikecualikan", "category-texts:dikecualikan", "opds"],
+    )
     return render(
         request,
         "ppid/exclusion_register.html",
@@ -179,6 +196,8 @@ OPENED_SHOWN = 100
 def opd_dip(request: HttpRequest, slug: str) -> HttpResponse:
     """One OPD's Daftar Informasi Publik, by category."""
     opd = get_object_or_404(Opd, slug=slug)
+    depends_on(request, opds=[opd])  # visitors' cache: the OPD and its list
+    lists(request, opd=opd, texts=True)
     items = selectors.dip_items(opd=opd)
     grouped: dict[str, list[InformationItem]] = {}
     for item in items:
@@ -195,6 +214,12 @@ def dip_export(request: HttpRequest, fmt: str) -> HttpResponse:
     opd = None
     if request.GET.get("opd"):
         opd = get_object_or_404(Opd, slug=request.GET["opd"])
+    # Visitors' cache: one OPD's list, or every published item.
+    if opd:
+        depends_on(request, opds=[opd])
+        lists(request, opd=opd, texts=True)
+    else:
+        depends_on(request, scopes=["public-items", "opds"])
     title = _("Public Information List (DIP) of %(body)s") % {
         "body": opd.name if opd else _("Purbalingga Regency")
     }

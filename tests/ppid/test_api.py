@@ -210,30 +210,33 @@ def test_dik_register_api_shows_only_public_fields(api_client, opd):
     assert "RAHASIA" not in json.dumps(data)
 
 
-def test_anonymous_reads_are_served_from_the_cache_until_the_catalogue_changes(
+def test_anonymous_reads_are_served_from_the_cache_until_what_they_list_changes(
     client, opd, opd_admin, ppid_utama, django_capture_on_commit_callbacks
 ):
     InformationItemFactory.create_batch(3, opd=opd)
-    first = client.get(URL)
+    # The OPD's list: a publication there shows at once (an unfiltered list
+    # may miss it for PPID_CACHE_NEW_MEMBERS_SECONDS).
+    url = "{}?opd={}".format(URL, opd.slug)
+    first = client.get(url)
     with CaptureQueriesContext(connection) as ctx:
-        again = client.get(URL)
+        again = client.get(url)
     assert len(ctx) == 0
     assert again.content == first.content
     assert again["Content-Type"] == first["Content-Type"]
     assert again["Allow"] == first["Allow"]
     assert first.json()["count"] == 3
 
-    # A publication makes every cached answer stale.
+    # A publication in the OPD makes its cached lists stale.
     item = InformationItemFactory(opd=opd, status=InformationItem.Status.SUBMITTED)
     with django_capture_on_commit_callbacks(execute=True):
         services.publish_item(item=item, by=ppid_utama)
-    assert client.get(URL).json()["count"] == 4
+    assert client.get(url).json()["count"] == 4
 
     # Staff see their drafts: a logged-in read is never served from, nor
     # stored in, the visitors' cache.
     InformationItemFactory(opd=opd, status=InformationItem.Status.DRAFT)
-    client.get(URL)
+    client.get(url)
     client.force_login(opd_admin)
-    assert client.get(URL).json()["count"] == 5
+    assert client.get(url).json()["count"] == 5
     client.logout()
-    assert client.get(URL).json()["count"] == 4
+    assert client.get(url).json()["count"] == 4

@@ -28,7 +28,7 @@ from ppid.catalogue.api.serializers import (
     InformationItemMultipartInputSerializer,
     InformationItemSerializer,
 )
-from ppid.catalogue.cache import VisitorCacheMixin
+from ppid.catalogue.cache import VisitorCacheMixin, lists_filtered
 from ppid.catalogue.filters import InformationItemFilterSet
 from ppid.catalogue.models import ExclusionDecision, InformationItem
 from ppid.catalogue.search import CappedPaginator, SearchResults, suggest_query
@@ -88,6 +88,7 @@ class CatalogueFilterBackend(DjangoFilterBackend):
         if not filterset.is_valid() and self.raise_exception:
             raise translate_validation(filterset.errors)
         if getattr(view, "action", None) == "list":
+            lists_filtered(request, filterset)  # visitors' cache: who is listed
             return filterset.results()
         return filterset.qs
 

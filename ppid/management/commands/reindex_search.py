@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ppid.catalogue.cache import everything_changed
 from ppid.catalogue.search import reindex_everything
 
 
@@ -21,4 +22,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             count = reindex_everything()
+            # Searches may find other items now: no cached page holds.
+            everything_changed()
         self.stdout.write(_("%(count)s items indexed.") % {"count": count})
