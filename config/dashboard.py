@@ -111,6 +111,9 @@ def latest_evaluation(user: User, opd: Opd) -> Evaluation | None:
     item_scores = list(
         ItemScore.objects.filter(opd_score_id=Subquery(seen.values("pk")[:1]))
         .select_related("item__indicator", "opd_score__report", "opd_score__opd")
+        # The actions weigh fulfilments: the evidence (JSON lists of
+        # links, the bulk of a built version's rows) is not shown here.
+        .defer("evidence", "detail", "comment")
         .order_by("item__indicator__position", "item__position", "item__code")
     )
     if item_scores:
