@@ -16,22 +16,41 @@ on its first view.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
 from django.db.models import QuerySet
+from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from evaluations import selectors
 from evaluations.models import Indicator, MonthlyReport, OpdScore
 
-# Bump when _report_figures.html or what it is given changes shape.
+FIGURES_TEMPLATE = "evaluations/_report_figures.html"
+# Bump when what the template is given changes shape; a change of the
+# template itself makes new keys on its own (``_template_digest``).
 FIGURES_VERSION = 1
 # A version's figures are read for its month, then rarely: a day is plenty.
 FIGURES_SECONDS = 24 * 3600
+
+
+@functools.cache
+def _template_digest() -> str:
+    """The figures template's source and its includes', hashed once per
+    process: a deployment that changes them serves none of the old."""
+    sources = [
+        get_template(name).template.source
+        for name in (
+            FIGURES_TEMPLATE,
+            "evaluations/_band.html",
+            "evaluations/_change.html",
+        )
+    ]
+    return hashlib.sha256("\0".join(sources).encode()).hexdigest()[:16]
 
 
 def figures_key(
@@ -47,6 +66,7 @@ def figures_key(
     average trend."""
     shown = (
         FIGURES_VERSION,
+        _template_digest(),
         get_language(),
         kind,
         (

@@ -318,7 +318,7 @@ def report(request: HttpRequest, month: datetime.date) -> HttpResponse:
     def render_figures(known: selectors.Known) -> str:
         view = selectors.kabupaten(found, filterset.qs, known)
         return render_to_string(
-            "evaluations/_report_figures.html",
+            pages.FIGURES_TEMPLATE,
             {
                 "report": found,
                 "view": view,
