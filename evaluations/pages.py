@@ -105,9 +105,9 @@ def cached_figures(
 ) -> SafeString:
     """The figures of ``report`` over ``scores`` (the page's, filtered)
     from the cache, or rendered by ``render`` (given what was read for
-    the key) and stored: three small queries on a hit. A report without a hash (made outside the services, or a
-    comparison month without one) is rendered each time: nothing would
-    tell its changes apart."""
+    the key) and stored: three small queries on a hit. A report without a
+    hash (made outside the services, or a comparison month without one) is
+    rendered each time: nothing would tell its changes apart."""
     compared_with = selectors.comparison_report(report.month)
     indicators = selectors.indicators_of(report)
     ranking = selectors.ranking_state(report, scores)

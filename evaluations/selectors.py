@@ -385,8 +385,8 @@ class Known:
 
 @dataclass
 class Ranking:
-    """The ranking part of the kabupaten report: what its page reads on
-    every view (it changes with the OPDs' replies and contests)."""
+    """The kabupaten report's ranked rows and the month they are compared
+    with."""
 
     compared_with: MonthlyReport | None
     rows: list[RankRow]
