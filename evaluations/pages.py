@@ -98,17 +98,18 @@ def figures_key(
 
 def cached_figures(
     report: MonthlyReport,
+    compared_with: MonthlyReport | None,
     scores: QuerySet[OpdScore],
     trend: list[selectors.AveragePoint],
     kind: str,
     render: Callable[[selectors.Known], str],
 ) -> SafeString:
-    """The figures of ``report`` over ``scores`` (the page's, filtered)
-    from the cache, or rendered by ``render`` (given what was read for
-    the key) and stored: three small queries on a hit. A report without a
+    """The figures of ``report`` (compared with ``compared_with``, its
+    ``selectors.comparison_report``) over ``scores`` (the page's,
+    filtered) from the cache, or rendered by ``render`` (given what was
+    read for the key) and stored: two small queries on a hit. A report without a
     hash (made outside the services, or a comparison month without one) is
     rendered each time: nothing would tell its changes apart."""
-    compared_with = selectors.comparison_report(report.month)
     indicators = selectors.indicators_of(report)
     ranking = selectors.ranking_state(report, scores)
     known = selectors.Known(

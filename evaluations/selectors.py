@@ -114,6 +114,20 @@ def comparison_report(month: datetime.date) -> MonthlyReport | None:
     )
 
 
+def comparison_among(
+    report: MonthlyReport, reports: Iterable[MonthlyReport]
+) -> MonthlyReport | None:
+    """``comparison_report`` picked from ``reports`` already read (every
+    staff user sees every report open for reply or final): no query."""
+    before = previous_month(report.month)
+    seen = [
+        r
+        for r in reports
+        if r.month == before and r.status in (Status.REPLY, Status.FINAL)
+    ]
+    return max(seen, key=lambda r: r.version, default=None)
+
+
 def scores_in_scope(user, report: MonthlyReport) -> QuerySet[OpdScore]:
     """The report's OPD scores ``user`` may see."""
     return perms.evaluation_scores_visible_to(

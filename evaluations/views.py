@@ -343,7 +343,12 @@ def report(request: HttpRequest, month: datetime.date) -> HttpResponse:
         # The ranking, bands, heatmap, movers and stale data: rendered once
         # per report content and filter (evaluations.pages).
         "figures": pages.cached_figures(
-            found, filterset.qs, trend, str(kind or ""), render_figures
+            found,
+            selectors.comparison_among(found, visible),
+            filterset.qs,
+            trend,
+            str(kind or ""),
+            render_figures,
         ),
     }
     # A preview is never opened for reply: no form offers it.

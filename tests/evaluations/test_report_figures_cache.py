@@ -131,3 +131,24 @@ def test_a_report_without_a_hash_is_rendered_every_time(opened, client):
     page(client, opened)
     _html, rendered = page(client, opened)
     assert rendered
+
+
+def test_the_comparison_is_picked_from_the_reports_read_as_the_query_picks_it(
+    opened, opds, dinkominfo, on
+):
+    from evaluations import selectors
+
+    # A draft of the month before never counts; its open versions do.
+    september = MonthlyReport.objects.get(month=datetime.date(2026, 9, 1))
+    reports = list(MonthlyReport.objects.all())
+    for report in reports:
+        assert selectors.comparison_among(
+            report, reports
+        ) == selectors.comparison_report(report.month)
+    assert selectors.comparison_among(opened, reports) == september
+    MonthlyReport.objects.filter(pk=september.pk).update(
+        status=MonthlyReport.Status.DRAFT
+    )
+    reports = list(MonthlyReport.objects.all())
+    assert selectors.comparison_among(opened, reports) is None
+    assert selectors.comparison_report(opened.month) is None
