@@ -13,7 +13,9 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet, Subquery
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet, Subquery, Window
 
 from aspirations.stats import selectors as aspiration_stats
 from evaluations import selectors as evaluation_selectors
@@ -89,6 +91,8 @@ class OpdDashboard:
     accounts: list[AccountRow]
     items_due: list[DueItem]
     items_due_total: int
+    # Of items_due_total: the navbar's badge counts them.
+    items_overdue_total: int
     requests_due: list[DueRequest]
     requests_due_total: int
     posts_per_week_target: Decimal = field(default=Decimal(0))
@@ -107,6 +111,9 @@ def latest_evaluation(user: User, opd: Opd) -> Evaluation | None:
     item_scores = list(
         ItemScore.objects.filter(opd_score_id=Subquery(seen.values("pk")[:1]))
         .select_related("item__indicator", "opd_score__report", "opd_score__opd")
+        # The actions weigh fulfilments: the evidence (JSON lists of
+        # links, the bulk of a built version's rows) is not shown here.
+        .defer("evidence", "detail", "comment")
         .order_by("item__indicator__position", "item__position", "item__code")
     )
     if item_scores:
@@ -163,18 +170,44 @@ def _items_due(user: User, opd: Opd, today: datetime.date) -> QuerySet:
     )
 
 
+def _overdue_q(today: datetime.date) -> Q:
+    """Among the periodic items needing an update, those due by yesterday:
+    ``berkala_due_by(yesterday)``'s date condition, to count them on the
+    same rows."""
+    yesterday = today - datetime.timedelta(days=1)
+    cutoff = yesterday - relativedelta(months=settings.PPID_BERKALA_UPDATE_MONTHS)
+    return Q(last_updated_at__date__lte=cutoff)
+
+
+def items_due_counted(user: User, opd: Opd) -> tuple[list[DueItem], int, int]:
+    """Periodic items overdue or falling due soon, the oldest first, how
+    many there are and how many of them are overdue (the navbar's badge):
+    one query, one pass over the OPD's items (the counts are window
+    aggregates over every row before the limit)."""
+    today = request_services.today()
+    found = list(
+        _items_due(user, opd, today)
+        # What the queue shows (title, due date): every due row passes the
+        # window aggregates, the long texts would go with it.
+        .only("opd_id", "title", "category", "last_updated_at")
+        .annotate(
+            due_total=Window(Count("pk")),
+            overdue_total=Window(Count("pk", filter=_overdue_q(today))),
+        )[:LISTED]
+    )
+    total = found[0].due_total if found else 0
+    overdue = found[0].overdue_total if found else 0
+    rows = []
+    for item in found:
+        due = item.next_update_due
+        rows.append(DueItem(item=item, due=due, overdue=due < today))
+    return rows, total, overdue
+
+
 def items_due(user: User, opd: Opd) -> tuple[list[DueItem], int]:
     """Periodic items overdue or falling due soon, the oldest first, and
     how many there are: one query."""
-    today = request_services.today()
-    found = list(_items_due(user, opd, today)[: LISTED + 1])
-    total = len(found)
-    if total > LISTED:
-        total = _items_due(user, opd, today).count()
-    rows = []
-    for item in found[:LISTED]:
-        due = item.next_update_due
-        rows.append(DueItem(item=item, due=due, overdue=due < today))
+    rows, total, _overdue = items_due_counted(user, opd)
     return rows, total
 
 
@@ -230,10 +263,11 @@ def opd_dashboard(
 ) -> OpdDashboard:
     """The OPD admin's dashboard of ``opd``; ``soon`` is the requests'
     warning limit when the caller has it already."""
-    items, items_total = items_due(user, opd)
+    items, items_total, items_overdue = items_due_counted(user, opd)
     requests, requests_total = requests_due(user, opd, soon)
     return OpdDashboard(
         opd=opd,
+        items_overdue_total=items_overdue,
         evaluation=latest_evaluation(user, opd),
         accounts=social_accounts(user, opd),
         items_due=items,

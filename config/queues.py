@@ -819,10 +819,12 @@ def nav_counts(
     user: User,
     soon: datetime.date | None = None,
     accounts: list[SocialAccount] | None = None,
+    items: tuple[int, int] | None = None,
 ) -> NavCounts:
     """The navbar's badges for ``user``: the same selections as the queues,
     counted in one query (two for Dinkominfo and an OPD admin, unless its
-    ``accounts`` were read already)."""
+    ``accounts`` were read already). An OPD admin's periodic items due and
+    overdue come as ``items`` when its dashboard has counted them."""
     counts = NavCounts()
     if not perms.is_staff_user(user):
         return counts
@@ -857,10 +859,10 @@ def nav_counts(
     if perms.can_route_requests(user) or perms.can_decide_objections(user):
         wanted["objections"] = objections.answer_needing_attention(soon)
         wanted["objections_overdue"] = objections.answer_overdue(today)
-    if own_opd is not None:
-        items = perms.items_visible_to(user).filter(opd=own_opd)
-        wanted["items"] = items.berkala_needing_update(today)
-        wanted["items_overdue"] = items.berkala_due_by(yesterday)
+    if own_opd is not None and items is None:
+        own_items = perms.items_visible_to(user).filter(opd=own_opd)
+        wanted["items"] = own_items.berkala_needing_update(today)
+        wanted["items_overdue"] = own_items.berkala_due_by(yesterday)
     now = case_services.now()
     cases = perms.cases_visible_to(user)
     case_counts: dict[str, QuerySet] = {}
@@ -895,6 +897,8 @@ def nav_counts(
         if months.also is None:  # no report yet to count beside
             wanted.update(reviewer)
     found = _counts_query(user, **wanted)
+    if own_opd is not None and items is not None:
+        found["items"], found["items_overdue"] = items
     get = found.get
     counts.requests = NavCount(get("requests", 0), get("requests_overdue", 0))
     counts.objections = NavCount(

@@ -125,6 +125,7 @@ class DashboardView(StaffRequiredMixin, TemplateView):
                 self.request,
                 soon=soon,
                 accounts=[row.account for row in board.accounts],
+                items=(board.items_due_total, board.items_overdue_total),
             )
         else:
             queues.nav_counts_for(self.request, soon=soon)

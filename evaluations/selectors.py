@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from core.months import previous_month
 from evaluations.models import (
@@ -111,6 +112,20 @@ def comparison_report(month: datetime.date) -> MonthlyReport | None:
         .order_by("-version")
         .first()
     )
+
+
+def comparison_among(
+    report: MonthlyReport, reports: Iterable[MonthlyReport]
+) -> MonthlyReport | None:
+    """``comparison_report`` picked from ``reports`` already read (every
+    staff user sees every report open for reply or final): no query."""
+    before = previous_month(report.month)
+    seen = [
+        r
+        for r in reports
+        if r.month == before and r.status in (Status.REPLY, Status.FINAL)
+    ]
+    return max(seen, key=lambda r: r.version, default=None)
 
 
 def scores_in_scope(user, report: MonthlyReport) -> QuerySet[OpdScore]:
@@ -212,15 +227,24 @@ class HeatRow:
     cells: list[HeatCell]
 
 
-def heatmap(
-    report: MonthlyReport, scores: list[OpdScore]
-) -> tuple[list[Indicator], list[HeatRow]]:
-    """Each OPD's share fulfilled per indicator, in the ranking's order."""
-    indicators = list(
+def indicators_of(report: MonthlyReport) -> list[Indicator]:
+    """The report's indicators, in the heatmap's order. One query."""
+    return list(
         Indicator.objects.filter(framework_id=report.framework_id).order_by(
             "position", "code"
         )
     )
+
+
+def heatmap(
+    report: MonthlyReport,
+    scores: list[OpdScore],
+    indicators: list[Indicator] | None = None,
+) -> tuple[list[Indicator], list[HeatRow]]:
+    """Each OPD's share fulfilled per indicator, in the ranking's order;
+    ``indicators`` (``indicators_of``) when the caller has read them."""
+    if indicators is None:
+        indicators = indicators_of(report)
     rows = ItemScore.objects.filter(
         opd_score_id__in=[s.pk for s in scores]
     ).values_list(
@@ -362,15 +386,38 @@ class KabupatenView:
         return (total / len(self.rows)).quantize(Decimal("0.01"))
 
 
-def kabupaten(report: MonthlyReport, scores: QuerySet[OpdScore]) -> KabupatenView:
-    """The kabupaten report over ``scores`` (the report's scores a user
-    may see, or all of them for the files)."""
+@dataclass
+class Known:
+    """What a page has read of a report already, so that ``kabupaten``
+    does not read it again."""
+
+    compared_with: MonthlyReport | None
+    indicators: list[Indicator]
+    # Contests awaiting a decision per OPD score (``ranking_state``).
+    pending: dict[int, int]
+
+
+@dataclass
+class Ranking:
+    """The kabupaten report's ranked rows and the month they are compared
+    with."""
+
+    compared_with: MonthlyReport | None
+    rows: list[RankRow]
+
+
+def ranking(
+    report: MonthlyReport, scores: QuerySet[OpdScore], known: Known | None = None
+) -> Ranking:
+    """The ranked OPD scores among ``scores``, each with last month's score
+    and its contests awaiting a decision. Four queries, two with
+    ``known``."""
     ranked = list(
         scores.filter(report=report)
         .select_related("opd")
         .order_by("rank", "opd__name", "opd_id")
     )
-    compared_with = comparison_report(report.month)
+    compared_with = known.compared_with if known else comparison_report(report.month)
     previous: dict[int, Decimal] = {}
     if compared_with is not None:
         previous = dict(
@@ -379,15 +426,63 @@ def kabupaten(report: MonthlyReport, scores: QuerySet[OpdScore]) -> KabupatenVie
             ).values_list("opd_id", "score")
         )
     pending: dict[int, int] = defaultdict(int)
-    for opd_score_id in Contest.objects.filter(
-        item_score__opd_score__report=report, status=Contest.Status.PENDING
-    ).values_list("item_score__opd_score_id", flat=True):
-        pending[opd_score_id] += 1
+    if known is not None:
+        pending.update(known.pending)
+    else:
+        for opd_score_id in Contest.objects.filter(
+            item_score__opd_score__report=report, status=Contest.Status.PENDING
+        ).values_list("item_score__opd_score_id", flat=True):
+            pending[opd_score_id] += 1
     rows = [RankRow(s, previous.get(s.opd_id), pending[s.pk]) for s in ranked]
-    indicators, heat = heatmap(report, ranked)
+    return Ranking(compared_with, rows)
+
+
+def ranking_state(report: MonthlyReport, scores: QuerySet[OpdScore]) -> list[tuple]:
+    """What the ranking shows of each OPD among ``scores``, as plain rows
+    in its order: score id, OPD id, slug, name, short name, score, band,
+    rank, reply and contests awaiting a decision. One query, for the
+    pages that render the rest from the cache (evaluations.pages)."""
+    pending = (
+        Contest.objects.filter(
+            item_score__opd_score=OuterRef("pk"), status=Contest.Status.PENDING
+        )
+        .order_by()
+        .values("item_score__opd_score")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return list(
+        scores.filter(report=report)
+        .annotate(pending=Coalesce(Subquery(pending), 0))
+        .order_by("rank", "opd__name", "opd_id")
+        .values_list(
+            "pk",
+            "opd_id",
+            "opd__slug",
+            "opd__name",
+            "opd__short_name",
+            "score",
+            "band",
+            "rank",
+            "reply",
+            "pending",
+        )
+    )
+
+
+def kabupaten(
+    report: MonthlyReport, scores: QuerySet[OpdScore], known: Known | None = None
+) -> KabupatenView:
+    """The kabupaten report over ``scores`` (the report's scores a user
+    may see, or all of them for the files); what the caller has read of
+    it already comes as ``known``."""
+    ranked_view = ranking(report, scores, known)
+    rows = ranked_view.rows
+    ranked = [row.opd_score for row in rows]
+    indicators, heat = heatmap(report, ranked, known.indicators if known else None)
     return KabupatenView(
         report=report,
-        compared_with=compared_with,
+        compared_with=ranked_view.compared_with,
         rows=rows,
         distribution=band_distribution(ranked),
         indicators=indicators,

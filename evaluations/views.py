@@ -16,13 +16,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from evaluations import charts, runs, selectors, services
+from evaluations import charts, pages, runs, selectors, services
 from evaluations.exports import common, evidence, files, text
 from evaluations.filters import OpdScoreFilterSet
 from evaluations.forms import (
@@ -305,7 +306,6 @@ def report(request: HttpRequest, month: datetime.date) -> HttpResponse:
     scope = selectors.scores_in_scope(user, found)
     filterset = OpdScoreFilterSet(request.GET or None, queryset=scope)
     can_review = perms.can_review_evaluations(user)
-    view = selectors.kabupaten(found, filterset.qs)
     trend = selectors.average_trend(
         found,
         visible,
@@ -313,21 +313,43 @@ def report(request: HttpRequest, month: datetime.date) -> HttpResponse:
             request.GET or None, queryset=perms.evaluation_scores_visible_to(user)
         ).qs,
     )
+    kind = filterset.form["kind"].value()
+
+    def render_figures(known: selectors.Known) -> str:
+        view = selectors.kabupaten(found, filterset.qs, known)
+        return render_to_string(
+            pages.FIGURES_TEMPLATE,
+            {
+                "report": found,
+                "view": view,
+                "kind": kind,
+                "largest_band": max([row.count for row in view.distribution] + [1]),
+                "trend": trend,
+                "trend_points": selectors.trend_points(trend),
+                "bands_chart": charts.dumps(charts.band_chart(view.distribution)),
+                "average_chart": charts.dumps(charts.average_chart(trend)),
+            },
+        )
+
     context: dict[str, Any] = {
         "report": found,
-        "view": view,
         "versions": versions,
         "can_review": can_review,
         "today": services.today(),
-        "largest_band": max([row.count for row in view.distribution] + [1]),
         "filterset": filterset,
         "month_form": MonthPickForm(
             initial={"month": "{:%Y-%m}".format(month)}, months=shown_months
         ),
-        "trend": trend,
-        "trend_points": selectors.trend_points(trend),
-        "bands_chart": charts.dumps(charts.band_chart(view.distribution)),
-        "average_chart": charts.dumps(charts.average_chart(trend)),
+        # The ranking, bands, heatmap, movers and stale data: rendered once
+        # per report content and filter (evaluations.pages).
+        "figures": pages.cached_figures(
+            found,
+            selectors.comparison_among(found, visible),
+            filterset.qs,
+            trend,
+            str(kind or ""),
+            render_figures,
+        ),
     }
     # A preview is never opened for reply: no form offers it.
     if can_review and found.status == Status.DRAFT and not found.is_preview:

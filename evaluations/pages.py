@@ -1,0 +1,125 @@
+"""Rendered parts of the evaluation's staff pages, cached by what they show.
+
+A built report version changes only through the services (manual scores
+in a draft, an accepted contest), and each of those writes the report's
+new SHA-256 (services._fingerprint: every score, band, rank and item
+fulfilment). The kabupaten page's figures (band distribution, average
+trend, ranking, heatmap, movers, stale data) are therefore rendered once
+per report content and served from the cache: the key holds the report's
+hash and everything else the part shows that is read on every view
+anyway (the ranked rows with their OPD names, replies and contests to
+decide, last month's scores, the trend, the indicators, the kind filter
+and the language). A change to any of them is a new key; nothing needs
+to be invalidated, and a report built before this cache simply fills it
+on its first view.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import QuerySet
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from evaluations import selectors
+from evaluations.models import Indicator, MonthlyReport, OpdScore
+
+FIGURES_TEMPLATE = "evaluations/_report_figures.html"
+# Bump when what the template is given changes shape; a change of the
+# template itself makes new keys on its own (``_template_digest``).
+FIGURES_VERSION = 1
+# A version's figures are read for its month, then rarely: a day is plenty.
+FIGURES_SECONDS = 24 * 3600
+
+
+@functools.cache
+def _template_digest() -> str:
+    """The figures template's source and its includes', hashed once per
+    process: a deployment that changes them serves none of the old."""
+    sources = [
+        get_template(name).template.source
+        for name in (
+            FIGURES_TEMPLATE,
+            "evaluations/_band.html",
+            "evaluations/_change.html",
+        )
+    ]
+    return hashlib.sha256("\0".join(sources).encode()).hexdigest()[:16]
+
+
+def figures_key(
+    report: MonthlyReport,
+    ranking: list[tuple],
+    compared_with: MonthlyReport | None,
+    indicators: list[Indicator],
+    trend: list[selectors.AveragePoint],
+    kind: str,
+) -> str:
+    """The cache key of the kabupaten figures of ``report`` as shown:
+    ``ranking`` is ``selectors.ranking_state``, ``trend`` the page's
+    average trend."""
+    shown = (
+        FIGURES_VERSION,
+        _template_digest(),
+        get_language(),
+        kind,
+        (
+            report.pk,
+            report.version,
+            str(report.month),
+            report.status,
+            report.sha256,
+            # A draft computed again keeps its hash when no fulfilment
+            # changed, not its evidence (the stale accounts and items).
+            str(report.computed_at),
+            report.framework_id,
+            str(report.judged_on),
+        ),
+        # Last month's scores (the change and the movers) are its content.
+        (
+            (compared_with.pk, str(compared_with.month), compared_with.version)
+            + (compared_with.sha256 or "unhashed-{}".format(compared_with.pk),)
+            if compared_with
+            else None
+        ),
+        [(i.pk, i.name, str(i.weight)) for i in indicators],
+        [tuple(map(str, row)) for row in ranking],
+        [(str(p.month), str(p.average), p.opds, p.version, p.status) for p in trend],
+    )
+    digest = hashlib.sha256(repr(shown).encode()).hexdigest()
+    return "evaluations:figures:{}:{}".format(report.pk, digest)
+
+
+def cached_figures(
+    report: MonthlyReport,
+    compared_with: MonthlyReport | None,
+    scores: QuerySet[OpdScore],
+    trend: list[selectors.AveragePoint],
+    kind: str,
+    render: Callable[[selectors.Known], str],
+) -> SafeString:
+    """The figures of ``report`` (compared with ``compared_with``, its
+    ``selectors.comparison_report``) over ``scores`` (the page's,
+    filtered) from the cache, or rendered by ``render`` (given what was
+    read for the key) and stored: two small queries on a hit. A report without a
+    hash (made outside the services, or a comparison month without one) is
+    rendered each time: nothing would tell its changes apart."""
+    indicators = selectors.indicators_of(report)
+    ranking = selectors.ranking_state(report, scores)
+    known = selectors.Known(
+        compared_with, indicators, {row[0]: row[-1] for row in ranking}
+    )
+    if not report.sha256 or (compared_with is not None and not compared_with.sha256):
+        return mark_safe(render(known))  # nosec B308 B703 # rendered by the template engine
+    key = figures_key(report, ranking, compared_with, indicators, trend, kind)
+    html: Any = cache.get(key)
+    if html is None:
+        html = render(known)
+        cache.set(key, html, FIGURES_SECONDS)
+    return mark_safe(html)  # nosec B308 B703 # rendered by the template engine
