@@ -241,6 +241,22 @@ def dip_items(*, opd: Opd | None = None) -> QuerySet[InformationItem]:
     return queryset.filter(opd=opd) if opd else queryset
 
 
+def dip_page_rows(*, opd: Opd) -> QuerySet:
+    """What one OPD's DIP page shows of each item, in the DIP's order, as
+    tuples (pk, category, title, sub-type name or None, responsible
+    official, form, retention period, year): no model is built per row."""
+    return dip_items(opd=opd).values_list(
+        "pk",
+        "category",
+        "title",
+        "subtype__name",
+        "responsible_official",
+        "format",
+        "retention_period",
+        "year",
+    )
+
+
 @dataclass(frozen=True)
 class OpdFreshness:
     """Periodic items of one OPD that fall due soon or are overdue."""
