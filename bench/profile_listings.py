@@ -14,7 +14,8 @@ realistic run: every versioned count and fragment is stale) without touching
 the Redis other runs use. ``--redis`` uses bench/catalogue.py's Redis instead
 (then ``--cold`` is refused).
 
-    .venv/bin/python bench/profile_listings.py [--rounds 30] [--cold] [--profile dip|api]
+    .venv/bin/python bench/profile_listings.py [--rounds 30] [--cold]
+        [--profile dip|api] [--database COPY]
 """
 
 from __future__ import annotations
@@ -40,8 +41,14 @@ _counter = itertools.count()
 STATIC_DIR = Path(tempfile.gettempdir()) / "pb-listings-static"
 
 
-def setup(use_redis: bool) -> None:
+def setup(use_redis: bool, database: str | None = None) -> None:
     env = catalogue.bench_env(STATIC_DIR)
+    if database:
+        # A copy, e.g. to try a migration's index without touching the
+        # shared benchmark database.
+        env["DATABASE_URL"] = catalogue.DATABASE_URL.replace(
+            catalogue.DB_NAME, database
+        )
     if not use_redis:
         env.pop("REDIS_URL", None)
     # DEBUG-off pages need the static manifest; collected once.
@@ -80,10 +87,11 @@ def main() -> None:
     parser.add_argument("--cold", action="store_true", help="bump the version first")
     parser.add_argument("--redis", action="store_true")
     parser.add_argument("--profile", choices=["dip", "api"], default=None)
+    parser.add_argument("--database", help="a copy of {}".format(catalogue.DB_NAME))
     args = parser.parse_args()
     if args.cold and args.redis:
         raise SystemExit("--cold bumps the shared version; use the local cache")
-    setup(args.redis)
+    setup(args.redis, args.database)
 
     from django.db import connection
     from django.db.models import Count
