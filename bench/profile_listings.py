@@ -98,7 +98,6 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from opds.models import Opd
     from ppid.catalogue.models import InformationItem
 
     client = Client(HTTP_HOST="127.0.0.1")
@@ -110,7 +109,6 @@ def main() -> None:
     )
     biggest = sizes[0]
     median = list(sizes)[len(sizes) // 2]
-    assert Opd.objects.filter(slug=biggest["opd__slug"]).exists()
     pages = {
         "floor": "/bench-floor/",
         "dip {} items".format(biggest["n"]): "/perangkat-daerah/{}/dip/".format(
