@@ -241,11 +241,11 @@ def dip_items(*, opd: Opd | None = None) -> QuerySet[InformationItem]:
     return queryset.filter(opd=opd) if opd else queryset
 
 
-def dip_page_rows(*, opd: Opd) -> QuerySet:
-    """What one OPD's DIP page shows of each item, in the DIP's order, as
-    tuples (pk, category, title, sub-type name or None, responsible
-    official, form, retention period, year): no model is built per row."""
-    return dip_items(opd=opd).values_list(
+def dip_page_rows(items: QuerySet[InformationItem]) -> QuerySet:
+    """What the OPD DIP page shows of each of ``items`` (``dip_items()``),
+    in their order, as tuples (pk, category, title, sub-type name or None,
+    responsible official, form, retention period, year): no model per row."""
+    return items.values_list(
         "pk",
         "category",
         "title",

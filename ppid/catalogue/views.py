@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 from core import paging
 from opds import permissions as perms
 from opds.models import Opd
-from ppid.catalogue import dip, exports, selectors, services
+from ppid.catalogue import exports, selectors, services
 from ppid.catalogue.cache import cached_for_visitors
 from ppid.catalogue.forms import (
     ExclusionDecisionForm,
@@ -169,8 +169,10 @@ OPENED_SHOWN = 100
 def opd_dip(request: HttpRequest, slug: str) -> HttpResponse:
     """One OPD's Daftar Informasi Publik, by category."""
     opd = get_object_or_404(Opd, slug=slug)
-    # Rows as HTML built in Python: a DIP is complete, thousands of rows.
-    grouped = dip.rows_by_category(selectors.dip_page_rows(opd=opd))
+    items = selectors.dip_items(opd=opd)
+    # Rows built from plain values, not models through the template engine:
+    # a DIP is complete, thousands of rows for the largest OPDs.
+    grouped = exports.page_rows_by_category(selectors.dip_page_rows(items))
     sections = [
         (label, grouped.get(value, "")) for value, label in PUBLIC_CATEGORY_CHOICES
     ]
