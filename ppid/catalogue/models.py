@@ -238,6 +238,14 @@ class InformationItem(models.Model):
                 condition=Q(status="published"),
                 name="ppid_item_published_recent",
             ),
+            # Counting the public catalogue (a list's pages) reads this index
+            # only: the public condition needs the category, and the id for
+            # excluded items, never the wide rows.
+            models.Index(
+                fields=["category", "id"],
+                condition=Q(status="published"),
+                name="ppid_item_public_count",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

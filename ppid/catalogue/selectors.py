@@ -321,6 +321,22 @@ def dip_items(*, opd: Opd | None = None) -> QuerySet[InformationItem]:
     return queryset.filter(opd=opd) if opd else queryset
 
 
+def dip_page_rows(items: QuerySet[InformationItem]) -> QuerySet:
+    """What the OPD DIP page shows of each of ``items`` (``dip_items()``),
+    in their order, as tuples (pk, category, title, sub-type name or None,
+    responsible official, form, retention period, year): no model per row."""
+    return items.values_list(
+        "pk",
+        "category",
+        "title",
+        "subtype__name",
+        "responsible_official",
+        "format",
+        "retention_period",
+        "year",
+    )
+
+
 @dataclass(frozen=True)
 class OpdFreshness:
     """Periodic items of one OPD that fall due soon or are overdue."""

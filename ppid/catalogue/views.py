@@ -199,11 +199,11 @@ def opd_dip(request: HttpRequest, slug: str) -> HttpResponse:
     depends_on(request, opds=[opd])  # visitors' cache: the OPD and its list
     lists(request, opd=opd, texts=True)
     items = selectors.dip_items(opd=opd)
-    grouped: dict[str, list[InformationItem]] = {}
-    for item in items:
-        grouped.setdefault(item.category, []).append(item)
+    # Rows built from plain values, not models through the template engine:
+    # a DIP is complete, thousands of rows for the largest OPDs.
+    grouped = exports.page_rows_by_category(selectors.dip_page_rows(items))
     sections = [
-        (label, grouped.get(value, [])) for value, label in PUBLIC_CATEGORY_CHOICES
+        (label, grouped.get(value, "")) for value, label in PUBLIC_CATEGORY_CHOICES
     ]
     return render(request, "ppid/opd_dip.html", {"opd": opd, "sections": sections})
 

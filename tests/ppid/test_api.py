@@ -72,6 +72,14 @@ def test_anonymous_list_has_the_documented_shape(api_client, opd):
     assert row["url"].endswith("/informasi/{}/".format(row["id"]))
 
 
+def test_list_rows_link_each_its_own_item(api_client, opd):
+    items = InformationItemFactory.create_batch(3, opd=opd)
+    rows = api_client.get(URL).json()["results"]
+    assert {row["url"] for row in rows} == {
+        "http://testserver" + item.get_absolute_url() for item in items
+    }
+
+
 def test_list_filters(api_client, opd, other_opd):
     InformationItemFactory(opd=opd, year=2025)
     InformationItemFactory(opd=other_opd, year=2026, category=Category.SETIAP_SAAT)

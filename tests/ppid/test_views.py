@@ -158,6 +158,38 @@ def test_opd_dip_page_groups_by_category(client, opd):
     assert "Rekam Medis Pasien" not in body
 
 
+def test_opd_dip_rows_escape_text_and_show_the_dip_fields(client, opd):
+    item = InformationItemFactory(
+        opd=opd,
+        title='Tabel <b>"Aset"</b> & Tanah',
+        responsible_official="Kepala <Dinas>",
+        retention_period="5 tahun 'aktif'",
+        format=InformationItem.Format.BOTH,
+    )
+    plain = InformationItemFactory(
+        opd=opd, category=Category.SETIAP_SAAT, subtype=None, year=2019
+    )
+    body = client.get(reverse("ppid:opd-dip", args=["dinkes"])).content.decode()
+    assert (
+        '<tr><td><a href="{}">Tabel &lt;b&gt;&quot;Aset&quot;&lt;/b&gt; &amp; Tanah'
+        '</a><div class="small text-body-secondary">{}</div></td>'
+        "<td>Kepala &lt;Dinas&gt;</td><td>{}</td><td>5 tahun &#x27;aktif&#x27;</td>"
+        "<td>2026</td></tr>".format(
+            item.get_absolute_url(),
+            item.subtype.name,
+            InformationItem.Format.BOTH.label,
+        )
+        in body
+    )
+    assert (
+        '<tr><td><a href="{}">{}</a></td><td>Kepala Dinas</td>'.format(
+            plain.get_absolute_url(), plain.title
+        )
+        in body
+    )
+    assert "<b>" not in body.split("<main", 1)[-1]
+
+
 def test_dip_exports_hold_public_items_only(client, opd, other_opd):
     InformationItemFactory(opd=opd, title='=HYPERLINK("x") Laporan')
     InformationItemFactory(opd=other_opd, title="Profil DLH")
