@@ -21,6 +21,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.template.loader import get_template
@@ -28,7 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from evaluations import selectors
-from evaluations.models import Indicator, MonthlyReport, OpdScore
+from evaluations.models import Indicator, Item, MonthlyReport, OpdScore
 
 FIGURES_TEMPLATE = "evaluations/_report_figures.html"
 # Bump when what the template is given changes shape; a change of the
@@ -38,10 +39,19 @@ FIGURES_VERSION = 1
 FIGURES_SECONDS = 24 * 3600
 
 
-@functools.cache
 def _template_digest() -> str:
     """The figures template's source and its includes', hashed once per
-    process: a deployment that changes them serves none of the old."""
+    process: a deployment that changes them serves none of the old. With
+    DEBUG on, every time, so an edited template shows at once."""
+    return _digest_now() if settings.DEBUG else _digest_once()
+
+
+@functools.cache
+def _digest_once() -> str:
+    return _digest_now()
+
+
+def _digest_now() -> str:
     sources = [
         get_template(name).template.source
         for name in (
@@ -60,6 +70,7 @@ def figures_key(
     indicators: list[Indicator],
     trend: list[selectors.AveragePoint],
     kind: str,
+    items: list[tuple] = (),
 ) -> str:
     """The cache key of the kabupaten figures of ``report`` as shown:
     ``ranking`` is ``selectors.ranking_state``, ``trend`` the page's
@@ -89,6 +100,9 @@ def figures_key(
             else None
         ),
         [(i.pk, i.name, str(i.weight)) for i in indicators],
+        # Items' weights, indicators and rules are edited in the admin and
+        # read live by the heatmap and the stale-data list.
+        [tuple(map(str, row)) for row in items],
         [tuple(map(str, row)) for row in ranking],
         [(str(p.month), str(p.average), p.opds, p.version, p.status) for p in trend],
     )
@@ -107,7 +121,7 @@ def cached_figures(
     """The figures of ``report`` (compared with ``compared_with``, its
     ``selectors.comparison_report``) over ``scores`` (the page's,
     filtered) from the cache, or rendered by ``render`` (given what was
-    read for the key) and stored: two small queries on a hit. A report without a
+    read for the key) and stored: three small queries on a hit. A report without a
     hash (made outside the services, or a comparison month without one) is
     rendered each time: nothing would tell its changes apart."""
     indicators = selectors.indicators_of(report)
@@ -117,7 +131,12 @@ def cached_figures(
     )
     if not report.sha256 or (compared_with is not None and not compared_with.sha256):
         return mark_safe(render(known))  # nosec B308 B703 # rendered by the template engine
-    key = figures_key(report, ranking, compared_with, indicators, trend, kind)
+    items = list(
+        Item.objects.filter(indicator__framework_id=report.framework_id)
+        .order_by("pk")
+        .values_list("pk", "indicator_id", "weight", "rule")
+    )
+    key = figures_key(report, ranking, compared_with, indicators, trend, kind, items)
     html: Any = cache.get(key)
     if html is None:
         html = render(known)

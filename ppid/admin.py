@@ -59,6 +59,12 @@ class CatalogueAdminMixin:
             opd_ids=[initial["opd"]] if initial.get("opd") else [],
             categories=[initial["category"]] if initial.get("category") else [],
         )
+        # A file or decision moved to another item leaves its old one too.
+        moved_from = initial.get("item")
+        if moved_from and moved_from != item.pk:
+            old = InformationItem.objects.filter(pk=moved_from).first()
+            if old is not None:
+                cache.item_changed(old, listed=True)
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf
@@ -61,9 +63,10 @@ def public_menu(entry: str) -> SafeString:
 
     Thirty links and their labels are the same for every visitor of a
     section, yet reversing and translating them cost more than the rest of
-    the layout: each process renders them once per entry and language (and
-    URLconf, for tests that swap it). With DEBUG on, every time, so an
-    edited template shows at once.
+    the layout: each process renders them once per entry, language and
+    script prefix, and forgets them when a test changes the URLconf,
+    templates or languages. With DEBUG on, every time, so an edited
+    template shows at once.
     """
     key = (entry, get_language(), get_script_prefix(), get_urlconf())
     menu = None if settings.DEBUG else _menus.get(key)
@@ -71,3 +74,10 @@ def public_menu(entry: str) -> SafeString:
         menu = render_to_string(MENU_TEMPLATE, {"menu_entry": entry})
         _menus[key] = menu
     return menu
+
+
+@receiver(setting_changed)
+def _forget_menus(*, setting: str, **kwargs: object) -> None:
+    # override_settings(ROOT_URLCONF=…) leaves get_urlconf() None.
+    if setting in {"ROOT_URLCONF", "TEMPLATES", "LANGUAGE_CODE", "LANGUAGES"}:
+        _menus.clear()

@@ -152,3 +152,13 @@ def test_the_comparison_is_picked_from_the_reports_read_as_the_query_picks_it(
     reports = list(MonthlyReport.objects.all())
     assert selectors.comparison_among(opened, reports) is None
     assert selectors.comparison_report(opened.month) is None
+
+
+def test_an_item_weight_edited_in_the_admin_renders_the_figures_again(opened, client):
+    from evaluations.models import Item
+
+    page(client, opened)
+    edited = Item.objects.filter(indicator__framework_id=opened.framework_id).first()
+    Item.objects.filter(pk=edited.pk).update(weight=edited.weight + Decimal("7"))
+    _html, rendered = page(client, opened)
+    assert rendered

@@ -18,7 +18,7 @@ from core import versions
 from opds import services as opd_services
 from opds.admin import OpdAdmin
 from opds.models import Opd
-from ppid.admin import InformationItemAdmin, SubtypeAdmin
+from ppid.admin import InformationFileAdmin, InformationItemAdmin, SubtypeAdmin
 from ppid.catalogue import services, tasks
 from ppid.catalogue.cache import _visitor_key, cached_for_visitors
 from ppid.catalogue.models import Category, InformationItem, Subtype
@@ -638,3 +638,32 @@ def test_the_api_is_invalidated_per_item(api_client, opd, opd_admin, committed):
         response = api_client.get(url)
         assert response["X-Cache"] == "miss", url
         assert "Anggaran Dinas 2027" in response.content.decode(), url
+
+
+def test_a_file_moved_to_another_item_in_the_admin_leaves_the_old_page(
+    client, opd, opd_admin, committed
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import pdf_bytes
+
+    first = InformationItemFactory(opd=opd)
+    second = InformationItemFactory(opd=opd)
+    upload = SimpleUploadedFile(
+        "peta-jalan.pdf", pdf_bytes("Peta"), content_type="application/pdf"
+    )
+    with committed():
+        services.update_item(item=first, by=opd_admin, data={}, files=[upload])
+    assert "peta-jalan.pdf" in text(client, item_url(first))
+    record = first.files.get()
+
+    class Form:
+        initial = {"item": first.pk}
+
+    record.item = second
+    with committed():
+        InformationFileAdmin(type(record), admin.site).save_model(
+            None, record, Form(), True
+        )
+    assert "peta-jalan.pdf" not in text(client, item_url(first))
+    assert "peta-jalan.pdf" in text(client, item_url(second))
