@@ -62,9 +62,16 @@ EXPORT_MODULES = (
 # Sixteen digits known not to be a NIK: (source pattern, context pattern,
 # reason), both patterns searched in the finding (the context holds the
 # masked number between < and >). Every entry needs a reason a reviewer can
-# check. None is needed so far: the whole suite, run in report mode, let no
-# NIK-like number out.
-ALLOWED: list[tuple[re.Pattern[str], re.Pattern[str], str]] = []
+# check.
+ALLOWED: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
+    (
+        re.compile(r"^API /api/v1/auth/token/ "),
+        re.compile(r'^\{"token": ?"[0-9a-f#]*<[0-9*]+>[0-9a-f#]*"\}$'),
+        "an API token is 40 random hexadecimal digits, about one in a hundred"
+        " holds sixteen decimal ones in a row (the suite's token test failed"
+        " on one in CI)",
+    ),
+]
 
 TEXT_TYPES = ("text/", "json", "xml", "csv", "javascript")
 FILE_TYPES = ("spreadsheet", "pdf", "zip", "officedocument")

@@ -218,3 +218,19 @@ def test_the_report_names_test_source_and_masked_number(tmp_path, monkeypatch):
     row = json.loads(out.read_text())
     assert row["test"] == "tests/x.py::t" and row["source"] == "log ppid"
     assert row["masked"] == MASKED and NIK not in out.read_text()
+
+
+def test_an_api_token_with_sixteen_digits_in_a_row_is_allowed_a_nik_is_not():
+    token = "dfae512dc" + "1066123456781714" + "daf7340fce12d"
+    assert len(token) == 38
+    found = guard.find_in_text(
+        json.dumps({"token": token}), "API /api/v1/auth/token/ x"
+    )
+    assert found and all(guard.allowed(f) for f in found)
+    # The same digits anywhere else, or beside another key, are still a leak.
+    for text, source in (
+        (json.dumps({"token": token}), "API /api/v1/requests/ x"),
+        (json.dumps({"nik": "1066123456781714"}), "API /api/v1/auth/token/ x"),
+    ):
+        found = guard.find_in_text(text, source)
+        assert found and not any(guard.allowed(f) for f in found)
