@@ -13,8 +13,6 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Subquery, Window
 
 from aspirations.stats import selectors as aspiration_stats
@@ -23,7 +21,7 @@ from evaluations import services as evaluation_services
 from evaluations.models import ItemScore, MonthlyReport, OpdScore
 from opds import permissions as perms
 from opds.models import Opd, User
-from ppid.catalogue.models import InformationItem
+from ppid.catalogue.models import InformationItem, berkala_update_due_q
 from ppid.requests import services as request_services
 from ppid.requests.models import Deadline, InformationRequest
 from socialposts import targets
@@ -174,9 +172,7 @@ def _overdue_q(today: datetime.date) -> Q:
     """Among the periodic items needing an update, those due by yesterday:
     ``berkala_due_by(yesterday)``'s date condition, to count them on the
     same rows."""
-    yesterday = today - datetime.timedelta(days=1)
-    cutoff = yesterday - relativedelta(months=settings.PPID_BERKALA_UPDATE_MONTHS)
-    return Q(last_updated_at__date__lte=cutoff)
+    return berkala_update_due_q(today - datetime.timedelta(days=1))
 
 
 def items_due_counted(user: User, opd: Opd) -> tuple[list[DueItem], int, int]:

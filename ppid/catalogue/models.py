@@ -85,11 +85,10 @@ class InformationItemQuerySet(models.QuerySet["InformationItem"]):
 
     def berkala_due_by(self, day: datetime.date) -> InformationItemQuerySet:
         """Periodic items whose update falls due on or before ``day``."""
-        cutoff = day - _update_interval()
         return self.filter(
+            berkala_update_due_q(day),
             category=Category.BERKALA,
             status=InformationItem.Status.PUBLISHED,
-            last_updated_at__date__lte=cutoff,
         )
 
     def berkala_needing_update(self, today: datetime.date) -> InformationItemQuerySet:
@@ -134,6 +133,12 @@ def _update_interval():
     from dateutil.relativedelta import relativedelta
 
     return relativedelta(months=settings.PPID_BERKALA_UPDATE_MONTHS)
+
+
+def berkala_update_due_q(day: datetime.date) -> Q:
+    """The date condition of ``berkala_due_by(day)``: last updated a whole
+    update interval or more before ``day``."""
+    return Q(last_updated_at__date__lte=day - _update_interval())
 
 
 class InformationItem(models.Model):
