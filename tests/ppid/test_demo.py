@@ -2,6 +2,7 @@
 records held by the offices that hold them, office contacts filled in,
 and demo PDFs whose titles stay on the page."""
 
+import datetime
 import io
 
 import pytest
@@ -17,8 +18,9 @@ from ppid.catalogue.demo import _pdf
 from ppid.catalogue.demo import seed_demo as seed_catalogue
 from ppid.catalogue.models import Category, InformationItem
 from ppid.requests import services as rs
-from ppid.requests.demo import seed_requests
+from ppid.requests.demo import _as_of, seed_requests
 from ppid.requests.models import InformationRequest, RequestEvent
+from tests.evaluations.deadlines import InformationRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +137,23 @@ def test_what_citizens_search_for_most_is_in_the_demo(settings):
         parsed = search.parse_query(query)
         found = public.filter(search.match_q(parsed.clauses))
         assert holder in set(found.values_list("opd__slug", flat=True)), query
+
+
+def test_a_replayed_step_keeps_its_day_when_the_seed_runs_before_office_hours():
+    # CI seeded the demo on a Monday before 10:00 WIB: today's steps, dated
+    # today at 10:00, lay ahead of the real clock, and the next replayed step
+    # (sixty days back) took them as its own and moved them to its day.
+    today = timezone.localdate()
+    ahead = today + datetime.timedelta(days=3)
+    behind = today - datetime.timedelta(days=60)
+    later = InformationRequestFactory(received_on=ahead)
+    earlier = InformationRequestFactory(received_on=behind)
+    with _as_of(ahead):
+        rs._event(later, None, RequestEvent.Action.REGISTERED)
+    with _as_of(behind):
+        rs._event(earlier, None, RequestEvent.Action.REGISTERED)
+    days = {
+        event.request_id: timezone.localdate(event.at)
+        for event in RequestEvent.objects.all()
+    }
+    assert days == {later.pk: ahead, earlier.pk: behind}
