@@ -653,14 +653,14 @@ def _check_window(case: Case, reply_kind: str, at: datetime.datetime) -> None:
         return
     if case.channel == events.WHATSAPP:
         message = _(
-            "WhatsApp accepts a free-form reply only within 24 hours of the "
-            "citizen's last message: send an approved template instead."
-        )
+            "WhatsApp accepts a free-form reply only within %(hours)s hours of "
+            "the citizen's last message: send an approved template instead."
+        ) % {"hours": settings.ASPIRATION_WHATSAPP_WINDOW_HOURS}
     elif reply_kind == Message.ReplyKind.PRIVATE:
         message = _(
-            "A private reply is allowed once, within 7 days of the comment: "
-            "reply publicly instead."
-        )
+            "A private reply is allowed once, within %(days)s days of the "
+            "comment: reply publicly instead."
+        ) % {"days": settings.ASPIRATION_PRIVATE_REPLY_DAYS}
     else:
         message = _(
             "The platform no longer accepts a message in this conversation "

@@ -200,3 +200,15 @@ def test_a_comment_gets_a_public_reply_and_one_private_reply(
             reply_kind=Message.ReplyKind.PRIVATE,
         )
     assert "reply_kind" in refused.value.message_dict
+
+
+def test_the_refusal_names_the_window_the_settings_give(
+    live, coordinator, send, settings
+):
+    settings.ASPIRATION_WHATSAPP_WINDOW_HOURS = 12
+    case = whatsapp_case(live, hours_ago=13)
+    with pytest.raises(ValidationError) as refused:
+        send(case=case, by=coordinator, text="Maaf terlambat")
+    (message,) = refused.value.message_dict["reply_kind"]
+    assert " 12 " in message
+    assert " 24 " not in message

@@ -345,3 +345,32 @@ def test_atasan_ppid_day(walk_page, demo):
 
 def test_dinkominfo_day(walk_page, demo):
     _walk_through(walk_page, demo, "dinkominfo", dinkominfo_day)
+
+
+def test_the_coordinators_queue_holds_cases_from_every_channel(client, demo):
+    # Issue 19's done-when: the demo's inbox shows every channel, in the
+    # states a case goes through, late ones and converted ones among them.
+    from aspirations.inbox.models import Channel, State
+    from opds.models import User
+
+    seeded = Case.objects.all()
+    assert set(seeded.values_list("channel", flat=True)) == set(Channel.values)
+    states = set(seeded.values_list("state", flat=True))
+    assert {
+        State.NEW,
+        State.ROUTED,
+        State.ANSWERED,
+        State.CLOSED,
+        State.REFERRED_LAPOR,
+        State.CONVERTED_PPID,
+    } <= states
+    client.force_login(User.objects.get(username="dinkominfo"))
+    for channel in Channel:
+        # An empty view: every case, not only those still to route.
+        page = client.get(
+            reverse("aspirations:queue"), {"channel": channel.value, "view": ""}
+        )
+        assert page.status_code == 200
+        shown = page.context["page"].object_list
+        assert shown, channel.label
+        assert {case.channel for case in shown} == {channel.value}

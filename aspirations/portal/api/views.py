@@ -22,7 +22,8 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_class = CaseFilter
     queryset = Case.objects.none()
-    # Numbers only: /api/v1/aspirations/statistics/ belongs to the figures.
+    # Numbers only: a case is named by its id, so any other word after
+    # /api/v1/aspirations/ is a 404 rather than a failed lookup.
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self) -> QuerySet[Case]:
