@@ -125,8 +125,8 @@ def catalogue_facets(
     (the filters) the counts are kept until the catalogue changes.
     """
     if isinstance(queryset, SearchResults):
-        # Candidate rows are (pk, published_at, *FACET_FIELDS[, rank]).
-        facets = slice(2, 2 + len(FACET_FIELDS))
+        # Candidate rows are (pk, *FACET_FIELDS).
+        facets = slice(1, 1 + len(FACET_FIELDS))
         return _facets_from_rows(row[facets] for row in queryset.rows)
     if cache_key is not None:
         key = versioned_key("facets", cache_key, ("public-items", "opds"))
