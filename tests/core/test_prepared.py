@@ -101,3 +101,21 @@ def test_a_queryset_that_ignores_the_value_is_refused():
     prepared = PreparedQuery(InformationItem, lambda pk: InformationItem.objects.all())
     with pytest.raises(ValueError):
         prepared(1)
+
+
+def test_the_item_page_reads_item_files_and_change_log_in_three_queries(
+    client, django_assert_num_queries
+):
+    item = InformationItemFactory(title="Laporan Keuangan")
+    InformationFile.objects.create(
+        item=item,
+        file="x.pdf",
+        original_name="laporan.pdf",
+        content_type="application/pdf",
+        size=2048,
+        sha256="0" * 64,
+    )
+    ItemChange.objects.create(item=item, action="published")
+    with django_assert_num_queries(3):
+        body = client.get(item.get_absolute_url()).content.decode()
+    assert "laporan.pdf" in body and "Laporan Keuangan" in body
