@@ -226,6 +226,8 @@ _ITEM_FOR_PAGE = PreparedQuery(
         InformationItem.objects.select_related("opd", "subtype", "exclusion")
         .defer("extracted_text", "search_vector")
         .filter(pk=pk)
+        # One row: no sort, as get() leaves none.
+        .order_by()
     ),
 )
 
