@@ -10,6 +10,7 @@ template only prints them. The text is the same the template filters made
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -17,6 +18,7 @@ from urllib.parse import quote
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -42,6 +44,29 @@ class FacetLinks:
     @property
     def is_long(self) -> bool:
         return len(self.links) > LONG_FACET
+
+    @property
+    def items(self) -> SafeString:
+        """The list's items as the sidebar prints them."""
+        # Made here, not in a template loop: a broad search has a hundred
+        # links, and three variables each cost the template engine about a
+        # millisecond a page. The spaces are the template's indentation.
+        return mark_safe(  # nosec B308 B703 # every value escaped
+            "".join(FACET_ITEM.format(*map(_escape, link)) for link in self.links)
+        )
+
+
+def _escape(text: str) -> str:
+    # conditional_escape without its lazy-string wrapper, which cost more
+    # than the escaping: the values are plain strings.
+    return text.__html__() if hasattr(text, "__html__") else html.escape(text)
+
+
+# One value of a facet: the link that filters by it, and how many items have it.
+FACET_ITEM = (
+    '\n        <li><a href="{}">{}</a> <span class="text-body-secondary">({})</span></li>'
+    "\n        "
+)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.prepared import PreparedQuery
 from opds.models import Opd
 from opds.permissions import items_visible_to, opds_visible_to
 from ppid.catalogue.cache import PAGE_SECONDS, versioned_key
@@ -124,8 +125,8 @@ def catalogue_facets(
     (the filters) the counts are kept until the catalogue changes.
     """
     if isinstance(queryset, SearchResults):
-        # Candidate rows are (pk, published_at, *FACET_FIELDS[, rank]).
-        facets = slice(2, 2 + len(FACET_FIELDS))
+        # Candidate rows are (pk, *FACET_FIELDS).
+        facets = slice(1, 1 + len(FACET_FIELDS))
         return _facets_from_rows(row[facets] for row in queryset.rows)
     if cache_key is not None:
         key = versioned_key("facets", cache_key, ("public-items", "opds"))
@@ -213,36 +214,58 @@ def item_for_page(pk: int) -> InformationItem | None:
     see it. The caller asks ``can_view_item`` (the per-object twin of
     ``items_visible_to``): checking the row in Python spares the page the
     compiling and planning of the visibility condition."""
-    try:
-        return (
-            InformationItem.objects.select_related("opd", "subtype", "exclusion")
-            .defer("extracted_text", "search_vector")
-            .get(pk=pk)
-        )
-    except InformationItem.DoesNotExist:
-        return None
+    return _ITEM_FOR_PAGE.first(pk)
 
+
+# The item page's three reads differ from request to request only by the
+# item's id: compiled once (core.prepared), they cost the ORM nothing more
+# than turning their rows into instances.
+_ITEM_FOR_PAGE = PreparedQuery(
+    InformationItem,
+    lambda pk: (
+        InformationItem.objects.select_related("opd", "subtype", "exclusion")
+        .defer("extracted_text", "search_vector")
+        .filter(pk=pk)
+        # One row: no sort, as get() leaves none.
+        .order_by()
+    ),
+)
 
 # What the item page lists of a file; never its extracted text.
 PAGE_FILE_FIELDS = ("id", "item_id", "original_name", "size", "is_redacted_version")
 
+_ITEM_FILES = PreparedQuery(
+    InformationFile,
+    lambda pk: (
+        InformationFile.objects.filter(item_id=pk)
+        .only(*PAGE_FILE_FIELDS)
+        .order_by("id")
+    ),
+)
+
 
 def item_files(item: InformationItem) -> list[InformationFile]:
     """The item's files as its page lists them."""
-    return list(
-        InformationFile.objects.filter(item=item).only(*PAGE_FILE_FIELDS).order_by("id")
-    )
+    return _ITEM_FILES(item.pk)
+
+
+def _change_log(actors: bool) -> PreparedQuery[ItemChange]:
+    def build(pk: int) -> QuerySet[ItemChange]:
+        changes = ItemChange.objects.filter(item_id=pk).order_by("-at", "-id")
+        if actors:
+            return changes.select_related("actor")
+        return changes.defer("actor")
+
+    return PreparedQuery(ItemChange, build)
+
+
+_CHANGE_LOGS = {True: _change_log(True), False: _change_log(False)}
 
 
 def item_change_log(item: InformationItem, *, actors: bool) -> list[ItemChange]:
     """The item's change log, newest first; with who made each change when
     the page shows it (staff of the OPD), else without reading the accounts."""
-    changes = ItemChange.objects.filter(item=item).order_by("-at", "-id")
-    if actors:
-        changes = changes.select_related("actor")
-    else:
-        changes = changes.defer("actor")
-    return list(changes)
+    return _CHANGE_LOGS[actors](item.pk)
 
 
 REGISTER_FIELDS = (

@@ -117,6 +117,9 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_open = perms.can_open_excluded_item(user, item)
     context = {
         "item": item,
+        # The decision or None: asking the template for a missing one costs
+        # an exception and a dir() of the item.
+        "exclusion": getattr(item, "exclusion", None),
         "files": selectors.item_files(item),
         "changes": selectors.item_change_log(item, actors=show_actors),
         "is_staff_view": not item.is_public,

@@ -4,7 +4,9 @@ are expected to offer them (issue 18, defect 8)."""
 import re
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +75,32 @@ def test_the_four_category_cards_are_links(client):
     ]
     for url in cards:
         assert client.get(url).status_code == 200
+
+
+ONCE = Template(
+    "{% load i18n ppid_menu %}{% once %}{% translate 'Log in' %} {{ n }} "
+    "{% url 'ppid:feed' %}{% endonce %}|{{ n }}"
+)
+
+
+def test_the_layouts_fixed_parts_are_rendered_once_per_language(settings):
+    settings.DEBUG = False
+    with translation.override("id"):
+        first = ONCE.render(Context({"n": 1}))
+        again = ONCE.render(Context({"n": 2}))
+    with translation.override("en"):
+        english = ONCE.render(Context({"n": 3}))
+    assert first == "Masuk 1 {}|1".format(reverse("ppid:feed"))
+    # What {% once %} encloses is kept; what follows it is not.
+    assert again == "Masuk 1 {}|2".format(reverse("ppid:feed"))
+    assert english.startswith("Log in 3 ")
+
+
+def test_debug_and_a_setting_change_render_it_again(settings):
+    settings.DEBUG = False
+    with translation.override("id"):
+        assert ONCE.render(Context({"n": 1})).startswith("Masuk 1 ")
+        settings.STATIC_URL = "/statis/"
+        assert ONCE.render(Context({"n": 2})).startswith("Masuk 2 ")
+        settings.DEBUG = True
+        assert ONCE.render(Context({"n": 3})).startswith("Masuk 3 ")
