@@ -12,24 +12,35 @@ decide, last month's scores, the trend, the indicators, the kind filter
 and the language). A change to any of them is a new key; nothing needs
 to be invalidated, and a report built before this cache simply fills it
 on its first view.
+
+The rest of what the page reads (every visible report for the versions,
+the month picker and the trend; the contests; the replies) is kept too,
+as data, while the regency's work counter holds (``core/work.py``: every
+write to a report, a score, a reply, a contest, an item or an OPD bumps
+it): ``cached_month`` and ``keep_month``. The page is rendered on every
+request, with its forms and their CSRF token.
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from core import work
 from evaluations import selectors
-from evaluations.models import Indicator, Item, MonthlyReport, OpdScore
+from evaluations.models import Contest, Indicator, Item, MonthlyReport, OpdScore
 
 FIGURES_TEMPLATE = "evaluations/_report_figures.html"
 # Bump when what the template is given changes shape; a change of the
@@ -142,3 +153,60 @@ def cached_figures(
         html = render(known)
         cache.set(key, html, FIGURES_SECONDS)
     return mark_safe(html)  # nosec B308 B703 # rendered by the template engine
+
+
+# --- The month page's data ------------------------------------------------------------
+
+# Bump when what ``MonthPage`` holds changes shape.
+MONTH_FORMAT = 1
+# Every write the page's data is read from moves it (core/work.py).
+MONTH_COUNTERS = [work.REGENCY]
+
+
+@dataclass
+class MonthPage:
+    """What the kabupaten page of a month read from the database."""
+
+    report: MonthlyReport
+    versions: list[int]
+    months: list[datetime.date]
+    figures: str
+    contests: list[Contest] | None = None
+    replies: selectors.Replies | None = None
+    finalise_refusal: str = ""
+
+
+def month_key(request: HttpRequest, month: datetime.date, today: datetime.date) -> str:
+    """The cache key of the page of ``month`` as asked (its version and kind
+    filter), for the user's role, in its language, today, in this time
+    bucket (the reply deadline passes with the clock)."""
+    user = request.user
+    shown = (
+        MONTH_FORMAT,
+        _template_digest(),
+        str(month),
+        sorted(request.GET.lists()),
+        user.role,
+        user.is_superuser,
+        get_language(),
+        str(today),
+        work.bucket(),
+    )
+    digest = hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
+    return "evaluations:month:{}".format(digest)
+
+
+def cached_month(
+    request: HttpRequest, month: datetime.date, today: datetime.date
+) -> MonthPage | None:
+    """The page's data as kept, if no write changed it since."""
+    key = month_key(request, month, today)
+    return work.fetch(request, MONTH_COUNTERS, {"month": key}).get("month")
+
+
+def keep_month(
+    request: HttpRequest, month: datetime.date, today: datetime.date, page: MonthPage
+) -> None:
+    """Keep the page's data until a write changes it."""
+    key = month_key(request, month, today)
+    work.store(request, MONTH_COUNTERS, "month", key, page)
