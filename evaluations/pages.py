@@ -69,6 +69,9 @@ def _digest_now() -> str:
             FIGURES_TEMPLATE,
             "evaluations/_band.html",
             "evaluations/_change.html",
+            "evaluations/_report_head.html",
+            "evaluations/_preview.html",
+            "evaluations/_status.html",
         )
     ]
     return hashlib.sha256("\0".join(sources).encode()).hexdigest()[:16]
@@ -158,7 +161,10 @@ def cached_figures(
 # --- The month page's data ------------------------------------------------------------
 
 # Bump when what ``MonthPage`` holds changes shape.
-MONTH_FORMAT = 1
+MONTH_FORMAT = 2
+# The top of the page (versions, month and kind pickers, files): no form
+# that posts, so no CSRF token, kept rendered with the data.
+HEAD_TEMPLATE = "evaluations/_report_head.html"
 # Every write the page's data is read from moves it (core/work.py).
 MONTH_COUNTERS = [work.REGENCY]
 
@@ -174,6 +180,8 @@ class MonthPage:
     contests: list[Contest] | None = None
     replies: selectors.Replies | None = None
     finalise_refusal: str = ""
+    # HEAD_TEMPLATE rendered.
+    head: str = ""
 
 
 def month_key(request: HttpRequest, month: datetime.date, today: datetime.date) -> str:

@@ -289,8 +289,13 @@ def report(request: HttpRequest, month: datetime.date) -> HttpResponse:
         if isinstance(made, HttpResponse):
             return made
         page = made
+        page.head = render_to_string(
+            pages.HEAD_TEMPLATE, _month_context(request, month, today, page)
+        )
         pages.keep_month(request, month, today, page)
-    return _render_month(request, month, today, page)
+    context = _month_context(request, month, today, page)
+    context["head"] = mark_safe(page.head)  # nosec B308 B703 # rendered by the template engine
+    return render(request, "evaluations/report.html", context)
 
 
 def _month_page(
@@ -381,12 +386,12 @@ def _month_page(
     return page
 
 
-def _render_month(
+def _month_context(
     request: HttpRequest,
     month: datetime.date,
     today: datetime.date,
     page: pages.MonthPage,
-) -> HttpResponse:
+) -> dict[str, Any]:
     """The page of ``month`` from what it read, with its forms."""
     found = page.report
     can_review = perms.can_review_evaluations(request.user)
@@ -395,15 +400,17 @@ def _render_month(
         "versions": page.versions,
         "can_review": can_review,
         "today": today,
-        # Its form only: the scores were filtered where the page was read.
-        "filterset": OpdScoreFilterSet(
-            request.GET or None, queryset=OpdScore.objects.none()
-        ),
-        "month_form": MonthPickForm(
-            initial={"month": "{:%Y-%m}".format(month)}, months=page.months
-        ),
         "figures": mark_safe(page.figures),  # nosec B308 B703 # rendered by the template engine
     }
+    if not page.head:
+        # The pickers, for the top of the page (kept rendered with the
+        # page's data); the scores were filtered where the page was read.
+        context["filterset"] = OpdScoreFilterSet(
+            request.GET or None, queryset=OpdScore.objects.none()
+        )
+        context["month_form"] = MonthPickForm(
+            initial={"month": "{:%Y-%m}".format(month)}, months=page.months
+        )
     # A preview is never opened for reply: no form offers it.
     if can_review and found.status == Status.DRAFT and not found.is_preview:
         context["deadline_form"] = DeadlineForm(
@@ -415,7 +422,7 @@ def _render_month(
         if can_review:
             context["replies"] = page.replies
             context["finalise_refusal"] = page.finalise_refusal
-    return render(request, "evaluations/report.html", context)
+    return context
 
 
 @perms.staff_required
