@@ -115,3 +115,11 @@ def store(request: HttpRequest, part: str, value: Any) -> None:
     committed while it was made."""
     user = request.user
     work.store(request, counters(user), part, entry_key(user, part), value)
+
+
+def navbar_companion(request: HttpRequest) -> tuple[list[str], dict[str, str]] | None:
+    """The navbar's counts, read along with a staff page's first fetch."""
+    user = request.user
+    if not perms.is_staff_user(user):
+        return None
+    return counters(user), {"nav": entry_key(user, "nav")}

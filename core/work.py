@@ -34,7 +34,7 @@ it is stored, catches that, and such an entry is used but not stored (as
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +66,10 @@ def changed(opd_ids: Iterable[int | None] = (), *, regency: bool = False) -> Non
 
 # Where a request keeps what it read, per set of counters.
 REQUEST_ATTRIBUTE = "portal_work_cache"
+# What every page of a request reads anyway (the staff navbar's counts), as
+# functions of the request giving (counters, {part: key}) or None: read along
+# with the request's first fetch (config/staff_cache.py adds its own).
+COMPANIONS: list[Callable[[Any], tuple[list[str], dict[str, str]] | None]] = []
 
 
 def seconds() -> int:
@@ -89,36 +93,49 @@ class _Read:
 
 def _read(request: Any, names: list[str], keys: Mapping[str, str]) -> _Read:
     """Read the entries of ``keys`` not read yet by this request, with the
-    counters' versions the first time: one round trip."""
+    counters' versions the first time; the first read of a request takes
+    the companions' entries along: one round trip."""
     states: dict[tuple[str, ...], _Read] = request.__dict__.setdefault(
         REQUEST_ATTRIBUTE, {}
     )
-    state = states.get(tuple(names))
-    wanted = {
-        part: key
-        for part, key in keys.items()
-        if state is None or state.keys.get(part) != key
-    }
-    if state is not None and not wanted:
-        return state
-    asked = list(wanted.values())
-    if state is None:
-        asked += [versions.SEQUENCE, *(versions.key(name) for name in names)]
-    got = cache.get_many(asked)
-    if state is None:
-        read = {name: got.get(versions.key(name)) for name in names}
-        read[""] = got.get(versions.SEQUENCE)
-        state = states[tuple(names)] = _Read(read)
-    held = tuple(state.versions[name] for name in names)
-    for part, key in wanted.items():
-        state.keys[part] = key
-        entry = got.get(key)
-        # Served only while every counter it was made with still holds.
-        if entry is not None and None not in held and entry[0] == held:
-            state.found[part] = entry[1]
-        else:
-            state.found.pop(part, None)
-    return state
+    groups: dict[tuple[str, ...], dict[str, str]] = {}
+    if not states:
+        for companion in COMPANIONS:
+            found = companion(request)
+            if found is not None:
+                groups.setdefault(tuple(found[0]), {}).update(found[1])
+    groups.setdefault(tuple(names), {}).update(keys)
+    asked: list[str] = []
+    plan = []
+    for group, group_keys in groups.items():
+        state = states.get(group)
+        wanted = {
+            part: key
+            for part, key in group_keys.items()
+            if state is None or state.keys.get(part) != key
+        }
+        if state is None:
+            asked += [versions.SEQUENCE, *(versions.key(name) for name in group)]
+        elif not wanted:
+            continue
+        asked += wanted.values()
+        plan.append((group, state, wanted))
+    got = cache.get_many(asked) if asked else {}
+    for group, state, wanted in plan:
+        if state is None:
+            read = {name: got.get(versions.key(name)) for name in group}
+            read[""] = got.get(versions.SEQUENCE)
+            state = states[group] = _Read(read)
+        held = tuple(state.versions[name] for name in group)
+        for part, key in wanted.items():
+            state.keys[part] = key
+            entry = got.get(key)
+            # Served only while every counter it was made with still holds.
+            if entry is not None and None not in held and entry[0] == held:
+                state.found[part] = entry[1]
+            else:
+                state.found.pop(part, None)
+    return states[tuple(names)]
 
 
 def fetch(request: Any, names: list[str], keys: Mapping[str, str]) -> dict[str, Any]:

@@ -23,11 +23,12 @@ request, with its forms and their CSRF token.
 
 from __future__ import annotations
 
+import collections
+import dataclasses
 import datetime
 import functools
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -138,30 +139,69 @@ def cached_figures(
     read for the key) and stored: three small queries on a hit. A report without a
     hash (made outside the services, or a comparison month without one) is
     rendered each time: nothing would tell its changes apart."""
+    return figures_with_key(report, compared_with, scores, trend, kind, render)[1]
+
+
+def figures_with_key(
+    report: MonthlyReport,
+    compared_with: MonthlyReport | None,
+    scores: QuerySet[OpdScore],
+    trend: list[selectors.AveragePoint],
+    kind: str,
+    render: Callable[[selectors.Known], str],
+) -> tuple[str | None, SafeString]:
+    """``cached_figures`` and its cache key (None: not kept)."""
     indicators = selectors.indicators_of(report)
     ranking = selectors.ranking_state(report, scores)
     known = selectors.Known(
         compared_with, indicators, {row[0]: row[-1] for row in ranking}
     )
     if not report.sha256 or (compared_with is not None and not compared_with.sha256):
-        return mark_safe(render(known))  # nosec B308 B703 # rendered by the template engine
+        return None, mark_safe(render(known))  # nosec B308 B703 # rendered by the template engine
     items = list(
         Item.objects.filter(indicator__framework_id=report.framework_id)
         .order_by("pk")
         .values_list("pk", "indicator_id", "weight", "rule")
     )
     key = figures_key(report, ranking, compared_with, indicators, trend, kind, items)
-    html: Any = cache.get(key)
+    html: Any = _memo.get(key) or cache.get(key)
     if html is None:
         html = render(known)
         cache.set(key, html, FIGURES_SECONDS)
-    return mark_safe(html)  # nosec B308 B703 # rendered by the template engine
+    _remember(key, html)
+    return key, mark_safe(html)  # nosec B308 B703 # rendered by the template engine
+
+
+# The figures last served by this process, by key: a key names one content
+# (its report's hash and everything shown), so no entry here is ever stale,
+# and a page kept with its figures' key (MonthPage) takes them from here
+# without fetching ~100 kB from the cache on every view.
+_memo: collections.OrderedDict[str, str] = collections.OrderedDict()
+MEMO_SIZE = 16
+
+
+def _remember(key: str, html: str) -> None:
+    _memo[key] = html
+    _memo.move_to_end(key)
+    while len(_memo) > MEMO_SIZE:
+        _memo.popitem(last=False)
+
+
+def figures_by_key(key: str) -> str | None:
+    """The figures kept under ``key``: this process's, else the cache's;
+    None once evicted from both."""
+    html = _memo.get(key)
+    if html is None:
+        html = cache.get(key)
+        if html is not None:
+            _remember(key, html)
+    return html
 
 
 # --- The month page's data ------------------------------------------------------------
 
 # Bump when what ``MonthPage`` holds changes shape.
-MONTH_FORMAT = 2
+MONTH_FORMAT = 3
 # The top of the page (versions, month and kind pickers, files): no form
 # that posts, so no CSRF token, kept rendered with the data.
 HEAD_TEMPLATE = "evaluations/_report_head.html"
@@ -169,14 +209,16 @@ HEAD_TEMPLATE = "evaluations/_report_head.html"
 MONTH_COUNTERS = [work.REGENCY]
 
 
-@dataclass
+@dataclasses.dataclass
 class MonthPage:
     """What the kabupaten page of a month read from the database."""
 
     report: MonthlyReport
     versions: list[int]
     months: list[datetime.date]
+    # The figures, unless kept under ``figures_key`` (figures_by_key).
     figures: str
+    figures_key: str | None = None
     contests: list[Contest] | None = None
     replies: selectors.Replies | None = None
     finalise_refusal: str = ""
@@ -215,6 +257,16 @@ def cached_month(
 def keep_month(
     request: HttpRequest, month: datetime.date, today: datetime.date, page: MonthPage
 ) -> None:
-    """Keep the page's data until a write changes it."""
+    """Keep the page's data until a write changes it (its figures apart,
+    when they are kept under their own key)."""
     key = month_key(request, month, today)
+    if page.figures_key:
+        page = dataclasses.replace(page, figures="")
     work.store(request, MONTH_COUNTERS, "month", key, page)
+
+
+def figures_of(page: MonthPage) -> str | None:
+    """The page's figures; None when they are no longer kept."""
+    if page.figures_key:
+        return figures_by_key(page.figures_key)
+    return page.figures

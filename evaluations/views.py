@@ -281,20 +281,22 @@ def report(request: HttpRequest, month: datetime.date) -> HttpResponse:
     today = services.today()
     # What the page reads is kept until a write changes it (pages.MonthPage);
     # an OPD admin is sent to its own OPD's page first.
-    page = None
+    page = figures = None
     if perms.can_view_kabupaten_evaluation(user):
         page = pages.cached_month(request, month, today)
-    if page is None:
+        figures = pages.figures_of(page) if page is not None else None
+    if page is None or figures is None:
         made = _month_page(request, month, today)
         if isinstance(made, HttpResponse):
             return made
-        page = made
+        page, figures = made, made.figures
         page.head = render_to_string(
             pages.HEAD_TEMPLATE, _month_context(request, month, today, page)
         )
         pages.keep_month(request, month, today, page)
     context = _month_context(request, month, today, page)
     context["head"] = mark_safe(page.head)  # nosec B308 B703 # rendered by the template engine
+    context["figures"] = mark_safe(figures)  # nosec B308 B703 # rendered by the template engine
     return render(request, "evaluations/report.html", context)
 
 
@@ -357,22 +359,22 @@ def _month_page(
             },
         )
 
+    # The ranking, bands, heatmap, movers and stale data: rendered once per
+    # report content and filter (evaluations.pages).
+    figures_key, figures = pages.figures_with_key(
+        found,
+        selectors.comparison_among(found, visible),
+        filterset.qs,
+        trend,
+        str(kind or ""),
+        render_figures,
+    )
     page = pages.MonthPage(
         report=found,
         versions=versions,
         months=shown_months,
-        # The ranking, bands, heatmap, movers and stale data: rendered once
-        # per report content and filter (evaluations.pages).
-        figures=str(
-            pages.cached_figures(
-                found,
-                selectors.comparison_among(found, visible),
-                filterset.qs,
-                trend,
-                str(kind or ""),
-                render_figures,
-            )
-        ),
+        figures=str(figures),
+        figures_key=figures_key,
     )
     if found.status == Status.REPLY:
         page.contests = selectors.contests_of(found, scope)
@@ -400,7 +402,6 @@ def _month_context(
         "versions": page.versions,
         "can_review": can_review,
         "today": today,
-        "figures": mark_safe(page.figures),  # nosec B308 B703 # rendered by the template engine
     }
     if not page.head:
         # The pickers, for the top of the page (kept rendered with the

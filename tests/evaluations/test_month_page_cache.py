@@ -150,3 +150,21 @@ def test_an_opd_admin_is_still_sent_to_its_own_page(opds, october, client, setti
         response = client.get(path)
         assert response.status_code == 302
         assert opds[0].slug in response["Location"]
+
+
+def test_a_kept_page_whose_figures_were_evicted_is_read_again(
+    opds, dinkominfo, october, client, settings, monkeypatch
+):
+    from django.core.cache import cache
+
+    from evaluations import pages
+
+    settings.STAFF_WORK_CACHE_SECONDS = 60
+    first, _queries = get(client, dinkominfo)
+    kept = [key for key in pages._memo if key.startswith("evaluations:figures:")]
+    assert kept
+    monkeypatch.setattr(pages, "_memo", type(pages._memo)())
+    cache.delete_many(kept)
+    again, queries = get(client, dinkominfo)
+    assert masked(again) == masked(first)
+    assert queries > 2
