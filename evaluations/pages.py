@@ -28,6 +28,7 @@ import dataclasses
 import datetime
 import functools
 import hashlib
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -180,11 +181,15 @@ _memo: collections.OrderedDict[str, str] = collections.OrderedDict()
 MEMO_SIZE = 16
 
 
+_memo_lock = threading.Lock()
+
+
 def _remember(key: str, html: str) -> None:
-    _memo[key] = html
-    _memo.move_to_end(key)
-    while len(_memo) > MEMO_SIZE:
-        _memo.popitem(last=False)
+    with _memo_lock:  # threaded workers share the memo
+        _memo[key] = html
+        _memo.move_to_end(key)
+        while len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
 
 
 def figures_by_key(key: str) -> str | None:
