@@ -48,6 +48,7 @@ from django.utils.translation import ngettext
 from aspirations.inbox import selectors as case_selectors
 from aspirations.inbox import services as case_services
 from aspirations.inbox.models import Case
+from config import staff_cache
 from core.months import first_of, previous_month
 from core.redaction import redact
 from evaluations import services as evaluation_services
@@ -948,7 +949,11 @@ def nav_counts_for(request: HttpRequest, **known: Any) -> NavCounts:
     that has read some of it already passes it on (``known``)."""
     counts = getattr(request, REQUEST_ATTRIBUTE, None)
     if counts is None:
-        counts = nav_counts(request.user, **known)
+        # Kept per account until a write changes them (config/staff_cache.py).
+        counts = staff_cache.get(request, "nav")
+        if counts is None:
+            counts = nav_counts(request.user, **known)
+            staff_cache.store(request, "nav", counts)
         setattr(request, REQUEST_ATTRIBUTE, counts)
     return counts
 

@@ -344,6 +344,11 @@ PPID_UPLOAD_MAX_BYTES = env_int("PPID_UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 10
 PPID_CACHE_NEW_MEMBERS_SECONDS = env_int(
     "PPID_CACHE_NEW_MEMBERS_SECONDS", 60, minimum=0
 )
+# The staff's navbar badges and dashboard blocks are cached per account
+# until a write changes them (config/staff_cache.py); what changes with the
+# clock alone (a case's clock, an account turning stale, a token expiring)
+# shows within this many seconds. 0 turns the cache off.
+STAFF_WORK_CACHE_SECONDS = env_int("STAFF_WORK_CACHE_SECONDS", 60, minimum=0)
 # The law does not say whether cuti bersama counts; offices are closed, so
 # by default it does not (see README). Only for days before the first
 # cuti bersama rule entered in the admin (ppid.CutiBersamaRule).

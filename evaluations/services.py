@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core import runs
+from core import runs, work
 from core.months import first_of, previous_month
 from evaluations import rules, selectors
 from evaluations.models import (
@@ -179,6 +179,8 @@ def build_report(
                 month=month, framework=framework, as_of=as_of
             )
         opd_count, item_count = _compute(report, manual)
+        # The scores are bulk written: no signal tells the staff's work.
+        work.changed(regency=True)
         # Bulk writes send no signals: one event for the whole computation.
         audit.record(
             AuditEvent.Action.REPORT_BUILT,
@@ -416,6 +418,10 @@ def _fingerprint(
 
 
 def _locked(report: MonthlyReport) -> MonthlyReport:
+    # Every write to a built report locks it first; its scores and replies
+    # are written with update() and bulk, which send no signal: the staff's
+    # work shown from them changes once this transaction commits.
+    work.changed(regency=True)
     return MonthlyReport.objects.select_for_update().get(pk=report.pk)
 
 

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -277,6 +278,34 @@ def report(request: HttpRequest, month: datetime.date) -> HttpResponse:
     """Ranking, bands, heatmap, movers and stale data of a month; the
     reviewers' steps for its state."""
     user = request.user
+    today = services.today()
+    # What the page reads is kept until a write changes it (pages.MonthPage);
+    # an OPD admin is sent to its own OPD's page first.
+    page = figures = None
+    if perms.can_view_kabupaten_evaluation(user):
+        page = pages.cached_month(request, month, today)
+        figures = pages.figures_of(page) if page is not None else None
+    if page is None or figures is None:
+        made = _month_page(request, month, today)
+        if isinstance(made, HttpResponse):
+            return made
+        page, figures = made, made.figures
+        page.head = render_to_string(
+            pages.HEAD_TEMPLATE, _month_context(request, month, today, page)
+        )
+        pages.keep_month(request, month, today, page)
+    context = _month_context(request, month, today, page)
+    context["head"] = mark_safe(page.head)  # nosec B308 B703 # rendered by the template engine
+    context["figures"] = mark_safe(figures)  # nosec B308 B703 # rendered by the template engine
+    return render(request, "evaluations/report.html", context)
+
+
+def _month_page(
+    request: HttpRequest, month: datetime.date, today: datetime.date
+) -> pages.MonthPage | HttpResponse:
+    """What the page of ``month`` shows from the database, or where the
+    user is sent instead."""
+    user = request.user
     # One read of every visible report: this month's versions, the month
     # picker and the trend's months.
     visible = selectors.visible_reports(user)
@@ -305,7 +334,6 @@ def report(request: HttpRequest, month: datetime.date) -> HttpResponse:
             return redirect(url + ("?" + urlencode({"kind": kind}) if kind else ""))
     scope = selectors.scores_in_scope(user, found)
     filterset = OpdScoreFilterSet(request.GET or None, queryset=scope)
-    can_review = perms.can_review_evaluations(user)
     trend = selectors.average_trend(
         found,
         visible,
@@ -331,43 +359,71 @@ def report(request: HttpRequest, month: datetime.date) -> HttpResponse:
             },
         )
 
+    # The ranking, bands, heatmap, movers and stale data: rendered once per
+    # report content and filter (evaluations.pages).
+    figures_key, figures = pages.figures_with_key(
+        found,
+        selectors.comparison_among(found, visible),
+        filterset.qs,
+        trend,
+        str(kind or ""),
+        render_figures,
+    )
+    page = pages.MonthPage(
+        report=found,
+        versions=versions,
+        months=shown_months,
+        figures=str(figures),
+        figures_key=figures_key,
+    )
+    if found.status == Status.REPLY:
+        page.contests = selectors.contests_of(found, scope)
+        for contest in page.contests:
+            contest.percent_now = percent_text(contest.item_score.ratio)
+        if perms.can_review_evaluations(user):
+            # The button is disabled, with its reason beside it, when
+            # finalising would be refused.
+            page.replies = selectors.replies(found)
+            page.finalise_refusal = services.finalise_refusal(found, page.replies)
+    return page
+
+
+def _month_context(
+    request: HttpRequest,
+    month: datetime.date,
+    today: datetime.date,
+    page: pages.MonthPage,
+) -> dict[str, Any]:
+    """The page of ``month`` from what it read, with its forms."""
+    found = page.report
+    can_review = perms.can_review_evaluations(request.user)
     context: dict[str, Any] = {
         "report": found,
-        "versions": versions,
+        "versions": page.versions,
         "can_review": can_review,
-        "today": services.today(),
-        "filterset": filterset,
-        "month_form": MonthPickForm(
-            initial={"month": "{:%Y-%m}".format(month)}, months=shown_months
-        ),
-        # The ranking, bands, heatmap, movers and stale data: rendered once
-        # per report content and filter (evaluations.pages).
-        "figures": pages.cached_figures(
-            found,
-            selectors.comparison_among(found, visible),
-            filterset.qs,
-            trend,
-            str(kind or ""),
-            render_figures,
-        ),
+        "today": today,
     }
+    if not page.head:
+        # The pickers, for the top of the page (kept rendered with the
+        # page's data); the scores were filtered where the page was read.
+        context["filterset"] = OpdScoreFilterSet(
+            request.GET or None, queryset=OpdScore.objects.none()
+        )
+        context["month_form"] = MonthPickForm(
+            initial={"month": "{:%Y-%m}".format(month)}, months=page.months
+        )
     # A preview is never opened for reply: no form offers it.
     if can_review and found.status == Status.DRAFT and not found.is_preview:
         context["deadline_form"] = DeadlineForm(
-            initial={"deadline": services.today() + datetime.timedelta(days=7)}
+            initial={"deadline": today + datetime.timedelta(days=7)}
         )
     if found.status == Status.REPLY:
-        context["contests"] = selectors.contests_of(found, scope)
-        for contest in context["contests"]:
-            contest.percent_now = percent_text(contest.item_score.ratio)
+        context["contests"] = page.contests
         context["decision_form"] = DecisionForm() if can_review else None
         if can_review:
-            # The button is disabled, with its reason beside it, when
-            # finalising would be refused.
-            replies = selectors.replies(found)
-            context["replies"] = replies
-            context["finalise_refusal"] = services.finalise_refusal(found, replies)
-    return render(request, "evaluations/report.html", context)
+            context["replies"] = page.replies
+            context["finalise_refusal"] = page.finalise_refusal
+    return context
 
 
 @perms.staff_required

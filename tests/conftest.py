@@ -61,6 +61,15 @@ def _fast_passwords(settings: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _staff_work_uncached(settings: pytest.FixtureRequest) -> None:
+    # A test's writes never commit, so the work counters never move: the
+    # staff's cached badges and dashboard would answer a later request with
+    # what an earlier one saw. The cache's own tests turn it on
+    # (tests/config/test_staff_cache.py) and commit their writes.
+    settings.STAFF_WORK_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _tasks_in_process():
     # Tests call tasks in-process unless they start a real worker
     # themselves; otherwise, with REDIS_URL set, messages would pile up

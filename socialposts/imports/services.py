@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import runs
+from core import runs, work
 from opds import permissions as perms
 from opds.models import User
 from socialposts.accounts.ingest import PostValue, upsert_post_values
@@ -502,6 +502,8 @@ def _write(
             fields={"rows_written": written},
         ),
     )
+    # Posts and figures are written in bulk: no signal tells the staff's work.
+    work.changed([account.opd_id])
     return ImportResult(rows=len(parsed), posts_created=created, values_written=written)
 
 

@@ -19,7 +19,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from core import runs
+from core import runs, work
 from socialposts.accounts import thumbnails
 from socialposts.accounts.ingest import (
     AccountValue,
@@ -150,6 +150,26 @@ def execute(run: IngestionRun, **transport: Any) -> runs.Outcome:
     """The executor of a pull run: pull, and decide what each platform
     refusal means for the run and the account."""
     try:
+        return _execute(run, **transport)
+    finally:
+        # Posts, figures and the account's token are written in bulk or
+        # with update(): no signal tells the staff's work (core/work.py).
+        account_changed(run.account_id)
+
+
+def account_changed(account_id: int) -> None:
+    """The account's posts, figures or token changed without a signal:
+    its OPD's work shows them."""
+    opd_id = (
+        SocialAccount.objects.filter(pk=account_id)
+        .values_list("opd_id", flat=True)
+        .first()
+    )
+    work.changed([opd_id])
+
+
+def _execute(run: IngestionRun, **transport: Any) -> runs.Outcome:
+    try:
         status, rows, problems, failed = pull(run, **transport)
     except TokenInvalid as exc:
         # Retrying cannot help: staff must reconnect the account.
@@ -191,6 +211,7 @@ def mark_fresh(run: IngestionRun, outcome: runs.Outcome) -> None:
         SocialAccount.objects.filter(pk=run.account_id).update(
             last_success_at=timezone.now()
         )
+        account_changed(run.account_id)
 
 
 def purge_raw_payloads() -> int:

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core import crypto
+from core import crypto, work
 from core.links import absolute_url
 from socialposts.accounts.models import EXPIRING_WITHIN, SocialAccount
 from socialposts.pulls import oauth
@@ -213,6 +213,7 @@ def refresh_expiring_tokens(now: datetime.datetime | None = None) -> int:
             token, expires = refresh_instagram_token(access_token(account))
         except TokenInvalid:
             SocialAccount.objects.filter(pk=account.pk).update(token_revoked_at=now)
+            work.changed([account.opd_id])  # no signal: its token shows revoked
             continue
         except PlatformError:
             continue
@@ -229,10 +230,12 @@ def refresh_expiring_tokens(now: datetime.datetime | None = None) -> int:
         except oauth.ConnectError:
             # The user no longer manages the Page: only a new login helps.
             SocialAccount.objects.filter(pk=account.pk).update(token_revoked_at=now)
+            work.changed([account.opd_id])  # no signal: its token shows revoked
             continue
         except OAuthError as exc:
             if _meta_code(exc.error) == 190:
                 SocialAccount.objects.filter(pk=account.pk).update(token_revoked_at=now)
+                work.changed([account.opd_id])  # no signal: its token shows revoked
             continue
         except (httpx.HTTPError, ValueError, KeyError):
             continue

@@ -97,7 +97,9 @@ def test_a_large_file_goes_through_a_job_and_imports_what_inline_would(
         job = ImportJob.objects.get()
         # Nothing runs before the job is committed.
         assert job.status == ImportJob.Status.QUEUED and not Post.objects.exists()
-    assert len(callbacks) == 1
+    # The job's message; the rest move the staff's work counters after the
+    # import's writes (core.versions.bump).
+    assert len([c for c in callbacks if "bump" not in c.__qualname__]) == 1
     assert response.status_code == 302
     assert response.url == reverse("socialposts:import-job", args=[job.pk])
     job.refresh_from_db()
