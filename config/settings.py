@@ -347,8 +347,12 @@ PPID_CACHE_NEW_MEMBERS_SECONDS = env_int(
 # The staff's navbar badges and dashboard blocks are cached per account
 # until a write changes them (config/staff_cache.py); what changes with the
 # clock alone (a case's clock, an account turning stale, a token expiring)
-# shows within this many seconds. 0 turns the cache off.
-STAFF_WORK_CACHE_SECONDS = env_int("STAFF_WORK_CACHE_SECONDS", 60, minimum=0)
+# shows within this many seconds. 0 turns the cache off, the default without
+# Redis: each process would keep counters of its own, and a write made in one
+# web process (or a Celery worker) would not make the others' entries stale.
+STAFF_WORK_CACHE_SECONDS = env_int(
+    "STAFF_WORK_CACHE_SECONDS", 60 if REDIS_URL else 0, minimum=0
+)
 # The law does not say whether cuti bersama counts; offices are closed, so
 # by default it does not (see README). Only for days before the first
 # cuti bersama rule entered in the admin (ppid.CutiBersamaRule).

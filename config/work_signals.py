@@ -12,9 +12,11 @@ shown to the kabupaten roles only: any change's counter.
 Writes that send no signal (``update()``, bulk and raw SQL) call
 ``core.work.changed`` in their services: the evaluation's scores
 (``evaluations.services``), the social pulls, imports and token checks
-(``socialposts``), the calendar's holidays (``ppid.calendar.workdays``).
-The evaluation's OPD and item scores have no signal here on purpose: their
-receivers would make the report's bulk delete load every row.
+(``socialposts``; the posts' admin too). The calendar's holidays need no
+call: they are written with their year's row, whose signal bumps. The
+evaluation's OPD and item scores, and posts and daily figures on delete,
+have no receiver here on purpose: it would make the report's and the
+account's cascading deletes load every row.
 """
 
 from __future__ import annotations

@@ -57,7 +57,11 @@ def bump(*names: str) -> None:
     """Move the counters ``names`` once the current transaction commits;
     nothing moves if it rolls back. Outside a transaction, at once."""
     pending = frozenset(names)
-    transaction.on_commit(lambda: bump_now(pending))
+    # Robust: the change is committed whatever the cache says; a cache that
+    # fails here is logged, and must not turn a saved write into an error
+    # or skip the transaction's later callbacks (task enqueues, file
+    # deletes). What it should have made stale expires with its entry.
+    transaction.on_commit(lambda: bump_now(pending), robust=True)
 
 
 def read(names: Iterable[str]) -> dict[str, int | None]:

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from core import work
 from core.admin import ReadOnlyAdmin
 from core.forms import URL_FORMFIELD_OVERRIDES
 from socialposts.accounts.models import (
@@ -69,6 +70,31 @@ class PostAdmin(admin.ModelAdmin):
     search_fields = ["external_id", "caption", "account__handle"]
     raw_id_fields = ["account", "information_item"]
     date_hierarchy = "published_at"
+
+    # Posts send no delete signal to the staff's work (a receiver would make
+    # an account's cascade load every post), so the admin's own writes tell
+    # it: the OPD of the account a post left and of the one it joined.
+    def save_model(self, request, obj, form, change):
+        """Save, and tell both OPDs' work when the post changed account."""
+        before = (
+            Post.objects.filter(pk=obj.pk).values_list("account__opd_id", flat=True)
+            if change
+            else []
+        )
+        super().save_model(request, obj, form, change)
+        work.changed([*before, obj.account.opd_id])
+
+    def delete_model(self, request, obj):
+        """Delete, and tell the post's OPD's work."""
+        opd_id = obj.account.opd_id
+        super().delete_model(request, obj)
+        work.changed([opd_id])
+
+    def delete_queryset(self, request, queryset):
+        """Delete the chosen posts, and tell their OPDs' work."""
+        opd_ids = set(queryset.values_list("account__opd_id", flat=True))
+        super().delete_queryset(request, queryset)
+        work.changed(opd_ids)
 
 
 @admin.register(AccountMetricDaily)

@@ -87,7 +87,12 @@ def _empty_cache():
     # Cached public pages of one test must not answer the next.
     from django.core.cache import cache
 
+    from evaluations import pages
+
     cache.clear()
+    # The month figures' per-process memo: never stale (content-addressed
+    # keys), but a test starts from nothing kept.
+    pages._memo.clear()
 
 
 @pytest.fixture(autouse=True)
