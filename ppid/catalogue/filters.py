@@ -6,13 +6,13 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import IntegerFilter
+from core.filters import IntegerFilter, SharedFormFilterSet
 from opds.models import Opd
 from ppid.catalogue.models import Category, InformationItem, Subtype
 from ppid.catalogue.search import SearchResults, search_terms
 
 
-class InformationItemFilterSet(django_filters.FilterSet):
+class InformationItemFilterSet(SharedFormFilterSet):
     """Search and facets; the queryset given is already permission-scoped."""
 
     opd = django_filters.ModelChoiceFilter(
