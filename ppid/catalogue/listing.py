@@ -15,9 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -46,6 +47,29 @@ class FacetLinks:
         return len(self.links) > LONG_FACET
 
     @property
+    def html(self) -> SafeString:
+        """The facet's section of the sidebar, as the template printed it."""
+        # One string, not a dozen tags and variables a facet (about 0.1 ms
+        # each); the markup is FACET_SECTION's.
+        is_opd = self.name == "opd"
+        return mark_safe(  # nosec B308 B703 # every value escaped
+            FACET_SECTION.format(
+                name=_escape(self.name),
+                title=_escape(self.title),
+                find=(
+                    OPD_FIND.format(_escape(_("Find an agency")))
+                    if is_opd and self.is_long
+                    else ""
+                ),
+                long=" facet-list-long" if self.is_long else "",
+                items=self.items,
+                none=OPD_NONE.format(_escape(_("No agency has that name here.")))
+                if is_opd
+                else "",
+            )
+        )
+
+    @property
     def items(self) -> SafeString:
         """The list's items as the sidebar prints them."""
         # Made here, not in a template loop: a broad search has a hundred
@@ -54,6 +78,15 @@ class FacetLinks:
         return mark_safe(  # nosec B308 B703 # every value escaped
             "".join(FACET_ITEM.format(*map(_escape, link)) for link in self.links)
         )
+
+
+def _number(number: int) -> str:
+    """A whole number as the template prints it."""
+    # localize() gives str() unless thousands are separated, after three
+    # format lookups a call.
+    if settings.USE_THOUSAND_SEPARATOR:
+        return html.escape(str(localize(number)))
+    return str(number)
 
 
 def _escape(text: str) -> str:
@@ -66,6 +99,31 @@ def _escape(text: str) -> str:
 FACET_ITEM = (
     '\n        <li><a href="{}">{}</a> <span class="text-body-secondary">({})</span></li>'
     "\n        "
+)
+
+
+# One facet of the sidebar; the spaces are the results template's.
+FACET_SECTION = (
+    '\n    <section class="mb-3">'
+    '\n      <h2 class="h6 text-uppercase text-body-secondary"'
+    ' id="facet-{name}-title">{title}</h2>'
+    "\n      {find}"
+    '\n      <ul class="list-unstyled small mb-0{long}" id="facet-{name}-list"'
+    ' aria-labelledby="facet-{name}-title">'
+    "\n        {items}"
+    "\n      </ul>"
+    "\n      {none}"
+    "\n    </section>"
+    "\n    "
+)
+# The name filter of a long list of OPDs (static/js/facet-filter.js).
+OPD_FIND = (
+    '\n      <input class="form-control form-control-sm mb-2" type="search"'
+    ' data-facet-filter="facet-opd-list" placeholder="{0}" aria-label="{0}"'
+    ' autocomplete="off">\n      '
+)
+OPD_NONE = (
+    '<p class="small text-body-secondary mb-0" id="facet-opd-list-none" hidden>{}</p>'
 )
 
 
@@ -82,6 +140,41 @@ class ResultCard:
     year: int
     published: str
     files: str
+
+    @property
+    def html(self) -> SafeString:
+        """The card as the results list prints it."""
+        # One string, not ten variables and two tags a card: twenty cards
+        # cost the template engine about a millisecond a page. The markup is
+        # CARD's.
+        return mark_safe(  # nosec B308 B703 # every value escaped
+            CARD.format(
+                url=_escape(self.url),
+                title=_escape(self.title),
+                summary=_escape(self.summary),
+                category=_escape(self.category),
+                opd=_escape(self.opd),
+                year=_number(self.year),
+                published=" · " + _escape(self.published) if self.published else "",
+                files=" · " + _escape(self.files) if self.files else "",
+            )
+        )
+
+
+# One result; the spaces are the results template's.
+CARD = (
+    '\n    <article class="card mb-2">'
+    '\n      <div class="card-body py-2">'
+    '\n        <h2 class="h6 card-title mb-1"><a href="{url}">{title}</a></h2>'
+    '\n        <p class="card-text small mb-1">{summary}</p>'
+    '\n        <p class="card-text small text-body-secondary mb-0">'
+    '\n          <span class="badge text-bg-light border">{category}</span>'
+    "\n          {opd} · {year}{published}{files}"
+    "\n        </p>"
+    "\n      </div>"
+    "\n    </article>"
+    "\n    "
+)
 
 
 def _facet_titles() -> dict[str, str]:
