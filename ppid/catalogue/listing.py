@@ -10,17 +10,19 @@ template only prints them. The text is the same the template filters made
 
 from __future__ import annotations
 
+import datetime
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone
-from django.utils.formats import date_format, localize
+from django.utils.dates import MONTHS_3
+from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
+from django.utils.text import add_truncation_text
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -218,24 +220,27 @@ def facet_links(facets: Iterable[Facet], query: str) -> list[FacetLinks]:
 
 def result_cards(items: Iterable[InformationItem]) -> list[ResultCard]:
     """The cards of a page of results (items read with ``file_count``)."""
-    labels = dict(Category.choices)
+    # What is the same for every card is worked out once a page: the
+    # category labels translated, the item URL's pattern reversed (about
+    # 20 µs a card, the URL resolver's work), the months' names.
+    labels = {value: str(label) for value, label in Category.choices}
+    url_of = _item_urls()
+    day_text = _day_texts()
     cards = []
     for item in items:
         files = getattr(item, "file_count", None)
         if files is None:
             files = len(item.files.all())
-        published = (
-            date_format(timezone.localtime(item.published_at), "j M Y")
-            if item.published_at
-            else ""
-        )
+        published = ""
+        if item.published_at:
+            published = day_text(timezone.localtime(item.published_at).date())
         cards.append(
             ResultCard(
                 item=item,
-                url=item.get_absolute_url(),
+                url=url_of(item.pk),
                 title=item.title,
-                summary=Truncator(item.summary).words(SUMMARY_WORDS, truncate=" …"),
-                category=str(labels.get(item.category, item.category)),
+                summary=_summary(item.summary),
+                category=labels.get(item.category, item.category),
                 opd=item.opd.short_name,
                 year=item.year,
                 published=published,
@@ -248,3 +253,42 @@ def result_cards(items: Iterable[InformationItem]) -> list[ResultCard]:
             )
         )
     return cards
+
+
+# A number no item has, reversed in the item page's URL and replaced there
+# by each item's id: what reverse() would give for it, digits being digits.
+_URL_PK = 7_314_159_265_358_979
+
+
+def _item_urls() -> Callable[[int], str]:
+    """``InformationItem.get_absolute_url`` for any id, reversed once."""
+    pattern = InformationItem(pk=_URL_PK).get_absolute_url()
+    head, found, tail = pattern.partition(str(_URL_PK))
+    if not found or str(_URL_PK) in tail:
+        return lambda pk: InformationItem(pk=pk).get_absolute_url()
+    return lambda pk: "{}{}{}".format(head, pk, tail)
+
+
+def _day_texts() -> Callable[[datetime.date], str]:
+    """``date_format(day, "j M Y")`` for the days of one page."""
+    # What DateFormat does for "j M Y" (day, MONTHS_3 titled, year of four
+    # digits), without parsing the format and looking up the month's name
+    # for every card.
+    months: dict[int, str] = {}
+
+    def text(day: datetime.date) -> str:
+        month = months.get(day.month)
+        if month is None:
+            month = months[day.month] = MONTHS_3[day.month].title()
+        return "{} {} {:04d}".format(day.day, month, day.year)
+
+    return text
+
+
+def _summary(text: str) -> str:
+    """``Truncator(text).words(SUMMARY_WORDS, truncate=" …")``, without its
+    lazy object's set-up or splitting the words past the cut."""
+    words = text.split(None, SUMMARY_WORDS)
+    if len(words) <= SUMMARY_WORDS:
+        return " ".join(words)
+    return add_truncation_text(" ".join(words[:SUMMARY_WORDS]), " …")

@@ -1,10 +1,15 @@
 """The catalogue's facet lists made in Python (ppid.catalogue.listing)."""
 
+import datetime
+
 import pytest
 from django.template import Context, Template
-from django.urls import reverse
-from django.utils import translation
+from django.urls import reverse, set_script_prefix
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.text import Truncator
 
+from ppid.catalogue import listing
 from ppid.catalogue.listing import LONG_FACET, FacetLinks, ResultCard
 from ppid.catalogue.models import InformationItem
 from tests.factories import InformationItemFactory, OpdFactory
@@ -149,3 +154,61 @@ def test_a_cards_year_is_separated_as_the_template_would(settings):
     with translation.override("id"):
         assert card.html == CARDS.render(Context({"cards": [card]}))
         assert "o · 12.345\n" in card.html
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "  satu   dua\n tiga ",
+        " ".join(f"kata{n}" for n in range(30)),
+        " ".join(f"kata{n}" for n in range(31)),
+        "a " * 80,
+        "kata " * 30 + "  \n",
+        "kata " * 31 + " ",
+        "\t" + "kata … " * 20,
+    ],
+)
+def test_a_summary_is_cut_as_truncator_cuts_it(text):
+    assert listing._summary(text) == Truncator(text).words(30, truncate=" …")
+
+
+@pytest.mark.django_db
+def test_cards_link_date_and_label_as_the_items_do(settings):
+    settings.TIME_ZONE = "Asia/Jakarta"
+    evening = datetime.datetime(2026, 3, 4, 20, 30, tzinfo=datetime.UTC)  # 5 Mar WIB
+    items = [
+        InformationItemFactory(published_at=evening),
+        InformationItemFactory(published_at=evening + datetime.timedelta(hours=1)),
+        InformationItemFactory(published_at=evening - datetime.timedelta(hours=14)),
+    ]
+    for item in items:
+        item.file_count = 0
+    set_script_prefix("/portal/")
+    try:
+        with translation.override("id"):
+            cards = listing.result_cards(items)
+            for item, card in zip(items, cards, strict=True):
+                assert card.url == item.get_absolute_url()
+                assert card.url.startswith("/portal/")
+                assert card.category == str(item.get_category_display())
+                expected = date_format(timezone.localtime(item.published_at), "j M Y")
+                assert card.published == expected
+    finally:
+        set_script_prefix("/")
+    assert [card.published for card in cards] == [
+        "5 Mar 2026",
+        "5 Mar 2026",
+        "4 Mar 2026",
+    ]
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_cards_day_is_written_as_date_format_writes_it(language):
+    with translation.override(language):
+        text = listing._day_texts()
+        for day in [datetime.date(2026, month, month * 2) for month in range(1, 13)] + [
+            datetime.date(987, 1, 1),
+            datetime.date(2026, 12, 31),
+        ]:
+            assert text(day) == date_format(day, "j M Y")
