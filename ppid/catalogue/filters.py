@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +43,10 @@ class InformationItemFilterSet(SharedFormFilterSet):
         empty_label=None,
     )
 
+    # How a page of search results reads its rows by id; None: from the
+    # filtered queryset (see selectors.catalogue_filter).
+    read_page: Callable[[list[int]], list[InformationItem]] | None = None
+
     class Meta:
         model = InformationItem
         fields = ["opd", "category", "subtype", "year", "format", "status", "q", "sort"]
@@ -79,7 +85,9 @@ class InformationItemFilterSet(SharedFormFilterSet):
         queryset = super().qs
         query, by_relevance = self._search()
         if query:
-            return SearchResults(queryset, query, by_relevance=by_relevance)
+            return SearchResults(
+                queryset, query, by_relevance=by_relevance, read_page=self.read_page
+            )
         if not self.data.get("sort"):
             queryset = queryset.order_by("-published_at", "-id")
         return queryset
