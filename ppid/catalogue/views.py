@@ -77,7 +77,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     context = {
         "filterset": filterset,
         "page": page,
-        "page_links": paging.page_links(page),
+        "pagination": paging.pagination(page, paging.page_links(page), query),
         "facets": facets,
         # The cards and facet links as printed (ppid.catalogue.listing).
         "cards": listing.result_cards(page.object_list),
