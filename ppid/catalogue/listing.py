@@ -14,6 +14,7 @@ import datetime
 import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -89,6 +90,29 @@ def _number(number: int) -> str:
     if settings.USE_THOUSAND_SEPARATOR:
         return html.escape(str(localize(number)))
     return str(number)
+
+
+def category_options(form: Any) -> SafeString:
+    """The search form's category options but "all" (``form``: the catalogue
+    FilterSet's), the one filtered by selected."""
+    # Made here, not in a loop asking the bound field for its value once an
+    # option. The excluded category is no public list's. The spaces are the
+    # template's.
+    selected = form["category"].value()
+    return mark_safe(  # nosec B308 B703 # every value escaped
+        "".join(
+            CATEGORY_OPTION.format(
+                _escape(str(value)),
+                " selected" if selected == value else "",
+                _escape(str(label)),
+            )
+            for value, label in form.fields["category"].choices
+            if value and value != Category.DIKECUALIKAN
+        )
+    )
+
+
+CATEGORY_OPTION = '\n        <option value="{}"{}>{}</option>\n        '
 
 
 def _escape(text: str) -> str:

@@ -76,6 +76,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     facets = selectors.catalogue_facets(items, cache_key=query)
     context = {
         "filterset": filterset,
+        "category_options": listing.category_options(filterset.form),
         "page": page,
         "pagination": paging.pagination(page, paging.page_links(page), query),
         "facets": facets,

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.http import QueryDict
 from django.template import Context, Template
 from django.urls import reverse, set_script_prefix
 from django.utils import timezone, translation
@@ -10,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.text import Truncator
 
 from ppid.catalogue import listing
+from ppid.catalogue.filters import InformationItemFilterSet
 from ppid.catalogue.listing import LONG_FACET, FacetLinks, ResultCard
 from ppid.catalogue.models import InformationItem
 from tests.factories import InformationItemFactory, OpdFactory
@@ -212,3 +214,27 @@ def test_a_cards_day_is_written_as_date_format_writes_it(language):
             datetime.date(2026, 12, 31),
         ]:
             assert text(day) == date_format(day, "j M Y")
+
+
+# The category options of the search form before they were made in Python.
+CATEGORY_LOOP = Template(
+    "{% for value, label in filterset.form.fields.category.choices %}"
+    '{% if value and value != "dikecualikan" %}\n'
+    '        <option value="{{ value }}"{% if filterset.form.category.value == value %}'
+    " selected{% endif %}>{{ label }}</option>\n"
+    "        {% endif %}{% endfor %}"
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize(
+    "query", ["", "q=air", "category=berkala", "category=dikecualikan", "category=x"]
+)
+def test_category_options_print_what_the_template_loop_printed(language, query):
+    filterset = InformationItemFilterSet(QueryDict(query))
+    with translation.override(language):
+        printed = listing.category_options(filterset.form)
+        assert printed == CATEGORY_LOOP.render(Context({"filterset": filterset}))
+    assert "dikecualikan" not in printed
+    assert printed.count(" selected") == (query == "category=berkala")
