@@ -6,6 +6,11 @@ links and twenty cards cost more than the search itself. So the page's
 rows are made here as plain strings (links, labels, counts, dates), and the
 template only prints them. The text is the same the template filters made
 (``truncatewords``, ``intcomma``, ``date``, the "n files" plural).
+
+The markup of a card, a facet's section and link and a category option is
+here too (``CARD``, ``FACET_SECTION``, ``FACET_ITEM``, ``CATEGORY_OPTION``),
+with the template's spaces: edit it here; tests/ppid/test_listing.py
+compares it with the template text it came from.
 """
 
 from __future__ import annotations
@@ -14,11 +19,11 @@ import datetime
 import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.forms import Form
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.formats import localize
@@ -92,7 +97,7 @@ def _number(number: int) -> str:
     return str(number)
 
 
-def category_options(form: Any) -> SafeString:
+def category_options(form: Form) -> SafeString:
     """The search form's category options but "all" (``form``: the catalogue
     FilterSet's), the one filtered by selected."""
     # Made here, not in a loop asking the bound field for its value once an
