@@ -33,7 +33,8 @@ class _Compiled:
     compiler: Any
     sql: str
     params: tuple[Any, ...]
-    slots: tuple[int, ...]
+    # (parameter's index, which value goes there)
+    slots: tuple[tuple[int, int], ...]
     converters: dict[int, Any]
     init_list: list[str]
     model_slice: slice
@@ -51,15 +52,30 @@ class PreparedQuery(Generic[M]):
     fields, ``select_related``, annotations, the database's converters); the
     read goes through ``connection.cursor()``, so query logging and counting
     see it.
+
+    With ``arity`` above 1, ``build`` gets a tuple of that many distinct
+    values (for ``pk__in``) and each run takes a sequence of one to
+    ``arity`` values; a shorter one is padded with its last value, which
+    an ``IN`` list matches once.
     """
 
-    def __init__(self, model: type[M], build: Callable[[Any], QuerySet[M]]) -> None:
+    def __init__(
+        self, model: type[M], build: Callable[[Any], QuerySet[M]], *, arity: int = 1
+    ) -> None:
         self.model = model
         self.build = build
+        self.arity = arity
         self._compiled: WeakKeyDictionary[Any, _Compiled] = WeakKeyDictionary()
 
     def __call__(self, value: Any) -> list[M]:
-        """The instances for ``value``, in the queryset's order."""
+        """The instances for ``value`` (``arity`` 1) or for a sequence of up
+        to ``arity`` values, in the queryset's order."""
+        values = (value,) if self.arity == 1 else tuple(value)
+        if not values:
+            return []
+        if len(values) > self.arity:
+            raise ValueError("More than {} values.".format(self.arity))
+        values += (values[-1],) * (self.arity - len(values))
         alias = router.db_for_read(self.model)
         connection = connections[alias]
         compiled = self._compiled.get(connection)
@@ -67,8 +83,8 @@ class PreparedQuery(Generic[M]):
             compiled = self._compile(alias, connection)
             self._compiled[connection] = compiled
         params = list(compiled.params)
-        for slot in compiled.slots:
-            params[slot] = value
+        for slot, position in compiled.slots:
+            params[slot] = values[position]
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
@@ -85,12 +101,17 @@ class PreparedQuery(Generic[M]):
         self._compiled.clear()
 
     def _compile(self, alias: str, connection: Any) -> _Compiled:
-        queryset = self.build(PLACEHOLDER)
+        placeholders = {PLACEHOLDER + n: n for n in range(self.arity)}
+        queryset = self.build(PLACEHOLDER if self.arity == 1 else tuple(placeholders))
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        slots = tuple(n for n, param in enumerate(params) if param == PLACEHOLDER)
-        if not slots:
-            raise ValueError("The queryset does not use the value as a parameter.")
+        slots = tuple(
+            (n, placeholders[param])
+            for n, param in enumerate(params)
+            if isinstance(param, int) and param in placeholders
+        )
+        if {position for _, position in slots} != set(placeholders.values()):
+            raise ValueError("The queryset does not use each value as a parameter.")
         select, klass_info = compiler.select, compiler.klass_info
         fields = klass_info["select_fields"]
         model_slice = slice(fields[0], fields[-1] + 1)

@@ -64,15 +64,18 @@ def queue(request: HttpRequest) -> HttpResponse:
     now = services.now()
     query = data.copy()
     query.pop("page", None)
+    query_string = query.urlencode()
     return render(
         request,
         "aspirations/inbox/queue.html",
         {
             "filterset": filterset,
             "page": page,
-            "page_links": paging.page_links(page),
+            "pagination": paging.pagination(
+                page, paging.page_links(page), query_string
+            ),
             "rows": selectors.queue_rows(request.user, page.object_list, now),
-            "query": query.urlencode(),
+            "query": query_string,
             "counts": selectors.queue_counts(request.user, now),
             "view": data.get("view"),
             "is_coordinator": perms.can_coordinate_aspirations(request.user),

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import IntegerFilter
+from core.filters import IntegerFilter, SharedFormFilterSet
 from opds.models import Opd
 from ppid.catalogue.models import Category, InformationItem, Subtype
 from ppid.catalogue.search import SearchResults, search_terms
 
 
-class InformationItemFilterSet(django_filters.FilterSet):
+class InformationItemFilterSet(SharedFormFilterSet):
     """Search and facets; the queryset given is already permission-scoped."""
 
     opd = django_filters.ModelChoiceFilter(
@@ -40,6 +42,10 @@ class InformationItemFilterSet(django_filters.FilterSet):
         label=_("Sort by"),
         empty_label=None,
     )
+
+    # How a page of search results reads its rows by id; None: from the
+    # filtered queryset (see selectors.catalogue_filter).
+    read_page: Callable[[list[int]], list[InformationItem]] | None = None
 
     class Meta:
         model = InformationItem
@@ -79,7 +85,9 @@ class InformationItemFilterSet(django_filters.FilterSet):
         queryset = super().qs
         query, by_relevance = self._search()
         if query:
-            return SearchResults(queryset, query, by_relevance=by_relevance)
+            return SearchResults(
+                queryset, query, by_relevance=by_relevance, read_page=self.read_page
+            )
         if not self.data.get("sort"):
             queryset = queryset.order_by("-published_at", "-id")
         return queryset

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -257,9 +257,17 @@ class SearchResults(Sequence):
     """
 
     def __init__(
-        self, queryset: QuerySet[InformationItem], q: str, *, by_relevance: bool = True
+        self,
+        queryset: QuerySet[InformationItem],
+        q: str,
+        *,
+        by_relevance: bool = True,
+        read_page: Callable[[list[int]], list[InformationItem]] | None = None,
     ) -> None:
         self.queryset = queryset
+        # Reads a page's items by id when the queryset's own conditions need
+        # not be repeated (the ids come from it); else the queryset does.
+        self.read_page = read_page
         self.q = q
         self.parsed: ParsedQuery = parse_query(q)
         self.terms = list(self.parsed.words)
@@ -372,7 +380,11 @@ class SearchResults(Sequence):
         if isinstance(index, int):
             return self[index : index + 1][0]
         ids = self.ids[index]
-        by_id = {item.pk: item for item in self.queryset.order_by().filter(pk__in=ids)}
+        if self.read_page is not None:
+            found = self.read_page(ids)
+        else:
+            found = self.queryset.order_by().filter(pk__in=ids)
+        by_id = {item.pk: item for item in found}
         return [by_id[pk] for pk in ids if pk in by_id]
 
 

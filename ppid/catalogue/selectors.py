@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -14,6 +14,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core import paging
 from core.prepared import PreparedQuery
 from opds.models import Opd
 from opds.permissions import items_visible_to, opds_visible_to
@@ -95,6 +96,27 @@ def _public_list_base(
     )
 
 
+def public_cards(ids: Sequence[int]) -> list[InformationItem]:
+    """The public items of ``ids`` (a page of search results), read as
+    :func:`public_list_queryset` reads them, in no particular order."""
+    if len(ids) > paging.PAGE_SIZE:
+        return list(public_list_queryset().filter(pk__in=ids).order_by())
+    return _public_cards(timezone.localdate(), exclusions_open_at_end())(ids)
+
+
+@lru_cache(maxsize=4)
+def _public_cards(today: datetime.date, open_at_end: bool) -> PreparedQuery:
+    # A search's page of cards differs from request to request only by its
+    # ids: compiled once per day (core.prepared), the read skips the ORM's
+    # compiling of the visibility condition and the files' count (about
+    # 0.8 ms a search).
+    return PreparedQuery(
+        InformationItem,
+        lambda ids: _public_list_base(today, open_at_end).filter(pk__in=ids).order_by(),
+        arity=paging.PAGE_SIZE,
+    )
+
+
 def catalogue_filter(
     *, user: Any, filters: Mapping[str, Any], public_only: bool = False
 ) -> InformationItemFilterSet:
@@ -104,7 +126,12 @@ def catalogue_filter(
         queryset = public_list_queryset()
     else:
         queryset = catalogue_queryset(user)
-    return InformationItemFilterSet(filters, queryset=queryset)
+    filterset = InformationItemFilterSet(filters, queryset=queryset)
+    if public_only:
+        # The ids of a page come from the filtered read, so the page's rows
+        # need only the public condition, which public_cards applies.
+        filterset.read_page = public_cards
+    return filterset
 
 
 @dataclass(frozen=True)

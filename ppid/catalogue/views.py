@@ -76,8 +76,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     facets = selectors.catalogue_facets(items, cache_key=query)
     context = {
         "filterset": filterset,
+        "category_options": listing.category_options(filterset.form),
         "page": page,
-        "page_links": paging.page_links(page),
+        "pagination": paging.pagination(page, paging.page_links(page), query),
         "facets": facets,
         # The cards and facet links as printed (ppid.catalogue.listing).
         "cards": listing.result_cards(page.object_list),

@@ -129,6 +129,17 @@ def test_the_filters_of_the_queue(client, coordinator, opd, clock):
     assert new.number in html and old.number not in html
 
 
+def test_the_queue_pages_keep_its_filters(client, coordinator, clock):
+    for n in range(21):
+        wa_case(n + 1, text="Lampu PJU mati")
+    client.force_login(coordinator)
+    html = client.get(QUEUE + "?view=&q=lampu").content.decode()
+    assert 'href="?view=&amp;q=lampu&amp;page=2" rel="next"' in html
+    assert 'aria-current="page"><span class="page-link">1<' in html
+    html = client.get(QUEUE + "?view=&q=lampu&page=2").content.decode()
+    assert 'href="?view=&amp;q=lampu&amp;page=1" rel="prev"' in html
+
+
 # --- A case -------------------------------------------------------------------------------
 
 

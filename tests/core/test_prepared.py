@@ -119,3 +119,44 @@ def test_the_item_page_reads_item_files_and_change_log_in_three_queries(
     with django_assert_num_queries(3):
         body = client.get(item.get_absolute_url()).content.decode()
     assert "laporan.pdf" in body and "Laporan Keuangan" in body
+
+
+def by_ids(ids):
+    return (
+        InformationItem.objects.select_related("opd")
+        .only("title", "opd__short_name")
+        .filter(pk__in=ids)
+        .order_by("title")
+    )
+
+
+def test_with_an_arity_it_reads_up_to_that_many_values(opd, django_assert_num_queries):
+    items = [InformationItemFactory(opd=opd, title="T{}".format(n)) for n in range(5)]
+    ids = [item.pk for item in items]
+    builds = []
+
+    def build(values):
+        builds.append(values)
+        return by_ids(values)
+
+    prepared = PreparedQuery(InformationItem, build, arity=4)
+    for chosen in ([ids[0]], ids[1:4], [ids[4], ids[0], ids[2], ids[3]], [ids[2]] * 2):
+        with django_assert_num_queries(1):
+            found = prepared(chosen)
+        expected = list(by_ids(chosen))
+        assert [i.pk for i in found] == [i.pk for i in expected]
+        assert [i.opd.short_name for i in found] == [opd.short_name] * len(expected)
+        assert found[0].get_deferred_fields() == expected[0].get_deferred_fields()
+    assert prepared([]) == []
+    with pytest.raises(ValueError):
+        prepared(ids)
+    assert len(builds) == 1 and len(set(builds[0])) == 4
+
+
+def test_an_arity_the_queryset_does_not_use_fully_is_refused(opd):
+    # Only the first value used: the others would be silently dropped.
+    prepared = PreparedQuery(
+        InformationItem, lambda values: by_ids(values[:1]), arity=3
+    )
+    with pytest.raises(ValueError):
+        prepared([1, 2])

@@ -2,10 +2,12 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import QueryDict
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
-from ppid.catalogue import search
+from ppid.catalogue import search, selectors
 from ppid.catalogue.models import InformationItem
 from ppid.catalogue.search import (
     SearchResults,
@@ -14,7 +16,13 @@ from ppid.catalogue.search import (
     search_terms,
     similar_titles,
 )
-from ppid.catalogue.services import create_item, publish_item, submit_item
+from ppid.catalogue.services import (
+    _store_files,
+    create_item,
+    publish_item,
+    submit_item,
+)
+from ppid.uploads import clean_upload
 from socialposts.accounts.models import Post
 from tests.factories import (
     ExclusionDecisionFactory,
@@ -154,3 +162,44 @@ def test_a_cached_count_never_hides_new_rows_of_other_lists():
     assert search.CappedPaginator(Post.objects.all(), 20).count == 1
     PostFactory()
     assert search.CappedPaginator(Post.objects.all(), 20).count == 2
+
+
+def test_a_search_page_reads_its_cards_as_the_public_list_does(
+    client, opd, opd_admin, django_assert_max_num_queries
+):
+    items = InformationItemFactory.create_batch(3, opd=opd, title="Laporan sungai")
+    uploads = [clean_upload(SimpleUploadedFile(n, pdf_bytes())) for n in "ab"]
+    _store_files(items[1], uploads, opd_admin, [])
+    draft = InformationItemFactory(
+        opd=opd, title="Laporan sungai", status=InformationItem.Status.DRAFT
+    )
+    ids = [item.pk for item in items] + [draft.pk]
+    expected = {
+        item.pk: item
+        for item in selectors.public_list_queryset().filter(pk__in=ids).order_by()
+    }
+    with django_assert_max_num_queries(1):
+        found = {item.pk: item for item in selectors.public_cards(ids)}
+    assert found.keys() == expected.keys() == {item.pk for item in items}
+    for pk, item in found.items():
+        assert item.file_count == expected[pk].file_count
+        assert item.opd.short_name == opd.short_name
+        assert item.title == expected[pk].title
+        assert item.get_deferred_fields() == expected[pk].get_deferred_fields()
+    assert found[items[1].pk].file_count == 2
+
+    refresh_search_vectors(InformationItem.objects.all())
+    filterset = selectors.catalogue_filter(
+        user=None, filters=QueryDict("q=sungai"), public_only=True
+    )
+    assert filterset.results().read_page is selectors.public_cards
+    cards = client.get(reverse("ppid:catalogue"), {"q": "sungai"}).context["cards"]
+    with translation.override("id"):
+        two_files = ngettext("%(counter)s file", "%(counter)s files", 2) % {
+            "counter": 2
+        }
+    assert {card.item.pk: card.files for card in cards} == {
+        items[0].pk: "",
+        items[1].pk: two_files,
+        items[2].pk: "",
+    }
