@@ -11,7 +11,10 @@ read 2026-12-07):
   ``instagram_business_manage_messages`` (DMs, private replies).
 * Facebook Page (graph.facebook.com, a Page token): ``pages_read_engagement``
   and ``pages_read_user_content`` (read comments), ``pages_manage_engagement``
-  (reply, hide), ``pages_messaging`` (Messenger, private replies).
+  (reply, hide), ``pages_messaging`` (Messenger, private replies), and for
+  the ``feed`` webhook ``pages_manage_metadata`` with ``pages_show_list``
+  (developers.facebook.com/docs/pages-api/webhooks-for-pages, "Requirements",
+  read 2026-12-07).
 """
 
 from __future__ import annotations
