@@ -126,23 +126,6 @@ def figures_key(
     return "evaluations:figures:{}:{}".format(report.pk, digest)
 
 
-def cached_figures(
-    report: MonthlyReport,
-    compared_with: MonthlyReport | None,
-    scores: QuerySet[OpdScore],
-    trend: list[selectors.AveragePoint],
-    kind: str,
-    render: Callable[[selectors.Known], str],
-) -> SafeString:
-    """The figures of ``report`` (compared with ``compared_with``, its
-    ``selectors.comparison_report``) over ``scores`` (the page's,
-    filtered) from the cache, or rendered by ``render`` (given what was
-    read for the key) and stored: three small queries on a hit. A report without a
-    hash (made outside the services, or a comparison month without one) is
-    rendered each time: nothing would tell its changes apart."""
-    return figures_with_key(report, compared_with, scores, trend, kind, render)[1]
-
-
 def figures_with_key(
     report: MonthlyReport,
     compared_with: MonthlyReport | None,
@@ -151,7 +134,13 @@ def figures_with_key(
     kind: str,
     render: Callable[[selectors.Known], str],
 ) -> tuple[str | None, SafeString]:
-    """``cached_figures`` and its cache key (None: not kept)."""
+    """The figures of ``report`` (compared with ``compared_with``, its
+    ``selectors.comparison_report``) over ``scores`` (the page's, filtered)
+    from the cache, or rendered by ``render`` (given what was read for the
+    key) and stored, with their cache key (None: not kept). A report
+    without a hash (made outside the services, or a comparison month
+    without one) is rendered each time: nothing would tell its changes
+    apart."""
     indicators = selectors.indicators_of(report)
     ranking = selectors.ranking_state(report, scores)
     known = selectors.Known(

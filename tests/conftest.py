@@ -155,3 +155,21 @@ def other_opd_admin(other_opd):
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Writes inside it run what they left for their commit (the cache
+    counters' bumps), as a real commit would; test transactions never
+    commit."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def work_clock_held(monkeypatch):
+    """The staff work cache's time bucket stays put (core.work): a minute's
+    boundary between two requests would change the key and make "the
+    second request is a hit" fail at random."""
+    from core import work
+
+    monkeypatch.setattr(work, "bucket", lambda: 0)

@@ -32,8 +32,9 @@ from tests.factories import (
     SocialAccountFactory,
     UserFactory,
 )
+from tests.work_cache import masked
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("work_clock_held")]
 
 DASHBOARD = "dashboard"
 
@@ -43,29 +44,9 @@ def cached(settings):
     settings.STAFF_WORK_CACHE_SECONDS = 60
 
 
-@pytest.fixture(autouse=True)
-def _clock_held(monkeypatch):
-    # A minute's boundary between two requests would change the key and
-    # make "the second request is a hit" fail at random: the time bucket
-    # moves only where a test moves it.
-    monkeypatch.setattr(work, "bucket", lambda: 0)
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Writes inside it bump their counters at its end, as a commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 @pytest.fixture
 def admin(opds):
     return UserFactory(username="admin-cache", role="opd_admin", opd=opds[0])
-
-
-def masked(html: str) -> str:
-    """The page without what differs on every response."""
-    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "csrf", html)
-    return re.sub(r'nonce="[^"]+"', "nonce", html)
 
 
 def get(client, user, path=None):

@@ -9,28 +9,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core import work
 from evaluations import services
 from evaluations.models import Contest
 from tests.config.test_dashboard import OPENED_ON, october_open
 from tests.evaluations.conftest import MONTH
 from tests.evaluations.scenario import score
 from tests.factories import UserFactory
+from tests.work_cache import masked
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clock_held(monkeypatch):
-    # A minute's boundary between two requests would change the key: the
-    # time bucket stays put during a test.
-    monkeypatch.setattr(work, "bucket", lambda: 0)
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Writes inside it bump their counters at its end, as a commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("work_clock_held")]
 
 
 @pytest.fixture
@@ -39,11 +26,6 @@ def october(opds, dinkominfo, on, committed):
         report = october_open(opds, dinkominfo, on)
     on(OPENED_ON)
     return report
-
-
-def masked(html: str) -> str:
-    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "csrf", html)
-    return re.sub(r'nonce="[^"]+"', "nonce", html)
 
 
 def get(client, user, query=""):

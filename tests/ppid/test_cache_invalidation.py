@@ -43,12 +43,6 @@ def api_url(item: InformationItem) -> str:
     return "{}{}/".format(API, item.pk)
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what a service left for its commit, as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def state(client, url: str, **headers) -> str:
     return client.get(url, **headers).get("X-Cache", "")
 
